@@ -1,0 +1,1 @@
+"""Device drivers: transports, protocol codecs, device classes, calibration and simulators."""

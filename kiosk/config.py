@@ -1,0 +1,282 @@
+"""Station configuration: one TOML file read once, at start, into typed objects.
+
+With no file, the defaults describe a demo station on simulated devices. Errors name the file,
+the key and what was expected. Nothing else in the code base reads configuration files or the
+environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+
+DEVICE_KINDS = ("blood_pressure", "grip", "spirometer", "vital_capacity", "balance", "scale", "glucometer",
+                "sit_and_reach", "reaction_time", "height")
+
+
+class Transport(enum.StrEnum):
+    SERIAL = "serial"
+    BLE = "ble"
+
+
+class StorageEncryption(enum.StrEnum):
+    SQLCIPHER = "sqlcipher"
+    NONE = "none"  # demo and tests only; the log says so loudly
+
+
+class SyncAuth(enum.StrEnum):
+    NONE = "none"  # test endpoints only
+    OAUTH2 = "oauth2"
+    MTLS = "mtls"
+
+
+class IdentityMode(enum.StrEnum):
+    NATIONAL_ID = "national_id"
+    PSEUDONYM = "pseudonym"  # keyed hash of the national id or phone
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    name: str
+    kind: str
+    protocol: str
+    transport: Transport = Transport.SERIAL
+    port: str | None = None  # serial device path
+    baud: int = 9600
+    address: str | None = None  # BLE address
+    simulate: bool = False  # start this protocol's simulator and connect the real driver to it
+    calibration_days: int = 30
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    source: str = ""  # V4L2 index ("0"), a video file, or an rtsp:// URL; "" = no camera
+    loop: bool = True
+    width: int = 640
+    height: int = 480
+    fps: int = 30
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    encryption: StorageEncryption = StorageEncryption.SQLCIPHER
+    key_file: str = "station.key"  # relative to data_dir's parent unless absolute; must be mode 0600
+    retention_days: int = 30  # personal data of acknowledged sessions is purged after this
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    endpoint: str = ""  # FHIR base URL; "" = sync off
+    auth: SyncAuth = SyncAuth.OAUTH2
+    token_url: str = ""
+    client_id: str = ""
+    client_secret_file: str = ""
+    ca_bundle: str = ""  # "" = the system's trust store; verification is never turned off
+    client_cert: str = ""
+    client_key: str = ""
+    identity: IdentityMode = IdentityMode.PSEUDONYM
+    pseudonym_key_file: str = ""
+    batch_max_count: int = 200
+    batch_max_bytes: int = 1_000_000
+    batch_max_age_s: float = 30.0
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 30.0
+    send_every_trial: bool = True
+
+
+@dataclass(frozen=True)
+class StationConfig:
+    station_id: str = "demo-station-001"
+    site: str = "Demo community health station"
+    languages: tuple[str, ...] = ("zh", "en")
+    idle_timeout_s: int = 90
+    data_dir: str = "var"
+    norm_packs: tuple[str, ...] = ("cn-2003-adult", "clinical-cutoffs", "older-adult-screening")
+    devices: tuple[DeviceConfig, ...] = ()
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
+    source: str = "<defaults>"  # where this configuration came from
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    def device(self, name: str) -> DeviceConfig:
+        for d in self.devices:
+            if d.name == name:
+                return d
+        raise ConfigError(f"no device named {name!r}; configured: {', '.join(d.name for d in self.devices)}",
+                          path=self.source, key="devices")
+
+
+DEMO_DEVICES = (
+    DeviceConfig("bp", "blood_pressure", "oem-bp-serial", simulate=True),
+    DeviceConfig("grip", "grip", "grip-serial", simulate=True),
+    DeviceConfig("spirometer", "spirometer", "spirometer-serial", simulate=True),
+    DeviceConfig("balance", "balance", "balance-serial", baud=115200, simulate=True),
+)
+
+
+def demo_config(data_dir: str = "var") -> StationConfig:
+    """The demo station: every device simulated, plain SQLite, sync off."""
+    return StationConfig(data_dir=data_dir, devices=DEMO_DEVICES,
+                         storage=StorageConfig(encryption=StorageEncryption.NONE))
+
+
+# ---- reading and validating -------------------------------------------------------------------
+
+_TOP_SECTIONS = {"station", "storage", "norms", "devices", "camera", "sync"}
+
+
+def load_config(path: str | Path | None) -> StationConfig:
+    """Read and validate a station file; ``None`` gives the demo defaults."""
+    if path is None:
+        return demo_config()
+    p = Path(path)
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("file not found", path=str(p)) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"not valid TOML: {e}", path=str(p)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"cannot read: {e}", path=str(p)) from None
+    return parse_config(raw, source=str(p))
+
+
+def parse_config(raw: Mapping[str, Any], *, source: str = "<memory>") -> StationConfig:
+    unknown = set(raw) - _TOP_SECTIONS
+    if unknown:
+        raise ConfigError(f"unknown section(s) {sorted(unknown)}; expected some of {sorted(_TOP_SECTIONS)}",
+                          path=source, key=sorted(unknown)[0])
+    station = dict(_table(raw, "station", source))
+    if "id" in station:
+        station["station_id"] = station.pop("id")
+    norms = _table(raw, "norms", source)
+    if "packs" in norms:
+        station["norm_packs"] = norms["packs"]
+    devices_raw = raw.get("devices", [])
+    if not isinstance(devices_raw, list):
+        raise ConfigError("expected an array of tables [[devices]]", path=source, key="devices")
+    devices = tuple(_build(DeviceConfig, d, source, f"devices[{i}]") for i, d in enumerate(devices_raw))
+    names = [d.name for d in devices]
+    for d_i, d in enumerate(devices):
+        if names.count(d.name) > 1:
+            raise ConfigError(f"device name {d.name!r} is used twice", path=source, key=f"devices[{d_i}].name")
+        if d.kind not in DEVICE_KINDS:
+            raise ConfigError(f"unknown kind {d.kind!r}; expected one of {', '.join(DEVICE_KINDS)}",
+                              path=source, key=f"devices[{d_i}].kind")
+        if not d.simulate and d.transport is Transport.SERIAL and not d.port:
+            raise ConfigError("a serial device needs a port (or simulate = true)", path=source,
+                              key=f"devices[{d_i}].port")
+        if not d.simulate and d.transport is Transport.BLE and not d.address:
+            raise ConfigError("a BLE device needs an address (or simulate = true)", path=source,
+                              key=f"devices[{d_i}].address")
+    cfg = _build(StationConfig, station, source, "station",
+                 extra={"devices": devices,
+                        "camera": _build(CameraConfig, _table(raw, "camera", source), source, "camera"),
+                        "storage": _build(StorageConfig, _table(raw, "storage", source), source, "storage"),
+                        "sync": _build(SyncConfig, _table(raw, "sync", source), source, "sync"),
+                        "source": source})
+    _check_ranges(cfg, source)
+    return cfg
+
+
+def _check_ranges(cfg: StationConfig, source: str) -> None:
+    checks = [
+        (cfg.idle_timeout_s >= 15, "station.idle_timeout_s", "at least 15 seconds"),
+        (cfg.storage.retention_days >= 1, "storage.retention_days", "at least 1 day"),
+        (set(cfg.languages) <= {"zh", "en"} and cfg.languages, "station.languages", 'some of ["zh", "en"]'),
+        (cfg.sync.batch_max_count >= 1, "sync.batch_max_count", "at least 1"),
+        (cfg.sync.connect_timeout_s > 0 and cfg.sync.read_timeout_s > 0, "sync.*_timeout_s", "positive seconds"),
+        (not cfg.sync.endpoint or cfg.sync.endpoint.startswith(("https://", "http://127.", "http://localhost")),
+         "sync.endpoint", "an https:// URL (plain http only to this machine, for tests)"),
+        (cfg.sync.auth is not SyncAuth.MTLS or (cfg.sync.client_cert and cfg.sync.client_key),
+         "sync.client_cert", "client_cert and client_key when auth = \"mtls\""),
+        (cfg.sync.auth is not SyncAuth.OAUTH2 or not cfg.sync.endpoint or (cfg.sync.token_url and cfg.sync.client_id),
+         "sync.token_url", "token_url and client_id when auth = \"oauth2\""),
+    ]
+    for ok, key, expected in checks:
+        if not ok:
+            raise ConfigError(f"expected {expected}", path=source, key=key)
+
+
+def _table(raw: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError("expected a table", path=source, key=name)
+    return value
+
+
+def _build(cls: type, values: Mapping[str, Any], source: str, prefix: str, extra: Mapping[str, Any] | None = None):
+    if not isinstance(values, dict):
+        raise ConfigError("expected a table", path=source, key=prefix)
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    extra = dict(extra or {})
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in fields or key in extra or key == "source":
+            allowed = sorted(k for k in fields if k not in extra and k != "source")
+            raise ConfigError(f"unknown key; expected one of {', '.join(allowed)}", path=source, key=f"{prefix}.{key}")
+        kwargs[key] = _coerce(value, hints[key], source, f"{prefix}.{key}")
+    missing = [n for n, f in fields.items()
+               if n not in kwargs and n not in extra
+               and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    if missing:
+        raise ConfigError("missing required key", path=source, key=f"{prefix}.{missing[0]}")
+    return cls(**kwargs, **extra)
+
+
+def _coerce(value: Any, hint: Any, source: str, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _coerce(value, args[0], source, key)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"expected a list, got {type(value).__name__}", path=source, key=key)
+        item_type = typing.get_args(hint)[0]
+        return tuple(_coerce(v, item_type, source, f"{key}[{i}]") for i, v in enumerate(value))
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        try:
+            return hint(value)
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in hint)
+            raise ConfigError(f"got {value!r}; expected one of {allowed}", path=source, key=key) from None
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint in (str, int, float, bool) and (type(value) is not hint):
+        raise ConfigError(f"expected {hint.__name__}, got {type(value).__name__} {value!r}", path=source, key=key)
+    return value
+
+
+def config_as_toml_dict(cfg: StationConfig) -> dict[str, Any]:
+    """The configuration as plain data, in the file's own layout (for `kiosk config show`)."""
+
+    def plain(obj: Any) -> Any:
+        if dataclasses.is_dataclass(obj):
+            return {f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        if isinstance(obj, enum.Enum):
+            return obj.value
+        if isinstance(obj, tuple):
+            return [plain(v) for v in obj]
+        return obj
+
+    d = plain(cfg)
+    station = {k: d.pop(k) for k in ("station_id", "site", "languages", "idle_timeout_s", "data_dir")}
+    station["id"] = station.pop("station_id")
+    secret_keys = {"client_secret_file", "pseudonym_key_file", "client_key"}
+    sync = {k: ("<set>" if k in secret_keys and v else v) for k, v in d["sync"].items()}
+    return {"station": station, "storage": d["storage"], "norms": {"packs": d["norm_packs"]},
+            "camera": d["camera"], "sync": sync, "devices": d["devices"], "source": d["source"]}

@@ -1,0 +1,1 @@
+"""The Qt Quick touch interface and its view-models."""

@@ -1,0 +1,1 @@
+"""Camera capture, pose estimation, landmark filtering and exercise analysers."""

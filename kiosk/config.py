@@ -171,7 +171,7 @@ def parse_config(raw: Mapping[str, Any], *, source: str = "<memory>") -> Station
     devices = tuple(_build(DeviceConfig, d, source, f"devices[{i}]") for i, d in enumerate(devices_raw))
     names = [d.name for d in devices]
     for d_i, d in enumerate(devices):
-        if names.count(d.name) > 1:
+        if d.name in names[:d_i]:
             raise ConfigError(f"device name {d.name!r} is used twice", path=source, key=f"devices[{d_i}].name")
         if d.kind not in DEVICE_KINDS:
             raise ConfigError(f"unknown kind {d.kind!r}; expected one of {', '.join(DEVICE_KINDS)}",
@@ -226,8 +226,8 @@ def _build(cls: type, values: Mapping[str, Any], source: str, prefix: str, extra
     extra = dict(extra or {})
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
-        if key not in fields or key in extra or key == "source":
-            allowed = sorted(k for k in fields if k not in extra and k != "source")
+        if key not in fields or key in extra:
+            allowed = sorted(k for k in fields if k not in extra)
             raise ConfigError(f"unknown key; expected one of {', '.join(allowed)}", path=source, key=f"{prefix}.{key}")
         kwargs[key] = _coerce(value, hints[key], source, f"{prefix}.{key}")
     missing = [n for n, f in fields.items()

@@ -1,0 +1,1 @@
+"""Device simulators: the same bytes as the real devices, over a pseudo-terminal or a fake GATT peer."""

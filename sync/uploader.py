@@ -1,0 +1,407 @@
+"""The uploader: drains the outbox to the FHIR server in batches, exactly once, whatever happens.
+
+Crash safety rests on three rules. (1) A batch's id (its ``Idempotency-Key``), its outbox ids and
+its exact gzip body are saved in ``sync_state`` BEFORE it is sent, so a restarted uploader resends
+the very same bytes under the same key. (2) Rows are marked acknowledged only after a 2xx
+transaction-response whose every entry is 200/201, in one store transaction. (3) The server
+deduplicates by key and by identifier (``ifNoneExist``), so a batch the server applied but whose
+answer was lost is harmless to resend. Killed at any instant, the uploader therefore neither loses
+a row nor marks one sent that was not acknowledged.
+
+``drain_once()`` is synchronous (the CLI, tests and bench call it); ``run_forever()`` runs it on a
+dedicated worker thread with its own store connection, so the kiosk's event loop never waits on it.
+Run alone: ``python -m sync.uploader --config station.toml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import gzip
+import json
+import logging
+import random as _random
+import signal
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kiosk.config import StationConfig
+from kiosk.domain import utcnow
+from kiosk.errors import KioskError
+from kiosk.logs import log_event
+from sync.errors import MappingError, TransportError
+from sync.http import GZIP_LEVEL, FhirClient, SendResult
+from sync.retry import RetryPolicy, Verdict, classify, retry_delay_s
+
+log = logging.getLogger("sync.uploader")
+
+INFLIGHT_KEY = "uploader.inflight"
+BACKOFF_KEY = "uploader.backoff"
+LAST_SUCCESS_KEY = "uploader.last_success_at"
+
+
+def policy_from_config(cfg: StationConfig) -> RetryPolicy:
+    s = cfg.sync
+    return RetryPolicy(base_delay_s=s.retry_base_delay_s, max_delay_s=s.retry_max_delay_s,
+                       max_retry_after_s=s.retry_after_max_s, quarantine_after_5xx=s.quarantine_after_5xx)
+
+
+@dataclass(frozen=True)
+class InflightBatch:
+    """A batch saved before sending: resent byte for byte, under the same key, until it is settled."""
+
+    batch_id: str  # also its Idempotency-Key
+    ids: tuple[str, ...]  # outbox ids it carries
+    owners: tuple[str | None, ...]  # outbox id of each Bundle entry (None: shared Patient/Device)
+    body_gzip: bytes
+    consecutive_5xx: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps({"batch_id": self.batch_id, "ids": self.ids, "owners": self.owners,
+                           "body": base64.b64encode(self.body_gzip).decode(), "consecutive_5xx": self.consecutive_5xx})
+
+    @classmethod
+    def from_json(cls, text: str) -> InflightBatch:
+        d = json.loads(text)
+        return cls(str(d["batch_id"]), tuple(d["ids"]), tuple(d["owners"]), base64.b64decode(d["body"]),
+                   int(d.get("consecutive_5xx", 0)))
+
+
+@dataclass(frozen=True)
+class BackoffState:
+    """Why and until when the uploader is waiting; persisted so a restart keeps waiting politely."""
+
+    failures: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+    last_status: int | None = None
+
+    def to_json(self) -> str:
+        return json.dumps({"failures": self.failures, "last_error": self.last_error, "last_status": self.last_status,
+                           "next_attempt_at": self.next_attempt_at.isoformat() if self.next_attempt_at else None})
+
+    @classmethod
+    def from_json(cls, text: str | None) -> BackoffState:
+        if not text:
+            return cls()
+        try:
+            d = json.loads(text)
+            at = datetime.fromisoformat(d["next_attempt_at"]) if d.get("next_attempt_at") else None
+            return cls(int(d.get("failures", 0)), at, d.get("last_error"), d.get("last_status"))
+        except (ValueError, KeyError, TypeError):
+            log_event(log, logging.WARNING, "unreadable backoff state ignored")
+            return cls()
+
+
+@dataclass
+class DrainReport:
+    """What one ``drain_once()`` did (for `kiosk sync push` and the service loop)."""
+
+    batches_acked: int = 0
+    rows_acked: int = 0
+    batches_quarantined: int = 0
+    rows_quarantined: int = 0
+    retry_at: datetime | None = None  # backing off until then
+    waiting_until: datetime | None = None  # a partial batch waits to fill up until then
+    last_error: str | None = None
+
+
+class _Settled(Exception):
+    """Internal: the batch was settled (quarantined) before sending; go on with the next one."""
+
+
+class Uploader:
+    """Sends the outbox. Give ``store`` to drain from this thread; leave it out to open one lazily
+    (required for ``run_forever``, whose worker thread must own its connection)."""
+
+    def __init__(self, cfg: StationConfig, *, store: Any = None, client: FhirClient | None = None,
+                 policy: RetryPolicy | None = None, random: Callable[[], float] = _random.random,
+                 clock: Callable[[], datetime] = utcnow, build_batch: Callable[..., Any] | None = None) -> None:
+        self.cfg = cfg
+        self.policy = policy or policy_from_config(cfg)
+        self._store = store
+        self._client = client
+        self._random = random
+        self._clock = clock
+        self._build_batch = build_batch
+        self._stop = threading.Event()
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # ---- resources ---------------------------------------------------------------------------
+    def _ensure(self) -> tuple[Any, FhirClient]:
+        if self._store is None:
+            from kiosk.storage import open_store
+
+            self._store = open_store(self.cfg)
+        if self._client is None:
+            self._client = FhirClient(self.cfg.sync)
+        if self._build_batch is None:
+            from sync.fhir_map import batch_bundle
+
+            self._build_batch = batch_bundle
+        return self._store, self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # ---- one drain -----------------------------------------------------------------------------
+    def drain_once(self, *, force: bool = False, max_batches: int | None = None) -> DrainReport:
+        """Send batches until the queue is empty, a partial batch is waiting to fill, or a failure
+        asks for backoff. ``force`` ignores the backoff timer and the batch age (`kiosk sync push`)."""
+        store, _ = self._ensure()
+        report = DrainReport()
+        backoff = BackoffState.from_json(store.sync_state_get(BACKOFF_KEY))
+        if not force and backoff.next_attempt_at and self._clock() < backoff.next_attempt_at:
+            report.retry_at, report.last_error = backoff.next_attempt_at, backoff.last_error
+            return report
+        sent = 0
+        while (max_batches is None or sent < max_batches) and not self._stop.is_set():
+            batch = self._resume_inflight(store)
+            if batch is None:
+                try:
+                    batch = self._next_batch(store, force, report)
+                except _Settled:
+                    continue
+            if batch is None:
+                break
+            sent += 1
+            if not self._send(store, batch, report):
+                break
+        return report
+
+    def _resume_inflight(self, store: Any) -> InflightBatch | None:
+        text = store.sync_state_get(INFLIGHT_KEY)
+        if not text:
+            return None
+        try:
+            batch = InflightBatch.from_json(text)
+        except (ValueError, KeyError, TypeError):
+            log_event(log, logging.ERROR, "unreadable in-flight batch dropped; its rows are rebatched")
+            store.sync_state_set(INFLIGHT_KEY, "")
+            return None
+        wanted = set(batch.ids)
+        still = {i.id for i in store.outbox_pending(len(wanted))} & wanted
+        if len(still) < len(wanted):  # requeued rows may sit ahead of ours: look through the whole queue
+            still = {i.id for i in store.outbox_pending(max(1, store.outbox_stats()["pending"]))} & wanted
+        if still == wanted:
+            return batch
+        store.sync_state_set(INFLIGHT_KEY, "")
+        if still:
+            log_event(log, logging.WARNING, "in-flight batch partly settled; the rest is rebatched",
+                      batch_id=batch.batch_id, pending=len(still), of=len(wanted))
+        return None
+
+    def _next_batch(self, store: Any, force: bool, report: DrainReport) -> InflightBatch | None:
+        s = self.cfg.sync
+        items = store.outbox_pending(s.batch_max_count)
+        if not items:
+            return None
+        oldest = _aware(items[0].created_at)
+        if not force and len(items) < s.batch_max_count and self._clock() - oldest < timedelta(
+                seconds=s.batch_max_age_s):
+            report.waiting_until = oldest + timedelta(seconds=s.batch_max_age_s)
+            return None
+        while True:
+            try:
+                built = self._build_batch(store, items, self.cfg)
+            except MappingError as e:
+                self._quarantine_mapping_bug(store, items, e, report)
+                raise _Settled from None
+            raw = json.dumps(built.bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            if len(raw) <= s.batch_max_bytes or len(items) == 1:
+                break
+            keep = max(1, min(len(items) - 1, int(len(items) * s.batch_max_bytes / len(raw) * 0.9)))
+            items = items[:keep]
+        if len(raw) > s.batch_max_bytes:
+            log_event(log, logging.WARNING, "one record exceeds batch_max_bytes; sent alone", bytes=len(raw))
+        ids = tuple(i.id for i in items)
+        batch = InflightBatch(str(uuid.uuid4()), ids, tuple(built.entry_owner),
+                              gzip.compress(raw, compresslevel=GZIP_LEVEL, mtime=0))
+        if not built.bundle.get("entry"):  # nothing of these records leaves the station (e.g. guest-only data)
+            store.outbox_mark_acked(ids, batch.batch_id)
+            log_event(log, logging.INFO, "records with nothing to send settled", batch_id=batch.batch_id, rows=len(ids))
+            report.rows_acked += len(ids)
+            raise _Settled
+        store.sync_state_set(INFLIGHT_KEY, batch.to_json())  # rule (1): saved before it leaves
+        return batch
+
+    def _quarantine_mapping_bug(self, store: Any, items: Sequence[Any], e: MappingError, report: DrainReport) -> None:
+        culprits = [i.id for i in items if i.id == e.record_id] or [i.id for i in items]
+        batch_id = str(uuid.uuid4())
+        log_event(log, logging.ERROR, "BUG: a record could not be mapped to valid FHIR; quarantined",
+                  batch_id=batch_id, record_id=e.record_id, resource_type=e.resource_type, rows=len(culprits),
+                  detail=str(e))
+        store.outbox_quarantine(culprits, batch_id, f"mapping bug: {e}", None, None)
+        report.batches_quarantined += 1
+        report.rows_quarantined += len(culprits)
+
+    # ---- sending and settling ----------------------------------------------------------------------
+    def _send(self, store: Any, batch: InflightBatch, report: DrainReport) -> bool:
+        """Send one batch and settle it; returns whether to go on with the next batch."""
+        _, client = self._ensure()
+        result: SendResult | None = None
+        try:
+            result = client.post_transaction(batch.body_gzip, batch.batch_id)
+            status = result.status
+        except TransportError as e:
+            status, error = e.http_status, str(e)
+        decision = classify(status, consecutive_5xx=batch.consecutive_5xx, policy=self.policy)
+        if result is not None:
+            error = f"HTTP {status}: {decision.reason}"
+        if decision.verdict is Verdict.ACKNOWLEDGED:
+            assert result is not None
+            return self._settle_response(store, batch, result, report)
+        if decision.verdict is Verdict.QUARANTINE:
+            outcome = result.body if result and (result.body or {}).get("resourceType") == "OperationOutcome" else None
+            self._quarantine(store, batch, decision.reason, status, outcome, report)
+            if status is not None and status < 500:
+                self._clear_backoff(store)
+                return True
+            return self._back_off(store, status, error, None, report)
+        store.outbox_record_attempt(batch.ids, error)
+        if decision.consecutive_5xx != batch.consecutive_5xx:
+            store.sync_state_set(INFLIGHT_KEY, replace(batch, consecutive_5xx=decision.consecutive_5xx).to_json())
+        return self._back_off(store, status, error, result.retry_after if result else None, report)
+
+    def _settle_response(self, store: Any, batch: InflightBatch, result: SendResult, report: DrainReport) -> bool:
+        body = result.body or {}
+        entries = body.get("entry") if body.get("type") == "transaction-response" else None
+        if not isinstance(entries, list) or len(entries) != len(batch.owners):
+            got = len(entries) if isinstance(entries, list) else "no"
+            self._quarantine(store, batch, f"malformed transaction-response: {got} entries for {len(batch.owners)} "
+                                           "sent", result.status, None, report)
+            return True
+        for index, entry in enumerate(entries):
+            response = entry.get("response") if isinstance(entry, dict) else None
+            status_text = str((response or {}).get("status", ""))
+            if not status_text.startswith(("200", "201")):
+                outcome = (response or {}).get("outcome")
+                code = _status_code(status_text)
+                self._quarantine(store, batch, f"entry {index} (record {batch.owners[index]}) answered "
+                                               f"{status_text or 'nothing'}", code, outcome, report)
+                self._clear_backoff(store)
+                return True
+        store.outbox_mark_acked(batch.ids, batch.batch_id)  # rule (2): one transaction, after the answer
+        store.sync_state_set(INFLIGHT_KEY, "")
+        store.sync_state_set(LAST_SUCCESS_KEY, self._clock().isoformat())
+        self._clear_backoff(store)
+        report.batches_acked += 1
+        report.rows_acked += len(batch.ids)
+        log_event(log, logging.INFO, "batch acknowledged", batch_id=batch.batch_id, rows=len(batch.ids),
+                  replayed=result.replayed, elapsed_s=round(result.elapsed_s, 3))
+        return True
+
+    def _quarantine(self, store: Any, batch: InflightBatch, reason: str, status: int | None,
+                    outcome: dict[str, Any] | None, report: DrainReport) -> None:
+        store.outbox_quarantine(batch.ids, batch.batch_id, reason, status, outcome)
+        store.sync_state_set(INFLIGHT_KEY, "")
+        report.batches_quarantined += 1
+        report.rows_quarantined += len(batch.ids)
+        report.last_error = reason
+
+    def _back_off(self, store: Any, status: int | None, error: str, retry_after: str | None,
+                  report: DrainReport) -> bool:
+        previous = BackoffState.from_json(store.sync_state_get(BACKOFF_KEY))
+        failures = previous.failures + 1
+        now = self._clock()
+        delay = retry_delay_s(failures, retry_after, self.policy, self._random, now)
+        state = BackoffState(failures, now + timedelta(seconds=delay), error, status)
+        store.sync_state_set(BACKOFF_KEY, state.to_json())
+        log_event(log, logging.WARNING, "upload deferred", status=status, failures=failures, delay_s=round(delay, 2),
+                  error=error)
+        report.retry_at, report.last_error = state.next_attempt_at, error
+        return False
+
+    def _clear_backoff(self, store: Any) -> None:
+        if BackoffState.from_json(store.sync_state_get(BACKOFF_KEY)).failures:
+            store.sync_state_set(BACKOFF_KEY, BackoffState().to_json())
+
+    # ---- service loop --------------------------------------------------------------------------
+    def wake(self) -> None:
+        """Ask the service loop to look at the outbox now (thread-safe; e.g. after a session ends)."""
+        if self._loop is not None and self._wake is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    def stop(self) -> None:
+        """Stop after the current batch (thread-safe)."""
+        self._stop.set()
+        self.wake()
+
+    async def run_forever(self, *, idle_poll_s: float = 5.0) -> None:
+        """Drain, sleep until the next due time (backoff, batch age, or ``idle_poll_s``), repeat."""
+        self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
+        with ThreadPoolExecutor(1, thread_name_prefix="uploader") as worker:
+            try:
+                while not self._stop.is_set():
+                    self._wake.clear()
+                    pause = idle_poll_s
+                    try:
+                        report = await self._loop.run_in_executor(worker, self.drain_once)
+                        due = report.retry_at or report.waiting_until
+                        if due is not None:
+                            pause = max(0.05, min(idle_poll_s * 12, (due - self._clock()).total_seconds()))
+                        elif report.batches_acked or report.batches_quarantined:
+                            pause = 0.0
+                    except KioskError as e:  # e.g. the database is busy or unwell: try again later
+                        log_event(log, logging.ERROR, "drain failed", error=str(e))
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), timeout=pause)
+            finally:
+                await self._loop.run_in_executor(worker, self.close)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _status_code(text: str) -> int | None:
+    head = text.split(" ", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the uploader as its own process until SIGTERM/SIGINT."""
+    from kiosk.config import load_config
+    from kiosk.logs import setup_logging
+
+    parser = argparse.ArgumentParser(prog="python -m sync.uploader", description="Drain the outbox forever.")
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--data-dir")
+    parser.add_argument("--idle-poll", type=float, default=5.0, help="seconds between looks at an idle outbox")
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    args = parser.parse_args(argv)
+    setup_logging(args.verbose)
+    try:
+        cfg = load_config(args.config)
+        if args.data_dir:
+            cfg = replace(cfg, data_dir=args.data_dir)
+        uploader = Uploader(cfg)
+
+        async def serve() -> None:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, uploader.stop)
+            await uploader.run_forever(idle_poll_s=args.idle_poll)
+
+        asyncio.run(serve())
+    except KioskError as e:
+        print(f"sync.uploader: error: {e}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

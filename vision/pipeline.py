@@ -1,0 +1,245 @@
+"""The vision pipeline: capture → pose → landmark filter → framing/lighting → analyser, in a worker thread.
+
+Pose inference is CPU-bound, so it never runs on the application's event loop: a worker thread takes
+the newest camera frame, runs the backend, smooths the landmarks, asks the analyser what happened, and
+hands a PipelineUpdate out through a callback (called on the worker thread; wrap it with
+``call_soon_threadsafe`` for asyncio / qasync, see ``loop_callback``) and a bounded queue. Every update
+carries its frame-to-update latency, measured from the moment the frame was grabbed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from kiosk.logs import log_event
+from vision.analysers import AnalyserEvent, ExerciseAnalyser, ExerciseResult
+from vision.capture import CapturedFrame, CaptureState, FrameCapture
+from vision.filtering import LandmarkSmoother
+from vision.framing import FramingReport, LightingReport, check_framing, check_lighting
+from vision.landmarks import PoseFrame
+from vision.pose_backend import PoseBackend, detect_with
+
+log = logging.getLogger("vision.pipeline")
+
+_LIGHTING_SIZE = (160, 120)  # lighting is judged on a small grey copy: same verdict, a fraction of the cost
+_ENDED_STATES = (CaptureState.ENDED, CaptureState.FAILED, CaptureState.STOPPED)
+
+
+@dataclass(frozen=True)
+class PipelineUpdate:
+    """What one processed camera frame produced.
+
+    ``pose`` is the filtered PoseFrame; ``raw_pose`` what the backend returned. ``framing`` is the framing
+    verdict for the current exercise (None without one); ``lighting`` is set on the frames where lighting
+    was checked (about once a second). ``latency_s`` runs from the frame's grab to this update's hand-out
+(waiting for the worker included); ``processing_s`` from the worker taking the frame to the hand-out.
+    """
+
+    frame_index: int
+    pose: PoseFrame
+    raw_pose: PoseFrame
+    people_count: int
+    events: tuple[AnalyserEvent, ...]
+    framing: FramingReport | None
+    lighting: LightingReport | None
+    counting: bool
+    inference_s: float
+    latency_s: float
+    processing_s: float = 0.0
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class LatencySummary:
+    """Percentiles of a latency sample in milliseconds (NaN when empty)."""
+
+    count: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @classmethod
+    def of(cls, samples_s: list[float] | deque[float]) -> LatencySummary:
+        if not samples_s:
+            return cls(0, math.nan, math.nan, math.nan, math.nan)
+        ms = np.asarray(samples_s, dtype=np.float64) * 1000.0
+        p50, p95, p99 = np.percentile(ms, [50, 95, 99])
+        return cls(len(ms), float(p50), float(p95), float(p99), float(ms.max()))
+
+
+@dataclass(frozen=True)
+class PipelineStats:
+    frames_processed: int
+    frames_with_person: int
+    frames_dropped_by_capture: int
+    updates_dropped_by_queue: int
+    elapsed_s: float
+    inference: LatencySummary
+    processing: LatencySummary
+    latency: LatencySummary
+
+    @property
+    def fps(self) -> float:
+        return self.frames_processed / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+
+def loop_callback(loop: asyncio.AbstractEventLoop, handler: Callable[[PipelineUpdate], object]
+                  ) -> Callable[[PipelineUpdate], None]:
+    """A pipeline callback that runs ``handler(update)`` on ``loop``'s thread (asyncio or qasync)."""
+
+    def deliver(update: PipelineUpdate) -> None:
+        loop.call_soon_threadsafe(handler, update)
+
+    return deliver
+
+
+class VisionPipeline:
+    """Runs capture → pose → filter → framing/lighting → analyser until the source ends or ``stop()``.
+
+    ``exercise`` names the framing profile for the ``framing`` field (defaults to the analyser's
+    exercise). When the source ends, the analyser is finished (reason ``stream_ended``) and a ``final``
+    update carries its closing events. The pipeline owns the capture (stopped on exit) and, with
+    ``close_backend``, the backend too.
+    """
+
+    def __init__(self, capture: FrameCapture, backend: PoseBackend, analyser: ExerciseAnalyser | None = None, *,
+                 exercise: str | None = None, smoother: LandmarkSmoother | None = None,
+                 on_update: Callable[[PipelineUpdate], None] | None = None, queue_size: int = 64,
+                 lighting_every_s: float = 1.0, close_backend: bool = True, latency_window: int = 20000) -> None:
+        self.capture, self.backend, self.analyser = capture, backend, analyser
+        self.exercise = exercise or (analyser.exercise if analyser is not None else None)
+        self.smoother = smoother if smoother is not None else LandmarkSmoother()
+        self.on_update = on_update
+        self.updates: queue.Queue[PipelineUpdate] = queue.Queue(maxsize=queue_size)
+        self.lighting_every_s = lighting_every_s
+        self.close_backend = close_backend
+        self._stop = threading.Event()
+        self.done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._inference_s: deque[float] = deque(maxlen=latency_window)
+        self._latency_s: deque[float] = deque(maxlen=latency_window)
+        self._processing_s: deque[float] = deque(maxlen=latency_window)
+        self._processed = self._with_person = self._queue_drops = 0
+        self._t_first: float | None = None
+        self._t_last: float | None = None
+        self._last_lighting_at = -math.inf
+        self.error: BaseException | None = None
+
+    # -- control ---------------------------------------------------------------------------------------------
+    def start(self) -> VisionPipeline:
+        if self._thread is not None:
+            raise RuntimeError("pipeline already started")
+        self._thread = threading.Thread(target=self.run, name="vision-pipeline", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Stop after the frame in hand; releases capture (and backend when owned). Safe to call twice."""
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout_s)
+
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Block until the source has ended and the final update is out; False on timeout."""
+        return self.done.wait(timeout_s)
+
+    def result(self) -> ExerciseResult | None:
+        return self.analyser.result() if self.analyser is not None else None
+
+    def stats(self) -> PipelineStats:
+        elapsed = (self._t_last - self._t_first) if self._t_first is not None and self._t_last is not None else 0.0
+        cap = self.capture.stats()
+        return PipelineStats(self._processed, self._with_person, cap.frames_dropped, self._queue_drops, elapsed,
+                             LatencySummary.of(self._inference_s), LatencySummary.of(self._processing_s),
+                             LatencySummary.of(self._latency_s))
+
+    # -- worker ----------------------------------------------------------------------------------------------
+    def run(self) -> None:
+        """The worker loop (runs on the pipeline's thread after ``start()``, or call it directly to block)."""
+        if not self.capture.started:
+            self.capture.start()
+        try:
+            while not self._stop.is_set():
+                frame = self.capture.next_frame(timeout_s=0.2)
+                if frame is None:
+                    if self.capture.state in _ENDED_STATES:
+                        self._finish_analyser()
+                        break
+                    continue
+                self._process(frame)
+        except BaseException as e:  # recorded for the caller; the thread must not die silently
+            self.error = e
+            log.exception("vision pipeline stopped by an error")
+        finally:
+            self.capture.stop()
+            if self.close_backend:
+                self.backend.close()
+            self.done.set()
+            s = self.stats()
+            log_event(log, logging.INFO, "vision pipeline ended", frames=s.frames_processed,
+                      dropped=s.frames_dropped_by_capture, fps=round(s.fps, 1),
+                      latency_p95_ms=round(s.latency.p95_ms, 1))
+
+    def _process(self, frame: CapturedFrame) -> None:
+        taken_at = time.monotonic()
+        if self._t_first is None:
+            self._t_first = frame.grabbed_at_s
+        result = detect_with(self.backend, frame.image, frame.timestamp_s)
+        pose = self.smoother(result.frame)
+        events: list[AnalyserEvent] = self.analyser.feed(pose) if self.analyser is not None else []
+        framing = None
+        if self.exercise is not None:
+            started = self.analyser is not None and self.analyser.started_at_s is not None
+            framing = check_framing(pose, self.exercise, require_posture=not started,
+                                    people_count=result.people_count)
+        lighting = None
+        if frame.grabbed_at_s - self._last_lighting_at >= self.lighting_every_s:
+            small = cv2.resize(frame.image, _LIGHTING_SIZE, interpolation=cv2.INTER_AREA)
+            lighting = check_lighting(small)
+            self._last_lighting_at = frame.grabbed_at_s
+        self._processed += 1
+        self._with_person += int(result.frame.has_person)
+        self._inference_s.append(result.inference_s)
+        counting = bool(self.analyser.counting) if self.analyser is not None else False
+        now = time.monotonic()
+        latency = now - frame.grabbed_at_s
+        self._latency_s.append(latency)
+        self._processing_s.append(now - taken_at)
+        self._t_last = now
+        self._emit(PipelineUpdate(frame.index, pose, result.frame, result.people_count, tuple(events), framing,
+                                  lighting, counting, result.inference_s, latency, now - taken_at))
+
+    def _finish_analyser(self) -> None:
+        if self.analyser is None:
+            return
+        events = self.analyser.finish(reason="stream_ended")
+        t = self.analyser.ended_at_s if self.analyser.ended_at_s is not None else 0.0
+        empty = PoseFrame(t, None)
+        self._emit(PipelineUpdate(-1, empty, empty, 0, tuple(events), None, None, False, 0.0, 0.0, final=True))
+
+    def _emit(self, update: PipelineUpdate) -> None:
+        if self.on_update is not None:
+            try:
+                self.on_update(update)
+            except Exception:  # a broken listener must not stop the camera test
+                log.exception("pipeline update listener failed")
+        try:
+            self.updates.put_nowait(update)
+        except queue.Full:  # nobody reads the queue fast enough: keep the newest
+            with contextlib.suppress(queue.Empty):
+                self.updates.get_nowait()
+            self._queue_drops += 1
+            self.updates.put_nowait(update)

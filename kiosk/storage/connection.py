@@ -110,6 +110,7 @@ def connect(db_path: Path, encryption: StorageEncryption, key: bytes | None, *,
             assert key is not None
             conn = sqlcipher3.connect(str(db_path), isolation_level=None, timeout=busy_timeout_s,
                                       check_same_thread=True)
+            conn.execute("PRAGMA cipher_log_level = NONE")  # our own error below says what is wrong, once
             conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         else:
             conn = sqlite3.connect(str(db_path), isolation_level=None, timeout=busy_timeout_s)

@@ -105,6 +105,11 @@ def schema_version(db: Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
+def _rollback(db: Database) -> None:
+    if db.conn.in_transaction:
+        db.conn.execute("ROLLBACK")
+
+
 def migrate(db: Database, path: Path, *, target: int = LATEST_VERSION) -> tuple[int, int]:
     """Apply every step above the database's version up to ``target``; returns (from, to).
 
@@ -128,8 +133,10 @@ def migrate(db: Database, path: Path, *, target: int = LATEST_VERSION) -> tuple[
                 db.execute(f"PRAGMA user_version = {step.version}")
                 db.execute("COMMIT")
             except SQLITE_ERRORS as e:
-                if db.conn.in_transaction:
-                    db.execute("ROLLBACK")
+                _rollback(db)
                 raise translate(e, path, f"migrating to schema version {step.version}") from None
+            except BaseException:
+                _rollback(db)
+                raise
             log_event(log, logging.INFO, "migrated the database", version=step.version, step=step.description)
     return found, schema_version(db)

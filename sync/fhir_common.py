@@ -1,0 +1,118 @@
+"""Shared pieces of the FHIR mapping: naming systems, stable ids, timestamps, bundle entries and R4B validation.
+
+Everything here is pure. ``validate_resource`` is the one gate every resource passes before it
+leaves the station: a resource the R4B models refuse is a mapping bug and raises ``MappingError``.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from datetime import datetime
+from typing import Any
+
+from fhir.resources.R4B import get_fhir_model_class
+from pydantic import ValidationError
+
+from sync.errors import MappingError
+
+SITE = "https://fhir.health-station.example"
+URI_SYSTEM = "urn:ietf:rfc:3986"  # identifier system for urn:uuid values
+NATIONAL_ID_SYSTEM = "urn:oid:2.16.156.10011.1.3"  # 居民身份证号 (PRC resident identity card number)
+PSEUDONYM_SYSTEM = f"{SITE}/NamingSystem/resident-pseudonym"  # HMAC-SHA256 of the identity, hex
+STATION_RESIDENT_SYSTEM = f"{SITE}/NamingSystem/station-resident"  # the station's own pseudonym of a resident
+STATION_SYSTEM = f"{SITE}/NamingSystem/station"
+DEVICE_SYSTEM = f"{SITE}/NamingSystem/station-device"  # value "<station id>/<device id>"
+STAFF_SYSTEM = f"{SITE}/NamingSystem/station-staff"  # value "<station id>/<staff id>"
+METHOD_SYSTEM = f"{SITE}/CodeSystem/measurement-method"
+REPORT_CODE_SYSTEM = f"{SITE}/CodeSystem/station-report"
+CALIBRATION_SYSTEM = f"{SITE}/CodeSystem/calibration-status"
+TAG_SYSTEM = f"{SITE}/CodeSystem/station-tag"
+TRIAL_EXTENSION = f"{SITE}/StructureDefinition/trial-number"
+QUALITY_EXTENSION = f"{SITE}/StructureDefinition/quality-flag"
+
+# Namespace for ids derived from other ids (heart rate of a BP reading, a report's care plan, ...):
+# deriving instead of drawing keeps a resend of the same record byte-identical, so it deduplicates.
+_DERIVED_NS = uuid.UUID("6f1d8a52-3c0e-5b7a-9e41-2d5c8b0f7a13")
+
+
+def derived_uuid(parent: uuid.UUID | str, role: str) -> uuid.UUID:
+    """A stable UUID for the resource playing ``role`` beside record ``parent``."""
+    return uuid.uuid5(_DERIVED_NS, f"{parent}/{role}")
+
+
+def urn(u: uuid.UUID | str) -> str:
+    return f"urn:uuid:{uuid.UUID(str(u))}"
+
+
+def uuid_identifier(u: uuid.UUID | str) -> dict[str, str]:
+    """The identifier a station record carries in the cloud: its UUID as an RFC 3986 URN."""
+    return {"system": URI_SYSTEM, "value": urn(u)}
+
+
+def fhir_datetime(when: datetime, *, field: str, record_id: str | None = None, resource_type: str = "") -> str:
+    """An instant as FHIR dateTime; a naive datetime (no zone) cannot be placed in time and is a bug."""
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise MappingError(f"{field} has no time zone ({when.isoformat()})", resource_type=resource_type or None,
+                           record_id=record_id)
+    return when.isoformat(timespec="milliseconds" if when.microsecond else "seconds")
+
+
+def reference(full_url: str, display: str | None = None) -> dict[str, str]:
+    ref = {"reference": full_url}
+    if display:
+        ref["display"] = display
+    return ref
+
+
+def identifier_query(identifier: dict[str, str]) -> str:
+    """The search a conditional create uses: ``identifier=<system>|<value>``."""
+    return f"identifier={identifier['system']}|{identifier['value']}"
+
+
+def create_entry(resource: dict[str, Any], full_url: str, identifier: dict[str, str]) -> dict[str, Any]:
+    """A transaction entry that creates ``resource`` unless one with the same identifier exists."""
+    return {"fullUrl": full_url, "resource": resource,
+            "request": {"method": "POST", "url": resource["resourceType"], "ifNoneExist": identifier_query(identifier)}}
+
+
+@functools.cache
+def _model(resource_type: str) -> Any:
+    return get_fhir_model_class(resource_type)
+
+
+def validate_resource(resource: dict[str, Any]) -> None:
+    """Validate ``resource`` against the fhir.resources R4B model of its type, or raise MappingError.
+
+    The error names the resource type, its first identifier value (a UUID, never personal data)
+    and each problem's location and message; it never repeats the offending value.
+    """
+    if not isinstance(resource, dict):
+        raise MappingError(f"expected a resource dict, got {type(resource).__name__}")
+    resource_type = resource.get("resourceType")
+    record_id = _record_id(resource)
+    if not isinstance(resource_type, str) or not resource_type:
+        raise MappingError("resource has no resourceType", record_id=record_id)
+    try:
+        model = _model(resource_type)
+    except (KeyError, ValueError, AttributeError, ImportError):
+        raise MappingError(f"unknown resource type {resource_type!r}", record_id=record_id) from None
+    try:
+        model.model_validate(resource)
+    except ValidationError as e:
+        problems = tuple(f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in e.errors())
+        raise MappingError("resource fails FHIR R4B validation", resource_type=resource_type, record_id=record_id,
+                           problems=problems) from None
+    except (TypeError, ValueError) as e:  # the models raise these for some malformed primitives
+        raise MappingError(f"resource fails FHIR R4B validation: {e}", resource_type=resource_type,
+                           record_id=record_id) from None
+
+
+def _record_id(resource: dict[str, Any]) -> str | None:
+    """The first identifier of a resource when it is a station UUID (safe to log); otherwise nothing."""
+    identifiers = resource.get("identifier")
+    if isinstance(identifiers, list) and identifiers and isinstance(identifiers[0], dict):
+        first = identifiers[0]
+        if first.get("system") == URI_SYSTEM and isinstance(first.get("value"), str):
+            return first["value"]
+    return None

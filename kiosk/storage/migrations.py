@@ -87,9 +87,10 @@ def _v4_staff_and_audit(db: Database) -> None:
         pk="name", not_null={"role", "pin_hash", "pin_salt", "scrypt_n", "scrypt_r", "scrypt_p", "failed_attempts",
                              "created_at", "active"}, defaults={"failed_attempts": 0, "active": 1})
     db["audit"].create(
-        {"seq": int, "at": str, "actor": str, "role": str, "action": str, "target": str, "details_json": str,
-         "prev_hash": str, "hash": str},
-        pk="seq", not_null={"at", "actor", "role", "action", "details_json", "prev_hash", "hash"})
+        {"seq": int, "id": str, "at": str, "actor": str, "role": str, "action": str, "target": str,
+         "details_json": str, "prev_hash": str, "hash": str},
+        pk="seq", not_null={"id", "at", "actor", "role", "action", "details_json", "prev_hash", "hash"})
+    db["audit"].create_index(["id"], unique=True)
 
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -42,6 +42,9 @@ class CaptureState(enum.StrEnum):
     STOPPED = "stopped"  # stop() was called
 
 
+_FINAL_STATES = (CaptureState.ENDED, CaptureState.FAILED, CaptureState.STOPPED)
+
+
 class SourceKind(enum.StrEnum):
     DEVICE = "device"
     FILE = "file"
@@ -154,7 +157,7 @@ class FrameCapture:
     ``frame_size`` letterboxes every frame to that (width, height); None keeps the source's size.
     ``pace`` plays a file at its own frame rate like a camera (default), False reads it as fast as
     frames are taken. ``loop`` restarts a file at its end. ``on_state(state, detail)`` is called from
-    the capture thread on every state change.
+    the capture thread on every change of state (``stats().detail`` has the latest detail).
     """
 
     def __init__(self, source: str | CameraSource, *, loop: bool = False, pace: bool = True,
@@ -196,8 +199,8 @@ class FrameCapture:
         has ended, failed or stopped and no frame is left."""
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
         with self._cond:
-            while self._latest is None or self._latest.index <= self._taken_index:
-                if self._state in (CaptureState.ENDED, CaptureState.FAILED, CaptureState.STOPPED):
+            while self._latest is None or self._latest.index <= self._taken_index or self._stop.is_set():
+                if self._stop.is_set() or self._state in _FINAL_STATES:
                     return None
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
@@ -235,10 +238,14 @@ class FrameCapture:
     # -- capture thread ------------------------------------------------------------------------------------
     def _set_state(self, state: CaptureState, detail: str) -> None:
         with self._cond:
-            if state == self._state and detail == self._detail:
+            changed = state != self._state
+            if not changed and detail == self._detail:
                 return
             self._state, self._detail = state, detail
             self._cond.notify_all()
+        if not changed:  # same state, new detail (e.g. "stopped delivering" -> "cannot open"): log only
+            log_event(log, logging.DEBUG, "capture state detail", state=str(state), detail=detail)
+            return
         log_event(log, logging.INFO if state is not CaptureState.LOST else logging.WARNING, "capture state",
                   state=str(state), source_kind=str(self.source.kind), detail=detail)
         if self._on_state is not None:

@@ -43,6 +43,7 @@ class FaultKind(enum.StrEnum):
     DROP = "drop"  # apply the request, then send half a response and close the connection
     REJECT = "reject"  # 400 with an OperationOutcome, as a server refusing a resource would
     UNAUTHORIZED = "unauthorized"  # 401 whatever the token
+    ENTRY_ERROR = "entry_error"  # 200 transaction-response whose entry `entry` failed with 400 + OperationOutcome
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Fault:
     retry_after: str | None = None
     delay_s: float = 2.0
     apply: bool = True  # SLOW/DROP: whether the server commits the bundle before failing
+    entry: int = 0  # ENTRY_ERROR: which entry fails
 
 
 @dataclass
@@ -115,10 +117,11 @@ class FhirTestServer:
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread:
+        if self._thread is not None:  # shutdown() would wait forever for a loop that never started
+            self._httpd.shutdown()
             self._thread.join(timeout=5)
+            self._thread = None
+        self._httpd.server_close()
 
     def __enter__(self) -> FhirTestServer:
         return self.start()
@@ -256,6 +259,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Answer(401, operation_outcome("login", "bearer token missing or expired")),
                        (("WWW-Authenticate", 'Bearer error="invalid_token"'),), key=key)
             return
+        if fault is not None and fault.kind is FaultKind.ENTRY_ERROR:
+            self._send(_entry_error(body, self.headers.get("Content-Encoding", ""), fault.entry), key=key)
+            return
         if self.headers.get("Content-Encoding", "identity").lower() == "gzip":
             try:
                 body = gzip.decompress(body)
@@ -301,6 +307,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.request.shutdown(2)
+
+
+def _entry_error(body: bytes, encoding: str, failing: int) -> Answer:
+    """A transaction-response in which one entry was refused (nothing applied)."""
+    try:
+        count = len(json.loads(gzip.decompress(body) if encoding.lower() == "gzip" else body).get("entry") or [])
+    except (ValueError, OSError, EOFError, AttributeError):
+        count = 1
+    entries: list[dict[str, Any]] = [{"response": {"status": "201 Created"}} for _ in range(count)]
+    failing = min(failing, max(count - 1, 0))
+    entries[failing] = {"response": {"status": "400 Bad Request", "outcome": operation_outcome(
+        "business-rule", "injected refusal of this entry", expression=f"Bundle.entry[{failing}]")}}
+    return Answer(200, {"resourceType": "Bundle", "type": "transaction-response", "entry": entries})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -216,8 +216,9 @@ def verify_syringe(device_id: str, performed_by: str, performed_at: datetime, re
     bad = [r for r in readings_l if not low <= r <= high]
     mean = sum(readings_l) / len(readings_l)
     gain = syringe_l / mean if mean > 0 else 1.0
-    notes = (f"{len(bad)} of {len(readings_l)} strokes outside {low:.2f}–{high:.2f} L: "
-             + ", ".join(f"{r:.3f}" for r in bad) if bad else f"all strokes within {low:.2f}–{high:.2f} L; mean {mean:.3f} L")
+    window = f"{low:.2f}–{high:.2f} L"
+    notes = (f"{len(bad)} of {len(readings_l)} strokes outside {window}: " + ", ".join(f"{r:.3f}" for r in bad)
+             if bad else f"all strokes within {window}; mean {mean:.3f} L")
     return _record(device_id, procedure, performed_by, performed_at, not bad, [syringe_l] * len(readings_l),
                    readings_l, {"gain": gain, "offset": 0.0}, notes, valid_for)
 

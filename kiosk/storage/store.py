@@ -40,7 +40,7 @@ from kiosk.storage.errors import (
     UnknownRecord,
     translate,
 )
-from kiosk.storage.migrations import migrate
+from kiosk.storage.migrations import LATEST_VERSION, migrate, schema_version
 from kiosk.storage.rows import (
     calibration_from_row,
     calibration_row,
@@ -76,12 +76,34 @@ def open_store(cfg: StationConfig, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEO
             raise DatabaseCorrupt(f"{path}: the integrity check failed: {'; '.join(problems[:5])}; keep the file "
                                   "for inspection and restore a backup")
         db = Database(conn, execute_plugins=False)
-        migrate(db, path)
+        _backup_before_migrating(db, path)
+        migrated = migrate(db, path)
     except BaseException:
         conn.close()
         raise
-    return Store(db, path, encryption, busy_timeout_s=busy_timeout_s, clock=clock, min_free_bytes=min_free_bytes,
-                 retention_days=cfg.storage.retention_days)
+    store = Store(db, path, encryption, busy_timeout_s=busy_timeout_s, clock=clock, min_free_bytes=min_free_bytes,
+                  retention_days=cfg.storage.retention_days)
+    store.migrated = migrated
+    return store
+
+
+def backup_path(path: Path, version: int) -> Path:
+    return path.with_name(f"{path.stem}.v{version}.bak")
+
+
+def _backup_before_migrating(db: Database, path: Path) -> None:
+    """Keep a copy (encrypted like the original) of a database that is about to be migrated."""
+    found = schema_version(db)
+    if not 0 < found < LATEST_VERSION:
+        return
+    target = backup_path(path, found)
+    if target.exists():
+        return
+    try:
+        db.conn.execute("VACUUM INTO ?", (str(target),))
+    except SQLITE_ERRORS as e:
+        raise translate(e, path, f"backing up before migrating from version {found}") from None
+    log_event(log, logging.WARNING, "backed up the database before migrating", backup=str(target), version=found)
 
 
 class Store:
@@ -97,6 +119,7 @@ class Store:
         self.min_free_bytes = min_free_bytes
         self.retention_days = retention_days
         self._refusal: str | None = None
+        self.migrated: tuple[int, int] = (LATEST_VERSION, LATEST_VERSION)  # (from, to) when this store was opened
 
     # ---- lifecycle and health ---------------------------------------------------------------------
 
@@ -336,6 +359,24 @@ class Store:
             n = outbox.quarantine_requeue(conn, batch_id, self.clock())
         log_event(log, logging.INFO, "quarantined batch requeued", batch_id=batch_id, items=n)
         return n
+
+    def outbox_record(self, item: outbox.OutboxItem) -> Measurement | dict[str, Any] | None:
+        """The record an outbox item stands for: a Measurement, or the report / review / audit entry as a dict."""
+        import json
+
+        if item.kind == "measurement":
+            rows = self._rows("SELECT * FROM measurements WHERE id = ?", (item.id,))
+            return measurement_from_row(rows[0]) if rows else None
+        if item.kind in ("report", "review"):
+            table, key = ("reports", "report_id") if item.kind == "report" else ("reviews", "review_id")
+            rows = self._rows(f"SELECT body_json FROM {table} WHERE {key} = ?", (item.id,))
+            return json.loads(rows[0]["body_json"]) if rows else None
+        if item.kind == "audit":
+            from kiosk.audit import AuditLog
+
+            entry = AuditLog(self).get(item.id)
+            return entry.to_dict() if entry else None
+        return None
 
     def outbox_stats(self) -> dict[str, Any]:
         return outbox.stats(self.conn)

@@ -118,3 +118,17 @@ def test_migrating_an_up_to_date_database_is_a_no_op(tmp_path):
     path = tmp_path / "db.sqlite"
     db = _db_at(path, LATEST_VERSION)
     assert mig.migrate(db, path) == (LATEST_VERSION, LATEST_VERSION)
+
+
+def test_a_database_is_backed_up_before_it_is_migrated(tmp_path):
+    from kiosk.storage.store import backup_path
+
+    cfg = store_config(tmp_path)
+    path = database_path(cfg)
+    db = _db_at(path, 1)
+    _fill(db, 1)
+    db.close()
+    with open_store(cfg) as s:
+        assert s.migrated == (1, LATEST_VERSION)
+    backup = Database(sqlite3.connect(backup_path(path, 1)))
+    assert mig.schema_version(backup) == 1 and backup["measurements"].count == 1, "the backup is the old database"

@@ -121,3 +121,14 @@ def test_outbox_survives_reopening(tmp_path):
         s.add_measurement(session.id, m)
     with open_store(cfg) as s:
         assert [i.id for i in s.outbox_pending(10)] == [str(m.id)]
+
+
+def test_outbox_record_gives_back_what_each_item_stands_for(store):
+    from kiosk.audit import AuditLog
+
+    session, ms = _session_with(store, 1)
+    report = {"report_id": str(uuid.uuid4()), "items": [1]}
+    store.save_report(session.id, report)
+    entry = AuditLog(store).record("dr", "doctor", "session.view", target=str(session.id))
+    records = [store.outbox_record(i) for i in store.outbox_pending(10)]
+    assert records[0] == ms[0] and records[1] == report and records[2]["hash"] == entry.hash

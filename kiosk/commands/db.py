@@ -1,0 +1,98 @@
+"""`kiosk db migrate|check|export|purge`: the technician's tools for the station database."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kiosk.config import StorageEncryption
+from kiosk.domain import utcnow
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("db", help="migrate, check, export or purge the station database")
+    dsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    dsub.add_parser("migrate", help="bring the database to the current schema (backing it up first)").set_defaults(
+        func=_migrate)
+    dsub.add_parser("check", help="integrity check, schema version, row counts, encryption mode").set_defaults(
+        func=_check)
+    exp = dsub.add_parser("export", help="write every table as CSV or JSON (personal data only with a flag)")
+    exp.add_argument("--format", choices=("csv", "json"), default="csv")
+    exp.add_argument("--out", metavar="DIR", help="output folder (default: DATA_DIR/export-<time>)")
+    exp.add_argument("--include-personal", action="store_true",
+                     help="also export names, ID numbers, phones and birth dates (files written mode 0600)")
+    exp.set_defaults(func=_export)
+    dsub.add_parser("purge", help="delete personal data of synced sessions older than the retention period"
+                    ).set_defaults(func=_purge)
+
+
+def _open(args: argparse.Namespace):
+    from kiosk.cli import station_config
+    from kiosk.storage import open_store
+
+    return station_config(args), open_store(station_config(args))
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from kiosk.storage.store import backup_path
+
+    _, store = _open(args)
+    with store:
+        before, after = store.migrated
+        if before == after:
+            print(f"{store.path}: schema version {after} is current; nothing to do")
+        else:
+            note = f" (backup: {backup_path(store.path, before)})" if before else ""
+            print(f"{store.path}: migrated schema version {before} -> {after}{note}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kiosk.storage.connection import key_file_path, key_id, load_or_create_key, quick_check
+    from kiosk.storage.export import table_counts
+    from kiosk.storage.migrations import LATEST_VERSION, schema_version
+
+    cfg, store = _open(args)
+    with store:
+        problems = quick_check(store.conn, store.path, full=True)
+        if cfg.storage.encryption is StorageEncryption.SQLCIPHER:
+            key_path = key_file_path(cfg)
+            mode = f"sqlcipher (key file {key_path}, key id {key_id(load_or_create_key(key_path))})"
+        else:
+            mode = "none — NOT ENCRYPTED (demo and tests only)"
+        print(f"database:        {store.path}")
+        print(f"encryption:      {mode}")
+        print(f"schema version:  {schema_version(store.db)} (this software: {LATEST_VERSION})")
+        print(f"integrity check: {'ok' if not problems else '; '.join(problems[:10])}")
+        stats = store.outbox_stats()
+        print(f"outbox:          {stats['pending']} pending, {stats['acked']} acknowledged, "
+              f"{stats['quarantined_batches']} quarantined batch(es)")
+        print("rows per table:")
+        for table, n in sorted(table_counts(store).items()):
+            print(f"  {table:<18} {n}")
+    return 0 if not problems else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kiosk.storage.export import export
+
+    cfg, store = _open(args)
+    now = utcnow()
+    out = Path(args.out) if args.out else cfg.data_path / f"export-{now:%Y%m%dT%H%M%SZ}"
+    with store:
+        written = export(store, out, args.format, include_personal=args.include_personal, now=now)
+    total = sum(written.values())
+    print(f"exported {total} row(s) from {len(written)} table(s) as {args.format} to {out}"
+          + (" — INCLUDING PERSONAL DATA (session_personal)" if args.include_personal else " (no personal data)"))
+    for table, n in written.items():
+        print(f"  {table:<18} {n}")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    cfg, store = _open(args)
+    with store:
+        counts = store.purge_personal_data(utcnow())
+    print(f"purged the personal data of {counts['purged']} session(s) older than {cfg.storage.retention_days} days; "
+          f"{counts['waiting_for_sync']} older session(s) keep theirs until the cloud has acknowledged them")
+    return 0

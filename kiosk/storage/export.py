@@ -1,0 +1,74 @@
+"""Exporting the database as CSV or JSON files, one per table; personal data only when asked for.
+
+PIN hashes never leave the database. Files that hold personal data are written with mode 0600.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.storage.migrations import schema_version
+from kiosk.storage.rows import iso
+from kiosk.storage.store import Store
+
+PERSONAL_TABLES = ("session_personal",)
+EXPORTED_TABLES = ("sessions", "session_personal", "measurements", "reports", "reviews", "calibrations", "outbox",
+                   "quarantine", "sync_state", "staff", "audit")
+NEVER_EXPORTED_COLUMNS = {"staff": {"pin_hash", "pin_salt"}}
+
+
+def table_counts(store: Store) -> dict[str, int]:
+    return {t: store.db[t].count for t in store.db.table_names()}
+
+
+def _rows(store: Store, table: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    hidden = NEVER_EXPORTED_COLUMNS.get(table, set())
+    columns = [c.name for c in store.db[table].columns if c.name not in hidden]
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    cur = store.conn.execute(f'SELECT {quoted} FROM "{table}" ORDER BY rowid')
+    return columns, (dict(zip(columns, r, strict=True)) for r in cur)
+
+
+def _open_for_writing(path: Path, private: bool):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+    if private:
+        os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def export(store: Store, out_dir: Path, fmt: str, *, include_personal: bool, now: datetime) -> dict[str, int]:
+    """Write one file per table to ``out_dir``; returns rows written per table (and writes manifest.json)."""
+    if fmt not in ("csv", "json"):
+        raise ValueError(f"unknown export format {fmt!r}; expected csv or json")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    present = set(store.db.table_names())
+    written: dict[str, int] = {}
+    for table in EXPORTED_TABLES:
+        if table not in present or (table in PERSONAL_TABLES and not include_personal):
+            continue
+        private = table in PERSONAL_TABLES
+        columns, rows = _rows(store, table)
+        n = 0
+        with _open_for_writing(out_dir / f"{table}.{fmt}", private) as f:
+            if fmt == "csv":
+                writer = csv.DictWriter(f, fieldnames=columns)
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow(row)
+                    n += 1
+            else:
+                all_rows = list(rows)
+                json.dump(all_rows, f, ensure_ascii=False, indent=1)
+                n = len(all_rows)
+        written[table] = n
+    manifest = {"exported_at": iso(now), "format": fmt, "schema_version": schema_version(store.db),
+                "encryption": store.encryption.value, "include_personal": include_personal, "rows": written}
+    with _open_for_writing(out_dir / "manifest.json", include_personal) as f:
+        json.dump(manifest, f, ensure_ascii=False, indent=2)
+    return written

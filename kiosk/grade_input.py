@@ -1,0 +1,253 @@
+"""Parsing the `kiosk grade FILE.json` input into a Session; every problem is an InputError naming its field.
+
+The shape is documented in docs/grade-format.md. Values are converted to each item's canonical unit
+and checked against its physical limits; nothing here raises anything but InputError.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.domain import (
+    BP_COMPONENT_LIMITS,
+    ITEMS,
+    Measurement,
+    Method,
+    Resident,
+    SafetyScreen,
+    Session,
+    Sex,
+    Side,
+    item_spec,
+)
+from kiosk.errors import InputError
+from kiosk.norms.model import NormSet
+
+TOP_KEYS = {"resident", "test_date", "measurements", "safety", "previous", "station_id", "session_id"}
+RESIDENT_KEYS = {"sex", "birth_date", "pseudonym"}
+MEASUREMENT_KEYS = {"item", "unit", "trials", "method", "device_id"}
+TRIAL_KEYS = {"value", "hand", "taken_at", "systolic", "diastolic", "pulse", "mean"}
+DEFAULT_STATION = "grade-cli"
+
+
+@dataclass(frozen=True)
+class GradeRequest:
+    """A parsed input file: the session to grade and, optionally, the previous report for the trend."""
+
+    session: Session
+    previous: Mapping[str, Any] | None = None
+
+
+def _obj(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InputError(f"expected an object, got {type(value).__name__}", field=where)
+    return value
+
+
+def _no_unknown(obj: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    extra = sorted(set(obj) - allowed)
+    if extra:
+        raise InputError(f"unknown key {extra[0]!r}; allowed: {', '.join(sorted(allowed))}",
+                         field=f"{where}.{extra[0]}" if where else extra[0])
+
+
+def _date(value: Any, where: str) -> date:
+    if not isinstance(value, str):
+        raise InputError("expected a date as text, YYYY-MM-DD", field=where)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=where) from None
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"expected a number, got {json.dumps(value, ensure_ascii=False)[:40]}", field=where)
+    if not math.isfinite(value):
+        raise InputError("expected a finite number", field=where)
+    return float(value)
+
+
+def _within(value: float, lo: float, hi: float, unit: str, what: str, where: str) -> None:
+    if not lo <= value <= hi:
+        raise InputError(f"{value:g} {unit} is outside the physical limits of {what} ({lo:g}–{hi:g} {unit})",
+                         field=where)
+
+
+def _taken_at(trial: Mapping[str, Any], default: datetime, where: str) -> datetime:
+    raw = trial.get("taken_at")
+    if raw is None:
+        return default
+    try:
+        at = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        at = None
+    if at is None:
+        raise InputError(f"{raw!r} is not a date-time (ISO 8601)", field=f"{where}.taken_at")
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _blood_pressure(trial: Any, unit: str, where: str) -> tuple[float, dict[str, float]]:
+    spec = ITEMS["blood_pressure"]
+    t = _obj(trial, where)
+    comps: dict[str, float] = {}
+    for name in ("systolic", "diastolic", "mean", "pulse"):
+        if name not in t:
+            if name in ("systolic", "diastolic"):
+                raise InputError(f"a blood-pressure trial needs {name}", field=f"{where}.{name}")
+            continue
+        v = _number(t[name], f"{where}.{name}")
+        if name != "pulse":
+            v = round(spec.to_canonical(v, unit, field=f"{where}.{name}"), 1)
+        lo, hi = BP_COMPONENT_LIMITS[name]
+        _within(v, lo, hi, "/min" if name == "pulse" else "mmHg", name, f"{where}.{name}")
+        comps[name] = v
+    if comps["systolic"] <= comps["diastolic"]:
+        raise InputError(f"systolic {comps['systolic']:g} must be above diastolic {comps['diastolic']:g}",
+                         field=f"{where}.systolic")
+    return comps["systolic"], comps
+
+
+def _measurements(raw: Any, session_id: uuid.UUID, test_date: date) -> tuple[Measurement, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise InputError("expected a non-empty list of measurements", field="measurements")
+    out: list[Measurement] = []
+    next_trial: dict[str, int] = {}
+    start = datetime.combine(test_date, time(9, 0), UTC)
+    for i, m_raw in enumerate(raw):
+        where = f"measurements[{i}]"
+        m = _obj(m_raw, where)
+        _no_unknown(m, MEASUREMENT_KEYS, where)
+        if "item" not in m:
+            raise InputError("missing item", field=f"{where}.item")
+        if not isinstance(m["item"], str):
+            raise InputError("expected the item name as text", field=f"{where}.item")
+        spec = item_spec(m["item"], field=f"{where}.item")
+        unit = m.get("unit")
+        if not isinstance(unit, str) or not unit:
+            raise InputError(f"missing unit (the station unit of {spec.name} is {spec.unit.symbol})",
+                             field=f"{where}.unit")
+        spec.to_canonical(0.0, unit, field=f"{where}.unit")
+        try:
+            method = Method(m.get("method", "device"))
+        except ValueError:
+            raise InputError(f"method must be one of {', '.join(x.value for x in Method)}",
+                             field=f"{where}.method") from None
+        trials = m.get("trials")
+        if not isinstance(trials, list) or not trials:
+            raise InputError("expected a non-empty list of trials", field=f"{where}.trials")
+        for j, trial in enumerate(trials):
+            tw = f"{where}.trials[{j}]"
+            n = next_trial.get(spec.name, 0) + 1
+            next_trial[spec.name] = n
+            comps: dict[str, float] = {}
+            side = None
+            default_at = start + timedelta(minutes=len(out))
+            if spec.name == "blood_pressure":
+                value, comps = _blood_pressure(trial, unit, tw)
+                at = _taken_at(trial, default_at, tw)
+            else:
+                if isinstance(trial, Mapping):
+                    _no_unknown(trial, {"value", "hand", "taken_at"}, tw)
+                    if "value" not in trial:
+                        raise InputError("a trial object needs a value", field=f"{tw}.value")
+                    value_raw, at = trial["value"], _taken_at(trial, default_at, tw)
+                    hand = trial.get("hand")
+                    if hand is not None:
+                        if spec.name != "grip":
+                            raise InputError("only grip trials name a hand", field=f"{tw}.hand")
+                        if hand not in ("left", "right"):
+                            raise InputError(f"hand must be 'left' or 'right', not {hand!r}", field=f"{tw}.hand")
+                        side = Side(hand)
+                    vw = f"{tw}.value"
+                else:
+                    value_raw, at, vw = trial, default_at, tw
+                value = spec.to_canonical(_number(value_raw, vw), unit, field=f"{where}.unit")
+                _within(value, spec.minimum, spec.maximum, spec.unit.symbol, spec.name, vw)
+            device_id = m.get("device_id")
+            out.append(Measurement(
+                spec.name, value, spec.unit.symbol, n, at, comps, side,
+                device_id if isinstance(device_id, str) else None, method,
+                id=uuid.uuid5(session_id, f"{i}.{j}")))
+    return tuple(out)
+
+
+def _safety(raw: Any) -> SafetyScreen | None:
+    if raw is None:
+        return None
+    answers = _obj(raw, "safety")
+    for k, v in answers.items():
+        if not isinstance(v, bool):
+            raise InputError("a safety answer is true (yes) or false (no)", field=f"safety.{k}")
+    return SafetyScreen(dict(answers))
+
+
+def parse_grade_request(data: Any, norms: NormSet | None = None) -> GradeRequest:
+    """The session (and previous report) in ``data``; with ``norms``, an age outside every pack is an error."""
+    top = _obj(data, "(top level)")
+    _no_unknown(top, TOP_KEYS, "")
+    for key in ("resident", "test_date", "measurements"):
+        if key not in top:
+            raise InputError(f"missing {key}", field=key)
+    res = _obj(top["resident"], "resident")
+    _no_unknown(res, RESIDENT_KEYS, "resident")
+    if res.get("sex") not in ("M", "F"):
+        raise InputError(f"sex must be 'M' or 'F', not {res.get('sex')!r}", field="resident.sex")
+    if "birth_date" not in res:
+        raise InputError("missing birth_date", field="resident.birth_date")
+    birth, test_date = _date(res["birth_date"], "resident.birth_date"), _date(top["test_date"], "test_date")
+    if birth >= test_date:
+        raise InputError(f"birth date {birth} is not before the test date {test_date}", field="resident.birth_date")
+    canonical = json.dumps({k: top[k] for k in ("resident", "test_date", "measurements")}, sort_keys=True,
+                           ensure_ascii=False, default=str)
+    try:
+        session_id = uuid.UUID(top["session_id"]) if "session_id" in top else uuid.uuid5(uuid.NAMESPACE_URL,
+                                                                                           canonical)
+    except (ValueError, TypeError, AttributeError):
+        raise InputError("session_id must be a UUID", field="session_id") from None
+    pseudonym = res.get("pseudonym") or f"anon-{session_id.hex[:12]}"
+    resident = Resident(str(pseudonym), Sex(res["sex"]), birth)
+    station = top.get("station_id", DEFAULT_STATION)
+    if not isinstance(station, str) or not station:
+        raise InputError("station_id must be non-empty text", field="station_id")
+    session = Session(session_id, station, resident, datetime.combine(test_date, time(9, 0), UTC), test_date,
+                      safety=_safety(top.get("safety")),
+                      measurements=_measurements(top["measurements"], session_id, test_date))
+    if norms is not None:
+        from kiosk.grading import resident_age
+
+        resident_age(session, norms)
+    previous = top.get("previous")
+    if previous is not None:
+        prev = _obj(previous, "previous")
+        if not isinstance(prev.get("items", []), list):
+            raise InputError("expected the previous report's items as a list", field="previous.items")
+        previous = prev
+    return GradeRequest(session, previous)
+
+
+def parse_grade_input(data: Any, norms: NormSet | None = None) -> Session:
+    """The Session described by ``data`` (the decoded JSON of a `kiosk grade` input file)."""
+    return parse_grade_request(data, norms).session
+
+
+def read_grade_file(path: Path | str, norms: NormSet | None = None) -> GradeRequest:
+    """Read and parse one input file; an unreadable file or invalid JSON is an InputError too."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read the file: {e.strerror if isinstance(e, OSError) else e}", field=str(path)) \
+            from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}", field=str(path)) from None
+    return parse_grade_request(data, norms)

@@ -117,3 +117,13 @@ def test_latest_calibration_is_the_most_recent_for_that_device(store):
     for r in (new, old, rec("bp", 9)):
         store.save_calibration(r)
     assert store.latest_calibration("grip") == new
+
+
+@pytest.mark.parametrize("encryption", ["none", "sqlcipher"])
+def test_the_store_runs_in_wal_with_synchronous_full(tmp_path, encryption):
+    from kiosk.config import StorageEncryption
+
+    with open_store(store_config(tmp_path, StorageEncryption(encryption))) as s:
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.conn.execute("PRAGMA synchronous").fetchone()[0] == 2, "synchronous must be FULL (2)"
+        assert s.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000

@@ -1,0 +1,338 @@
+"""30-second chair stand (Senior Fitness Test; CDC STEADI): full stands counted from the start signal.
+
+Scoring rule: the score is the number of full stands completed in 30 seconds; "if the patient is over
+halfway to a standing position when 30 seconds have elapsed, count it as a stand" (CDC STEADI,
+*Assessment: 30-Second Chair Stand*, 2017; Rikli & Jones, *Senior Fitness Test Manual*, 2nd ed. 2013).
+
+A stand is counted when hip and knee are both extended (hysteresis: the resident must be seated
+again before the next stand can count, so jitter near a threshold never double counts). "Halfway"
+is measured as hip height: the hips' height above the knees, in shank lengths, between the seated
+and the standing level. Form faults: not standing fully upright (the attempt is not counted), arms
+leaving the chest, and rocking for momentum (forward trunk flexion faster than ``rocking_deg_s``,
+side view only). By default faulted full stands still count and are flagged; ``strict=True``
+counts only clean stands.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, RepGrade, RepRecord, View
+from vision.analysers.measures import (
+    AngularRate,
+    ReferenceLength,
+    RunConfirm,
+    foreshortened_inclination_deg,
+    inclination_deg,
+    joint_angle,
+    missing_names,
+    near_side,
+    point,
+    points,
+)
+from vision.framing import thigh_rise_ratio
+from vision.landmarks import L, PoseFrame
+
+LEFT = (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE)
+RIGHT = (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)
+
+
+class Phase(enum.Enum):
+    UNKNOWN = "unknown"  # not yet seen seated (start, or after the view was lost)
+    SEATED = "seated"
+    RISING = "rising"
+    STANDING = "standing"
+
+
+@dataclass(frozen=True)
+class StandMeasure:
+    rise: float  # hips above knees, in shank lengths: ~0 seated, ~1 standing
+    knee_deg: float | None
+    hip_deg: float | None
+    trunk_lean_deg: float | None
+    arms_off_ratio: float | None  # wrist distance from the nearest shoulder / torso length
+    seated: bool
+    rising: bool
+    upright: bool
+
+
+@dataclass
+class _Attempt:
+    started_at_s: float
+    peak_rise: float = -np.inf
+    peak_knee_deg: float | None = None
+    peak_hip_deg: float | None = None
+    faults: list[str] = field(default_factory=list)
+    last_rise: float = 0.0
+
+
+class ChairStandAnalyser(ExerciseAnalyser):
+    exercise = "chair-stand"
+    messages: ClassVar[dict[str, str]] = {
+        "stand_started": "",
+        "stand_counted": "{count}",
+        "stand_counted_halfway": "{count}",
+        "rejected.not_upright": "Please stand up all the way each time.",
+        "rejected.before_start": "Wait for the start signal, then stand up.",
+        "rejected.lost_view": "",
+        "fault.arms_off_chest": "Keep your arms crossed on your chest.",
+        "fault.rocking": "Try to stand up without swinging your body forward.",
+    }
+
+    def __init__(
+        self,
+        *,
+        duration_s: float = 30.0,
+        strict: bool = False,
+        seated_knee_deg: float = 110.0,
+        rising_knee_deg: float = 125.0,
+        upright_knee_deg: float = 160.0,
+        upright_hip_deg: float = 160.0,
+        seated_rise: float = 0.35,
+        rising_rise: float = 0.5,
+        upright_rise: float = 0.85,
+        upright_trunk_lean_deg: float = 25.0,
+        arms_off_ratio: float = 0.7,
+        rocking_deg_s: float = 250.0,
+        **options: Any,
+    ) -> None:
+        super().__init__(duration_s=duration_s, **options)
+        if not seated_knee_deg < rising_knee_deg < upright_knee_deg or not seated_rise < rising_rise < upright_rise:
+            raise ValueError("chair-stand thresholds must increase: seated < rising < upright")
+        self.strict = strict
+        self.seated_knee_deg, self.rising_knee_deg = seated_knee_deg, rising_knee_deg
+        self.upright_knee_deg, self.upright_hip_deg = upright_knee_deg, upright_hip_deg
+        self.seated_rise, self.rising_rise, self.upright_rise = seated_rise, rising_rise, upright_rise
+        self.upright_trunk_lean_deg = upright_trunk_lean_deg
+        self.arms_off_ratio = arms_off_ratio
+        self.rocking_deg_s = rocking_deg_s
+        self.phase = Phase.UNKNOWN
+        self._attempt: _Attempt | None = None
+        self._reps: list[RepRecord] = []
+        self._count = 0
+        self._fault_counts: dict[str, int] = {}
+        self._pending_faults: list[str] = []  # seen while seated, belong to the next stand
+        self._seated_rises: list[float] = []
+        self._standing_rises: list[float] = []
+        self._last_seated_t: float | None = None
+        self._torso = ReferenceLength()
+        self._arms = RunConfirm(frames=4, min_s=0.1)
+        self._arms_episode = False
+        self._trunk_rate = AngularRate(0.1)
+        self._halfway_applied = False
+
+    # ---- measures ---------------------------------------------------------------------------
+    def _required(self, frame: PoseFrame) -> tuple[str, ...]:
+        thr = self.visibility_threshold
+        if self.view is View.SIDE:
+            return () if near_side(frame, LEFT, RIGHT, thr) else missing_names(frame, RIGHT, thr)
+        need = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
+        missing = missing_names(frame, need, thr)
+        if not missing and thigh_rise_ratio(frame, thr) is None:
+            missing = missing_names(frame, (L.RIGHT_KNEE, L.RIGHT_ANKLE), thr)
+        return missing
+
+    def _measure(self, frame: PoseFrame) -> StandMeasure | None:
+        thr = self.visibility_threshold
+        if self.view is View.SIDE:
+            chain = near_side(frame, LEFT, RIGHT, thr)
+            if chain is None:
+                return None
+            sh, hip, knee, ankle = points(frame, chain, thr) or ()
+            shank = float(np.linalg.norm(knee - ankle))
+            rise = float((knee[1] - hip[1]) / shank) if shank > 0 else 0.0
+            knee_deg = joint_angle(frame, chain[1], chain[2], chain[3], thr)
+            hip_deg = joint_angle(frame, chain[0], chain[1], chain[2], thr)
+            if knee_deg is None or hip_deg is None:
+                return None
+            trunk = inclination_deg(sh, hip)
+            torso = float(np.linalg.norm(sh - hip))
+            seated, rising = knee_deg <= self.seated_knee_deg, knee_deg >= self.rising_knee_deg
+            upright = knee_deg >= self.upright_knee_deg and hip_deg >= self.upright_hip_deg
+        else:
+            pts = points(frame, (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP), thr)
+            rise_ratio = thigh_rise_ratio(frame, thr)
+            if pts is None or rise_ratio is None:
+                return None
+            sh, hip = (pts[0] + pts[1]) / 2, (pts[2] + pts[3]) / 2
+            rise, knee_deg, hip_deg = rise_ratio, None, None
+            torso = float(np.linalg.norm(sh - hip))
+            self._torso.add(torso)
+            ref = self._torso.value or torso
+            trunk = foreshortened_inclination_deg(float(hip[1] - sh[1]), ref)
+            seated, rising = rise <= self.seated_rise, rise >= self.rising_rise
+            upright = rise >= self.upright_rise and trunk <= self.upright_trunk_lean_deg
+        if self.view is View.SIDE:
+            self._torso.add(torso)
+        ref = self._torso.value or torso
+        ratios = []
+        for wrist in (L.LEFT_WRIST, L.RIGHT_WRIST):
+            w = point(frame, wrist, thr)
+            shoulders = [p for p in (point(frame, L.LEFT_SHOULDER, thr), point(frame, L.RIGHT_SHOULDER, thr)) if
+                         p is not None]
+            if w is not None and shoulders and ref > 0:
+                ratios.append(min(float(np.linalg.norm(w - s)) for s in shoulders) / ref)
+        arms = max(ratios) if ratios else None
+        return StandMeasure(rise, knee_deg, hip_deg, trunk, arms, seated, rising, upright)
+
+    # ---- state machine ----------------------------------------------------------------------
+    def _fault(self, t: float, key: str, **evidence: Any) -> list[AnalyserEvent]:
+        target = self._attempt.faults if self._attempt is not None else self._pending_faults
+        if key in target:
+            return []
+        target.append(key)
+        self._fault_counts[key] = self._fault_counts.get(key, 0) + 1
+        return [self._event(EventKind.FORM_FAULT, t, f"fault.{key}", fault=key, **evidence)]
+
+    def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
+        m = self._measure(frame)
+        if m is None:
+            return []
+        events: list[AnalyserEvent] = []
+        in_test = self.started_at_s is not None and t >= self.started_at_s
+        if in_test and self.phase is not Phase.UNKNOWN:
+            off = m.arms_off_ratio is not None and m.arms_off_ratio > self.arms_off_ratio
+            if self._arms.update(off, t) and not self._arms_episode:
+                self._arms_episode = True  # one fault per continuous episode of arms off the chest
+                events += self._fault(self._arms.since_s or t, "arms_off_chest",
+                                      wrist_to_shoulder_torso_ratio=m.arms_off_ratio)
+            elif not off:
+                self._arms_episode = False
+            if self.view is View.SIDE and m.trunk_lean_deg is not None:
+                rate = self._trunk_rate.update(t, m.trunk_lean_deg)
+                if rate is not None and rate > self.rocking_deg_s and self.phase in (Phase.SEATED, Phase.RISING):
+                    events += self._fault(t, "rocking", trunk_flexion_rate_deg_s=rate)
+
+        if self.phase in (Phase.UNKNOWN, Phase.SEATED) and m.seated:
+            if self.phase is Phase.UNKNOWN:
+                self._seated_rises.clear()
+            self.phase = Phase.SEATED
+            self._seated_rises.append(m.rise)
+            self._seated_rises = self._seated_rises[-60:]
+            self._last_seated_t = t
+        elif self.phase is Phase.SEATED and m.rising:
+            self.phase = Phase.RISING
+            self._attempt = _Attempt(started_at_s=self._last_seated_t or t, faults=self._pending_faults)
+            self._pending_faults = []
+            events.append(self._event(EventKind.REP_STARTED, self._attempt.started_at_s, "stand_started",
+                                      index=len(self._reps) + 1))
+        if self.phase is Phase.RISING and self._attempt is not None:
+            a = self._attempt
+            a.last_rise = m.rise
+            a.peak_rise = max(a.peak_rise, m.rise)
+            if m.knee_deg is not None:
+                a.peak_knee_deg = max(a.peak_knee_deg or 0.0, m.knee_deg)
+                a.peak_hip_deg = max(a.peak_hip_deg or 0.0, m.hip_deg or 0.0)
+            if m.upright:
+                events += self._complete(t, m)
+                self.phase = Phase.STANDING
+                self._standing_rises.clear()
+            elif m.seated:
+                events += self._reject(t, "not_upright")
+                self.phase = Phase.SEATED
+                self._seated_rises = [m.rise]
+                self._last_seated_t = t
+        elif self.phase is Phase.STANDING:
+            if m.upright:
+                self._standing_rises.append(m.rise)
+                self._standing_rises = self._standing_rises[-60:]
+            if m.seated:
+                self.phase = Phase.SEATED
+                self._seated_rises = [m.rise]
+                self._last_seated_t = t
+        return events
+
+    def _evidence(self, a: _Attempt, m: StandMeasure | None = None) -> dict[str, Any]:
+        ev: dict[str, Any] = {"peak_rise_ratio": a.peak_rise, "duration_s": None}
+        if a.peak_knee_deg is not None:
+            ev["peak_knee_deg"] = a.peak_knee_deg
+            ev["peak_hip_deg"] = a.peak_hip_deg
+        if m is not None and m.trunk_lean_deg is not None:
+            ev["trunk_lean_deg"] = m.trunk_lean_deg
+        return ev
+
+    def _complete(self, t: float, m: StandMeasure, *, halfway: float | None = None) -> list[AnalyserEvent]:
+        a = self._attempt
+        assert a is not None
+        self._attempt = None
+        if self.started_at_s is None or t < self.started_at_s:
+            self._record(a, t, counted=False, extra_faults=("before_start",))
+            return [self._event(EventKind.REP_REJECTED, t, "rejected.before_start", reason="before_start")]
+        counted = not (self.strict and a.faults)
+        if counted:
+            self._count += 1
+        ev = self._evidence(a, m)
+        ev["duration_s"] = t - a.started_at_s
+        if halfway is not None:
+            ev["halfway_progress"] = halfway
+            ev["rule"] = "SFT/STEADI: over halfway up at 30 s counts as a stand"
+        self._record(a, t, counted=counted, evidence=ev)
+        key = "stand_counted_halfway" if halfway is not None else "stand_counted"
+        kind = EventKind.REP_COMPLETED if counted else EventKind.REP_REJECTED
+        return [self._event(kind, t, key if counted else "rejected.faulted", count=self._count, index=len(self._reps),
+                            counted=counted, faults=list(a.faults), **ev)]
+
+    def _reject(self, t: float, reason: str) -> list[AnalyserEvent]:
+        a = self._attempt
+        assert a is not None
+        self._attempt = None
+        ev = self._evidence(a)
+        ev["duration_s"] = t - a.started_at_s
+        if reason == "not_upright":
+            self._fault_counts[reason] = self._fault_counts.get(reason, 0) + 1
+        self._record(a, t, counted=False, extra_faults=(reason,), evidence=ev)
+        return [self._event(EventKind.REP_REJECTED, t, f"rejected.{reason}", reason=reason, **ev)]
+
+    def _record(self, a: _Attempt, t: float, *, counted: bool, extra_faults: tuple[str, ...] = (),
+                evidence: dict[str, Any] | None = None) -> None:
+        faults = (*a.faults, *extra_faults)
+        grade = RepGrade.GOOD if counted and not faults else RepGrade.FAULTED
+        self._reps.append(RepRecord(len(self._reps) + 1, a.started_at_s, t, counted, grade, faults,
+                                    evidence or self._evidence(a)))
+
+    def _progress(self, rise: float) -> float:
+        seated = float(np.mean(self._seated_rises)) if self._seated_rises else 0.0
+        standing = float(np.mean(self._standing_rises)) if self._standing_rises else 1.0
+        span = standing - seated
+        return (rise - seated) / span if span > 1e-6 else 0.0
+
+    def _on_pause(self, t: float) -> list[AnalyserEvent]:
+        events = self._reject(t, "lost_view") if self._attempt is not None else []
+        self.phase = Phase.UNKNOWN
+        self._arms.reset()
+        self._trunk_rate.reset()
+        return events
+
+    def _on_finish(self, t: float, reason: str) -> list[AnalyserEvent]:
+        a = self._attempt
+        if a is None or self.phase is not Phase.RISING or reason != "time_up":
+            return []
+        progress = self._progress(a.last_rise)
+        if progress > 0.5:
+            self._halfway_applied = True
+            dummy = StandMeasure(a.last_rise, None, None, None, None, False, True, False)
+            return self._complete(t, dummy, halfway=progress)
+        self._attempt = None
+        self._record(a, t, counted=False, extra_faults=("unfinished_at_time_up",),
+                     evidence={"halfway_progress": progress, **self._evidence(a)})
+        return []
+
+    def result(self) -> ExerciseResult:
+        notes = ["rule: a stand more than halfway up at the end of the test counts (SFT; CDC STEADI)"]
+        if self._halfway_applied:
+            notes.append("halfway_rule_applied")
+        if self.view is View.FRONT:
+            notes.append("rocking_not_checked_in_front_view")
+        if self.strict:
+            notes.append("strict: faulted stands not counted")
+        return ExerciseResult(
+            exercise=self.exercise, status=self._status(), view=self.view, count=self._count, reps=tuple(self._reps),
+            started_at_s=self.started_at_s, ended_at_s=self.ended_at_s, duration_s=self.duration_s,
+            end_reason=self.end_reason, paused_s=self.paused_s, fault_counts=dict(self._fault_counts),
+            notes=tuple(notes),
+            measures={"seated_rise_ratio": float(np.mean(self._seated_rises)) if self._seated_rises else None},
+        )

@@ -1,0 +1,137 @@
+"""Body measures the analysers share: joint angles, segment inclinations, robust reference lengths.
+
+A side view shows sagittal joint angles directly in the image. A front view does not: a thigh that
+swings towards the camera only looks shorter. There the inclination of a segment from the vertical is
+recovered from its foreshortening, ``arccos(vertical extent / reference length)``, with the reference
+length learnt robustly while the segment is upright.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+
+from vision.landmarks import L, PoseFrame, angle_deg
+
+LEFT_LEG = (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE)
+RIGHT_LEG = (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)
+
+
+def point(frame: PoseFrame, index: int, threshold: float = 0.5) -> np.ndarray | None:
+    """Pixel position of a visible, finite landmark, else None."""
+    if frame.points is None or not frame.visible(index, threshold):
+        return None
+    xy = frame.xy(index)
+    return xy if bool(np.all(np.isfinite(xy))) else None
+
+
+def points(frame: PoseFrame, indices: tuple[int, ...], threshold: float = 0.5) -> tuple[np.ndarray, ...] | None:
+    """All of ``indices`` as pixel positions, or None when any is hidden."""
+    out = []
+    for i in indices:
+        p = point(frame, i, threshold)
+        if p is None:
+            return None
+        out.append(p)
+    return tuple(out)
+
+
+def missing_names(frame: PoseFrame, indices: tuple[int, ...], threshold: float = 0.5) -> tuple[str, ...]:
+    return tuple(L(i).name.lower() for i in indices if point(frame, i, threshold) is None)
+
+
+def joint_angle(frame: PoseFrame, a: int, b: int, c: int, threshold: float = 0.5) -> float | None:
+    """The image-plane angle ABC in degrees, or None when a point is hidden."""
+    pts = points(frame, (a, b, c), threshold)
+    if pts is None:
+        return None
+    value = angle_deg(*pts)
+    return value if math.isfinite(value) else None
+
+
+def inclination_deg(upper: np.ndarray, lower: np.ndarray) -> float:
+    """Angle of the segment lower→upper from the image vertical (0 = upright), side views."""
+    dx, dy = upper[0] - lower[0], lower[1] - upper[1]
+    return float(math.degrees(math.atan2(abs(dx), dy)))
+
+
+def foreshortened_inclination_deg(vertical_px: float, reference_px: float) -> float:
+    """Inclination from the vertical of a segment whose image height is ``vertical_px`` (front views)."""
+    if reference_px <= 0:
+        return float("nan")
+    return float(math.degrees(math.acos(max(-1.0, min(1.0, vertical_px / reference_px)))))
+
+
+def near_side(frame: PoseFrame, left: tuple[int, ...], right: tuple[int, ...], threshold: float = 0.5
+              ) -> tuple[int, ...] | None:
+    """Of two landmark chains, the better-seen one that is fully visible (the camera-near side)."""
+    def score(chain: tuple[int, ...]) -> float:
+        if points(frame, chain, threshold) is None:
+            return -1.0
+        return 1.0 if frame.visibility is None else float(np.mean([frame.visibility[i] for i in chain]))
+    sl, sr = score(left), score(right)
+    if max(sl, sr) < 0:
+        return None
+    return right if sr >= sl else left
+
+
+class ReferenceLength:
+    """A segment's reference length in pixels: a high percentile of recent samples, so one spike cannot set it."""
+
+    def __init__(self, window: int = 450, percentile: float = 90.0, min_samples: int = 5) -> None:
+        self._samples: deque[float] = deque(maxlen=window)
+        self._percentile = percentile
+        self._min_samples = min_samples
+
+    def add(self, length_px: float) -> None:
+        if math.isfinite(length_px) and length_px > 0:
+            self._samples.append(length_px)
+
+    @property
+    def value(self) -> float | None:
+        if len(self._samples) < self._min_samples:
+            return None
+        return float(np.percentile(self._samples, self._percentile))
+
+
+class RunConfirm:
+    """Confirms a condition once it has held ``frames`` frames and ``min_s`` seconds; remembers when it began."""
+
+    def __init__(self, frames: int = 3, min_s: float = 0.0) -> None:
+        self.frames = frames
+        self.min_s = min_s
+        self._count = 0
+        self.since_s: float | None = None
+
+    def update(self, condition: bool, t: float) -> bool:
+        if not condition:
+            self._count, self.since_s = 0, None
+            return False
+        if self._count == 0:
+            self.since_s = t
+        self._count += 1
+        assert self.since_s is not None
+        return self._count >= self.frames and t - self.since_s >= self.min_s
+
+    def reset(self) -> None:
+        self._count, self.since_s = 0, None
+
+
+class AngularRate:
+    """Rate of change of an angle (degrees per second) over at least ``span_s``, to keep jitter small."""
+
+    def __init__(self, span_s: float = 0.1) -> None:
+        self._span_s = span_s
+        self._history: deque[tuple[float, float]] = deque(maxlen=64)
+
+    def update(self, t: float, angle: float) -> float | None:
+        self._history.append((t, angle))
+        while len(self._history) > 2 and t - self._history[1][0] >= self._span_s:
+            self._history.popleft()
+        t0, a0 = self._history[0]
+        return (angle - a0) / (t - t0) if t - t0 >= self._span_s else None
+
+    def reset(self) -> None:
+        self._history.clear()

@@ -62,6 +62,7 @@ class ServerLog:
     """What the server saw, for assertions (never holds bodies)."""
 
     requests: list[tuple[str, str, int, str | None]] = field(default_factory=list)  # method, path, status, key
+    received: list[tuple[str, str | None]] = field(default_factory=list)  # path, Idempotency-Key, on arrival
     faults_fired: list[str] = field(default_factory=list)
 
 
@@ -197,6 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         path = urlsplit(self.path).path.rstrip("/")
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.fhir.log.received.append((path, self.headers.get("Idempotency-Key")))
         if path == TOKEN_PATH:
             self._token(body)
         elif path == CONTROL_PREFIX + "/faults":

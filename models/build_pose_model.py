@@ -4,8 +4,8 @@
 
 Steps: fetch the wheel once with ``pip download --no-deps`` (cached in ``models/build/``), extract
 ``pose_detection.tflite`` and ``pose_landmark_full.tflite``, check their sha256 against the published
-values, add the TFLite metadata the Tasks API requires (detector input mean 127.5 / std 127.5, landmark
-model mean 0 / std 255), and write an uncompressed zip holding ``pose_detector.tflite`` and
+values, make sure each carries the TFLite metadata the Tasks API requires (the detector already declares
+input mean 127.5 / std 127.5 and is kept as shipped; the landmark model gets mean 0 / std 255), and write an uncompressed zip holding ``pose_detector.tflite`` and
 ``pose_landmarks_detector.tflite``. The output is byte-for-byte reproducible (fixed zip timestamps), so
 its sha256 is recorded in ``models/SHA256SUMS`` and checked on every later build. When the output
 already exists with the recorded checksum nothing is done. Nothing here ever runs at station run time.
@@ -131,6 +131,27 @@ def extract_parts(wheel: Path) -> dict[str, bytes]:
     return out
 
 
+def with_required_metadata(part: ModelPart, model: bytes) -> bytes:
+    """``model`` with metadata declaring its input normalisation.
+
+    A model that already declares exactly the right normalisation is kept byte for byte as Google
+    shipped it (the wheel's detector does); one without metadata gets it added (the landmark model);
+    one declaring a different normalisation is refused, since the Tasks API would feed it wrong pixels.
+    """
+    from models.tflite_metadata import ImageInputNormalisation, read_normalisation, with_image_metadata
+
+    wanted = ImageInputNormalisation(part.norm_mean, part.norm_std)
+    existing = read_normalisation(model)
+    if existing == wanted:
+        return model
+    if existing is not None:
+        raise ModelBuildError(f"{part.wheel_member} declares input normalisation {existing}, expected {wanted}")
+    return with_image_metadata(
+        model, name=part.metadata_name,
+        description=f"{Path(part.wheel_member).name} from mediapipe {MEDIAPIPE_VERSION} (Apache-2.0, Google)",
+        norm=wanted)
+
+
 def _alignment_extra(data_offset_without_extra: int) -> bytes:
     """A zip extra field that pushes the member's data to the next ``ZIP_MEMBER_ALIGNMENT`` boundary."""
     pad = (-(data_offset_without_extra + 6)) % ZIP_MEMBER_ALIGNMENT
@@ -139,15 +160,10 @@ def _alignment_extra(data_offset_without_extra: int) -> bytes:
 
 def build_task_bytes(parts: dict[str, bytes]) -> bytes:
     """The .task archive (stored, not deflated: the Tasks API maps its members in place)."""
-    from models.tflite_metadata import ImageInputNormalisation, with_image_metadata
-
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
         for part in PARTS:
-            model = with_image_metadata(
-                parts[part.wheel_member], name=part.metadata_name,
-                description=f"{Path(part.wheel_member).name} from mediapipe {MEDIAPIPE_VERSION} (Apache-2.0, Google)",
-                norm=ImageInputNormalisation(part.norm_mean, part.norm_std))
+            model = with_required_metadata(part, parts[part.wheel_member])
             info = zipfile.ZipInfo(part.task_member, date_time=ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16

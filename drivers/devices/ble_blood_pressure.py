@@ -1,0 +1,101 @@
+"""Blood-pressure monitor over the Bluetooth Blood Pressure Service (0x1810).
+
+``measure()`` subscribes to Intermediate Cuff Pressure (0x2A36, live cuff pressure → ``Progress``) and
+Blood Pressure Measurement (0x2A35, one indication → ``FinalReading``), then waits: on a BLE cuff the
+resident presses its start button (the station's screen tells them to). The subscription ends with
+the measurement, so a late indication never lands in the next one.
+
+A measurement the monitor flags (cuff too loose, or no usable systolic/diastolic) becomes a
+``DeviceReportedError`` with plain words for the resident; body movement, irregular pulse, pulse out of
+range and position are kept as quality flags on an otherwise valid reading. Garbage frames are
+logged and skipped; silence longer than ``frame_timeout_s`` (stall, lost indication) is a
+``DeviceTimeout``; a link drop is ``DeviceDisconnected``. No partial value ever becomes final.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+
+from drivers.base import CodecError, DeviceReportedError, DeviceState, FinalReading, MeasurementEvent, Progress
+from drivers.codecs import ble_bps
+from drivers.devices.ble_device import BleDevice
+from drivers.devices.bp_checks import checked_blood_pressure
+from drivers.devices.calibration_gate import calibration_flags, corrected
+from kiosk.logs import log_event
+
+_log = logging.getLogger(__name__)
+
+LOOSE_CUFF_MESSAGE = "The cuff seems loose. Please wrap it again, snugly."
+NO_RESULT_MESSAGE = "The monitor could not find your blood pressure. Please sit still, relax and try again."
+
+
+class BleBloodPressureMonitor(BleDevice):
+    kind = "blood_pressure"
+    service_uuid = ble_bps.SERVICE_UUID
+
+    frame_timeout_s = 15.0  # longest silence allowed between frames once the cuff has started
+    start_timeout_s = 120.0  # how long the resident has to press start
+
+    async def read_feature(self) -> ble_bps.BloodPressureFeature:
+        """What the monitor can detect (read from 0x2A49)."""
+        await self._ensure_connected()
+        return ble_bps.decode_feature(await self.client.read(ble_bps.FEATURE_UUID))
+
+    async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
+        record = self._gate()
+        await self._ensure_connected()
+        uuids = [ble_bps.INTERMEDIATE_CUFF_PRESSURE_UUID, ble_bps.MEASUREMENT_UUID]
+        queue = await self._subscribe(uuids)
+        self._set_state(DeviceState.MEASURING)
+        started = time.monotonic()
+        finished = False
+        try:
+            timeout = self.start_timeout_s
+            while True:
+                char_uuid, data = await self._next_frame(queue, timeout, "blood pressure frame")
+                timeout = self.frame_timeout_s
+                try:
+                    if char_uuid == ble_bps.INTERMEDIATE_CUFF_PRESSURE_UUID:
+                        cuff = ble_bps.decode_intermediate_cuff_pressure(data).cuff_pressure_mmhg
+                        if cuff is not None:
+                            yield Progress(self.device_id, "cuff_pressure_mmhg", round(corrected(cuff, record), 1),
+                                           time.monotonic() - started)
+                        continue
+                    m = ble_bps.decode_measurement(data)
+                except CodecError as e:
+                    log_event(_log, logging.WARNING, "bad frame skipped", device_id=self.device_id,
+                              char=char_uuid, error=str(e), frame=data.hex())
+                    continue
+                reading = self._final(m, trial, record)
+                finished = True
+                yield reading
+                return
+        finally:
+            await self._unsubscribe(queue, uuids)
+            if self._state is DeviceState.MEASURING:
+                self._set_state(DeviceState.READY)
+            if not finished:
+                log_event(_log, logging.INFO, "measurement ended without a result", device_id=self.device_id)
+
+    def _final(self, m: ble_bps.BloodPressureMeasurement, trial: int, record: object) -> FinalReading:
+        status = m.status or ble_bps.MeasurementStatus()
+        if status.cuff_too_loose:
+            raise DeviceReportedError("monitor flagged the cuff as too loose", code="cuff_too_loose",
+                                      device_id=self.device_id, resident_message=LOOSE_CUFF_MESSAGE)
+        systolic, diastolic = m.systolic_mmhg, m.diastolic_mmhg
+        if systolic is None or diastolic is None:
+            raise DeviceReportedError(f"monitor sent no systolic/diastolic value ({dict(m.specials)})",
+                                      code="no_value", device_id=self.device_id, resident_message=NO_RESULT_MESSAGE)
+        values = {"systolic": corrected(systolic, record), "diastolic": corrected(diastolic, record)}
+        if m.pulse_rate_bpm is not None:
+            values["pulse"] = m.pulse_rate_bpm
+        if m.mean_arterial_mmhg is not None:
+            values["mean"] = corrected(m.mean_arterial_mmhg, record)
+        values = checked_blood_pressure(values, self.device_id)
+        return FinalReading(self.device_id, "blood_pressure", values, "mmHg", trial=trial,
+                            calibration_id=str(record.id) if record is not None else None,  # type: ignore[attr-defined]
+                            quality_flags=frozenset(status.problems()) | calibration_flags(record, self.book),
+                            details={"unit_on_air": m.unit.value, "device_time": m.time_stamp.isoformat()
+                                     if m.time_stamp else None, "user_id": m.user_id})

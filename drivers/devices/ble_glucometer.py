@@ -1,0 +1,153 @@
+"""Glucometer over the Bluetooth Glucose Service (0x1808), fetching records through the RACP (0x2A52).
+
+A meter stores every test; the station must take only the test the resident does now, never an
+older one (another person's). So on connect the driver asks for the last record and remembers its
+sequence number; ``measure()`` then polls "number of records ≥ next" until a new test appears, asks
+for those records (0x2A18 notifications followed by an RACP response) and takes the newest.
+
+Meter annunciations that void a result (strip, sample, sensor, temperature, out-of-range) become a
+``DeviceReportedError``; a low battery or clock fault is kept as a quality flag.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+
+from drivers.base import (
+    CodecError,
+    DeviceReportedError,
+    DeviceState,
+    DeviceTimeout,
+    FinalReading,
+    MeasurementEvent,
+    Progress,
+)
+from drivers.codecs import ble_glucose
+from drivers.codecs.ble_glucose import RacpNumberOfRecords, RacpResponse, RacpResponseCode
+from drivers.devices.ble_device import BleDevice
+from drivers.devices.calibration_gate import calibration_flags
+from kiosk.domain import ITEMS
+from kiosk.logs import log_event
+
+_log = logging.getLogger(__name__)
+
+VOIDING = {
+    "sample_size_insufficient": "There was not enough blood on the strip. Please try again with a new strip.",
+    "strip_insertion_error": "The strip was not inserted properly. Please insert a new strip fully.",
+    "strip_type_incorrect": "This strip does not fit the meter. Please ask a member of staff.",
+    "strip_pulled_too_soon": "The strip was removed too early. Please try again with a new strip.",
+    "sensor_malfunction": "The meter has a fault. Please ask a member of staff.",
+    "general_device_fault": "The meter has a fault. Please ask a member of staff.",
+    "result_too_high": "The meter could not measure this sample. Please ask a member of staff.",
+    "result_too_low": "The meter could not measure this sample. Please ask a member of staff.",
+    "temperature_too_high": "The meter is too warm to measure. Please ask a member of staff.",
+    "temperature_too_low": "The meter is too cold to measure. Please ask a member of staff.",
+}
+
+
+class BleGlucometer(BleDevice):
+    kind = "glucometer"
+    service_uuid = ble_glucose.SERVICE_UUID
+
+    racp_timeout_s = 10.0
+    poll_interval_s = 1.0
+    start_timeout_s = 180.0  # how long the resident has to do the finger-stick
+    last_sequence: int | None = None
+
+    async def connect(self) -> None:
+        await super().connect()
+        self.last_sequence = await self._last_stored_sequence()
+
+    async def _racp(self, request: ble_glucose.RacpRequest) -> tuple[list[ble_glucose.GlucoseMeasurement],
+                                                                      RacpNumberOfRecords | RacpResponse]:
+        """Write one RACP request; collect the records notified before its final indication."""
+        uuids = [ble_glucose.MEASUREMENT_UUID, ble_glucose.RACP_UUID]
+        queue = await self._subscribe(uuids)
+        records: list[ble_glucose.GlucoseMeasurement] = []
+        try:
+            await self.client.write(ble_glucose.RACP_UUID, ble_glucose.encode_racp_request(request))
+            while True:
+                char_uuid, data = await self._next_frame(queue, self.racp_timeout_s, "record access response")
+                try:
+                    if char_uuid == ble_glucose.MEASUREMENT_UUID:
+                        records.append(ble_glucose.decode_glucose_measurement(data))
+                        continue
+                    return records, ble_glucose.decode_racp_response(data)
+                except CodecError as e:
+                    log_event(_log, logging.WARNING, "bad frame skipped", device_id=self.device_id, char=char_uuid,
+                              error=str(e), frame=data.hex())
+        finally:
+            await self._unsubscribe(queue, uuids)
+
+    async def _last_stored_sequence(self) -> int | None:
+        request = ble_glucose.RacpRequest(ble_glucose.RacpOpCode.REPORT_STORED_RECORDS,
+                                          ble_glucose.RacpOperator.LAST_RECORD)
+        records, response = await self._racp(request)
+        if isinstance(response, RacpResponse) and response.code not in (RacpResponseCode.SUCCESS,
+                                                                        RacpResponseCode.NO_RECORDS_FOUND):
+            raise DeviceReportedError(f"meter refused 'report last record': {response.code.name}",
+                                      code=response.code.name.lower(), device_id=self.device_id)
+        return max((r.sequence_number for r in records), default=None)
+
+    async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
+        record = self._gate()
+        await self._ensure_connected()
+        item = str(options.get("item", "glucose_fasting"))
+        next_sequence = 0 if self.last_sequence is None else self.last_sequence + 1
+        self._set_state(DeviceState.MEASURING)
+        started = time.monotonic()
+        try:
+            while True:
+                _, count = await self._racp(ble_glucose.report_number_of_records(next_sequence))
+                if isinstance(count, RacpNumberOfRecords) and count.count > 0:
+                    break
+                if isinstance(count, RacpResponse) and count.code is not RacpResponseCode.NO_RECORDS_FOUND:
+                    raise DeviceReportedError(f"meter refused to count records: {count.code.name}",
+                                              code=count.code.name.lower(), device_id=self.device_id)
+                waited = time.monotonic() - started
+                if waited > self.start_timeout_s:
+                    raise DeviceTimeout(f"no new glucose test within {self.start_timeout_s:.0f} s",
+                                        device_id=self.device_id)
+                yield Progress(self.device_id, "waiting_for_test_s", round(waited, 1), waited,
+                               message="Please do the test on the meter now.")
+                await asyncio.sleep(self.poll_interval_s)
+            records, response = await self._racp(ble_glucose.report_records_from(next_sequence))
+            if not isinstance(response, RacpResponse) or not response.ok:
+                raise DeviceReportedError(f"meter did not complete the record transfer: {response}",
+                                          code="transfer_incomplete", device_id=self.device_id)
+            fresh = [r for r in records if r.sequence_number >= next_sequence]
+            if not fresh:
+                raise DeviceReportedError("meter reported new records but sent none", code="transfer_incomplete",
+                                          device_id=self.device_id)
+            newest = max(fresh, key=lambda r: r.sequence_number)
+            self.last_sequence = newest.sequence_number
+            yield self._final(newest, item, trial, record)
+        finally:
+            if self._state is DeviceState.MEASURING:
+                self._set_state(DeviceState.READY)
+
+    def _final(self, r: ble_glucose.GlucoseMeasurement, item: str, trial: int, record: object) -> FinalReading:
+        voiding = [a for a in r.annunciations if a in VOIDING]
+        if voiding:
+            raise DeviceReportedError(f"meter annunciation(s) {voiding} on record {r.sequence_number}",
+                                      code=voiding[0], device_id=self.device_id, resident_message=VOIDING[voiding[0]])
+        spec = ITEMS[item]
+        if r.concentration_mmol_l is None or not spec.minimum <= r.concentration_mmol_l <= spec.maximum:
+            raise DeviceReportedError(f"record {r.sequence_number} has no usable concentration "
+                                      f"({r.concentration_mmol_l})", code="no_value", device_id=self.device_id,
+                                      resident_message="The meter gave no result. Please try again with a new strip.")
+        if r.sample_type == "control_solution" or r.sample_location == "control_solution":
+            raise DeviceReportedError(f"record {r.sequence_number} is a control-solution test, not a resident's",
+                                      code="control_solution", device_id=self.device_id,
+                                      resident_message="That was a meter check, not your test. "
+                                                       "Please test with a drop of your blood.")
+        flags = frozenset(r.annunciations) | calibration_flags(record, self.book)  # type: ignore[arg-type]
+        return FinalReading(self.device_id, item, {"glucose": round(r.concentration_mmol_l, 1)}, "mmol/L",
+                            trial=trial, calibration_id=str(record.id) if record is not None else None,  # type: ignore
+                            quality_flags=flags,
+                            details={"sequence_number": r.sequence_number, "sample_type": r.sample_type,
+                                     "sample_location": r.sample_location,
+                                     "device_time": r.taken_at.isoformat() if r.taken_at else None})

@@ -34,7 +34,7 @@ def _open(args: argparse.Namespace):
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from kiosk.storage.store import backup_path
+    from kiosk.storage.migrations import backup_path
 
     _, store = _open(args)
     with store:

@@ -162,6 +162,10 @@ def _diagnose_unreadable(db_path: Path, encryption: StorageEncryption, key: byte
     elif header != SQLITE_HEADER and recorded is not None:
         return WrongKey(f"{db_path}: this database is encrypted with SQLCipher but storage.encryption is 'none'; "
                         "set storage.encryption = 'sqlcipher' and point storage.key_file at its key")
+    if encryption is StorageEncryption.SQLCIPHER and recorded is None:
+        return DatabaseCorrupt(f"{db_path}: the key file does not decrypt this file, and no record of the "
+                               "database's key id is beside it: either the key file is not this database's, or "
+                               "the file is corrupt (file is not a database); keep both files for inspection")
     return DatabaseCorrupt(f"{db_path}: the file is not a database (SQLite: file is not a database) — it is "
                            "corrupt, truncated or was overwritten; keep it for inspection and restore a backup")
 

@@ -141,3 +141,22 @@ def migrate(db: Database, path: Path, *, target: int = LATEST_VERSION) -> tuple[
                 raise
             log_event(log, logging.INFO, "migrated the database", version=step.version, step=step.description)
     return found, schema_version(db)
+
+
+def backup_path(path: Path, version: int) -> Path:
+    return path.with_name(f"{path.stem}.v{version}.bak")
+
+
+def backup_before_migrating(db: Database, path: Path) -> None:
+    """Keep a copy (encrypted like the original) of a database that is about to be migrated."""
+    found = schema_version(db)
+    if not 0 < found < LATEST_VERSION:
+        return
+    target = backup_path(path, found)
+    if target.exists():
+        return
+    try:
+        db.conn.execute("VACUUM INTO ?", (str(target),))
+    except SQLITE_ERRORS as e:
+        raise translate(e, path, f"backing up before migrating from version {found}") from None
+    log_event(log, logging.WARNING, "backed up the database before migrating", backup=str(target), version=found)

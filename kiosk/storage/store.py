@@ -8,6 +8,7 @@ sessions (``accepting_sessions`` False) until a technician has checked it.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import uuid
@@ -40,7 +41,7 @@ from kiosk.storage.errors import (
     UnknownRecord,
     translate,
 )
-from kiosk.storage.migrations import LATEST_VERSION, migrate, schema_version
+from kiosk.storage.migrations import LATEST_VERSION, backup_before_migrating, migrate
 from kiosk.storage.rows import (
     calibration_from_row,
     calibration_row,
@@ -76,7 +77,7 @@ def open_store(cfg: StationConfig, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEO
             raise DatabaseCorrupt(f"{path}: the integrity check failed: {'; '.join(problems[:5])}; keep the file "
                                   "for inspection and restore a backup")
         db = Database(conn, execute_plugins=False)
-        _backup_before_migrating(db, path)
+        backup_before_migrating(db, path)
         migrated = migrate(db, path)
     except BaseException:
         conn.close()
@@ -85,25 +86,6 @@ def open_store(cfg: StationConfig, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEO
                   retention_days=cfg.storage.retention_days)
     store.migrated = migrated
     return store
-
-
-def backup_path(path: Path, version: int) -> Path:
-    return path.with_name(f"{path.stem}.v{version}.bak")
-
-
-def _backup_before_migrating(db: Database, path: Path) -> None:
-    """Keep a copy (encrypted like the original) of a database that is about to be migrated."""
-    found = schema_version(db)
-    if not 0 < found < LATEST_VERSION:
-        return
-    target = backup_path(path, found)
-    if target.exists():
-        return
-    try:
-        db.conn.execute("VACUUM INTO ?", (str(target),))
-    except SQLITE_ERRORS as e:
-        raise translate(e, path, f"backing up before migrating from version {found}") from None
-    log_event(log, logging.WARNING, "backed up the database before migrating", backup=str(target), version=found)
 
 
 class Store:
@@ -300,14 +282,10 @@ class Store:
 
     def load_reviews(self, session_id: uuid.UUID) -> list[dict[str, Any]]:
         """Every review of the session, oldest first."""
-        import json
-
         return [json.loads(r["body_json"]) for r in
                 self._rows("SELECT body_json FROM reviews WHERE session_id = ? ORDER BY rowid", (str(session_id),))]
 
     def _latest_document(self, table: str, session_id: uuid.UUID) -> dict[str, Any] | None:
-        import json
-
         rows = self._rows(f"SELECT body_json FROM {table} WHERE session_id = ? ORDER BY rowid DESC LIMIT 1",
                           (str(session_id),))
         return json.loads(rows[0]["body_json"]) if rows else None
@@ -362,8 +340,6 @@ class Store:
 
     def outbox_record(self, item: outbox.OutboxItem) -> Measurement | dict[str, Any] | None:
         """The record an outbox item stands for: a Measurement, or the report / review / audit entry as a dict."""
-        import json
-
         if item.kind == "measurement":
             rows = self._rows("SELECT * FROM measurements WHERE id = ?", (item.id,))
             return measurement_from_row(rows[0]) if rows else None

@@ -121,7 +121,7 @@ def test_migrating_an_up_to_date_database_is_a_no_op(tmp_path):
 
 
 def test_a_database_is_backed_up_before_it_is_migrated(tmp_path):
-    from kiosk.storage.store import backup_path
+    from kiosk.storage.migrations import backup_path
 
     cfg = store_config(tmp_path)
     path = database_path(cfg)

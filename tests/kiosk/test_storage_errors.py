@@ -116,3 +116,25 @@ def test_plain_mode_is_announced_loudly_in_the_log(tmp_path, caplog):
     with caplog.at_level("WARNING", logger="kiosk.storage"):
         open_store(store_config(tmp_path)).close()
     assert any(r.levelname == "WARNING" and "NOT ENCRYPTED" in r.getMessage() for r in caplog.records)
+
+
+def test_too_little_free_disk_refuses_a_new_session_before_writing_it(tmp_path):
+    store = open_store(store_config(tmp_path), min_free_bytes=1 << 62)
+    with pytest.raises(NotAcceptingSessions, match="free on the data disk"):
+        store.create_session(sample_session())
+    assert not store.accepting_sessions and store.db["sessions"].count == 0
+    store.close()
+
+
+def test_two_stores_on_one_database_write_and_read_each_others_rows(tmp_path):
+    cfg = store_config(tmp_path)
+    kiosk_side, uploader_side = open_store(cfg), open_store(cfg)
+    session = sample_session()
+    kiosk_side.create_session(session)
+    m = sample_grip()
+    kiosk_side.add_measurement(session.id, m)
+    (item,) = uploader_side.outbox_pending(10)
+    uploader_side.outbox_mark_acked([item.id], "b1")
+    assert kiosk_side.outbox_stats()["acked"] == 1
+    kiosk_side.close()
+    uploader_side.close()

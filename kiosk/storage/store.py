@@ -348,11 +348,15 @@ class Store:
             rows = self._rows(f"SELECT body_json FROM {table} WHERE {key} = ?", (item.id,))
             return json.loads(rows[0]["body_json"]) if rows else None
         if item.kind == "audit":
-            from kiosk.audit import AuditLog
-
-            entry = AuditLog(self).get(item.id)
-            return entry.to_dict() if entry else None
+            return self.load_audit_entry(item.id)
         return None
+
+    def load_audit_entry(self, entry_id: str) -> dict[str, Any] | None:
+        """One audit entry as a dict (seq, id, at, actor, role, action, target, details, prev_hash, hash)."""
+        from kiosk.audit import AuditLog
+
+        entry = AuditLog(self).get(entry_id)
+        return entry.to_dict() if entry else None
 
     def outbox_stats(self) -> dict[str, Any]:
         return outbox.stats(self.conn)

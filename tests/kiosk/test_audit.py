@@ -104,3 +104,10 @@ def test_roles_of_staff_are_audit_roles():
     from kiosk.staff import StaffRole
 
     assert {r.value for r in StaffRole} <= set(ACTOR_ROLES)
+
+
+def test_the_store_gives_an_audit_entry_by_its_outbox_id(log5, store):
+    first = next(log5.entries())
+    loaded = store.load_audit_entry(first.id)
+    assert loaded["hash"] == first.hash and loaded["actor"] == "doctor-0" and loaded["at"] == first.to_dict()["at"]
+    assert store.load_audit_entry("no-such-id") is None

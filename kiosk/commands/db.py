@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kiosk.audit import AuditLog
 from kiosk.config import StorageEncryption
 from kiosk.domain import utcnow
 
@@ -81,6 +82,9 @@ def _export(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else cfg.data_path / f"export-{now:%Y%m%dT%H%M%SZ}"
     with store:
         written = export(store, out, args.format, include_personal=args.include_personal, now=now)
+        AuditLog(store).record("console", "system", "db.export", target=str(out),
+                               details={"format": args.format, "include_personal": args.include_personal,
+                                        "rows": sum(written.values())})
     total = sum(written.values())
     print(f"exported {total} row(s) from {len(written)} table(s) as {args.format} to {out}"
           + (" — INCLUDING PERSONAL DATA (session_personal)" if args.include_personal else " (no personal data)"))
@@ -93,6 +97,7 @@ def _purge(args: argparse.Namespace) -> int:
     cfg, store = _open(args)
     with store:
         counts = store.purge_personal_data(utcnow())
+        AuditLog(store).record("console", "system", "db.purge", details=counts)
     print(f"purged the personal data of {counts['purged']} session(s) older than {cfg.storage.retention_days} days; "
           f"{counts['waiting_for_sync']} older session(s) keep theirs until the cloud has acknowledged them")
     return 0

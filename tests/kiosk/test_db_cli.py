@@ -87,6 +87,8 @@ def test_db_export_with_the_flag_includes_personal_data_in_private_files(data, c
     personal = out_dir / "session_personal.json"
     assert "110101196103020000" in personal.read_text(encoding="utf-8")
     assert stat.S_IMODE(personal.stat().st_mode) == 0o600
+    assert kiosk(data, "audit", "show") == 0
+    assert "db.export" in capsys.readouterr().out, "exporting personal data must be audited"
 
 
 def test_db_purge_reports_purged_and_waiting_sessions(data, capsys):

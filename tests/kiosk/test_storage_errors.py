@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -66,20 +68,29 @@ def test_a_database_from_newer_software_is_refused_naming_both_versions(tmp_path
         assert raw.execute("PRAGMA user_version").fetchone()[0] == 99, "a newer database must not be touched"
 
 
+LOCK_HOLDER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
 def test_a_write_lock_held_past_the_timeout_gives_a_locked_error_and_stops_new_sessions(tmp_path):
     cfg = store_config(tmp_path)
-    database_path(cfg).parent.mkdir(parents=True)
     open_store(cfg).close()
-    holder = sqlite3.connect(database_path(cfg), isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(database_path(cfg))], stdout=subprocess.PIPE,
+                              text=True)
     try:
+        assert holder.stdout.readline().strip() == "locked", "the other process should take the write lock"
         store = open_store(cfg, busy_timeout_s=0.2)
         with pytest.raises(DatabaseLocked, match=r"another process held the write lock for more than 0.2 s"):
             store.create_session(sample_session())
         assert not store.accepting_sessions and "write lock" in store.refusal_reason
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        holder.kill()
+        holder.wait()
     with pytest.raises(NotAcceptingSessions, match="refused until a technician checks"):
         store.create_session(sample_session())
     assert store.resume_sessions(), "once the lock is gone a health check should reopen the station"

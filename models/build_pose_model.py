@@ -5,10 +5,11 @@
 Steps: fetch the wheel once with ``pip download --no-deps`` (cached in ``models/build/``), extract
 ``pose_detection.tflite`` and ``pose_landmark_full.tflite``, check their sha256 against the published
 values, make sure each carries the TFLite metadata the Tasks API requires (the detector already declares
-input mean 127.5 / std 127.5 and is kept as shipped; the landmark model gets mean 0 / std 255), and write an uncompressed zip holding ``pose_detector.tflite`` and
-``pose_landmarks_detector.tflite``. The output is byte-for-byte reproducible (fixed zip timestamps), so
-its sha256 is recorded in ``models/SHA256SUMS`` and checked on every later build. When the output
-already exists with the recorded checksum nothing is done. Nothing here ever runs at station run time.
+input mean 127.5 / std 127.5 and is kept as shipped; the landmark model gets mean 0 / std 255), and write
+an uncompressed zip holding ``pose_detector.tflite`` and ``pose_landmarks_detector.tflite``. The output
+is byte-for-byte reproducible (fixed zip timestamps), so its sha256 is recorded in ``models/SHA256SUMS``
+and checked on every later build. When the output already exists with the recorded checksum nothing is
+done. Nothing here ever runs at station run time.
 """
 
 from __future__ import annotations

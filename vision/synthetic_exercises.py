@@ -134,7 +134,7 @@ SQUAT_STANCE = replace(STANDING, left_shoulder_flex_deg=10.0, right_shoulder_fle
 def squat_sequence(reps: Sequence[SquatSpec] | int = 5, *, fps: float = 30.0, view: str = "front",
                    lead_s: float = 1.5, tail_s: float = 1.0) -> SyntheticSequence:
     """A resident standing, then squatting as specified. Truth grades use the analyser's default limits:
-    a rep goes below a 140° knee angle; shallow above 100°; valgus from 6 cm inward knee travel (front),
+    a rep goes below a 140° knee angle; shallow above 100°; valgus from 8 cm inward knee travel (front),
     heel lift from 12°, trunk lean over 50° (side)."""
     specs = [SquatSpec()] * reps if isinstance(reps, int) else list(reps)
     keys = [Keyframe(0.0, SQUAT_STANCE)]
@@ -154,7 +154,7 @@ def squat_sequence(reps: Sequence[SquatSpec] | int = 5, *, fps: float = 30.0, vi
         knee_angle = 180.0 - s.knee_flex_deg
         if knee_angle < 140.0:
             faults = tuple(f for f, on in (
-                ("knee_valgus", s.knee_in_m >= 0.06 and view == "front"),
+                ("knee_valgus", s.knee_in_m >= 0.08 and view == "front"),
                 ("heel_lift", s.heel_lift_deg >= 12.0),
                 ("trunk_lean", s.trunk_lean_deg > 50.0 and view == "side")) if on)
             grade = "faulted" if faults else ("shallow" if knee_angle > 100.0 else "good")
@@ -190,7 +190,7 @@ def arm_curl_sequence(curls: Sequence[CurlSpec] | int = 15, *, start_at_s: float
     t = start_at_s + 0.2
     end = start_at_s + duration_s
     truth_reps = []
-    extended = True
+    extended, low_flex = True, SEATED_CURL.right_elbow_flex_deg
     for s in specs:
         bottom = replace(SEATED_CURL, right_elbow_flex_deg=s.bottom_flex_deg)
         top = replace(SEATED_CURL, right_elbow_flex_deg=s.top_flex_deg)
@@ -199,16 +199,17 @@ def arm_curl_sequence(curls: Sequence[CurlSpec] | int = 15, *, start_at_s: float
         keys.append(Keyframe(t + s.up_s + s.pause_top_s, top))
         keys.append(Keyframe(t + s.up_s + s.pause_top_s + s.down_s, bottom))
         if t < end:
-            full = s.top_flex_deg >= 110.0 and extended
             if t + s.up_s <= end:
-                counted = full
-            else:
+                counted = s.top_flex_deg >= 110.0 and extended
+            else:  # still curling at the end: more than halfway from the extended angle to 70° counts
                 u = (end - t) / s.up_s
-                flex_at_end = 10.0 + (s.top_flex_deg - 10.0) * (0.5 - 0.5 * math.cos(math.pi * u))
-                counted = extended and (180.0 - flex_at_end) < (145.0 + 70.0) / 2
+                flex_at_end = low_flex + (s.top_flex_deg - low_flex) * (0.5 - 0.5 * math.cos(math.pi * u))
+                counted = extended and (180.0 - flex_at_end) < ((180.0 - low_flex) + 70.0) / 2
             truth_reps.append(TruthRep(t, t + s.up_s, counted, "good" if counted else "faulted", (),
                                        180.0 - s.top_flex_deg))
-        extended = s.bottom_flex_deg <= 40.0 if s.top_flex_deg >= 60.0 else extended
+        if s.top_flex_deg >= 55.0:  # went past the attempt threshold, so the next curl needs re-extension
+            extended = s.bottom_flex_deg <= 40.0
+        low_flex = s.bottom_flex_deg
         t = t + s.up_s + s.pause_top_s + s.down_s + s.pause_bottom_s
     keys.append(Keyframe(max(t, end + tail_s), keys[-1].pose))
     camera = Camera(view=view)

@@ -1,0 +1,237 @@
+"""30-second arm curl (Senior Fitness Test): full-range curls counted, range of motion per curl.
+
+Scoring rule (Rikli & Jones, *Senior Fitness Test Manual*, 2nd ed. 2013): the score is the number of
+curls through the full range of motion in 30 seconds; a curl more than halfway up at the end counts.
+
+A curl counts when the elbow angle closes to ``flexed_deg`` or less after the arm was extended to
+``extended_deg`` or more; the arm must be extended again before the next curl can count (hysteresis).
+A curl that turns back before full flexion is rejected as ``partial_range``; curling again before the
+arm is lowered is flagged ``not_fully_lowered``. The side view measures the elbow angle directly;
+in a front view it is recovered from the forearm's foreshortening (upper arm assumed vertical).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, RepGrade, RepRecord, View
+from vision.analysers.measures import (
+    ReferenceLength,
+    foreshortened_inclination_deg,
+    joint_angle,
+    missing_names,
+    near_side,
+    points,
+)
+from vision.landmarks import L, PoseFrame
+
+ARMS = {
+    "left": (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
+    "right": (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST),
+}
+
+
+class Phase(enum.Enum):
+    UNKNOWN = "unknown"
+    DOWN = "down"  # extended
+    UP = "up"  # curling, not yet full
+    TOP = "top"  # counted, waiting for the arm to be lowered
+
+
+@dataclass
+class _Curl:
+    started_at_s: float
+    extended_deg: float
+    min_deg: float = 180.0
+    counted: bool = False
+    counted_at_s: float | None = None
+    halfway: float | None = None
+
+
+class ArmCurlAnalyser(ExerciseAnalyser):
+    exercise = "arm-curl"
+    messages: ClassVar[dict[str, str]] = {
+        "curl_started": "",
+        "curl_counted": "{count}",
+        "curl_counted_halfway": "{count}",
+        "rejected.partial_range": "Bring the weight all the way up.",
+        "rejected.lost_view": "",
+        "fault.not_fully_lowered": "Lower your arm all the way each time.",
+    }
+
+    def __init__(
+        self,
+        *,
+        duration_s: float = 30.0,
+        arm: str = "auto",
+        extended_deg: float = 140.0,
+        flexed_deg: float = 70.0,
+        attempt_deg: float = 125.0,
+        **options: Any,
+    ) -> None:
+        super().__init__(duration_s=duration_s, **options)
+        if arm not in ("auto", "left", "right"):
+            raise ValueError(f"arm must be 'auto', 'left' or 'right', not {arm!r}")
+        if not flexed_deg < attempt_deg < extended_deg:
+            raise ValueError("arm-curl thresholds must satisfy flexed_deg < attempt_deg < extended_deg")
+        self.arm = arm
+        self.extended_deg, self.flexed_deg, self.attempt_deg = extended_deg, flexed_deg, attempt_deg
+        self.phase = Phase.UNKNOWN
+        self._curl: _Curl | None = None
+        self._reps: list[RepRecord] = []
+        self._count = 0
+        self._fault_counts: dict[str, int] = {}
+        self._forearm = {s: ReferenceLength() for s in ARMS}
+        self._down_max = 0.0
+        self._last_down_t: float | None = None
+        self._top_max = 0.0
+        self._last_angle = 180.0
+        self._halfway_applied = False
+
+    def _chain(self, frame: PoseFrame) -> tuple[int, ...] | None:
+        thr = self.visibility_threshold
+        if self.arm != "auto":
+            chain = ARMS[self.arm]
+            return chain if points(frame, chain, thr) is not None else None
+        if self.view is View.SIDE:
+            return near_side(frame, ARMS["left"], ARMS["right"], thr)
+        chain = ARMS["right"]  # front view, arm not given: the usual dominant arm
+        return chain if points(frame, chain, thr) is not None else None
+
+    def _required(self, frame: PoseFrame) -> tuple[str, ...]:
+        if self._chain(frame) is not None:
+            return ()
+        return missing_names(frame, ARMS["right" if self.arm == "auto" else self.arm], self.visibility_threshold)
+
+    def _elbow_deg(self, frame: PoseFrame) -> float | None:
+        chain = self._chain(frame)
+        if chain is None:
+            return None
+        if self.view is View.SIDE:
+            return joint_angle(frame, *chain, threshold=self.visibility_threshold)
+        pts = points(frame, chain, self.visibility_threshold)
+        if pts is None:
+            return None
+        _, elbow, wrist = pts
+        name = "left" if chain == ARMS["left"] else "right"
+        self._forearm[name].add(float(np.linalg.norm(wrist - elbow)))
+        ref = self._forearm[name].value
+        if ref is None:
+            return None
+        return 180.0 - foreshortened_inclination_deg(float(wrist[1] - elbow[1]), ref)
+
+    def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
+        angle = self._elbow_deg(frame)
+        if angle is None:
+            return []
+        self._last_angle = angle
+        events: list[AnalyserEvent] = []
+        if self.phase in (Phase.UNKNOWN, Phase.DOWN) and angle >= self.extended_deg:
+            self._down_max = max(self._down_max, angle) if self.phase is Phase.DOWN else angle
+            self.phase = Phase.DOWN
+            self._last_down_t = t
+        elif self.phase is Phase.DOWN and angle <= self.attempt_deg:
+            self.phase = Phase.UP
+            self._curl = _Curl(self._last_down_t or t, self._down_max, angle)
+            events.append(self._event(EventKind.REP_STARTED, self._curl.started_at_s, "curl_started",
+                                      index=len(self._reps) + 1))
+        elif self.phase is Phase.UP and self._curl is not None:
+            c = self._curl
+            c.min_deg = min(c.min_deg, angle)
+            if angle <= self.flexed_deg:
+                events += self._count_curl(t)
+                self.phase, self._top_max = Phase.TOP, angle
+            elif angle >= self.extended_deg:
+                events += self._close(t, partial=True)
+                self.phase, self._down_max, self._last_down_t = Phase.DOWN, angle, t
+        elif self.phase is Phase.TOP and self._curl is not None:
+            self._curl.min_deg = min(self._curl.min_deg, angle)
+            self._top_max = max(self._top_max, angle)
+            if angle >= self.extended_deg:
+                events += self._close(t, partial=False)
+                self.phase, self._down_max, self._last_down_t = Phase.DOWN, angle, t
+            elif angle <= self.flexed_deg and self._top_max >= (self.flexed_deg + self.extended_deg) / 2:
+                self._fault_counts["not_fully_lowered"] = self._fault_counts.get("not_fully_lowered", 0) + 1
+                events.append(self._event(EventKind.FORM_FAULT, t, "fault.not_fully_lowered", fault="not_fully_lowered",
+                                          lowest_reached_deg=self._top_max, needed_deg=self.extended_deg))
+                self._top_max = angle
+        return events
+
+    def _count_curl(self, t: float, halfway: float | None = None) -> list[AnalyserEvent]:
+        c = self._curl
+        assert c is not None
+        if self.started_at_s is None or t < self.started_at_s:
+            return []
+        c.counted, c.counted_at_s, c.halfway = True, t, halfway
+        self._count += 1
+        evidence: dict[str, Any] = {"elbow_deg": self._last_angle, "extended_deg": c.extended_deg}
+        if halfway is not None:
+            evidence["halfway_progress"] = halfway
+            evidence["rule"] = "SFT: a curl more than halfway up at 30 s counts"
+        key = "curl_counted_halfway" if halfway is not None else "curl_counted"
+        return [self._event(EventKind.REP_COMPLETED, t, key, count=self._count, index=len(self._reps) + 1, **evidence)]
+
+    def _close(self, t: float, *, partial: bool) -> list[AnalyserEvent]:
+        c = self._curl
+        assert c is not None
+        self._curl = None
+        rom = c.extended_deg - c.min_deg
+        faults = ("partial_range",) if partial and not c.counted else (() if c.counted else ("before_start",))
+        if faults:
+            self._fault_counts["partial_range"] = self._fault_counts.get("partial_range", 0) + 1
+        grade = RepGrade.GOOD if c.counted else RepGrade.FAULTED
+        evidence = {"range_of_motion_deg": rom, "min_elbow_deg": c.min_deg, "extended_elbow_deg": c.extended_deg}
+        if c.halfway is not None:
+            evidence["halfway_progress"] = c.halfway
+        self._reps.append(RepRecord(len(self._reps) + 1, c.started_at_s, c.counted_at_s or t, c.counted, grade, faults,
+                                    evidence))
+        if faults:
+            return [self._event(EventKind.REP_REJECTED, t, "rejected.partial_range", reason="partial_range",
+                                **evidence)]
+        return []
+
+    def _on_pause(self, t: float) -> list[AnalyserEvent]:
+        events = []
+        if self._curl is not None:
+            if not self._curl.counted:
+                events.append(self._event(EventKind.REP_REJECTED, t, "rejected.lost_view", reason="lost_view"))
+            self._close_quietly(t)
+        self.phase = Phase.UNKNOWN
+        return events
+
+    def _close_quietly(self, t: float) -> None:
+        c = self._curl
+        if c is not None and c.counted:
+            self._reps.append(RepRecord(len(self._reps) + 1, c.started_at_s, c.counted_at_s or t, True, RepGrade.GOOD,
+                                        (), {"range_of_motion_deg": c.extended_deg - c.min_deg,
+                                             "min_elbow_deg": c.min_deg, "extended_elbow_deg": c.extended_deg}))
+        self._curl = None
+
+    def _on_finish(self, t: float, reason: str) -> list[AnalyserEvent]:
+        events: list[AnalyserEvent] = []
+        c = self._curl
+        if c is not None and self.phase is Phase.UP and reason == "time_up":
+            span = c.extended_deg - self.flexed_deg
+            progress = (c.extended_deg - self._last_angle) / span if span > 0 else 0.0
+            if progress > 0.5:
+                self._halfway_applied = True
+                events += self._count_curl(t, halfway=progress)
+        self._close_quietly(t)
+        return events
+
+    def result(self) -> ExerciseResult:
+        roms = [r.evidence["range_of_motion_deg"] for r in self._reps if r.counted]
+        notes = ["rule: a curl more than halfway up at the end of the test counts (SFT)"]
+        if self._halfway_applied:
+            notes.append("halfway_rule_applied")
+        return ExerciseResult(
+            exercise=self.exercise, status=self._status(), view=self.view, count=self._count, reps=tuple(self._reps),
+            started_at_s=self.started_at_s, ended_at_s=self.ended_at_s, duration_s=self.duration_s,
+            end_reason=self.end_reason, paused_s=self.paused_s, fault_counts=dict(self._fault_counts),
+            notes=tuple(notes),
+            measures={"mean_range_of_motion_deg": float(np.mean(roms)) if roms else None},
+        )

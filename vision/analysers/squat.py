@@ -1,0 +1,255 @@
+"""Squat: repetitions, depth (knee angle), knee valgus, heel lift and trunk lean; each rep graded.
+
+A repetition starts when the knee angle drops below ``rep_knee_deg`` from standing and completes
+when the resident is standing again (``standing_knee_deg``); the gap between the two is the
+hysteresis that keeps jitter from double counting. Each rep is graded ``faulted`` (a form fault was
+held for at least three frames), else ``shallow`` (the deepest knee angle stayed above
+``depth_knee_deg``), else ``good``. What a camera view can show decides what is checked: knee valgus
+needs the front view (the knee moving inside the hip–ankle line), trunk lean the side view; depth and
+heel lift are checked in both (the front view recovers the knee angle from foreshortening).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, RepGrade, RepRecord, View
+from vision.analysers.measures import (
+    ReferenceLength,
+    RunConfirm,
+    foreshortened_inclination_deg,
+    inclination_deg,
+    joint_angle,
+    missing_names,
+    near_side,
+    points,
+)
+from vision.landmarks import L, PoseFrame
+
+LEFT = (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_FOOT_INDEX)
+RIGHT = (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_FOOT_INDEX)
+FAULT_KEYS = ("knee_valgus", "heel_lift", "trunk_lean")
+
+
+class Phase(enum.Enum):
+    UNKNOWN = "unknown"
+    STANDING = "standing"
+    DOWN = "down"
+
+
+@dataclass(frozen=True)
+class SquatMeasure:
+    knee_deg: float
+    trunk_lean_deg: float | None  # side view only
+    valgus_ratio: float | None  # front view: knee inside the hip–ankle line, in hip widths (positive = inward)
+    heel_ratio: float | None  # ankle height above the toes, in shank lengths
+
+
+@dataclass
+class _Rep:
+    started_at_s: float
+    min_knee_deg: float = 180.0
+    bottom_at_s: float = 0.0
+    max_trunk_lean_deg: float = 0.0
+    max_valgus_ratio: float = -np.inf
+    max_heel_lift_ratio: float = -np.inf
+    faults: list[str] = field(default_factory=list)
+
+
+class SquatAnalyser(ExerciseAnalyser):
+    exercise = "squat"
+    messages: ClassVar[dict[str, str]] = {
+        "rep_started": "",
+        "rep_completed.good": "Good squat.",
+        "rep_completed.shallow": "Try to go a little deeper.",
+        "rep_completed.faulted": "Watch your form on the next one.",
+        "rejected.lost_view": "",
+        "fault.knee_valgus": "Keep your knees in line with your toes.",
+        "fault.heel_lift": "Keep your heels on the floor.",
+        "fault.trunk_lean": "Keep your chest up.",
+    }
+
+    def __init__(
+        self,
+        *,
+        standing_knee_deg: float | None = None,
+        rep_knee_deg: float | None = None,
+        depth_knee_deg: float = 100.0,
+        valgus_ratio: float = 0.15,
+        heel_lift_ratio: float = 0.07,
+        trunk_lean_deg: float = 50.0,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        front = self.view is View.FRONT
+        # The front view's knee angle comes from foreshortening, which is noisy near straight: wider gap.
+        self.standing_knee_deg = standing_knee_deg if standing_knee_deg is not None else (155.0 if front else 160.0)
+        self.rep_knee_deg = rep_knee_deg if rep_knee_deg is not None else (130.0 if front else 140.0)
+        if not depth_knee_deg < self.rep_knee_deg < self.standing_knee_deg:
+            raise ValueError("squat thresholds must satisfy depth_knee_deg < rep_knee_deg < standing_knee_deg")
+        self.depth_knee_deg = depth_knee_deg
+        self.valgus_ratio = valgus_ratio
+        self.heel_lift_ratio = heel_lift_ratio
+        self.trunk_lean_deg = trunk_lean_deg
+        self.phase = Phase.UNKNOWN
+        self._rep: _Rep | None = None
+        self._reps: list[RepRecord] = []
+        self._fault_counts: dict[str, int] = {}
+        self._thigh = {s: ReferenceLength() for s in ("left", "right")}
+        self._shank = {s: ReferenceLength() for s in ("left", "right")}
+        self._heel_base: list[float] = []
+        self._last_standing_t: float | None = None
+        self._confirm = {k: RunConfirm(frames=3) for k in FAULT_KEYS}
+        self._recent_knee: deque[float] = deque(maxlen=3)
+
+    def _required(self, frame: PoseFrame) -> tuple[str, ...]:
+        thr = self.visibility_threshold
+        if near_side(frame, LEFT, RIGHT, thr) is not None:
+            return ()
+        return missing_names(frame, RIGHT, thr)
+
+    def _measure(self, frame: PoseFrame) -> SquatMeasure | None:
+        thr = self.visibility_threshold
+        if self.view is View.SIDE:
+            chain = near_side(frame, LEFT, RIGHT, thr)
+            pts = points(frame, chain, thr) if chain else None
+            if chain is None or pts is None:
+                return None
+            sh, hip, knee, ankle, toe = pts
+            knee_deg = joint_angle(frame, chain[1], chain[2], chain[3], thr)
+            name = "left" if chain == LEFT else "right"
+            self._shank[name].add(float(np.linalg.norm(knee - ankle)))
+            shank = self._shank[name].value or float(np.linalg.norm(knee - ankle))
+            if knee_deg is None or shank <= 0:
+                return None
+            return SquatMeasure(knee_deg, inclination_deg(sh, hip), None, float((toe[1] - ankle[1]) / shank))
+        knees, valgus, heels = [], [], []
+        hips = points(frame, (L.LEFT_HIP, L.RIGHT_HIP), thr)
+        for name, chain in (("left", LEFT), ("right", RIGHT)):
+            pts = points(frame, chain[1:], thr)
+            if pts is None:
+                continue
+            hip, knee, ankle, toe = pts
+            self._thigh[name].add(float(np.linalg.norm(hip - knee)))
+            self._shank[name].add(float(np.linalg.norm(knee - ankle)))
+            t_ref, s_ref = self._thigh[name].value, self._shank[name].value
+            if t_ref is None or s_ref is None:
+                continue
+            thigh = foreshortened_inclination_deg(float(knee[1] - hip[1]), t_ref)
+            shank = foreshortened_inclination_deg(float(ankle[1] - knee[1]), s_ref)
+            knees.append(180.0 - thigh - shank)
+            heels.append(float((toe[1] - ankle[1]) / s_ref))
+            if hips is not None and abs(ankle[1] - hip[1]) > 1e-6:
+                width = float(abs(hips[0][0] - hips[1][0]))
+                mid = float((hips[0][0] + hips[1][0]) / 2)
+                line_x = hip[0] + (ankle[0] - hip[0]) * (knee[1] - hip[1]) / (ankle[1] - hip[1])
+                inward = 1.0 if hip[0] > mid else -1.0
+                if width > 0:
+                    valgus.append(float(inward * (line_x - knee[0]) / width))
+        if not knees:
+            return None
+        return SquatMeasure(float(np.mean(knees)), None, max(valgus) if valgus else None,
+                            float(np.mean(heels)) if heels else None)
+
+    def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
+        m = self._measure(frame)
+        if m is None:
+            return []
+        events: list[AnalyserEvent] = []
+        standing = m.knee_deg >= self.standing_knee_deg
+        if self.phase in (Phase.UNKNOWN, Phase.STANDING) and standing:
+            self.phase = Phase.STANDING
+            self._last_standing_t = t
+            if m.heel_ratio is not None:
+                self._heel_base = [*self._heel_base[-89:], m.heel_ratio]
+        elif self.phase is Phase.STANDING and m.knee_deg < self.rep_knee_deg:
+            self.phase = Phase.DOWN
+            self._rep = _Rep(started_at_s=self._last_standing_t or t)
+            for c in self._confirm.values():
+                c.reset()
+            self._recent_knee.clear()
+            events.append(self._event(EventKind.REP_STARTED, self._rep.started_at_s, "rep_started",
+                                      index=len(self._reps) + 1))
+        if self.phase is Phase.DOWN and self._rep is not None:
+            events += self._track(self._rep, m, t)
+            if standing:
+                events += self._complete(t)
+                self.phase = Phase.STANDING
+                self._last_standing_t = t
+        return events
+
+    def _track(self, rep: _Rep, m: SquatMeasure, t: float) -> list[AnalyserEvent]:
+        self._recent_knee.append(m.knee_deg)
+        knee = float(np.median(self._recent_knee))  # a 3-frame median keeps one noisy frame from setting the depth
+        if knee < rep.min_knee_deg:
+            rep.min_knee_deg, rep.bottom_at_s = knee, t
+        values: dict[str, tuple[float | None, float]] = {
+            "knee_valgus": (m.valgus_ratio, self.valgus_ratio),
+            "trunk_lean": (m.trunk_lean_deg, self.trunk_lean_deg),
+            "heel_lift": ((m.heel_ratio - float(np.median(self._heel_base)))
+                          if m.heel_ratio is not None and self._heel_base else None, self.heel_lift_ratio),
+        }
+        if m.valgus_ratio is not None:
+            rep.max_valgus_ratio = max(rep.max_valgus_ratio, m.valgus_ratio)
+        if m.trunk_lean_deg is not None:
+            rep.max_trunk_lean_deg = max(rep.max_trunk_lean_deg, m.trunk_lean_deg)
+        lift = values["heel_lift"][0]
+        if lift is not None:
+            rep.max_heel_lift_ratio = max(rep.max_heel_lift_ratio, lift)
+        events = []
+        for key, (value, limit) in values.items():
+            confirmed = self._confirm[key].update(value is not None and value > limit, t)
+            if confirmed and key not in rep.faults:
+                rep.faults.append(key)
+                self._fault_counts[key] = self._fault_counts.get(key, 0) + 1
+                events.append(self._event(EventKind.FORM_FAULT, self._confirm[key].since_s or t, f"fault.{key}",
+                                          fault=key, value=value, limit=limit, knee_deg=m.knee_deg))
+        return events
+
+    def _complete(self, t: float) -> list[AnalyserEvent]:
+        rep = self._rep
+        assert rep is not None
+        self._rep = None
+        if rep.faults:
+            grade = RepGrade.FAULTED
+        elif rep.min_knee_deg > self.depth_knee_deg:
+            grade = RepGrade.SHALLOW
+        else:
+            grade = RepGrade.GOOD
+        reasons = list(rep.faults) + (["shallow"] if rep.min_knee_deg > self.depth_knee_deg else [])
+        evidence: dict[str, Any] = {"min_knee_deg": rep.min_knee_deg, "depth_limit_deg": self.depth_knee_deg,
+                                    "descent_s": rep.bottom_at_s - rep.started_at_s, "ascent_s": t - rep.bottom_at_s}
+        if self.view is View.SIDE:
+            evidence["max_trunk_lean_deg"] = rep.max_trunk_lean_deg
+        elif np.isfinite(rep.max_valgus_ratio):
+            evidence["max_valgus_ratio"] = rep.max_valgus_ratio
+        if np.isfinite(rep.max_heel_lift_ratio):
+            evidence["max_heel_lift_ratio"] = rep.max_heel_lift_ratio
+        self._reps.append(RepRecord(len(self._reps) + 1, rep.started_at_s, t, True, grade, tuple(reasons), evidence))
+        return [self._event(EventKind.REP_COMPLETED, t, f"rep_completed.{grade.value}", index=len(self._reps),
+                            count=len(self._reps), grade=grade, reasons=reasons, **evidence)]
+
+    def _on_pause(self, t: float) -> list[AnalyserEvent]:
+        events = []
+        if self._rep is not None:
+            events.append(self._event(EventKind.REP_REJECTED, t, "rejected.lost_view", reason="lost_view",
+                                      started_at_s=self._rep.started_at_s))
+            self._rep = None
+        self.phase = Phase.UNKNOWN
+        return events
+
+    def result(self) -> ExerciseResult:
+        notes = ["trunk_lean_not_checked_in_front_view" if self.view is View.FRONT
+                 else "knee_valgus_not_checked_in_side_view"]
+        return ExerciseResult(
+            exercise=self.exercise, status=self._status(), view=self.view, count=len(self._reps),
+            reps=tuple(self._reps), started_at_s=self.started_at_s, ended_at_s=self.ended_at_s,
+            duration_s=self.duration_s, end_reason=self.end_reason, paused_s=self.paused_s,
+            fault_counts=dict(self._fault_counts), notes=tuple(notes),
+            measures={"shallow_count": sum(1 for r in self._reps if "shallow" in r.faults)},
+        )

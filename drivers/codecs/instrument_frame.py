@@ -110,7 +110,7 @@ class FrameStream:
             start = buf.find(self.sync, pos)
             if start < 0:
                 # keep a possible first sync byte at the very end; everything else is garbage
-                keep = len(buf) - 1 if buf and buf[-1] == self.sync[0] else len(buf)
+                keep = len(buf) - 1 if len(buf) > pos and buf[-1] == self.sync[0] else len(buf)
                 if keep > pos:
                     out.append(self._error(f"skipped {keep - pos} bytes of garbage before a sync word"))
                 pos = keep

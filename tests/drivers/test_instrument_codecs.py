@@ -231,3 +231,27 @@ def test_a_good_frame_after_any_garbage_is_recovered(garbage, seq, force):
 def test_frame_stream_refuses_a_one_byte_sync_word():
     with pytest.raises(ValueError):
         FrameStream(b"G")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 0xFFFF), st.integers(-(2**31), 2**31 - 1)), min_size=1, max_size=6),
+       st.lists(st.integers(1, 40), min_size=1, max_size=20))
+def test_clean_frames_split_anywhere_decode_exactly_with_no_errors(samples, cuts):
+    messages = [grip.ForceSample(seq, force) for seq, force in samples]
+    data = b"".join(grip.CODEC.encode(m) for m in messages)
+    stream = grip.CODEC.stream()
+    out, pos = [], 0
+    for cut in cuts * 20:
+        if pos >= len(data):
+            break
+        out += stream.feed(data[pos:pos + cut])
+        pos += cut
+    out += stream.feed(data[pos:])
+    assert out == messages, f"clean bytes must decode exactly, with no errors; got {out}"
+
+
+def test_a_frame_whose_last_byte_looks_like_a_sync_byte_is_not_kept_as_garbage():
+    message = next(m for m in (grip.ForceSample(s, 0) for s in range(5000)) if grip.CODEC.encode(m)[-1] == ord("G"))
+    stream = grip.CODEC.stream()
+    assert stream.feed(grip.CODEC.encode(message)) == [message]
+    assert stream.feed(grip.CODEC.encode(message)) == [message], "the CRC byte 0x47 must not linger as garbage"

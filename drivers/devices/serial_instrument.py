@@ -1,0 +1,189 @@
+"""What the serial instrument drivers share: port handling, the message pump, states, and the calibration gate.
+
+A subclass sets ``CODEC``, ``kind`` and ``PROCEDURE`` and implements ``_measure`` (an async generator of
+Progress ending in one FinalReading). ``measure()`` wraps it: it checks the calibration first (a
+locked device raises ``DeviceLocked`` before any byte is sent), keeps ``state`` true (measuring,
+ready, error, absent, locked), and guarantees the promise of ``drivers.base``: exactly one final
+reading, last, or a ``DriverError``. ``_messages()`` turns silence longer than ``frame_timeout_s``
+into ``DeviceTimeout`` ("stopped mid-measurement"), a vanished port into ``DeviceDisconnected``,
+and a line that yields only garbage for ``max_bad_frames`` in a row into ``CodecError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import ClassVar
+
+from drivers.base import (
+    CalibrationBook,
+    CodecError,
+    DeviceDisconnected,
+    DeviceLocked,
+    DeviceReportedError,
+    DeviceState,
+    DeviceTimeout,
+    DriverError,
+    FinalReading,
+    MeasurementEvent,
+)
+from drivers.calibration import check_usable
+from drivers.codecs.instrument_frame import InstrumentCodec, InstrumentMessage
+from drivers.transport.serial import SerialPort
+from kiosk.domain import CalibrationRecord, utcnow
+from kiosk.logs import log_event
+
+_log = logging.getLogger(__name__)
+UNCALIBRATED = "uncalibrated"  # same flag as drivers.devices.calibration_gate: no book to check against
+
+
+class SerialInstrumentDriver:
+    """Base of the serial instrument drivers (implements ``drivers.base.Device``)."""
+
+    CODEC: ClassVar[InstrumentCodec]
+    kind: str = "instrument"
+    BAUD: ClassVar[int] = 9600
+
+    def __init__(self, device_id: str, port_path: str, *, baud: int | None = None,
+                 book: CalibrationBook | None = None, frame_timeout_s: float = 1.0, max_bad_frames: int = 50,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.device_id = device_id
+        self.port_path = port_path
+        self.baud = baud or self.BAUD
+        self.book = book
+        self.frame_timeout_s = frame_timeout_s
+        self.max_bad_frames = max_bad_frames
+        self.clock = clock
+        self.port = SerialPort(device_id=device_id)
+        self.codec_errors = 0
+        self._state = DeviceState.ABSENT
+        self._stream = self.CODEC.stream()
+        self._started_at = 0.0
+        self.calibration: CalibrationRecord | None = None
+
+    @property
+    def state(self) -> DeviceState:
+        return self._state
+
+    async def connect(self) -> None:
+        """Open the port; DeviceDisconnected (state absent) if it is not there."""
+        self._state = DeviceState.CONNECTING
+        try:
+            await self.port.open(self.port_path, self.baud, read_timeout_s=self.frame_timeout_s)
+        except DeviceDisconnected:
+            self._state = DeviceState.ABSENT
+            raise
+        self._stream = self.CODEC.stream()
+        self._state = DeviceState.READY
+
+    async def close(self) -> None:
+        await self.port.close()
+        self._state = DeviceState.ABSENT
+
+    def gate(self, *, calibration_mode: bool = False) -> CalibrationRecord | None:
+        """The calibration in force (None without a book or in calibration mode); DeviceLocked if refused."""
+        if self.book is None or calibration_mode:
+            return None
+        try:
+            return check_usable(self.device_id, self.book, self.clock())
+        except DeviceLocked:
+            self._state = DeviceState.LOCKED
+            raise
+
+    def flags(self, record: CalibrationRecord | None) -> frozenset[str]:
+        return frozenset({UNCALIBRATED}) if record is None else frozenset()
+
+    async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
+        """Progress events, then exactly one FinalReading; or a DriverError (never a partial final)."""
+        self.calibration = self.gate(calibration_mode=bool(options.get("calibration_mode", False)))
+        if self._state not in (DeviceState.READY, DeviceState.LOCKED, DeviceState.ERROR) or not self.port.is_open:
+            raise DeviceDisconnected("not connected", device_id=self.device_id)
+        self._state = DeviceState.MEASURING
+        self._started_at = time.monotonic()
+        self._stream = self.CODEC.stream()
+        final: FinalReading | None = None
+        try:
+            async for event in self._measure(trial=trial, **options):
+                if final is not None:
+                    raise DriverError("driver produced events after its final reading", device_id=self.device_id)
+                if isinstance(event, FinalReading):
+                    final = event
+                yield event
+            if final is None:
+                raise DriverError("measurement ended without a reading", device_id=self.device_id)
+            self._state = DeviceState.READY
+        except DeviceDisconnected:
+            self._state = DeviceState.ABSENT
+            await self.port.close()
+            raise
+        except DeviceReportedError:
+            self._state = DeviceState.READY
+            raise
+        except DriverError as exc:
+            self._state = DeviceState.ERROR
+            log_event(_log, logging.WARNING, "measurement failed", device_id=self.device_id, error=str(exc))
+            raise
+        finally:
+            if self._state is DeviceState.MEASURING:  # the consumer stopped early
+                self._state = DeviceState.READY
+
+    def _measure(self, *, trial: int, **options: object) -> AsyncIterator[MeasurementEvent]:
+        raise NotImplementedError
+
+    def elapsed_s(self) -> float:
+        return time.monotonic() - self._started_at
+
+    async def send(self, message: InstrumentMessage) -> None:
+        await self.port.write(self.CODEC.encode(message))
+
+    async def send_quietly(self, message: InstrumentMessage) -> None:
+        """Best effort (stop commands after a failure): a dead port is not a second error."""
+        with contextlib.suppress(DriverError, OSError):
+            await asyncio.wait_for(self.send(message), 0.5)
+
+    async def messages(self, *, timeout_s: float | None = None) -> AsyncIterator[InstrumentMessage]:
+        """Decoded messages as they arrive; see the module docstring for the errors it raises."""
+        timeout = timeout_s or self.frame_timeout_s
+        bad_in_a_row = 0
+        while True:
+            try:
+                data = await self.port.read(timeout_s=timeout)
+            except DeviceTimeout:
+                raise DeviceTimeout(f"device stopped sending (nothing for {timeout:.1f} s) mid-measurement",
+                                    device_id=self.device_id) from None
+            for item in self._stream.feed(data):
+                if isinstance(item, CodecError):
+                    self.codec_errors += 1
+                    bad_in_a_row += 1
+                    log_event(_log, logging.DEBUG, "bad frame skipped", device_id=self.device_id, error=str(item))
+                    if bad_in_a_row >= self.max_bad_frames:
+                        raise CodecError(f"{bad_in_a_row} bad frames in a row: wrong device or baud rate?",
+                                         device_id=self.device_id)
+                    continue
+                bad_in_a_row = 0
+                yield item
+
+    async def request(self, message: InstrumentMessage, reply_type: type, *, timeout_s: float = 1.0,
+                      attempts: int = 3) -> InstrumentMessage:
+        """Send a command and wait for a reply of ``reply_type`` (other messages are dropped); retried."""
+        for attempt in range(1, attempts + 1):
+            await self.send(message)
+            try:
+                async with (asyncio.timeout(timeout_s),
+                            contextlib.aclosing(self.messages(timeout_s=timeout_s)) as replies):
+                    async for reply in replies:
+                        if isinstance(reply, reply_type):
+                            return reply
+                        self.on_unsolicited(reply)
+            except (TimeoutError, DeviceTimeout):
+                if attempt == attempts:
+                    raise DeviceTimeout(f"no {reply_type.__name__} reply to {type(message).__name__} "
+                                        f"after {attempts} tries", device_id=self.device_id) from None
+        raise AssertionError("unreachable")
+
+    def on_unsolicited(self, message: InstrumentMessage) -> None:
+        """A subclass may raise DeviceReportedError for an error frame that arrives while waiting."""

@@ -76,13 +76,30 @@ def create_entry(resource: dict[str, Any], full_url: str, identifier: dict[str, 
             "request": {"method": "POST", "url": resource["resourceType"], "ifNoneExist": identifier_query(identifier)}}
 
 
+# Required bindings of the elements this station sends (FHIR R4 value sets). fhir.resources checks
+# structure and primitive formats but not code bindings, and a server would refuse these.
+REQUIRED_CODES: dict[tuple[str, str], frozenset[str]] = {
+    ("Observation", "status"): frozenset({"registered", "preliminary", "final", "amended", "corrected", "cancelled",
+                                          "entered-in-error", "unknown"}),
+    ("DiagnosticReport", "status"): frozenset({"registered", "partial", "preliminary", "final", "amended", "corrected",
+                                               "appended", "cancelled", "entered-in-error", "unknown"}),
+    ("CarePlan", "status"): frozenset({"draft", "active", "on-hold", "revoked", "completed", "entered-in-error",
+                                       "unknown"}),
+    ("CarePlan", "intent"): frozenset({"proposal", "plan", "order", "option"}),
+    ("Device", "status"): frozenset({"active", "inactive", "entered-in-error", "unknown"}),
+    ("Patient", "gender"): frozenset({"male", "female", "other", "unknown"}),
+    ("AuditEvent", "outcome"): frozenset({"0", "4", "8", "12"}),
+}
+
+
 @functools.cache
 def _model(resource_type: str) -> Any:
     return get_fhir_model_class(resource_type)
 
 
 def validate_resource(resource: dict[str, Any]) -> None:
-    """Validate ``resource`` against the fhir.resources R4B model of its type, or raise MappingError.
+    """Validate ``resource`` against the fhir.resources R4B model of its type (plus the required code
+    bindings in REQUIRED_CODES, which the models do not check), or raise MappingError.
 
     The error names the resource type, its first identifier value (a UUID, never personal data)
     and each problem's location and message; it never repeats the offending value.
@@ -106,6 +123,12 @@ def validate_resource(resource: dict[str, Any]) -> None:
     except (TypeError, ValueError) as e:  # the models raise these for some malformed primitives
         raise MappingError(f"resource fails FHIR R4B validation: {e}", resource_type=resource_type,
                            record_id=record_id) from None
+    unbound = tuple(f"{element}: not a code of its required value set"
+                    for (rtype, element), codes in REQUIRED_CODES.items()
+                    if rtype == resource_type and element in resource and resource[element] not in codes)
+    if unbound:
+        raise MappingError("resource fails FHIR R4 required bindings", resource_type=resource_type,
+                           record_id=record_id, problems=unbound)
 
 
 def _record_id(resource: dict[str, Any]) -> str | None:

@@ -265,11 +265,7 @@ def _session(store: Any, item: Any, sessions: dict[str, Session]) -> Session:
 
 
 def _load_audit(store: Any, item: Any) -> Mapping[str, Any]:
-    reader = getattr(store, "load_audit_entry", None)
-    if reader is None:
-        raise MappingError("this store cannot read audit entries yet (no load_audit_entry); row kept for a "
-                           "technician to requeue", resource_type="AuditEvent")
-    audit = reader(item.id)
+    audit = store.load_audit_entry(item.id)
     if audit is None:
         raise MappingError("audit entry not found", resource_type="AuditEvent")
     return audit

@@ -36,6 +36,7 @@ from kiosk.storage.connection import (
 from kiosk.storage.errors import (
     SQLITE_ERRORS,
     DatabaseCorrupt,
+    KeyFileError,
     NotAcceptingSessions,
     RecordConflict,
     UnknownRecord,
@@ -69,7 +70,11 @@ def open_store(cfg: StationConfig, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEO
     key = None
     if encryption is StorageEncryption.SQLCIPHER:
         cfg.data_path.mkdir(parents=True, exist_ok=True)
-        key = load_or_create_key(key_file_path(cfg))
+        key_path = key_file_path(cfg)
+        if not key_path.exists() and path.exists() and path.stat().st_size > 0:
+            raise KeyFileError(f"{key_path}: the database key file is missing, and {path} cannot be read without "
+                               "its original key; restore the key file (a new key would not open it)")
+        key = load_or_create_key(key_path)
     conn = connect(path, encryption, key, busy_timeout_s=busy_timeout_s)
     try:
         problems = quick_check(conn, path)

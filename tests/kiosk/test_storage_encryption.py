@@ -84,3 +84,11 @@ def test_opening_a_plain_database_in_sqlcipher_mode_says_so(tmp_path):
     open_store(store_config(tmp_path, StorageEncryption.NONE)).close()
     with pytest.raises(WrongKey, match="plain \\(unencrypted\\) SQLite database"):
         open_store(store_config(tmp_path, SQLCIPHER))
+
+
+def test_a_missing_key_file_for_an_existing_database_is_not_silently_replaced(tmp_path):
+    cfg, _ = _encrypted_store_with_a_session(tmp_path)
+    key_file_path(cfg).unlink()
+    with pytest.raises(KeyFileError, match=r"key file is missing.*restore the key file"):
+        open_store(cfg)
+    assert not key_file_path(cfg).exists(), "no new key may be made for an existing database"

@@ -26,6 +26,7 @@ from kiosk.errors import InputError, StorageError
 from kiosk.logs import log_event
 from kiosk.storage import outbox
 from kiosk.storage.connection import (
+    SQLITE_HEADER,
     Connection,
     connect,
     database_path,
@@ -71,7 +72,7 @@ def open_store(cfg: StationConfig, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEO
     if encryption is StorageEncryption.SQLCIPHER:
         cfg.data_path.mkdir(parents=True, exist_ok=True)
         key_path = key_file_path(cfg)
-        if not key_path.exists() and path.exists() and path.stat().st_size > 0:
+        if not key_path.exists() and path.exists() and not _is_plain_or_empty(path):
             raise KeyFileError(f"{key_path}: the database key file is missing, and {path} cannot be read without "
                                "its original key; restore the key file (a new key would not open it)")
         key = load_or_create_key(key_path)
@@ -91,6 +92,12 @@ def open_store(cfg: StationConfig, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEO
                   retention_days=cfg.storage.retention_days)
     store.migrated = migrated
     return store
+
+
+def _is_plain_or_empty(path: Path) -> bool:
+    with path.open("rb") as f:
+        header = f.read(len(SQLITE_HEADER))
+    return header in (b"", SQLITE_HEADER)
 
 
 class Store:

@@ -21,6 +21,7 @@ import gzip
 import json
 import secrets
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -66,6 +67,16 @@ class ServerLog:
     faults_fired: list[str] = field(default_factory=list)
 
 
+class _QuietThreadingServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (killed uploader, refused TLS handshake) is normal here, not an error."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
+
+
 class FhirTestServer:
     """The test double. ``clients`` maps OAuth2 client ids to secrets; ``None`` disables auth."""
 
@@ -83,8 +94,7 @@ class FhirTestServer:
         self.tokens_issued = 0
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), _Handler, bind_and_activate=True)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietThreadingServer((host, port), _Handler, bind_and_activate=True)
         self._httpd.fhir = self  # type: ignore[attr-defined]
         self._ssl: ssl.SSLContext | None = None
         if pki is not None:

@@ -1,0 +1,121 @@
+"""CHAOS: the uploader as a child process, SIGKILLed at random moments under random server faults.
+
+Many sessions are recorded in a real store (some while the uploader runs); the FHIR test double
+fails requests at random (5xx, 429, Retry-After, slow past the timeout, dropped mid-response,
+rejections, entry errors, refused tokens); the uploader process is killed with SIGKILL at random
+instants — often just after it has started sending — and restarted. In the end the server must hold
+every result exactly once, every acknowledged row must really be on the server, and the outbox must
+be empty apart from batches the server legitimately refused.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.storage import open_store
+from sync.testing.fhir_test_server import FhirTestServer
+from sync.testing.station import config_toml, fill_store, station_config
+
+SEED = int(os.environ.get("CHAOS_SEED", "20261123"))
+KILLS = 12
+REPO = Path(__file__).resolve().parents[2]
+
+FAULTS = [
+    {"kind": "status", "status": 503, "retry_after": "0"},
+    {"kind": "status", "status": 429, "retry_after": "0"},
+    {"kind": "status", "status": 502},
+    {"kind": "status", "status": 504},
+    {"kind": "status", "status": 500},
+    {"kind": "slow", "delay_s": 0.8},
+    {"kind": "drop"},
+    {"kind": "drop", "apply": False},
+    {"kind": "unauthorized"},
+    {"kind": "reject"},
+    {"kind": "entry_error"},
+]
+
+
+def start_uploader(config: Path, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "sync.uploader", "--config", str(config), "--idle-poll", "0.05"],
+                                cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+
+
+def kill(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_killed_at_random_under_random_faults_every_result_arrives_exactly_once(tmp_path: Path) -> None:
+    rng = random.Random(SEED)
+    secret = tmp_path / "secret"
+    secret.write_text("chaos-secret\n")
+    with FhirTestServer(clients={"station": "chaos-secret"}, token_ttl_s=30) as server:
+        cfg = station_config(tmp_path / "var", server, client_id="station", secret_file=secret,
+                             batch_max_count=12, batch_max_age_s=0.0, read_timeout_s=0.4, connect_timeout_s=1.0,
+                             retry_base_delay_s=0.02, retry_max_delay_s=0.25, retry_after_max_s=0.5,
+                             quarantine_after_5xx=3)
+        config = tmp_path / "station.toml"
+        config.write_text(config_toml(cfg))
+        log = tmp_path / "uploader.log"
+        store = open_store(cfg)
+        ids = fill_store(store, cfg.station_id, sessions=40, measurements=5, seed=SEED)
+
+        for kill_no in range(KILLS):
+            if kill_no % 3 == 0:  # residents keep using the station while it syncs
+                ids += fill_store(store, cfg.station_id, sessions=5, measurements=4, seed=SEED + kill_no + 1)
+            for _ in range(rng.randrange(0, 3)):
+                server.inject(**rng.choice(FAULTS), count=rng.randrange(1, 3))
+            proc = start_uploader(config, log)
+            seen = len(server.log.received)
+            deadline = time.monotonic() + 8
+            # wait until this child is really sending, then kill it a random moment later
+            while len(server.log.received) == seen and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.0, 0.35))
+            kill(proc)
+
+        server.clear_faults()
+        proc = start_uploader(config, log)
+        try:
+            deadline = time.monotonic() + 60
+            while store.outbox_stats()["pending"] and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                kill(proc)
+
+        stats = store.outbox_stats()
+        quarantined = {i for q in store.quarantine_list() for i in q["ids"]}
+        acked = {r[0] for r in store.conn.execute("SELECT id FROM outbox WHERE state = 'acked'").fetchall()}
+        store.close()
+        counts = server.memory.identifier_counts("Observation")
+
+    print(f"chaos seed={SEED}: rows={len(ids)} acked={len(acked)} quarantined={len(quarantined)} "
+          f"transactions={server.memory.transactions} replays={server.memory.replays} "
+          f"faults={len(server.log.faults_fired)} requests={len(server.log.received)}")
+    on_server = {k.removeprefix("urn:ietf:rfc:3986|urn:uuid:"): n for k, n in counts.items()}
+    tail = log.read_text(errors="replace")[-2000:]
+    assert stats["pending"] == 0, f"{stats['pending']} rows still pending after the final drain; log tail:\n{tail}"
+    assert set(ids) == acked | quarantined, "every row must end acknowledged or in quarantine"
+    assert not acked & quarantined
+    duplicates = {i: n for i, n in on_server.items() if n > 1}
+    assert not duplicates, f"results stored more than once: {duplicates}"
+    not_there = acked - set(on_server)
+    assert not not_there, f"{len(not_there)} rows marked sent that the server does not hold"
+    assert len(acked) > len(ids) // 2, f"only {len(acked)} of {len(ids)} rows got through: the faults are too harsh"
+    assert set(on_server) <= set(ids), "the server holds results the station never made"

@@ -304,6 +304,16 @@ class FrameReader:
     def __init__(self, header: bytes = DEVICE_HEADER) -> None:
         self._header = header
         self._buffer = bytearray()
+        self._quiet = 0  # bytes of a frame already reported as bad: skipped without a second report
+
+    def _skip(self, count: int, out: list[Message | CodecError], where: str) -> None:
+        quiet = min(count, self._quiet)
+        self._quiet -= quiet
+        if count > quiet:
+            skipped = bytes(self._buffer[quiet:count])
+            out.append(CodecError(f"{len(skipped)} byte(s) of garbage skipped{where}: "
+                                  f"{skipped[:16].hex(' ').upper()}"))
+        del self._buffer[:count]
 
     def feed(self, data: bytes | bytearray) -> list[Message | CodecError]:
         self._buffer += data
@@ -314,14 +324,11 @@ class FrameReader:
             if start < 0:
                 keep = 1 if buf[-1:] == self._header[:1] else 0  # a header may be split across reads
                 if len(buf) > keep:
-                    out.append(CodecError(f"{len(buf) - keep} byte(s) of garbage skipped: "
-                                          f"{bytes(buf[: min(len(buf) - keep, 16)]).hex(' ').upper()}"))
-                    del buf[: len(buf) - keep]
+                    self._skip(len(buf) - keep, out, "")
                 break
             if start > 0:
-                out.append(CodecError(f"{start} byte(s) of garbage skipped before a header: "
-                                      f"{bytes(buf[: min(start, 16)]).hex(' ').upper()}"))
-                del buf[:start]
+                self._skip(start, out, " before a header")
+            self._quiet = 0
             if len(buf) < 3:
                 break
             length = buf[2]
@@ -338,4 +345,5 @@ class FrameReader:
             except CodecError as e:
                 out.append(e)
                 del buf[:1]  # a false header inside garbage must not swallow a real frame after it
+                self._quiet = 3 + length
         return out

@@ -43,6 +43,12 @@ class BleBloodPressureMonitor(BleDevice):
         await self._ensure_connected()
         return ble_bps.decode_feature(await self.client.read(ble_bps.FEATURE_UUID))
 
+    async def describe(self) -> dict[str, object]:
+        found = await super().describe()
+        feature = await self.read_feature()
+        found["features"] = [name for name, on in vars(feature).items() if on]
+        return found
+
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
         record = self._gate()
         await self._ensure_connected()

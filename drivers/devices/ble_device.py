@@ -70,6 +70,11 @@ class BleDevice:
                               f"(it offers {sorted(self.services)})", device_id=self.device_id)
         self._set_state(DeviceState.READY)
 
+    async def describe(self) -> dict[str, object]:
+        """What the peripheral offers (for ``kiosk devices probe``); subclasses add what they can read."""
+        await self._ensure_connected()
+        return {"address": self.client.address, "services": {k: list(v) for k, v in self.services.items()}}
+
     async def close(self) -> None:
         await self.client.disconnect()
         self._set_state(DeviceState.ABSENT)

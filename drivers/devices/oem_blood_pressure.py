@@ -149,6 +149,12 @@ class OemSerialBloodPressureMonitor:
             self._set_state(DeviceState.LOCKED)
             raise
 
+    async def describe(self) -> dict[str, object]:
+        """What the module says about itself (for ``kiosk devices probe``)."""
+        status = await self.query_status()
+        return {"module": "OEM oscillometric BP module", "port": self.port_path, "baud": self.baud,
+                "module_state": status.state.name.lower(), "battery_percent": status.battery_percent}
+
     # -- measuring
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:

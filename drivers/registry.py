@@ -1,0 +1,172 @@
+"""Protocol registry: the config's ``protocol`` name → device kind, codec, simulator factory and driver factory.
+
+One entry per wire protocol. The device manager, ``kiosk simulate``, ``kiosk devices`` and
+``kiosk decode`` look protocols up here and nowhere else, so adding a device means adding one entry.
+
+- ``simulator(speed)`` builds the protocol's simulator: a ``ByteSimulator`` for a ``PtyHost`` (serial)
+  or a ``SimulatedPeripheral`` for a ``FakeGattPeer`` (BLE).
+- ``driver(device_cfg, link, book)`` builds the real driver; ``link`` is the serial port path or a
+  ``GattClient``.
+- ``decode(data, characteristic)`` turns captured bytes into messages and ``CodecError`` items in order
+  (serial: a byte stream; BLE: one characteristic value, ``characteristic`` naming which, e.g. "2a36").
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from drivers.base import CalibrationBook, CodecError, Device
+from kiosk.config import DeviceConfig, Transport
+from kiosk.errors import ConfigError
+
+SimulatorFactory = Callable[[float], Any]
+DriverFactory = Callable[[DeviceConfig, Any, "CalibrationBook | None"], Device]
+Decoder = Callable[[bytes, "str | None"], list[Any]]
+
+
+@dataclass(frozen=True)
+class ProtocolInfo:
+    name: str
+    kind: str  # a kiosk.config.DEVICE_KINDS value
+    transport: Transport
+    codec: str  # the codec module, e.g. "drivers.codecs.ble_bps"
+    description: str
+    simulator: SimulatorFactory
+    driver: DriverFactory
+    decode: Decoder
+    characteristics: Mapping[str, str] = field(default_factory=dict)  # BLE: short name → what it carries
+
+
+# ---- decoders ------------------------------------------------------------------------------------------
+
+
+def _ble_decoder(table: Mapping[str, Callable[[bytes], Any]], default: str) -> Decoder:
+    def decode(data: bytes, characteristic: str | None) -> list[Any]:
+        key = (characteristic or default).lower().removeprefix("0x")
+        if key not in table:
+            return [CodecError(f"unknown characteristic {characteristic!r}; this protocol decodes "
+                               f"{', '.join(sorted(table))}")]
+        try:
+            return [table[key](data)]
+        except CodecError as e:
+            return [e]
+
+    return decode
+
+
+def _decode_bps() -> Decoder:
+    from drivers.codecs import ble_bps
+
+    return _ble_decoder({"2a35": ble_bps.decode_measurement, "2a36": ble_bps.decode_intermediate_cuff_pressure,
+                         "2a49": ble_bps.decode_feature}, "2a35")
+
+
+def _decode_weight() -> Decoder:
+    from drivers.codecs import ble_weight
+
+    return _ble_decoder({"2a9d": ble_weight.decode_weight_measurement}, "2a9d")
+
+
+def _decode_glucose() -> Decoder:
+    from drivers.codecs import ble_glucose
+
+    def racp(data: bytes) -> Any:
+        # a collector's request starts with op code 1..4, a meter's response with 5 or 6
+        return ble_glucose.decode_racp_response(data) if data[:1] in (b"\x05", b"\x06") \
+            else ble_glucose.decode_racp_request(data)
+
+    return _ble_decoder({"2a18": ble_glucose.decode_glucose_measurement, "2a52": racp}, "2a18")
+
+
+def _decode_oem(data: bytes, _characteristic: str | None) -> list[Any]:
+    from drivers.codecs import oem_bp_serial as oem
+
+    header = oem.HOST_HEADER if data.startswith(oem.HOST_HEADER) else oem.DEVICE_HEADER
+    reader = oem.FrameReader(header)
+    items: list[Any] = reader.feed(data)
+    leftover = len(reader._buffer)
+    if leftover:
+        items.append(CodecError(f"{leftover} trailing byte(s) do not form a complete frame"))
+    return items
+
+
+def stream_decoder(codec_path: str, attribute: str = "CODEC") -> Decoder:
+    """A decoder for a serial codec module exposing ``CODEC.stream()`` (the instrument protocols)."""
+
+    def decode(data: bytes, _characteristic: str | None) -> list[Any]:
+        codec = getattr(importlib.import_module(codec_path), attribute)
+        return list(codec.stream().feed(data))
+
+    return decode
+
+
+# ---- factories -----------------------------------------------------------------------------------------
+
+
+def _oem_sim(speed: float) -> Any:
+    from drivers.sim.oem_bp import OemBpModuleSimulator
+
+    return OemBpModuleSimulator(speed=speed)
+
+
+def _oem_driver(cfg: DeviceConfig, link: Any, book: CalibrationBook | None) -> Device:
+    from drivers.devices.oem_blood_pressure import OemSerialBloodPressureMonitor
+
+    return OemSerialBloodPressureMonitor(cfg.name, str(link), book, baud=cfg.baud)
+
+
+def _ble_sim(module: str, cls: str) -> SimulatorFactory:
+    def make(speed: float) -> Any:
+        return getattr(importlib.import_module(module), cls)(speed=speed)
+
+    return make
+
+
+def _ble_driver(module: str, cls: str) -> DriverFactory:
+    def make(cfg: DeviceConfig, link: Any, book: CalibrationBook | None) -> Device:
+        return getattr(importlib.import_module(module), cls)(cfg.name, link, book)
+
+    return make
+
+
+PROTOCOLS_BY_NAME: dict[str, ProtocolInfo] = {}
+
+
+def register(info: ProtocolInfo, *aliases: str) -> None:
+    """Add a protocol (and optional alias names, e.g. "ble-bpm" for "ble-bps")."""
+    for name in (info.name, *aliases):
+        PROTOCOLS_BY_NAME[name] = info
+
+
+register(ProtocolInfo("oem-bp-serial", "blood_pressure", Transport.SERIAL, "drivers.codecs.oem_bp_serial",
+                      "OEM oscillometric BP module (CC 80 / AA 80 frames, XOR, 9600 8N1)",
+                      _oem_sim, _oem_driver, _decode_oem))
+register(ProtocolInfo("ble-bps", "blood_pressure", Transport.BLE, "drivers.codecs.ble_bps",
+                      "Bluetooth Blood Pressure Service 0x1810", _ble_sim("drivers.sim.ble_bpm", "BleBpmSimulator"),
+                      _ble_driver("drivers.devices.ble_blood_pressure", "BleBloodPressureMonitor"), _decode_bps(),
+                      {"2a35": "Blood Pressure Measurement", "2a36": "Intermediate Cuff Pressure",
+                       "2a49": "Blood Pressure Feature"}), "ble-bpm")
+register(ProtocolInfo("ble-weight", "scale", Transport.BLE, "drivers.codecs.ble_weight",
+                      "Bluetooth Weight Scale Service 0x181D", _ble_sim("drivers.sim.ble_scale", "BleScaleSimulator"),
+                      _ble_driver("drivers.devices.ble_weight_scale", "BleWeightScale"), _decode_weight(),
+                      {"2a9d": "Weight Measurement"}), "ble-scale")
+register(ProtocolInfo("ble-glucose", "glucometer", Transport.BLE, "drivers.codecs.ble_glucose",
+                      "Bluetooth Glucose Service 0x1808 with RACP",
+                      _ble_sim("drivers.sim.ble_glucose", "BleGlucoseSimulator"),
+                      _ble_driver("drivers.devices.ble_glucometer", "BleGlucometer"), _decode_glucose(),
+                      {"2a18": "Glucose Measurement", "2a52": "Record Access Control Point"}))
+
+PROTOCOLS: Mapping[str, ProtocolInfo] = MappingProxyType(PROTOCOLS_BY_NAME)
+
+
+def protocol(name: str) -> ProtocolInfo:
+    """The entry for ``name``, or a ConfigError listing the known protocols."""
+    try:
+        return PROTOCOLS[name]
+    except KeyError:
+        raise ConfigError(f"unknown device protocol {name!r}; known: {', '.join(sorted(PROTOCOLS))}",
+                          key="devices.protocol") from None

@@ -220,9 +220,10 @@ def care_plan(plan_id: Any, prescription: Mapping[str, Any], *, subject: dict[st
         plan["replaces"] = replaces
     if author:
         plan["author"] = author
+    plan["note"] = [{"text": "运动处方 — " + prescription_text(prescription, "zh")}]
     rules = prescription.get("rules_fired")
     if isinstance(rules, list | tuple) and rules:
-        plan["note"] = [{"text": "Rules applied: " + ", ".join(str(r) for r in rules)}]
+        plan["note"].append({"text": "Rules applied: " + ", ".join(_plain(r) for r in rules)})
     return plan
 
 
@@ -233,14 +234,19 @@ def _exercise_types(prescription: Mapping[str, Any]) -> list[str]:
     return [_plain(kinds)] if kinds else []
 
 
-def prescription_text(prescription: Mapping[str, Any]) -> str:
-    """FITT in one line: 'frequency: …; intensity: …; time: …; type: …'."""
+_FITT_ZH = {"frequency": "频率", "intensity": "强度", "time": "时间", "type": "类型"}
+
+
+def prescription_text(prescription: Mapping[str, Any], lang: str = "en") -> str:
+    """FITT in one line: 'frequency: …; intensity: …; time: …; type: …' (``lang`` "zh": 频率：…；强度：…)."""
     parts = []
     for key in _FITT:
         value = prescription.get(key)
         if value in (None, "", [], ()):
             continue
-        parts.append(f"{key}: {_plain(value)}")
+        parts.append(f"{_FITT_ZH[key]}：{_plain(value, lang)}" if lang == "zh" else f"{key}: {_plain(value, lang)}")
+    if lang == "zh":
+        return "；".join(parts) or "运动处方无细节"
     return "; ".join(parts) or "exercise prescription without details"
 
 
@@ -264,21 +270,21 @@ def report_conclusion(report: Mapping[str, Any]) -> str:
     return "\n".join(lines) or "Graded report of a health station session."
 
 
-def _plain(value: Any) -> str:
-    """A report fragment in words: its English label or message where it has one."""
+def _plain(value: Any, lang: str = "en") -> str:
+    """A report fragment in words: its label or message in ``lang`` (else English) where it has one."""
     if isinstance(value, Mapping):
-        for key in ("en", "text"):
+        for key in (lang, "en", "text"):
             if isinstance(value.get(key), str):
                 return value[key]
         for key in ("label", "message", "grade"):
             if key in value:
-                return _plain(value[key])
-        for key in ("name", "code", "class"):
+                return _plain(value[key], lang)
+        for key in ("name", "rule", "code", "class"):
             if isinstance(value.get(key), str):
                 return value[key]
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     if isinstance(value, list | tuple):
-        return ", ".join(_plain(v) for v in value)
+        return ", ".join(_plain(v, lang) for v in value)
     return str(value)
 
 

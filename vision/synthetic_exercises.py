@@ -8,8 +8,10 @@ depth and intended faults, hold times). Corrupt the frames with the functions in
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from vision.landmarks import PoseFrame
 from vision.synthetic import SITTING, STANDING, BodyPose, BodySize, Camera, Keyframe, animate, body_points_3d, pose_at
@@ -222,33 +224,71 @@ BALANCE_STANCE = replace(STANDING, stance=2, left_shoulder_abd_deg=20.0, right_s
 LEG_RAISED = replace(BALANCE_STANCE, left_hip_flex_deg=30.0, left_knee_flex_deg=80.0)
 
 
+def _first_time(keys: Sequence[Keyframe], t_from: float, t_to: float, condition: Callable[[BodyPose], bool]
+                ) -> float | None:
+    """The first millisecond in [t_from, t_to] at which ``condition`` holds for the animated pose."""
+    n = round((t_to - t_from) * 1000)
+    for i in range(n + 1):
+        t = t_from + i / 1000
+        if condition(pose_at(keys, t)):
+            return t
+    return None
+
+
 def single_leg_sequence(*, lift_at_s: float = 2.0, hold_s: float = 8.0, end: str = "touch_down",
                         fps: float = 30.0, view: str = "front", lift_s: float = 0.15, tail_s: float = 1.5,
                         size: BodySize | None = None) -> SyntheticSequence:
     """Standing on the right foot with the left raised from ``lift_at_s`` for ``hold_s``; ``end`` is
-    "touch_down" (the raised foot comes down), "standing_foot_moves" (the right foot shifts 10 cm while
-    the left stays up) or "none" (held past the end of the recording, for the cap)."""
+    "touch_down" (the raised foot comes down), "standing_foot_moves" (the right foot shifts 10 cm
+    sideways and forwards while the left stays up) or "none" (held past the end of the recording).
+
+    The true times are physical thresholds read off the model at 1 ms: the raised foot is off the
+    floor while its points are on median more than ``FOOT_OFF_M`` above their standing height, and
+    the standing foot has moved once its points have shifted ``FOOT_MOVED_M`` on median.
+    """
     if end not in ("touch_down", "standing_foot_moves", "none"):
         raise ValueError(f"end must be touch_down, standing_foot_moves or none, not {end!r}")
+    size = size or BodySize()
     keys = [Keyframe(0.0, BALANCE_STANCE), Keyframe(lift_at_s, BALANCE_STANCE),
             Keyframe(lift_at_s + lift_s, LEG_RAISED)]
     stop = lift_at_s + hold_s
     if end == "touch_down":
         keys += [Keyframe(stop - lift_s, LEG_RAISED), Keyframe(stop, BALANCE_STANCE)]
-        true_end = stop
     elif end == "standing_foot_moves":
-        moved = replace(LEG_RAISED, right_foot_shift_x_m=-0.10)
+        moved = replace(LEG_RAISED, right_foot_shift_x_m=-0.07, right_foot_shift_z_m=0.07)
         keys += [Keyframe(stop, LEG_RAISED), Keyframe(stop + 0.2, moved), Keyframe(stop + 0.6, moved),
-                 Keyframe(stop + 0.6 + lift_s, replace(BALANCE_STANCE, right_foot_shift_x_m=-0.10))]
-        true_end = stop
+                 Keyframe(stop + 0.6 + lift_s, replace(BALANCE_STANCE, right_foot_shift_x_m=-0.07,
+                                                       right_foot_shift_z_m=0.07))]
     else:
         keys += [Keyframe(stop, LEG_RAISED)]
-        true_end = None
     last = max(k.t_s for k in keys) + tail_s
     keys.append(Keyframe(last, keys[-1].pose))
     camera = Camera(view=view)
-    frames = animate(keys, fps=fps, camera=camera, size=size or BodySize())
-    hold = None if true_end is None else round(true_end - lift_at_s, 3)
-    truth = SequenceTruth("single-leg", 0, (), None, hold, lift_at_s,
-                          None if true_end is None else ("raised_foot_down" if end == "touch_down" else end))
+    frames = animate(keys, fps=fps, camera=camera, size=size)
+
+    feet = {"left": [27, 29, 31], "right": [28, 30, 32]}
+    base = body_points_3d(BALANCE_STANCE, size)
+
+    def raised_off(pose: BodyPose) -> bool:
+        p = body_points_3d(pose, size)
+        return float(np.median(p[feet["left"], 1] - base[feet["left"], 1])) > FOOT_OFF_M
+
+    def standing_moved(pose: BodyPose) -> bool:
+        p = body_points_3d(pose, size)
+        shift = np.linalg.norm(p[feet["right"]] - base[feet["right"]], axis=1)
+        return float(np.median(shift)) > FOOT_MOVED_M
+
+    start = _first_time(keys, lift_at_s, lift_at_s + lift_s, raised_off)
+    true_end: float | None = None
+    if end == "touch_down":
+        true_end = _first_time(keys, stop - lift_s, stop, lambda pose: not raised_off(pose))
+    elif end == "standing_foot_moves":
+        true_end = _first_time(keys, stop, stop + 0.2, standing_moved)
+    hold = None if true_end is None or start is None else round(true_end - start, 3)
+    reason = None if true_end is None else ("raised_foot_down" if end == "touch_down" else "standing_foot_moved")
+    truth = SequenceTruth("single-leg", 0, (), None, hold, start, reason)
     return SyntheticSequence(frames, truth, camera)
+
+
+FOOT_OFF_M = 0.04 * BodySize().shank_m  # what the analyser resolves: 4 % of shank length (1.6 cm)
+FOOT_MOVED_M = 0.06 * BodySize().shank_m  # 2.4 cm

@@ -126,7 +126,7 @@ class GripDynamometer(SerialInstrumentDriver):
         yield FinalReading(
             device_id=self.device_id, item="grip", values={"grip": round(detector.peak_kg, 1)}, unit="kg",
             taken_at=self.clock(), trial=trial, side=side,
-            calibration_id=str(self.calibration.id) if self.calibration else None,
+            calibration_id=self.calibration_id,
             quality_flags=self.flags(self.calibration),
             details={"peak_at_s": round(detector.peak_at_s - detector.started_at_s, 2),
                      "squeeze_s": round((detector.ended_at_s or 0) - detector.started_at_s, 2),

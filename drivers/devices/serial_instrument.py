@@ -94,6 +94,11 @@ class SerialInstrumentDriver:
             self._state = DeviceState.LOCKED
             raise
 
+    @property
+    def calibration_id(self) -> str | None:
+        """The id of the calibration applied to the current measurement (None: uncalibrated)."""
+        return str(self.calibration.id) if self.calibration else None
+
     def flags(self, record: CalibrationRecord | None) -> frozenset[str]:
         return frozenset({UNCALIBRATED}) if record is None else frozenset()
 

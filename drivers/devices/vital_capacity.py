@@ -1,0 +1,71 @@
+"""Vital-capacity meter driver (``vital-capacity-serial``): arm, follow the blow, report the meter's volume.
+
+``measure(trial=)`` arms the meter, streams ``Progress("volume_ml")`` and ends with
+``FinalReading(item="vital_capacity", values={"vital_capacity": mL})``, the meter's result times the
+calibration gain (from the 3.00-L syringe check). Meter errors (no blow, interrupted, sensor) raise
+``DeviceReportedError`` with the meter's code; silence raises ``DeviceTimeout``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from drivers.base import DeviceReportedError, FinalReading, MeasurementEvent, Progress
+from drivers.calibration import LinearCorrection
+from drivers.codecs import vital_capacity as vc
+from drivers.devices.serial_instrument import SerialInstrumentDriver
+
+RESIDENT_MESSAGES = {
+    vc.VitalCapacityErrorCode.NO_BLOW: "No blow was felt. Take a deep breath and blow out fully into the mouthpiece.",
+    vc.VitalCapacityErrorCode.INTERRUPTED: "Air escaped. Seal your lips round the mouthpiece and blow again.",
+}
+
+
+class VitalCapacityMeter(SerialInstrumentDriver):
+    CODEC = vc.CODEC
+    kind = "vital_capacity"
+    BAUD = 9600
+
+    async def _blow(self) -> AsyncIterator[vc.Volume | vc.Result]:
+        await self.send(vc.StartBlow())
+        finished = False
+        try:
+            async with contextlib.aclosing(self.messages()) as incoming:
+                async for message in incoming:
+                    if isinstance(message, vc.DeviceError):
+                        finished = True
+                        raise DeviceReportedError(message.text, code=message.code.name.lower(),
+                                                  device_id=self.device_id,
+                                                  resident_message=RESIDENT_MESSAGES.get(message.code))
+                    if isinstance(message, vc.Volume | vc.Result):
+                        yield message
+                    if isinstance(message, vc.Result):
+                        finished = True
+                        return
+        finally:
+            if not finished:
+                await self.send_quietly(vc.Cancel())
+
+    async def _measure(self, *, trial: int, **options: object) -> AsyncIterator[MeasurementEvent]:
+        correction = LinearCorrection.from_record(self.calibration)
+        async with contextlib.aclosing(self._blow()) as blow:
+            async for message in blow:
+                volume = correction.apply(message.volume_ml)
+                if isinstance(message, vc.Volume):
+                    yield Progress(self.device_id, "volume_ml", round(volume), self.elapsed_s())
+                else:
+                    yield FinalReading(device_id=self.device_id, item="vital_capacity",
+                                       values={"vital_capacity": round(volume)}, unit="mL", taken_at=self.clock(),
+                                       trial=trial, calibration_id=self.calibration_id,
+                                       quality_flags=self.flags(self.calibration),
+                                       details={"meter_volume_ml": message.volume_ml,
+                                                "correction": correction.to_mapping()})
+
+    async def syringe_stroke_l(self) -> float:
+        """The meter's uncorrected reading of one calibration-syringe stroke, in litres."""
+        async with contextlib.aclosing(self._blow()) as blow:
+            async for message in blow:
+                if isinstance(message, vc.Result):
+                    return message.volume_ml / 1000.0
+        raise AssertionError("unreachable: _blow ends with a Result or raises")

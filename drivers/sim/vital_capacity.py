@@ -1,0 +1,78 @@
+"""Simulated vital-capacity meter: one slow full blow, running volume, then the result (VC codec).
+
+After StartBlow the meter sends Volume(0) every 0.1 s while it waits; the blow begins after
+``wait_s``, the volume rises as ``vc_ml`` · (1 − e^(−t/0.8 s)) and, once it has not changed for 1.5 s,
+the meter sends Result. ``syringe_ml`` set: the next blow is a calibration-syringe stroke of exactly
+that volume. Faults: the common ones (``drift`` = volume × ``drift_gain``), ``no_blow`` (the next
+blow never comes: error 1 after 10 s) and ``interrupted`` (error 2 halfway through the next blow).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+from drivers.codecs import vital_capacity as vc
+from drivers.codecs.instrument_frame import InstrumentMessage
+from drivers.sim.instrument import InstrumentSimulator
+
+
+class VitalCapacitySimulator(InstrumentSimulator):
+    CODEC = vc.CODEC
+    TICK_S = 0.1
+    EXTRA_FAULTS: ClassVar[frozenset[str]] = frozenset({"no_blow", "interrupted"})
+    DEFAULT_DRIFT_GAIN = 1.05
+
+    def __init__(self, *, vc_ml: float = 3200.0, wait_s: float = 1.0, **kwargs: float) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.vc_ml = vc_ml
+        self.wait_s = wait_s
+        self.syringe_ml: float | None = None
+        self._armed = False
+        self._t = 0.0
+        self._last_volume = 0.0
+        self._still_s = 0.0
+        self._no_blow_next = False
+        self._interrupt_next = False
+        self._no_blow = False
+        self._interrupt = False
+
+    def inject_extra(self, fault: str) -> None:
+        if fault == "no_blow":
+            self._no_blow_next = True
+        else:
+            self._interrupt_next = True
+
+    def handle(self, message: InstrumentMessage) -> list[InstrumentMessage]:
+        if isinstance(message, vc.StartBlow):
+            self._armed, self._t, self._last_volume, self._still_s = True, 0.0, 0.0, 0.0
+            self._no_blow, self._no_blow_next = self._no_blow_next, False
+            self._interrupt, self._interrupt_next = self._interrupt_next, False
+        elif isinstance(message, vc.Cancel):
+            self._armed = False
+        return []
+
+    def _volume_ml(self, t: float) -> float:
+        if self._no_blow or t < self.wait_s:
+            return 0.0
+        if self.syringe_ml is not None:
+            return self.syringe_ml * min(1.0, (t - self.wait_s) / 1.0)
+        return self.vc_ml * (1 - math.exp(-(t - self.wait_s) / 0.8))
+
+    def stream(self) -> list[InstrumentMessage]:
+        if not self._armed:
+            return []
+        self._t += self.TICK_S
+        volume = round(self._volume_ml(self._t) * self.gain)
+        if self._no_blow and self._t >= 10.0:
+            self._armed = False
+            return [vc.DeviceError(vc.VitalCapacityErrorCode.NO_BLOW)]
+        if self._interrupt and volume > self.vc_ml / 2:
+            self._armed = False
+            return [vc.DeviceError(vc.VitalCapacityErrorCode.INTERRUPTED)]
+        self._still_s = self._still_s + self.TICK_S if volume == self._last_volume and volume > 0 else 0.0
+        self._last_volume = volume
+        if self._still_s >= 1.5:
+            self._armed = False
+            return [vc.Result(volume)]
+        return [vc.Volume(volume)]

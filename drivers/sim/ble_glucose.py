@@ -41,6 +41,12 @@ class BleGlucoseSimulator(PeripheralBase):
                                "finger") for i in range(stored)]
         self._test_pending = False
         self._aborted = False
+        self.no_test = False  # the resident never does the test (sticky once injected)
+
+    def inject(self, fault: str) -> None:
+        if fault == "no_test":
+            self.no_test = True
+        super().inject(fault)
 
     def on_read(self, char_uuid: str) -> bytes:
         # Glucose Feature: low battery, sensor malfunction, sample size, strip insertion, strip type detection
@@ -92,7 +98,7 @@ class BleGlucoseSimulator(PeripheralBase):
             await self._respond(int(request.op_code), RacpResponseCode.OPERATOR_NOT_SUPPORTED)
             return
         if (request.operator is RacpOperator.GREATER_OR_EQUAL and not selected and not self._test_pending
-                and not self.armed("no_test")):
+                and not self.no_test):
             self._test_pending = True
             self.spawn(self._resident_tests())
         await self.pause(RECORD_GAP_S)

@@ -95,7 +95,7 @@ def _blood_pressure_entries(m: Measurement, *, subject: dict[str, str] | None, d
                                record_id=urn(m.id))
         hr_id = derived_uuid(m.id, "heart-rate")
         hr_code = component_code("blood_pressure", "pulse")
-        heart_rate = _base(m, hr_id, hr_code, subject=subject, device=device, guest=guest, text="Pulse rate")
+        heart_rate = _base(m, hr_id, hr_code, subject=subject, device=device, guest=guest, text="Pulse rate / 脉搏")
         heart_rate["valueQuantity"] = hr_code.quantity(float(pulse))
         _add_details(heart_rate, m)
         entries.append(create_entry(heart_rate, urn(hr_id), uuid_identifier(hr_id)))

@@ -133,6 +133,9 @@ def report_entries(report: Mapping[str, Any], session: Session, *, subject: dict
         "conclusion": report_conclusion(report),
         "presentedForm": [json_attachment(strip_personal(report), "Graded report (station JSON)")],
     }
+    issued = _instant(report.get("generated_at"), "report.generated_at", report_id)
+    if issued:
+        diagnostic["issued"] = issued
     if results:
         diagnostic["result"] = [{"reference": r} for r in results]
     _subject(diagnostic, subject, guest)

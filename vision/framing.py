@@ -125,7 +125,8 @@ def _seen(frame: PoseFrame, index: int, threshold: float, margin: float) -> bool
 
 def _finite_visible(frame: PoseFrame, index: int, threshold: float) -> bool:
     assert frame.points is not None
-    return bool(np.all(np.isfinite(frame.points[index, :2]))) and frame.visible(index, threshold)
+    x, y = float(frame.points[index, 0]), float(frame.points[index, 1])
+    return math.isfinite(x) and math.isfinite(y) and frame.visible(index, threshold)
 
 
 def thigh_rise_ratio(frame: PoseFrame, threshold: float = 0.5) -> float | None:

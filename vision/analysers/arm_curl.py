@@ -91,6 +91,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         self._top_max = 0.0
         self._last_angle = 180.0
         self._halfway_applied = False
+        self._prev_angle: float | None = None
 
     def _chain(self, frame: PoseFrame) -> tuple[int, ...] | None:
         thr = self.visibility_threshold
@@ -125,16 +126,22 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         return 180.0 - foreshortened_inclination_deg(float(wrist[1] - elbow[1]), ref)
 
     def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
-        angle = self._elbow_deg(frame)
-        if angle is None:
+        raw = self._elbow_deg(frame)
+        if raw is None:
             return []
-        self._last_angle = angle
+        prev, self._prev_angle = self._prev_angle, raw
+        self._last_angle = raw
+        if prev is None:
+            return []
+        # Thresholds must be passed in two consecutive frames, so one spiked landmark cannot move the machine:
+        # ``high`` is the smaller of the two angles (for "extended"), ``low`` the larger (for "flexed").
+        high, low, angle = min(raw, prev), max(raw, prev), raw
         events: list[AnalyserEvent] = []
-        if self.phase in (Phase.UNKNOWN, Phase.DOWN) and angle >= self.extended_deg:
+        if self.phase in (Phase.UNKNOWN, Phase.DOWN) and high >= self.extended_deg:
             self._down_max = max(self._down_max, angle) if self.phase is Phase.DOWN else angle
             self.phase = Phase.DOWN
             self._last_down_t = t
-        elif self.phase is Phase.DOWN and angle <= self.attempt_deg:
+        elif self.phase is Phase.DOWN and low <= self.attempt_deg:
             self.phase = Phase.UP
             self._curl = _Curl(self._last_down_t or t, self._down_max, angle)
             events.append(self._event(EventKind.REP_STARTED, self._curl.started_at_s, "curl_started",
@@ -142,19 +149,19 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         elif self.phase is Phase.UP and self._curl is not None:
             c = self._curl
             c.min_deg = min(c.min_deg, angle)
-            if angle <= self.flexed_deg:
+            if low <= self.flexed_deg:
                 events += self._count_curl(t)
                 self.phase, self._top_max = Phase.TOP, angle
-            elif angle >= self.extended_deg:
+            elif high >= self.extended_deg:
                 events += self._close(t, partial=True)
                 self.phase, self._down_max, self._last_down_t = Phase.DOWN, angle, t
         elif self.phase is Phase.TOP and self._curl is not None:
             self._curl.min_deg = min(self._curl.min_deg, angle)
             self._top_max = max(self._top_max, angle)
-            if angle >= self.extended_deg:
+            if high >= self.extended_deg:
                 events += self._close(t, partial=False)
                 self.phase, self._down_max, self._last_down_t = Phase.DOWN, angle, t
-            elif angle <= self.flexed_deg and self._top_max >= (self.flexed_deg + self.extended_deg) / 2:
+            elif low <= self.flexed_deg and self._top_max >= (self.flexed_deg + self.extended_deg) / 2:
                 self._fault_counts["not_fully_lowered"] = self._fault_counts.get("not_fully_lowered", 0) + 1
                 events.append(self._event(EventKind.FORM_FAULT, t, "fault.not_fully_lowered", fault="not_fully_lowered",
                                           lowest_reached_deg=self._top_max, needed_deg=self.extended_deg))
@@ -201,6 +208,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
                 events.append(self._event(EventKind.REP_REJECTED, t, "rejected.lost_view", reason="lost_view"))
             self._close_quietly(t)
         self.phase = Phase.UNKNOWN
+        self._prev_angle = None
         return events
 
     def _close_quietly(self, t: float) -> None:

@@ -326,7 +326,9 @@ class ExerciseAnalyser(ABC):
         if frame.points is None:
             return FrameCheck(False, "no_person", (FramingHint.NO_PERSON,))
         pts = np.asarray(frame.points)
-        if pts.ndim != 2 or pts.shape[0] < 33 or pts.shape[1] < 2:
+        vis = frame.visibility
+        if pts.ndim != 2 or pts.shape[0] < 33 or pts.shape[1] < 2 or (
+                vis is not None and np.asarray(vis).shape != (pts.shape[0],)):
             return FrameCheck(False, "no_person", (FramingHint.NO_PERSON,))
         if self.check_frame:
             report = check_framing(frame, self.exercise, require_posture=self.started_at_s is None,

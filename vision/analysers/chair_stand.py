@@ -16,7 +16,7 @@ counts only clean stands.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -124,6 +124,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
         self._arms_episode = False
         self._trunk_rate = AngularRate(0.1)
         self._halfway_applied = False
+        self._prev: StandMeasure | None = None
 
     # ---- measures ---------------------------------------------------------------------------
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
@@ -189,9 +190,14 @@ class ChairStandAnalyser(ExerciseAnalyser):
         return [self._event(EventKind.FORM_FAULT, t, f"fault.{key}", fault=key, **evidence)]
 
     def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
-        m = self._measure(frame)
-        if m is None:
+        raw = self._measure(frame)
+        if raw is None:
             return []
+        # A state flag must hold in two consecutive frames, so one spiked landmark cannot move the machine.
+        prev, self._prev = self._prev, raw
+        m = replace(raw, seated=raw.seated and prev is not None and prev.seated,
+                    rising=raw.rising and prev is not None and prev.rising,
+                    upright=raw.upright and prev is not None and prev.upright)
         events: list[AnalyserEvent] = []
         in_test = self.started_at_s is not None and t >= self.started_at_s
         if in_test and self.phase is not Phase.UNKNOWN:
@@ -303,6 +309,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
     def _on_pause(self, t: float) -> list[AnalyserEvent]:
         events = self._reject(t, "lost_view") if self._attempt is not None else []
         self.phase = Phase.UNKNOWN
+        self._prev = None
         self._arms.reset()
         self._trunk_rate.reset()
         return events

@@ -23,8 +23,10 @@ def point(frame: PoseFrame, index: int, threshold: float = 0.5) -> np.ndarray | 
     """Pixel position of a visible, finite landmark, else None."""
     if frame.points is None or not frame.visible(index, threshold):
         return None
-    xy = frame.xy(index)
-    return xy if bool(np.all(np.isfinite(xy))) else None
+    x, y = float(frame.points[index, 0]), float(frame.points[index, 1])
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    return np.array([x * frame.image_width, y * frame.image_height])
 
 
 def points(frame: PoseFrame, indices: tuple[int, ...], threshold: float = 0.5) -> tuple[np.ndarray, ...] | None:
@@ -80,20 +82,25 @@ def near_side(frame: PoseFrame, left: tuple[int, ...], right: tuple[int, ...], t
 class ReferenceLength:
     """A segment's reference length in pixels: a high percentile of recent samples, so one spike cannot set it."""
 
-    def __init__(self, window: int = 450, percentile: float = 90.0, min_samples: int = 5) -> None:
+    def __init__(self, window: int = 450, percentile: float = 90.0, min_samples: int = 5, refresh: int = 10) -> None:
         self._samples: deque[float] = deque(maxlen=window)
         self._percentile = percentile
         self._min_samples = min_samples
+        self._refresh = refresh  # recompute the percentile every ``refresh`` samples (it moves slowly)
+        self._since = 0
+        self._value: float | None = None
 
     def add(self, length_px: float) -> None:
         if math.isfinite(length_px) and length_px > 0:
             self._samples.append(length_px)
+            self._since += 1
+            if len(self._samples) >= self._min_samples and (self._value is None or self._since >= self._refresh):
+                self._value = float(np.percentile(self._samples, self._percentile))
+                self._since = 0
 
     @property
     def value(self) -> float | None:
-        if len(self._samples) < self._min_samples:
-            return None
-        return float(np.percentile(self._samples, self._percentile))
+        return self._value
 
 
 class RunConfirm:

@@ -79,6 +79,7 @@ class SingleLegStandAnalyser(ExerciseAnalyser):
         self,
         *,
         cap_s: float = 60.0,
+        duration_s: float | None = None,
         lift_ratio: float = 0.10,
         floor_ratio: float = 0.04,
         move_ratio: float = 0.06,
@@ -86,6 +87,8 @@ class SingleLegStandAnalyser(ExerciseAnalyser):
         **options: Any,
     ) -> None:
         super().__init__(**options)
+        if duration_s is not None:  # a test length given to the single-leg stand is its cap
+            cap_s = duration_s
         if not (math.isfinite(cap_s) and cap_s > 0):
             raise ValueError(f"cap_s must be a positive number of seconds, not {cap_s!r}")
         if not 0 < floor_ratio < lift_ratio:

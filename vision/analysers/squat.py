@@ -106,6 +106,7 @@ class SquatAnalyser(ExerciseAnalyser):
         self._last_standing_t: float | None = None
         self._confirm = {k: RunConfirm(frames=3) for k in FAULT_KEYS}
         self._recent_knee: deque[float] = deque(maxlen=3)
+        self._prev_knee: float | None = None
 
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
         thr = self.visibility_threshold
@@ -161,13 +162,18 @@ class SquatAnalyser(ExerciseAnalyser):
         if m is None:
             return []
         events: list[AnalyserEvent] = []
-        standing = m.knee_deg >= self.standing_knee_deg
+        # Thresholds must be passed in two consecutive frames, so one spiked landmark cannot move the machine.
+        prev, self._prev_knee = self._prev_knee, m.knee_deg
+        if prev is None:
+            return events
+        standing = min(m.knee_deg, prev) >= self.standing_knee_deg
+        going_down = max(m.knee_deg, prev) < self.rep_knee_deg
         if self.phase in (Phase.UNKNOWN, Phase.STANDING) and standing:
             self.phase = Phase.STANDING
             self._last_standing_t = t
             if m.heel_ratio is not None:
                 self._heel_base = [*self._heel_base[-89:], m.heel_ratio]
-        elif self.phase is Phase.STANDING and m.knee_deg < self.rep_knee_deg:
+        elif self.phase is Phase.STANDING and going_down:
             self.phase = Phase.DOWN
             self._rep = _Rep(started_at_s=self._last_standing_t or t)
             for c in self._confirm.values():
@@ -241,6 +247,7 @@ class SquatAnalyser(ExerciseAnalyser):
                                       started_at_s=self._rep.started_at_s))
             self._rep = None
         self.phase = Phase.UNKNOWN
+        self._prev_knee = None
         return events
 
     def result(self) -> ExerciseResult:

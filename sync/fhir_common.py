@@ -10,6 +10,7 @@ import functools
 import uuid
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
@@ -66,8 +67,9 @@ def reference(full_url: str, display: str | None = None) -> dict[str, str]:
 
 
 def identifier_query(identifier: dict[str, str]) -> str:
-    """The search a conditional create uses: ``identifier=<system>|<value>``."""
-    return f"identifier={identifier['system']}|{identifier['value']}"
+    """The search a conditional create uses: ``identifier=<system>|<value>``, each part percent-encoded
+    where a query string needs it (URIs, UUIDs and plain ids pass unchanged; a space or ``&`` does not)."""
+    return f"identifier={quote(identifier['system'], safe=':/')}|{quote(identifier['value'], safe=':/')}"
 
 
 def create_entry(resource: dict[str, Any], full_url: str, identifier: dict[str, str]) -> dict[str, Any]:

@@ -217,3 +217,14 @@ def test_the_test_server_accepts_the_batch_and_a_resend_creates_nothing_new(stat
     assert all(e["response"]["status"].startswith("200") for e in again.body["entry"])
     assert server.counts() == counts, "a resend must not create anything"
     assert max(server.identifier_counts("Observation").values()) == 1
+
+
+def test_two_sessions_of_one_resident_share_one_patient(station):
+    cfg, store = station
+    fill(store)
+    fill(store)
+    built = batch_bundle(store, store.outbox_pending(200), cfg)
+    (patient,) = [e for e in built.bundle["entry"] if e["resource"]["resourceType"] == "Patient"]
+    subjects = {r["subject"]["reference"] for r in resources(built.bundle, "Observation")}
+    assert subjects == {patient["fullUrl"]}
+    assert len(resources(built.bundle, "DiagnosticReport")) == 2

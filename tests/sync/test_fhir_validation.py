@@ -174,3 +174,16 @@ def test_audit_entry_without_required_fields_is_a_mapping_error(missing):
 def test_audit_entry_with_a_naive_time_is_a_mapping_error():
     with pytest.raises(MappingError, match="time zone"):
         audit_event_entry({**AUDIT, "at": datetime(2026, 11, 23, 10, 5).isoformat()}, station_device("st-9", ""))
+
+
+def test_if_none_exist_percent_encodes_what_a_query_string_cannot_carry():
+    from urllib.parse import parse_qsl
+
+    from sync.fhir_common import identifier_query
+
+    ident = {"system": "https://fhir.health-station.example/NamingSystem/station-device", "value": "st 1/grip+left&x"}
+    query = identifier_query(ident)
+    assert " " not in query and "&x" not in query
+    assert dict(parse_qsl(query)) == {"identifier": f"{ident['system']}|{ident['value']}"}
+    plain = {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{uuid.UUID(int=3)}"}
+    assert identifier_query(plain) == f"identifier=urn:ietf:rfc:3986|urn:uuid:{uuid.UUID(int=3)}"

@@ -103,9 +103,9 @@ def apply_classes(pack: m.NormPack, sex: str, age: int, trials: dict[str, ItemTr
             values[name] = got[0]
             if spec.derived:
                 out.derived[spec.derived] = got[0]
+    in_group = {(b.group, b.measure) for b in c.bands}
     for group in c.groups.values():
-        bands = [(mname, _band(c, mname, sex, v)) for mname, v in values.items()
-                 if any(b.group == group.name and b.measure == mname for b in c.bands)]
+        bands = [(mname, _band(c, mname, sex, v)) for mname, v in values.items() if (group.name, mname) in in_group]
         bands = [(mname, b) for mname, b in bands if b is not None]
         if not bands:
             continue

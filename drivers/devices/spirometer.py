@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import time
 from collections.abc import AsyncIterator
 
 from drivers.base import DeviceReportedError, DeviceTimeout, DriverError, FinalReading, MeasurementEvent, Progress
@@ -134,6 +135,7 @@ class Spirometer(SerialInstrumentDriver):
     async def _record_blow(self, scale: float, blow_within_s: float) -> AsyncIterator[tuple[FlowRecorder, bool]]:
         """Yield (recorder, ended) per block until the end of test; raises on errors and silence."""
         recorder = FlowRecorder(self.rate_hz, self.device_id)
+        started = time.monotonic()
         await self.send(sp.StartTest())
         try:
             async with contextlib.aclosing(self.messages()) as incoming:
@@ -147,7 +149,7 @@ class Spirometer(SerialInstrumentDriver):
                     yield recorder, ended
                     if ended:
                         return
-                    if recorder.blow_started_at is None and self.elapsed_s() > blow_within_s:
+                    if recorder.blow_started_at is None and time.monotonic() - started > blow_within_s:
                         raise DeviceTimeout(f"no blow within {blow_within_s:.0f} s", device_id=self.device_id,
                                             resident_message="No blow was felt. Please blow hard into the mouthpiece.")
         finally:

@@ -158,6 +158,9 @@ class PtyHost:
                 readable, _, _ = select.select([master], [], [], timeout)
             except (OSError, ValueError):
                 continue  # fd closed under us by a disconnect
+            self._run_commands()  # a fault injected before the host wrote applies to what it wrote
+            if self._master is None:
+                continue
             now = time.monotonic()
             if readable:
                 try:

@@ -1,0 +1,169 @@
+"""`kiosk vision …`: score an exercise in a recorded video, and benchmark the camera pipeline.
+
+    kiosk vision analyse VIDEO --exercise chair-stand|squat|arm-curl|single-leg [--view side] [--json]
+    kiosk vision bench VIDEO [--seconds 10] [--size 640x480] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.errors import InputError
+
+if TYPE_CHECKING:
+    from vision.pose_backend import PoseBackend
+
+EXERCISES = ("chair-stand", "squat", "arm-curl", "single-leg")  # mirrors vision.analysers.EXERCISES
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 640x480, got {text!r}") from None
+    if not (32 <= w <= 4096 and 32 <= h <= 4096):
+        raise argparse.ArgumentTypeError(f"size {w}x{h} is outside 32..4096 pixels")
+    return w, h
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("vision", help="camera exercise tests: analyse a video, benchmark the pipeline",
+                            description=__doc__.split("\n")[0])
+    actions = parser.add_subparsers(dest="vision_command", metavar="ACTION")
+    parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
+
+    a = actions.add_parser("analyse", help="score an exercise in a video file; print events and the result")
+    a.add_argument("video", type=Path, help="video file (any format OpenCV reads)")
+    a.add_argument("--exercise", required=True, choices=EXERCISES)
+    a.add_argument("--view", choices=("front", "side"), default=None, help="camera view (analyser default if omitted)")
+    a.add_argument("--duration", type=float, default=None, metavar="S", help="test length in seconds (timed tests)")
+    a.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+    a.add_argument("--model", type=Path, default=None, help="pose .task file (default: the one `make model` builds)")
+    a.set_defaults(func=cmd_analyse)
+
+    b = actions.add_parser("bench", help="frames/s, latency percentiles, dropped frames and memory on a video")
+    b.add_argument("video", type=Path, help="video file; re-encoded at --size as MJPG and played looped like a camera")
+    b.add_argument("--seconds", type=float, default=10.0, help="length of each of the three runs (default 10)")
+    b.add_argument("--size", type=_size, default=(640, 480), help="frame size fed to the pipeline (default 640x480)")
+    b.add_argument("--exercise", choices=EXERCISES, default="chair-stand", help="analyser run in the pipeline")
+    b.add_argument("--json", action="store_true", help="print the figures as JSON")
+    b.add_argument("--model", type=Path, default=None, help="pose .task file")
+    b.set_defaults(func=cmd_bench)
+
+
+def _backend_factory(model: Path | None) -> Callable[[], PoseBackend]:
+    from vision.pose_backend import MediapipePoseBackend, PoseLandmarkerSettings
+
+    settings = PoseLandmarkerSettings() if model is None else PoseLandmarkerSettings(model_path=model)
+    return lambda: MediapipePoseBackend(settings)
+
+
+def _analyser_options(args: argparse.Namespace) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if args.view is not None:
+        options["view"] = args.view
+    if args.duration is not None:
+        options["duration_s"] = args.duration
+    return options
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from vision.analysers import make_analyser
+    from vision.capture import FrameCapture
+    from vision.pipeline import PipelineUpdate, VisionPipeline
+
+    try:
+        analyser = make_analyser(args.exercise, **_analyser_options(args))
+    except ValueError as e:
+        raise InputError(str(e), field="--view/--duration") from e
+    capture = FrameCapture(str(args.video), pace=False)  # every frame, recording time from 0
+    backend = _backend_factory(args.model)()
+    events: list[dict[str, Any]] = []
+
+    def on_update(update: PipelineUpdate) -> None:
+        for event in update.events:
+            events.append(event.to_dict())
+            if not args.json:
+                print(f"{event.at_s:8.2f} s  {event.kind.value:<14} {event.message:<36} {event.text}", flush=True)
+
+    pipeline = VisionPipeline(capture, backend, analyser, on_update=on_update, queue_size=1)
+    pipeline.start()
+    try:
+        pipeline.wait()
+    except KeyboardInterrupt:
+        pipeline.stop()
+        raise
+    if pipeline.error is not None:
+        raise pipeline.error
+    stats = pipeline.stats()
+    cap = capture.stats()
+    result = analyser.result().to_dict()
+    if cap.state.value == "failed":
+        print(f"kiosk: error: {cap.detail}", file=sys.stderr)
+        return 1
+    if args.json:
+        doc = {"video": args.video.name, "exercise": args.exercise, "frames": stats.frames_processed,
+               "frames_with_person": stats.frames_with_person, "events": events, "result": result}
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"\n{args.exercise}: {result['status']}, count {result['count']}"
+          + (f", hold {result['hold_time_s']} s" if result.get("hold_time_s") is not None else "")
+          + (f", ended: {result['end_reason']}" if result.get("end_reason") else ""))
+    print(f"frames {stats.frames_processed}, with a person {stats.frames_with_person}, "
+          f"{stats.fps:.1f} frames/s processed")
+    for note in result.get("notes", []):
+        print(f"note: {note}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from vision import perf
+    from vision.analysers import make_analyser
+
+    if not args.video.is_file():
+        raise InputError(f"video file not found: {args.video}", field="VIDEO")
+    make_backend = _backend_factory(args.model)
+    frames, fps = perf.load_frames(args.video, args.size, max_frames=120)
+    bare = perf.bare_inference(make_backend, frames, fps, args.seconds)
+    del frames
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        clip = perf.camera_like_clip(args.video, args.size, Path(tmp))
+        camera = perf.pipeline_run(make_backend, clip, args.seconds, paced=True, size=args.size,
+                                   make_analyser=lambda: make_analyser(args.exercise))
+        throughput = perf.pipeline_run(make_backend, clip, args.seconds, paced=False, size=args.size,
+                                       make_analyser=lambda: make_analyser(args.exercise))
+    figures: dict[str, Any] = {"video": args.video.name, "video_fps": round(fps, 2),
+                               "size": f"{args.size[0]}x{args.size[1]}"}
+    figures.update(perf.flatten("bare", bare))
+    figures.update(perf.flatten("camera", camera))
+    figures.update(perf.flatten("throughput", throughput))
+    figures.update(perf.overheads(bare, throughput))
+    figures["peak_rss_mib"] = round(perf.peak_rss_mib(), 1)
+    if args.json:
+        json.dump(figures, sys.stdout, indent=2)
+        print()
+        return 0
+    print(f"video {figures['video']} at {figures['size']} (clip {fps:.0f} frames/s)")
+    print(f"bare inference       {bare.fps:6.1f} frames/s  {bare.cpu_ms_per_frame:6.1f} CPU ms/frame   latency p50 "
+          f"{bare.latency.p50_ms:6.1f}  p95 {bare.latency.p95_ms:6.1f}  p99 {bare.latency.p99_ms:6.1f} ms")
+    for run in (camera, throughput):
+        print(f"pipeline {run.mode:<12}{run.fps:6.1f} frames/s  {run.cpu_ms_per_frame:6.1f} CPU ms/frame   "
+              f"processing p50 {run.processing.p50_ms:6.1f}  p95 {run.processing.p95_ms:6.1f}  "
+              f"p99 {run.processing.p99_ms:6.1f} ms   frame-to-event p50 {run.latency.p50_ms:6.1f}  "
+              f"p95 {run.latency.p95_ms:6.1f}  p99 {run.latency.p99_ms:6.1f} ms   "
+              f"dropped {run.frames_dropped}/{run.frames_processed + run.frames_dropped}")
+    print(f"pipeline overhead over bare inference: CPU per frame {figures['overhead_cpu_pct']} %, "
+          f"throughput {figures['overhead_throughput_pct']} %, per-frame time p50 ratio {figures['ratio_p50']}")
+    print(f"memory: pipeline RSS max {camera.memory.get('rss_max_mib')} MiB, trend during the camera run "
+          f"{camera.memory.get('rss_trend_mib_per_min')} MiB/min; process peak {figures['peak_rss_mib']} MiB "
+          "(includes the decoded frames held for the bare-inference run)")
+    print("note: figures are for this machine under its current load; other processes sharing the CPU "
+          "make them pessimistic")
+    return 0

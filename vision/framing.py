@@ -177,7 +177,8 @@ def check_framing(
     head_seen = any(_seen(frame, i, thr, 0.0) for i in _HEAD)
     if profile.needs_head and not head_seen:
         missing.append("head")
-        head_above = any(_finite_visible(frame, i, thr) and pts[i, 1] < 0.0 for i in _HEAD)
+        # Off-image landmarks come with low visibility but still a position estimate: use it for the direction.
+        head_above = any(math.isfinite(float(pts[i, 1])) and pts[i, 1] < 0.0 for i in _HEAD)
         hints.append(FramingHint.STEP_BACK if head_above else FramingHint.SHOW_HEAD)
 
     edge_left = edge_right = False
@@ -265,11 +266,11 @@ def lighting_stats(image: np.ndarray) -> LightingStats:
         raise ValueError(f"expected a grey (H, W) or colour (H, W, 3) image, got shape {arr.shape}")
     if gray.size == 0:
         raise ValueError("empty image")
-    if arr.dtype.kind == "f" and float(np.nanmax(gray)) <= 1.0:
-        gray = gray * 255.0
     gray = gray[np.isfinite(gray)]
     if gray.size == 0:
         raise ValueError("image has no finite pixel values")
+    if arr.dtype.kind == "f" and float(gray.max()) <= 1.0:
+        gray = gray * 255.0
     return LightingStats(
         mean_level=float(gray.mean()),
         contrast_std=float(gray.std()),

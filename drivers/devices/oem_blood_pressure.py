@@ -85,6 +85,13 @@ class OemSerialBloodPressureMonitor:
             self.reader = oem.FrameReader(oem.DEVICE_HEADER)
             self._pending.clear()
             self.last_status = await self.query_status()
+            if self.last_status.state in (oem.ModuleState.INFLATING, oem.ModuleState.DEFLATING,
+                                          oem.ModuleState.MANOMETER):
+                # a measurement orphaned by a lost link (or a crash) may still hold the cuff inflated
+                log_event(_log, logging.WARNING, "module was busy on connect: stopping it", device_id=self.device_id,
+                          module_state=self.last_status.state.name.lower())
+                await self._send(oem.HostCommand.STOP)
+                await self._expect((oem.Ack,), self.answer_timeout_s, "acknowledgement of STOP", oem.HostCommand.STOP)
         except (DeviceDisconnected, DeviceTimeout):
             await self.port.close()
             self._set_state(DeviceState.ABSENT)
@@ -123,7 +130,11 @@ class OemSerialBloodPressureMonitor:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise DeviceTimeout(f"no {what} from the BP module within {timeout_s:.1f} s", device_id=self.device_id)
-            message = await self._next(left)
+            try:
+                message = await self._next(left)
+            except DeviceTimeout:
+                raise DeviceTimeout(f"no {what} from the BP module within {timeout_s:.1f} s",
+                                    device_id=self.device_id) from None
             if isinstance(message, oem.Ack) and ack_of is not None and message.command is not ack_of:
                 continue  # a late acknowledgement of an earlier command
             if isinstance(message, kinds):

@@ -7,10 +7,10 @@ streams a cuff-pressure frame every tick while it measures (the oscillometric cu
 
 ``speed`` runs simulated time faster than the wall clock (tests use 20: a 35-s measurement in ~2 s).
 
-Faults (``inject``): garbage, bad_checksum, stall, resume, drift (reported pressures read 1.5 % + 6 mmHg
-high: a static-pressure check catches it), and the module errors cuff_loose, air_leak, motion,
-weak_signal, over_pressure, low_battery, irregular (these apply to the next measurement, or to the
-running one); ``disconnect`` is done by the PtyHost.
+Faults (``inject``): garbage, bad_checksum, stall (nothing more is sent; commands are still obeyed),
+resume, drift (reported pressures read 1.5 % + 6 mmHg high: a static-pressure check catches it), and
+the module errors cuff_loose, air_leak, motion, weak_signal, over_pressure, low_battery, irregular
+(these apply to the next measurement, or to the running one); ``disconnect`` is done by the PtyHost.
 """
 
 from __future__ import annotations
@@ -99,8 +99,6 @@ class OemBpModuleSimulator:
         return bytes(out)
 
     def on_host_bytes(self, data: bytes, now_s: float) -> bytes:
-        if self._stalled:
-            return b""
         replies: list[oem.Message] = []
         for item in self._reader.feed(data):
             if isinstance(item, CodecError):
@@ -108,6 +106,8 @@ class OemBpModuleSimulator:
                 replies.append(oem.Nak(reason))
             elif isinstance(item, oem.HostFrame):
                 replies += self._command(item.command, now_s)
+        if self._stalled:  # a stalled module still obeys (STOP opens the valve) but reports nothing
+            return b""
         return self._out(*replies)
 
     def _command(self, command: oem.HostCommand, now_s: float) -> list[oem.Message]:

@@ -282,6 +282,8 @@ class DeviceManager:
                 await asyncio.sleep(self.watch_interval_s)
                 continue
             if managed.driver.state in (DeviceState.ABSENT, DeviceState.ERROR):
+                if managed.state not in (DeviceState.ABSENT, DeviceState.ERROR, DeviceState.CONNECTING):
+                    self._set_state(managed, managed.driver.state, "link lost")  # make the drop visible
                 try:
                     await self._connect_once(managed)
                     delays = self.backoff.delays()

@@ -95,7 +95,7 @@ def _derived_items(outcomes: list[PointsOutcome], packs: list[m.NormPack], clin:
         b = p.points.body_size
         w = trials.get(b.value_item)
         scores: tuple[PackScore, ...] = tuple(x.body_size for x, _ in body if x.body_size is not None)
-        out.append(ItemResult(b.name, b.label_en, b.label_zh, "points", "derived", (),
+        out.append(ItemResult(b.name, b.label_en, b.label_zh, b.value_unit, "derived", (),
                               round(w.graded_value, 1) if w else None, derived_from=(b.key_item, b.value_item),
                               scores=scores, graded_by=tuple(s.pack for s in scores if s.points is not None),
                               coverage_notes=tuple(s.reason for s in scores if s.reason)))

@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from kiosk.report import Report
+from kiosk.trend import CLASS_GROUP_OF_ITEM
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;font-size:18pt;margin:1em;color:#111;background:#fff}
@@ -15,7 +16,7 @@ table{border-collapse:collapse;width:100%} th,td{border:1px solid #555;padding:.
 vertical-align:top} th{background:#e8e8e8} .en{color:#333;font-size:.8em;display:block}
 .urgent{border:4px solid #a00000;background:#fff0f0;padding:.5em;margin:.5em 0;font-weight:bold}
 .flag{border-left:6px solid #7a4b00;padding:.2em .5em;margin:.3em 0;background:#fff8e6}
-.muted{color:#444;font-size:.8em} .grade{font-size:22pt;font-weight:bold}
+.muted{color:#444;font-size:.8em;display:block} .grade{font-size:22pt;font-weight:bold}
 """
 
 
@@ -41,15 +42,28 @@ def _trials(item: dict[str, Any]) -> str:
     for t in item["trials"]:
         if "components" in t:
             c = t["components"]
-            text = f"{c.get('systolic', '')}/{c.get('diastolic', '')}"
+            text = f"{c.get('systolic', 0):g}/{c.get('diastolic', 0):g} mmHg"
             if "pulse" in c:
-                text += f" ({_e(c['pulse'])}/min)"
+                text += f", {c['pulse']:g}/min"
         else:
-            text = f"{t['value']}"
+            text = f"{t['value']:g}"
         if t.get("hand"):
             text += f" ({'右' if t['hand'] == 'right' else '左'} {t['hand']})"
         parts.append(_e(text))
     return "<br>".join(parts)
+
+
+def _graded(item: dict[str, Any]) -> str:
+    c = item.get("components")
+    if c and "diastolic" in c:
+        text = f"{c['systolic']:g}/{c['diastolic']:g} {item['unit']}"
+    elif item["graded_value"] is None:
+        text = "—"
+    else:
+        text = f"{item['graded_value']:g} {item['unit']}"
+    if item.get("graded_hand"):
+        text += f" ({item['graded_hand']})"
+    return _e(text)
 
 
 def _score(item: dict[str, Any]) -> str:
@@ -63,6 +77,20 @@ def _score(item: dict[str, Any]) -> str:
             out += f"<span class=\"muted\">⚠ {_bi(note['zh'], note['en'])}</span>"
         return out
     return f"<span class=\"muted\">{_e(item.get('score_reason', ''))}</span>"
+
+
+def _labels(item: dict[str, Any], d: dict[str, Any]) -> str:
+    """An item's classes and flags as bilingual labels, each once."""
+    labels: dict[tuple[str, str], None] = {}
+    group = d["classes"].get(CLASS_GROUP_OF_ITEM.get(item["item"], ""))
+    if group is not None and item["classes"]:
+        labels[(group["label"]["zh"], group["label"]["en"])] = None
+        for also in group["also"]:
+            labels[(also["label"]["zh"], also["label"]["en"])] = None
+    for f in d["flags"]:
+        if f["name"] in item["flags"]:
+            labels.setdefault((f["label"]["zh"], f["label"]["en"]), None)
+    return "<br>".join(_bi(zh, en) for zh, en in labels)
 
 
 def render_report_html(report: Report) -> str:
@@ -88,11 +116,8 @@ def render_report_html(report: Report) -> str:
             body.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in s["not_rated_reasons"]) + "</ul>")
     rows = []
     for it in d["items"]:
-        unit = it["unit"]
-        rows.append([_bi(it["label"]["zh"], it["label"]["en"]), _trials(it),
-                     f"{_e(it['graded_value'])} {_e(unit)}" + (f" ({_e(it['graded_hand'])})" if it.get("graded_hand")
-                                                                else ""),
-                     _score(it), _e(", ".join(it["classes"] + it["flags"])),
+        rows.append([_bi(it["label"]["zh"], it["label"]["en"]), _trials(it), _graded(it),
+                     _score(it), _labels(it, d),
                      _e(", ".join(it["graded_by"])) + "".join(f"<span class=\"muted\">{_e(n)}</span>"
                                                              for n in it["coverage"])])
     body.append(f"<h2>{_bi('各项结果', 'Results by item')}</h2>")

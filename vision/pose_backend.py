@@ -152,6 +152,10 @@ class MediapipePoseBackend:
             raise PoseBackendError(f"model returned {pts.shape[0]} landmarks, expected {N_LANDMARKS}")
         return PoseResult(PoseFrame(timestamp_s, pts, vis, w, h, world), people, inference_s)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         with self._lock:
             if self._closed:

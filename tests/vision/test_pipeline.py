@@ -1,0 +1,181 @@
+"""The vision pipeline: end to end on real footage, hand-off to an event loop, drops, errors and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from vision.analysers import EventKind, make_analyser
+from vision.capture import CaptureState, FrameCapture
+from vision.landmarks import N_LANDMARKS, PoseFrame
+from vision.pipeline import PipelineUpdate, VisionPipeline, loop_callback
+from vision.pose_backend import MediapipePoseBackend, PoseBackend, PoseLandmarkerSettings
+
+
+@pytest.fixture(scope="module")
+def grey_clip(tmp_path_factory) -> Path:
+    """30 plain frames at 30 fps: enough to drive the pipeline with a scripted backend."""
+    path = tmp_path_factory.mktemp("clips") / "grey.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (64, 48))
+    for i in range(30):
+        writer.write(np.full((48, 64, 3), 100 + i, np.uint8))
+    writer.release()
+    return path
+
+
+class ScriptedBackend:
+    """A PoseBackend double: a fixed standing person, optional delay per frame, optional failure."""
+
+    name = "scripted"
+
+    def __init__(self, delay_s: float = 0.0, fail_at: int | None = None) -> None:
+        self.delay_s, self.fail_at = delay_s, fail_at
+        self.calls = 0
+        self.closed = False
+        self.points = np.tile([0.5, 0.5, 0.0], (N_LANDMARKS, 1))
+
+    def process(self, image_bgr: np.ndarray, timestamp_s: float) -> PoseFrame:
+        self.calls += 1
+        if self.fail_at is not None and self.calls >= self.fail_at:
+            raise RuntimeError("scripted failure")
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        h, w = image_bgr.shape[:2]
+        return PoseFrame(timestamp_s, self.points.copy(), np.ones(N_LANDMARKS), w, h)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def collect(pipeline: VisionPipeline, timeout_s: float = 60.0) -> list[PipelineUpdate]:
+    updates: list[PipelineUpdate] = []
+    pipeline.on_update = updates.append
+    pipeline.start()
+    assert pipeline.wait(timeout_s), "the pipeline did not finish in time"
+    return updates
+
+
+@pytest.mark.slow
+def test_real_clip_end_to_end_every_frame_scored_and_the_test_finished(pose_model, pose2sim_clip):
+    backend = MediapipePoseBackend(PoseLandmarkerSettings(model_path=pose_model))
+    pipeline = VisionPipeline(FrameCapture(str(pose2sim_clip), pace=False, frame_size=(640, 480)), backend,
+                              make_analyser("squat"))
+    updates = collect(pipeline)
+    assert pipeline.error is None
+    frames = [u for u in updates if not u.final]
+    finals = [u for u in updates if u.final]
+    assert len(frames) == 100, f"every one of the 100 frames processed, got {len(frames)}"
+    assert sum(u.raw_pose.has_person for u in frames) >= 95, "a person is found in (almost) every frame"
+    assert [f.frame_index for f in frames] == list(range(100)), "frames processed once each, in order"
+    stamps = [u.pose.timestamp_s for u in frames]
+    assert np.allclose(np.diff(stamps), 1 / 60, atol=2e-3), "PoseFrames carry the recording's 60 fps timing"
+    assert all(u.framing is not None for u in frames) and any(u.lighting is not None for u in frames)
+    assert all(u.latency_s > 0 and u.inference_s > 0 for u in frames)
+    assert len(finals) == 1 and any(e.kind is EventKind.TEST_FINISHED for e in finals[0].events)
+    result = pipeline.result()
+    assert result is not None and result.end_reason == "stream_ended"
+    json.dumps(result.to_dict())  # the result must be JSON-able as the CLI prints it
+    assert backend.closed, "the pipeline closes the backend it owns"
+    stats = pipeline.stats()
+    assert stats.frames_processed == 100 and stats.frames_with_person >= 95 and stats.latency.count == 100
+
+
+@pytest.mark.slow
+def test_filtered_pose_in_updates_is_smoother_than_raw(pose_model, pose2sim_clip):
+    backend = MediapipePoseBackend(PoseLandmarkerSettings(model_path=pose_model))
+    updates = collect(VisionPipeline(FrameCapture(str(pose2sim_clip), pace=False), backend))
+    frames = [u for u in updates if u.raw_pose.points is not None and u.pose.points is not None]
+
+    def jitter(poses: list[np.ndarray]) -> float:
+        xy = np.array(poses)[:, :, :2]
+        return float(np.median(np.linalg.norm(xy[2:] - 2 * xy[1:-1] + xy[:-2], axis=2)))
+
+    raw, filtered = jitter([u.raw_pose.points for u in frames]), jitter([u.pose.points for u in frames])
+    assert filtered < raw / 1.8, f"pipeline output jitter {filtered:.5f} vs raw {raw:.5f}"
+
+
+async def test_updates_reach_the_event_loop_thread_and_the_loop_keeps_running(grey_clip):
+    loop = asyncio.get_running_loop()
+    loop_thread = threading.get_ident()
+    seen: list[tuple[int, float]] = []
+    ticks: list[float] = []
+    pipeline = VisionPipeline(FrameCapture(str(grey_clip), pace=False), ScriptedBackend(delay_s=0.01),
+                              on_update=loop_callback(loop, lambda u: seen.append((threading.get_ident(),
+                                                                                     time.monotonic()))))
+    pipeline.start()
+    while not pipeline.done.is_set():
+        ticks.append(time.monotonic())
+        await asyncio.sleep(0.005)
+    await asyncio.sleep(0.05)
+    assert len(seen) == 30 and {tid for tid, _ in seen} == {loop_thread}, "every update runs on the loop thread"
+    first, last = seen[0][1], seen[-1][1]
+    assert sum(first < t < last for t in ticks) >= 5, "the loop kept ticking while inference ran"
+
+
+def test_slow_backend_on_a_camera_drops_frames_instead_of_building_a_backlog(grey_clip):
+    pipeline = VisionPipeline(FrameCapture(str(grey_clip), pace=True, loop=True), ScriptedBackend(delay_s=0.1))
+    pipeline.start()
+    time.sleep(1.5)
+    pipeline.stop()
+    stats = pipeline.stats()
+    assert stats.frames_dropped_by_capture >= 10, f"a 10 fps consumer of a 30 fps camera must drop, got {stats}"
+    latencies = list(pipeline._latency_s)
+    assert len(latencies) >= 6
+    assert max(latencies[-3:]) < 0.1 + 2 / 30 + 0.1, f"latency must not grow with time: {latencies}"
+
+
+def test_queue_keeps_the_newest_updates_when_nobody_reads_it(grey_clip):
+    pipeline = VisionPipeline(FrameCapture(str(grey_clip), pace=False), ScriptedBackend(), queue_size=5)
+    pipeline.start()
+    assert pipeline.wait(30)
+    stats = pipeline.stats()
+    kept = [pipeline.updates.get_nowait().frame_index for _ in range(pipeline.updates.qsize())]
+    assert kept == [25, 26, 27, 28, 29] and stats.updates_dropped_by_queue == 25
+
+
+def test_a_failing_listener_does_not_stop_the_test(grey_clip):
+    def broken(update: PipelineUpdate) -> None:
+        raise ValueError("listener bug")
+
+    pipeline = VisionPipeline(FrameCapture(str(grey_clip), pace=False), ScriptedBackend(), on_update=broken)
+    pipeline.start()
+    assert pipeline.wait(30) and pipeline.error is None and pipeline.stats().frames_processed == 30
+
+
+def test_backend_failure_ends_the_pipeline_with_the_error_recorded_and_everything_released(grey_clip):
+    backend = ScriptedBackend(fail_at=5)
+    capture = FrameCapture(str(grey_clip), pace=False)
+    pipeline = VisionPipeline(capture, backend)
+    pipeline.start()
+    assert pipeline.wait(30)
+    assert isinstance(pipeline.error, RuntimeError) and "scripted failure" in str(pipeline.error)
+    assert backend.closed and capture.state is CaptureState.STOPPED
+
+
+def test_stop_mid_run_releases_capture_and_backend(grey_clip):
+    backend = ScriptedBackend(delay_s=0.02)
+    capture = FrameCapture(str(grey_clip), pace=True, loop=True)
+    pipeline = VisionPipeline(capture, backend, make_analyser("chair-stand"))
+    pipeline.start()
+    time.sleep(0.3)
+    pipeline.stop()
+    assert pipeline.done.is_set() and backend.closed and capture.state is CaptureState.STOPPED
+    assert pipeline.error is None
+
+
+def test_backend_not_owned_is_left_open(grey_clip):
+    backend = ScriptedBackend()
+    pipeline = VisionPipeline(FrameCapture(str(grey_clip), pace=False), backend, close_backend=False)
+    pipeline.start()
+    assert pipeline.wait(30) and not backend.closed
+
+
+def test_scripted_backend_is_a_pose_backend():
+    assert isinstance(ScriptedBackend(), PoseBackend)

@@ -132,6 +132,7 @@ def _total(s: m.PointsScheme, info: m.PackInfo, folder: Path) -> None:
                                                       f"{problem} {prev.total_min}–{prev.total_max}")
         if graded[-1].total_max != graded[-1].max_total:
             raise _fail(folder, t.file, graded[-1].line, f"ages {lo}–{hi}: the top band must end at max_total")
+        _item_count(s, info, lo, hi, graded[0], folder)
         firsts.append(graded[0])
     _age_bands(firsts, lambda g: (), lambda k: "grade bands", folder, t.file, info)
     if t.method == "weighted":
@@ -145,6 +146,19 @@ def _total(s: m.PointsScheme, info: m.PackInfo, folder: Path) -> None:
                 raise _fail(folder, t.weights_file, None, f"weights for ages {lo}–{hi} sum to {total}, not 1")
         if not sums:
             raise _fail(folder, t.weights_file, None, "a weighted total needs weights")
+
+
+def _item_count(s: m.PointsScheme, info: m.PackInfo, lo: int, hi: int, band: m.GradeBand, folder: Path) -> None:
+    """Every sex and age of a grade group must have exactly ``n_items`` applicable items (body size included)."""
+    for sex in info.sexes:
+        for age in range(lo, hi + 1):
+            n = len({r.item for r in s.rows if r.sex == sex and r.age_min <= age <= r.age_max})
+            if s.body_size is not None and any(b.sex == sex and b.age_min <= age <= b.age_max
+                                               for b in s.body_size.rows):
+                n += 1
+            if n != band.n_items:
+                raise _fail(folder, s.total.file, band.line, f"ages {lo}–{hi} expect n_items={band.n_items}, but "
+                                                             f"{sex} aged {age} have {n} applicable items")
 
 
 def _classes(c: m.ClassScheme, folder: Path) -> None:

@@ -224,3 +224,14 @@ def test_an_unknown_pack_name_lists_the_shipped_packs() -> None:
 def test_a_pack_listed_twice_is_rejected() -> None:
     with pytest.raises(NormPackError, match="listed twice"):
         load_norm_set(["clinical-cutoffs", "clinical-cutoffs"])
+
+
+def test_grade_groups_must_match_the_number_of_applicable_items(tmp_path: Path) -> None:
+    pack = copy_pack("cn-2003-adult", tmp_path)
+    f = pack / "items.csv"
+    rows = rows_of(f)
+    drop = line_of(f, item="push_ups", sex="M", age_min="30")
+    rows = [r for i, r in enumerate(rows, start=1) if i != drop]
+    rows = [r for r in rows if not (r[0] == "push_ups" and r[2] == "35")]  # push-ups then cover men 20–29 only
+    write_rows(f, rows)
+    expect_error(pack, "grades.csv", None, "n_items=9", "M aged 30 have 8 applicable items")

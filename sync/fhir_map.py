@@ -163,9 +163,20 @@ class _Assembler:
         self.add(audit_event_entry(audit, self.station), owner)
 
     def bundle(self) -> dict[str, Any]:
-        shell = {"resourceType": "Bundle", "type": "transaction",
-                 "entry": [{"fullUrl": e["fullUrl"], "request": e["request"]} for e in self.entries]}
-        validate_resource(shell)  # the envelope only: every resource was validated as it was added
+        """The transaction. Every resource was validated as it was added; the envelope is checked here:
+        each fullUrl is a urn:uuid, and one entry per request shape (method, type) goes through the
+        R4B Bundle model (the entries of one shape differ only in their uuid and identifier strings)."""
+        shapes: dict[tuple[str, str], dict[str, Any]] = {}
+        for e in self.entries:
+            try:
+                ok = e["fullUrl"] == f"urn:uuid:{uuid.UUID(e['fullUrl'].removeprefix('urn:uuid:'))}"
+            except ValueError:
+                ok = False
+            if not ok:
+                raise MappingError(f"fullUrl {e['fullUrl']!r} is not a urn:uuid", resource_type="Bundle")
+            shape = (e["request"]["method"], e["resource"]["resourceType"])
+            shapes.setdefault(shape, {"fullUrl": e["fullUrl"], "request": e["request"]})
+        validate_resource({"resourceType": "Bundle", "type": "transaction", "entry": list(shapes.values())})
         return {"resourceType": "Bundle", "type": "transaction", "entry": self.entries}
 
 

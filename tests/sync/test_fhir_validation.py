@@ -187,3 +187,16 @@ def test_if_none_exist_percent_encodes_what_a_query_string_cannot_carry():
     assert dict(parse_qsl(query)) == {"identifier": f"{ident['system']}|{ident['value']}"}
     plain = {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{uuid.UUID(int=3)}"}
     assert identifier_query(plain) == f"identifier=urn:ietf:rfc:3986|urn:uuid:{uuid.UUID(int=3)}"
+
+
+def test_a_broken_repeating_element_is_caught_even_after_valid_ones_were_seen():
+    validate_resource(good_observation())  # its category, method and extension are now known valid
+    broken = good_observation()
+    broken["category"] = [{"coding": [{"system": "not a uri with spaces", "code": " padded "}]}]
+    with pytest.raises(MappingError) as e:
+        validate_resource(broken)
+    assert any("category" in p for p in e.value.problems), e.value.problems
+    again = good_observation()
+    again["valueQuantity"]["value"] = "x"
+    with pytest.raises(MappingError, match="R4B"):
+        validate_resource(again)

@@ -198,16 +198,21 @@ def body_points_3d(pose: BodyPose, size: BodySize = BodySize()) -> np.ndarray:
         p[th] = wrist + 0.04 * hand - side * 0.03 * right_ax
     nose = shoulder_mid + size.neck_to_nose_m * up + 0.09 * fwd
     p[L.NOSE] = nose
-    for i, (dx, dy, dz) in {
-        L.LEFT_EYE_INNER: (0.015, 0.035, -0.02), L.LEFT_EYE: (0.03, 0.035, -0.025),
-        L.LEFT_EYE_OUTER: (0.045, 0.035, -0.03), L.RIGHT_EYE_INNER: (-0.015, 0.035, -0.02),
-        L.RIGHT_EYE: (-0.03, 0.035, -0.025), L.RIGHT_EYE_OUTER: (-0.045, 0.035, -0.03),
-        L.LEFT_EAR: (0.075, 0.02, -0.09), L.RIGHT_EAR: (-0.075, 0.02, -0.09),
-        L.MOUTH_LEFT: (0.025, -0.035, -0.01), L.MOUTH_RIGHT: (-0.025, -0.035, -0.01),
-    }.items():
-        p[i] = nose + dx * right_ax + dy * up + dz * fwd
+    idx, off = _FACE
+    p[idx] = nose + off[:, :1] * right_ax + off[:, 1:2] * up + off[:, 2:3] * fwd
     p[:, 0] += pose.body_x_m
     return p
+
+
+_FACE_OFFSETS = {  # metres from the nose: (towards the person's left, up, forward)
+    L.LEFT_EYE_INNER: (0.015, 0.035, -0.02), L.LEFT_EYE: (0.03, 0.035, -0.025),
+    L.LEFT_EYE_OUTER: (0.045, 0.035, -0.03), L.RIGHT_EYE_INNER: (-0.015, 0.035, -0.02),
+    L.RIGHT_EYE: (-0.03, 0.035, -0.025), L.RIGHT_EYE_OUTER: (-0.045, 0.035, -0.03),
+    L.LEFT_EAR: (0.075, 0.02, -0.09), L.RIGHT_EAR: (-0.075, 0.02, -0.09),
+    L.MOUTH_LEFT: (0.025, -0.035, -0.01), L.MOUTH_RIGHT: (-0.025, -0.035, -0.01),
+}
+_FACE = (np.array([int(i) for i in _FACE_OFFSETS]), np.array(list(_FACE_OFFSETS.values())))
+_FAR_SIDE = np.array([i for i in range(N_LANDMARKS) if L(i).name.startswith("LEFT_")])
 
 
 @dataclass(frozen=True)
@@ -237,8 +242,7 @@ def project(points_m: np.ndarray, camera: Camera, size: BodySize = BodySize()) -
         horiz, depth = points_m[:, 0], -points_m[:, 2]
     elif camera.view == "side":
         horiz, depth = points_m[:, 2], points_m[:, 0]
-        far = [i for i in range(N_LANDMARKS) if L(i).name.startswith("LEFT_")]
-        vis[far] = camera.far_side_visibility
+        vis[_FAR_SIDE] = camera.far_side_visibility
     else:
         raise ValueError(f"camera view must be 'front' or 'side', not {camera.view!r}")
     out[:, 0] = (camera.centre_x * camera.width + horiz * ppm) / camera.width

@@ -1,0 +1,173 @@
+"""30-second chair stand: exact counts on clean data, faults, the 30-s halfway rule, occlusion, noise."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from vision.analysers import EventKind, ExerciseResult, make_analyser
+from vision.landmarks import L
+from vision.synthetic import add_jitter, add_spikes, drop_frames, occlude, step_out
+from vision.synthetic_exercises import StandSpec, SyntheticSequence, chair_stand_sequence
+
+MIXED = (StandSpec(), StandSpec(full=False), StandSpec(arms_off=True), StandSpec(rocking=True)) + (StandSpec(),) * 8
+LEGS = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE]
+
+
+@cache
+def mixed(view: str) -> SyntheticSequence:
+    return chair_stand_sequence(MIXED, view=view)
+
+
+def run(frames, **options) -> tuple[list, ExerciseResult]:
+    analyser = make_analyser("chair-stand", **options)
+    events = [e for f in frames for e in analyser.feed(f)]
+    events += analyser.finish(reason="stream_ended")
+    return events, analyser.result()
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+def test_clean_mixed_session_counts_exactly_the_full_stands(view):
+    seq = mixed(view)
+    _, result = run(seq.frames, view=view, start_at_s=seq.truth.start_at_s)
+    assert result.count == seq.truth.count, f"{view}: expected {seq.truth.count} stands, counted {result.count}"
+    assert [r.counted for r in result.reps] == [r.counted for r in seq.truth.reps]
+    assert result.fault_counts["not_upright"] == 1
+    assert result.fault_counts["arms_off_chest"] == 1
+    assert result.reps[2].faults == ("arms_off_chest",), "the stand with the arms off the chest is flagged"
+    assert result.status.value == "finished" and result.end_reason == "time_up"
+
+
+def test_rocking_is_flagged_in_side_view_and_declared_unchecked_in_front_view():
+    _, side = run(mixed("side").frames, view="side", start_at_s=1.0)
+    assert side.fault_counts.get("rocking") == 1 and "rocking" in side.reps[3].faults
+    _, front = run(mixed("front").frames, view="front", start_at_s=1.0)
+    assert "rocking" not in front.fault_counts
+    assert "rocking_not_checked_in_front_view" in front.notes
+
+
+def test_strict_mode_counts_only_clean_stands():
+    seq = mixed("side")
+    _, result = run(seq.frames, view="side", start_at_s=1.0, strict=True)
+    assert result.count == seq.truth.count - 2, "the arms-off and the rocking stands must not count when strict"
+
+
+def test_each_counted_stand_event_carries_its_evidence():
+    events, _ = run(mixed("side").frames, view="side", start_at_s=1.0)
+    counted = [e for e in events if e.kind is EventKind.REP_COMPLETED]
+    assert [e.evidence["count"] for e in counted] == list(range(1, len(counted) + 1))
+    for e in counted:
+        assert e.evidence["peak_knee_deg"] >= 160 and e.evidence["peak_hip_deg"] >= 160
+        assert 0.2 < e.evidence["duration_s"] < 2.0
+        assert e.message == "chair-stand.stand_counted"
+    rejected = [e for e in events if e.kind is EventKind.REP_REJECTED]
+    assert [e.message for e in rejected] == ["chair-stand.rejected.not_upright"]
+    assert rejected[0].text == "Please stand up all the way each time."
+
+
+@pytest.mark.parametrize(("into_rise_s", "counted"), [(0.85, True), (0.5, False)])
+def test_stand_in_progress_at_30_s_counts_only_if_more_than_halfway_up(into_rise_s, counted):
+    # Stands every 2.6 s from 1.2 s; the 11th rise starts at 27.2 s. End the test into_rise_s into it.
+    duration = 27.2 + into_rise_s - 1.0
+    seq = chair_stand_sequence(12, duration_s=duration, view="side")
+    last = seq.truth.reps[-1]
+    assert last.top_s > 1.0 + duration and last.counted is counted, "the truth applies the halfway rule"
+    events, result = run(seq.frames, view="side", start_at_s=1.0, duration_s=duration)
+    assert result.count == seq.truth.count == 10 + counted
+    assert ("halfway_rule_applied" in result.notes) is counted
+    if counted:
+        assert any(e.message == "chair-stand.stand_counted_halfway" for e in events)
+
+
+def test_stands_before_the_start_signal_do_not_count_and_the_resident_is_asked_to_sit():
+    seq = chair_stand_sequence(12, view="front")
+    events, result = run(seq.frames, view="front", start_at_s=5.0)
+    # Tops at 2.2 + 2.6k: the first two are before 5 s; the test runs to 35 s so the other ten count.
+    assert result.count == 10
+    assert all(r.completed_at_s >= 5.0 for r in result.reps if r.counted)
+    before = [e for e in events if e.at_s < 5.0 and e.kind in (EventKind.PAUSED, EventKind.FRAMING)]
+    assert any("sit_down" in e.evidence.get("hints", []) for e in before), "standing before the start: sit down"
+
+
+def test_auto_start_when_the_view_first_becomes_usable():
+    seq = chair_stand_sequence(3, view="front")
+    events, result = run(seq.frames, view="front")
+    assert result.started_at_s == pytest.approx(0.5, abs=0.05)
+    assert [e.kind for e in events[:2]] == [EventKind.READY, EventKind.TEST_STARTED]
+    assert result.count == 3
+
+
+def test_slow_stands_with_long_pauses_at_the_top_count_once_each():
+    specs = [StandSpec(rise_s=3.0, sit_s=3.0, pause_top_s=2.0, pause_seated_s=1.0)] * 3
+    seq = chair_stand_sequence(specs, view="side")
+    _, result = run(add_jitter(seq.frames, 2.5, seed=4), view="side", start_at_s=1.0)
+    assert result.count == 3
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+def test_jitter_near_the_thresholds_never_double_counts(view):
+    # Long holds standing and seated, with jitter, give the thresholds every chance to flicker.
+    specs = [StandSpec(pause_top_s=4.0, pause_seated_s=2.0)] * 4
+    seq = chair_stand_sequence(specs, view=view)
+    for seed in range(2):
+        _, result = run(add_jitter(seq.frames, 3.0, seed=seed), view=view, start_at_s=1.0)
+        assert result.count == 4, f"seed {seed}: expected 4 stands, counted {result.count}"
+
+
+def test_brief_occlusion_mid_rise_is_bridged():
+    seq = mixed("side")
+    rise = seq.truth.reps[5].started_s
+    frames = occlude(seq.frames, LEGS, rise + 0.5, rise + 0.7)
+    events, result = run(frames, view="side", start_at_s=1.0)
+    assert result.count == seq.truth.count
+    assert not any(e.kind is EventKind.PAUSED for e in events)
+
+
+def test_long_occlusion_mid_stand_pauses_says_why_and_loses_only_that_stand():
+    seq = mixed("side")
+    rise = seq.truth.reps[5].started_s
+    frames = occlude(seq.frames, LEGS, rise + 0.5, rise + 1.6)
+    events, result = run(frames, view="side", start_at_s=1.0)
+    paused = [e for e in events if e.kind is EventKind.PAUSED]
+    assert len(paused) == 1 and paused[0].evidence["reason"] in ("framing", "landmarks_hidden")
+    assert paused[0].text, "a pause tells the resident why"
+    assert any(e.kind is EventKind.RESUMED for e in events)
+    assert result.count == seq.truth.count - 1
+    assert result.paused_s > 0.5
+
+
+def test_stepping_out_while_seated_and_back_keeps_the_count():
+    specs = [StandSpec()] * 3 + [StandSpec(pause_seated_s=5.0)] + [StandSpec()] * 3
+    seq = chair_stand_sequence(specs, view="front")
+    seated_from = seq.truth.reps[3].top_s + 1.4
+    frames = step_out(seq.frames, seated_from, seated_from + 3.5)
+    events, result = run(frames, view="front", start_at_s=1.0)
+    assert any(e.kind is EventKind.PAUSED for e in events), "leaving the picture pauses counting"
+    assert any(e.kind is EventKind.RESUMED for e in events)
+    assert result.count == seq.truth.count == 7
+
+
+def test_dropouts_and_spikes_do_not_change_the_count():
+    seq = mixed("front")
+    frames = add_spikes(drop_frames(add_jitter(seq.frames, 1.5, seed=1), 0.05, seed=2), 0.02, seed=3)
+    _, result = run(frames, view="front", start_at_s=1.0)
+    assert result.count == seq.truth.count
+
+
+def test_result_to_dict_is_json_ready():
+    import json
+
+    _, result = run(mixed("side").frames, view="side", start_at_s=1.0)
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["exercise"] == "chair-stand" and data["count"] == result.count
+    assert data["reps"][1]["faults"] == ["not_upright"] and data["reps"][1]["counted"] is False
+
+
+def test_bad_options_are_clear_errors():
+    with pytest.raises(ValueError, match="thresholds must increase"):
+        make_analyser("chair-stand", seated_knee_deg=150)
+    with pytest.raises(ValueError, match="view must be"):
+        make_analyser("chair-stand", view="top")
+    with pytest.raises(ValueError, match="bad option"):
+        make_analyser("chair-stand", colour="red")

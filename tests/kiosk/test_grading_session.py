@@ -120,6 +120,7 @@ def test_resident_over_60_is_graded_by_screening_and_clinical_packs_only() -> No
     grip = rep.item("grip")
     assert grip.score.points is None and "covers ages 20–59, not 72" in grip.score.reason
     assert grip.graded_by == ("older-adult-screening",) and "possible_sarcopenia" in grip.flags
+    assert rep.needs_doctor_review, "AWGS 2019: possible sarcopenia is for a doctor's review"
     reach = rep.item("sit_and_reach")
     assert reach.graded_by == () and any("no loaded norm pack grades sit_and_reach at age 72" in n
                                          for n in reach.coverage_notes)

@@ -160,6 +160,40 @@ register(ProtocolInfo("ble-glucose", "glucometer", Transport.BLE, "drivers.codec
                       _ble_driver("drivers.devices.ble_glucometer", "BleGlucometer"), _decode_glucose(),
                       {"2a18": "Glucose Measurement", "2a52": "Record Access Control Point"}))
 
+
+
+# DRV-SERIAL's instruments (the station's CRC-16 instrument frame, drivers.codecs.instrument_frame)
+def _serial_sim(module: str, cls: str) -> SimulatorFactory:
+    def make(speed: float) -> Any:
+        return getattr(importlib.import_module(module), cls)(speed=speed)
+
+    return make
+
+
+def _serial_driver(module: str, cls: str) -> DriverFactory:
+    def make(cfg: DeviceConfig, link: Any, book: CalibrationBook | None) -> Device:
+        return getattr(importlib.import_module(module), cls)(cfg.name, str(link), baud=cfg.baud, book=book)
+
+    return make
+
+
+for _name, _kind, _module, _driver, _sim, _what in (
+    ("grip-serial", "grip", "grip", "GripDynamometer", "GripSimulator", "load-cell grip dynamometer"),
+    ("spirometer-serial", "spirometer", "spirometer", "Spirometer", "SpirometerSimulator", "flow-sensor spirometer"),
+    ("vital-capacity-serial", "vital_capacity", "vital_capacity", "VitalCapacityMeter", "VitalCapacitySimulator",
+     "vital-capacity meter"),
+    ("balance-serial", "balance", "balance_platform", "BalancePlatform", "BalancePlatformSimulator",
+     "four-load-cell balance platform"),
+    ("sit-and-reach-serial", "sit_and_reach", "sit_and_reach", "SitAndReachMeter", "SitAndReachSimulator",
+     "sit-and-reach meter"),
+    ("reaction-serial", "reaction_time", "reaction_time", "ReactionTimer", "ReactionBoxSimulator",
+     "choice reaction-time box"),
+):
+    register(ProtocolInfo(_name, _kind, Transport.SERIAL, f"drivers.codecs.{_module}",
+                          f"{_what} (station instrument frame, CRC-16)", _serial_sim(f"drivers.sim.{_module}", _sim),
+                          _serial_driver(f"drivers.devices.{_module}", _driver),
+                          stream_decoder(f"drivers.codecs.{_module}")))
+
 PROTOCOLS: Mapping[str, ProtocolInfo] = MappingProxyType(PROTOCOLS_BY_NAME)
 
 

@@ -134,6 +134,7 @@ class Uploader:
         self._stop = threading.Event()
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._net: ThreadPoolExecutor | None = None  # one thread for HTTP, so mapping overlaps the wire
 
     # ---- resources ---------------------------------------------------------------------------
     def _ensure(self) -> tuple[Any, FhirClient]:
@@ -150,6 +151,9 @@ class Uploader:
         return self._store, self._client
 
     def close(self) -> None:
+        if self._net is not None:
+            self._net.shutdown(wait=True)
+            self._net = None
         if self._client is not None:
             self._client.close()
             self._client = None
@@ -168,18 +172,33 @@ class Uploader:
             report.retry_at, report.last_error = backoff.next_attempt_at, backoff.last_error
             return report
         sent = 0
+        batch: InflightBatch | None = None
         while (max_batches is None or sent < max_batches) and not self._stop.is_set():
-            batch = self._resume_inflight(store)
+            if batch is None:
+                batch = self._resume_inflight(store)
             if batch is None:
                 try:
                     batch = self._next_batch(store, force, report)
                 except _Settled:
                     continue
-            if batch is None:
-                break
+                if batch is None:
+                    break
+                store.sync_state_set(INFLIGHT_KEY, batch.to_json())  # rule (1): saved before it leaves
             sent += 1
-            if not self._send(store, batch, report):
+            answer = self._network().submit(self._post, batch)
+            prebuilt = None
+            try:  # map the next batch while this one is on the wire (it is saved only once this one is settled)
+                if max_batches is None or sent < max_batches:
+                    prebuilt = self._next_batch(store, force, report, exclude=frozenset(batch.ids))
+            except _Settled:
+                prebuilt = None
+            finally:
+                result, error = answer.result()
+            if not self._settle(store, batch, result, error, report):
                 break
+            batch = prebuilt
+            if batch is not None:
+                store.sync_state_set(INFLIGHT_KEY, batch.to_json())  # rule (1)
         return report
 
     def _resume_inflight(self, store: Any) -> InflightBatch | None:
@@ -204,9 +223,12 @@ class Uploader:
                       batch_id=batch.batch_id, pending=len(still), of=len(wanted))
         return None
 
-    def _next_batch(self, store: Any, force: bool, report: DrainReport) -> InflightBatch | None:
+    def _next_batch(self, store: Any, force: bool, report: DrainReport,
+                    exclude: frozenset[str] = frozenset()) -> InflightBatch | None:
+        """Map the oldest pending rows (not in ``exclude``) into a batch; not yet saved."""
         s = self.cfg.sync
-        items = store.outbox_pending(s.batch_max_count)
+        items = store.outbox_pending(s.batch_max_count + len(exclude))
+        items = [i for i in items if i.id not in exclude][: s.batch_max_count]
         if not items:
             return None
         oldest = _aware(items[0].created_at)
@@ -235,7 +257,6 @@ class Uploader:
             log_event(log, logging.INFO, "records with nothing to send settled", batch_id=batch.batch_id, rows=len(ids))
             report.rows_acked += len(ids)
             raise _Settled
-        store.sync_state_set(INFLIGHT_KEY, batch.to_json())  # rule (1): saved before it leaves
         return batch
 
     def _quarantine_mapping_bug(self, store: Any, items: Sequence[Any], e: MappingError, report: DrainReport) -> None:
@@ -249,18 +270,26 @@ class Uploader:
         report.rows_quarantined += len(culprits)
 
     # ---- sending and settling ----------------------------------------------------------------------
-    def _send(self, store: Any, batch: InflightBatch, report: DrainReport) -> bool:
-        """Send one batch and settle it; returns whether to go on with the next batch."""
-        _, client = self._ensure()
-        result: SendResult | None = None
+    def _network(self) -> ThreadPoolExecutor:
+        if self._net is None:
+            self._net = ThreadPoolExecutor(1, thread_name_prefix="uploader-http")
+        return self._net
+
+    def _post(self, batch: InflightBatch) -> tuple[SendResult | None, TransportError | None]:
+        """On the network thread: one POST, its answer or the transport failure."""
+        client = self._client
+        assert client is not None, "drain_once opens the client before sending"
         try:
-            result = client.post_transaction(batch.body_gzip, batch.batch_id)
-            status = result.status
+            return client.post_transaction(batch.body_gzip, batch.batch_id), None
         except TransportError as e:
-            status, error = e.http_status, str(e)
+            return None, e
+
+    def _settle(self, store: Any, batch: InflightBatch, result: SendResult | None, failure: TransportError | None,
+                report: DrainReport) -> bool:
+        """Act on one attempt's outcome; returns whether to go on with the next batch."""
+        status = result.status if result is not None else (failure.http_status if failure else None)
         decision = classify(status, consecutive_5xx=batch.consecutive_5xx, policy=self.policy)
-        if result is not None:
-            error = f"HTTP {status}: {decision.reason}"
+        error = f"HTTP {status}: {decision.reason}" if result is not None else str(failure)
         if decision.verdict is Verdict.ACKNOWLEDGED:
             assert result is not None
             return self._settle_response(store, batch, result, report)
@@ -357,6 +386,8 @@ class Uploader:
                             pause = 0.0
                     except KioskError as e:  # e.g. the database is busy or unwell: try again later
                         log_event(log, logging.ERROR, "drain failed", error=str(e))
+                    except Exception:  # a bug must not stop the service: log it loudly and try again later
+                        log.exception("drain crashed; retrying after the idle pause")
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), timeout=pause)
             finally:

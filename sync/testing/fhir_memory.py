@@ -78,6 +78,7 @@ class FhirMemory:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._resources: dict[str, dict[str, dict[str, Any]]] = {}  # type -> id -> resource
+        self._by_identifier: dict[tuple[str, str], set[str]] = {}  # (type, identifier value) -> ids
         self._idempotency: dict[str, tuple[str, Answer]] = {}  # key -> (body sha256, answer)
         self.transactions = 0  # transactions applied (not replays)
         self.replays = 0
@@ -140,7 +141,8 @@ class FhirMemory:
         except _Reject as r:
             return Answer(r.status, r.outcome)
         for rtype, by_id in staged.items():
-            self._resources.setdefault(rtype, {}).update(by_id)
+            for rid, resource in by_id.items():
+                self._commit(rtype, rid, resource)
         self.transactions += 1
         return Answer(200, {"resourceType": "Bundle", "id": str(uuid.uuid4()), "type": "transaction-response",
                             "entry": out})
@@ -187,15 +189,28 @@ class FhirMemory:
         staged.setdefault(resource["resourceType"], {})[resource["id"]] = resource
         return resource
 
+    def _commit(self, rtype: str, rid: str, resource: dict[str, Any]) -> None:
+        by_id = self._resources.setdefault(rtype, {})
+        old = by_id.get(rid)
+        for ident in (old or {}).get("identifier", []):
+            self._by_identifier.get((rtype, str(ident.get("value"))), set()).discard(rid)
+        by_id[rid] = resource
+        for ident in resource.get("identifier", []):
+            self._by_identifier.setdefault((rtype, str(ident.get("value"))), set()).add(rid)
+
     def _match(self, rtype: str, query: str, staged: dict[str, dict[str, dict[str, Any]]] | None = None,
                ) -> list[dict[str, Any]]:
+        """Resources of ``rtype`` matching ``identifier=[system|]value`` (all of them for an empty query)."""
         wanted = _identifier_query(query)
-        pool = list(self._resources.get(rtype, {}).values())
+        stored = self._resources.get(rtype, {})
+        if wanted is None:
+            if query:
+                return []
+            return list(stored.values()) + (list(staged.get(rtype, {}).values()) if staged else [])
+        system, value = wanted
+        pool = [stored[rid] for rid in self._by_identifier.get((rtype, value), ())]
         if staged:
             pool += list(staged.get(rtype, {}).values())
-        if wanted is None:
-            return pool if not query else []
-        system, value = wanted
         seen: dict[str, dict[str, Any]] = {}
         for r in pool:
             for ident in r.get("identifier", []):

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from kiosk.domain import ITEMS, Session, completed_years, utcnow
@@ -20,6 +21,7 @@ from kiosk.grading_points import PointsOutcome, score_points_pack
 from kiosk.logs import log_event
 from kiosk.norms import model as m
 from kiosk.norms.scoring import PointsIndex
+from kiosk.prescription import prescribe
 from kiosk.report import ItemResult, PackScore, Report, Trial
 from kiosk.trend import compute_trend
 from kiosk.trials import ItemTrials, group_trials
@@ -122,8 +124,6 @@ def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any
 
     Raises InputError (naming the field) when the resident's sex, birth date or age cannot be graded.
     """
-    from kiosk.prescription import prescribe
-
     sex, age = resident_age(session, norms)
     for i, meas in enumerate(session.measurements):
         if meas.item not in ITEMS:
@@ -152,7 +152,8 @@ def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any
         test_date=session.test_date.isoformat(), generated_at=(generated_at or utcnow()).isoformat(),
         age_years=age, sex=sex, items=tuple(items), classes=tuple(clin.classes), flags=tuple(clin.flag_values()),
         urgent_notices=tuple(clin.urgent), standards=standards,
-        packs=tuple({**p.info.ref(), "source": p.info.source, "validity": p.info.validity} for p in norms.packs),
+        packs=tuple(MappingProxyType({**p.info.ref(), "source": p.info.source, "validity": p.info.validity})
+                    for p in norms.packs),
         exertion_tests_allowed=exertion_ok, needs_doctor_review=_needs_review(clin, bp, safety_yes),
         trend=compute_trend(items, clin.classes, previous), previous_test_date=prev_date, notes=tuple(notes))
     report = replace(report, prescription=prescribe(report, session))

@@ -7,6 +7,7 @@ the exercise prescription; the trend against the previous session; and the packs
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -246,7 +247,7 @@ class Report:
     flags: tuple[Flag, ...]
     urgent_notices: tuple[UrgentNotice, ...]
     standards: tuple[StandardResult, ...]
-    packs: tuple[dict[str, str], ...]
+    packs: tuple[Mapping[str, str], ...]
     exertion_tests_allowed: bool
     needs_doctor_review: bool
     prescription: Prescription | None = None

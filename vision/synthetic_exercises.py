@@ -136,7 +136,8 @@ SQUAT_STANCE = replace(STANDING, left_shoulder_flex_deg=10.0, right_shoulder_fle
 def squat_sequence(reps: Sequence[SquatSpec] | int = 5, *, fps: float = 30.0, view: str = "front",
                    lead_s: float = 1.5, tail_s: float = 1.0) -> SyntheticSequence:
     """A resident standing, then squatting as specified. Truth grades use the analyser's default limits:
-    a rep goes below a 140° knee angle; shallow above 100°; valgus from 8 cm inward knee travel (front),
+    a rep goes below a 140° knee angle (side view; about 125° in the front view, where the hip height decides);
+    shallow above 100°; valgus from 8 cm inward knee travel (front),
     heel lift from 12°, trunk lean over 50° (side)."""
     specs = [SquatSpec()] * reps if isinstance(reps, int) else list(reps)
     keys = [Keyframe(0.0, SQUAT_STANCE)]
@@ -154,7 +155,7 @@ def squat_sequence(reps: Sequence[SquatSpec] | int = 5, *, fps: float = 30.0, vi
         up = t + s.down_s + s.pause_bottom_s + s.up_s
         keys.append(Keyframe(up, SQUAT_STANCE))
         knee_angle = 180.0 - s.knee_flex_deg
-        if knee_angle < 140.0:
+        if knee_angle < (140.0 if view == "side" else 125.0):
             faults = tuple(f for f, on in (
                 ("knee_valgus", s.knee_in_m >= 0.08 and view == "front"),
                 ("heel_lift", s.heel_lift_deg >= 12.0),

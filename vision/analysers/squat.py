@@ -1,8 +1,11 @@
 """Squat: repetitions, depth (knee angle), knee valgus, heel lift and trunk lean; each rep graded.
 
-A repetition starts when the knee angle drops below ``rep_knee_deg`` from standing and completes
-when the resident is standing again (``standing_knee_deg``); the gap between the two is the
-hysteresis that keeps jitter from double counting. Each rep is graded ``faulted`` (a form fault was
+In a side view a repetition starts when the knee angle drops below ``rep_knee_deg`` from standing
+and completes when the resident is standing again (``standing_knee_deg``). A front view's knee angle
+comes from foreshortening, which is too noisy near straight legs to switch states on, so there the
+hip height above the ankles (a fraction of the standing height) does it: below ``rep_height_ratio``
+(about a 125° knee) starts a rep, above ``standing_height_ratio`` ends it. The gap between the two
+thresholds is the hysteresis that keeps jitter from double counting. Each rep is graded ``faulted`` (a form fault was
 held for at least three frames), else ``shallow`` (the deepest knee angle stayed above
 ``depth_knee_deg``), else ``good``. What a camera view can show decides what is checked: knee valgus
 needs the front view (the knee moving inside the hip–ankle line), trunk lean the side view; depth and
@@ -48,6 +51,7 @@ class SquatMeasure:
     trunk_lean_deg: float | None  # side view only
     valgus_ratio: float | None  # front view: knee inside the hip–ankle line, in hip widths (positive = inward)
     heel_ratio: float | None  # ankle height above the toes, in shank lengths
+    height_ratio: float | None = None  # front view: hip height above the ankles / standing height
 
 
 @dataclass
@@ -77,8 +81,10 @@ class SquatAnalyser(ExerciseAnalyser):
     def __init__(
         self,
         *,
-        standing_knee_deg: float | None = None,
-        rep_knee_deg: float | None = None,
+        standing_knee_deg: float = 160.0,
+        rep_knee_deg: float = 140.0,
+        standing_height_ratio: float = 0.95,
+        rep_height_ratio: float = 0.88,
         depth_knee_deg: float = 100.0,
         valgus_ratio: float = 0.15,
         heel_lift_ratio: float = 0.07,
@@ -86,12 +92,12 @@ class SquatAnalyser(ExerciseAnalyser):
         **options: Any,
     ) -> None:
         super().__init__(**options)
-        front = self.view is View.FRONT
-        # The front view's knee angle comes from foreshortening, which is noisy near straight: wider gap.
-        self.standing_knee_deg = standing_knee_deg if standing_knee_deg is not None else (155.0 if front else 160.0)
-        self.rep_knee_deg = rep_knee_deg if rep_knee_deg is not None else (130.0 if front else 140.0)
+        self.standing_knee_deg, self.rep_knee_deg = standing_knee_deg, rep_knee_deg
         if not depth_knee_deg < self.rep_knee_deg < self.standing_knee_deg:
             raise ValueError("squat thresholds must satisfy depth_knee_deg < rep_knee_deg < standing_knee_deg")
+        if not 0 < rep_height_ratio < standing_height_ratio <= 1.0:
+            raise ValueError("squat thresholds must satisfy 0 < rep_height_ratio < standing_height_ratio <= 1")
+        self.standing_height_ratio, self.rep_height_ratio = standing_height_ratio, rep_height_ratio
         self.depth_knee_deg = depth_knee_deg
         self.valgus_ratio = valgus_ratio
         self.heel_lift_ratio = heel_lift_ratio
@@ -102,11 +108,12 @@ class SquatAnalyser(ExerciseAnalyser):
         self._fault_counts: dict[str, int] = {}
         self._thigh = {s: ReferenceLength() for s in ("left", "right")}
         self._shank = {s: ReferenceLength() for s in ("left", "right")}
+        self._height = {s: ReferenceLength() for s in ("left", "right")}
         self._heel_base: list[float] = []
         self._last_standing_t: float | None = None
         self._confirm = {k: RunConfirm(frames=3) for k in FAULT_KEYS}
         self._recent_knee: deque[float] = deque(maxlen=3)
-        self._prev_knee: float | None = None
+        self._prev: SquatMeasure | None = None
 
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
         thr = self.visibility_threshold
@@ -129,7 +136,7 @@ class SquatAnalyser(ExerciseAnalyser):
             if knee_deg is None or shank <= 0:
                 return None
             return SquatMeasure(knee_deg, inclination_deg(sh, hip), None, float((toe[1] - ankle[1]) / shank))
-        knees, valgus, heels = [], [], []
+        knees, valgus, heels, heights = [], [], [], []
         hips = points(frame, (L.LEFT_HIP, L.RIGHT_HIP), thr)
         for name, chain in (("left", LEFT), ("right", RIGHT)):
             pts = points(frame, chain[1:], thr)
@@ -138,9 +145,11 @@ class SquatAnalyser(ExerciseAnalyser):
             hip, knee, ankle, toe = pts
             self._thigh[name].add(float(np.linalg.norm(hip - knee)))
             self._shank[name].add(float(np.linalg.norm(knee - ankle)))
-            t_ref, s_ref = self._thigh[name].value, self._shank[name].value
-            if t_ref is None or s_ref is None:
+            self._height[name].add(float(ankle[1] - hip[1]))
+            t_ref, s_ref, h_ref = self._thigh[name].value, self._shank[name].value, self._height[name].value
+            if t_ref is None or s_ref is None or h_ref is None:
                 continue
+            heights.append(float((ankle[1] - hip[1]) / h_ref))
             thigh = foreshortened_inclination_deg(float(knee[1] - hip[1]), t_ref)
             shank = foreshortened_inclination_deg(float(ankle[1] - knee[1]), s_ref)
             knees.append(180.0 - thigh - shank)
@@ -155,7 +164,7 @@ class SquatAnalyser(ExerciseAnalyser):
         if not knees:
             return None
         return SquatMeasure(float(np.mean(knees)), None, max(valgus) if valgus else None,
-                            float(np.mean(heels)) if heels else None)
+                            float(np.mean(heels)) if heels else None, float(np.mean(heights)))
 
     def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
         m = self._measure(frame)
@@ -163,11 +172,15 @@ class SquatAnalyser(ExerciseAnalyser):
             return []
         events: list[AnalyserEvent] = []
         # Thresholds must be passed in two consecutive frames, so one spiked landmark cannot move the machine.
-        prev, self._prev_knee = self._prev_knee, m.knee_deg
+        prev, self._prev = self._prev, m
         if prev is None:
             return events
-        standing = min(m.knee_deg, prev) >= self.standing_knee_deg
-        going_down = max(m.knee_deg, prev) < self.rep_knee_deg
+        if m.height_ratio is not None and prev.height_ratio is not None:
+            standing = min(m.height_ratio, prev.height_ratio) >= self.standing_height_ratio
+            going_down = max(m.height_ratio, prev.height_ratio) < self.rep_height_ratio
+        else:
+            standing = min(m.knee_deg, prev.knee_deg) >= self.standing_knee_deg
+            going_down = max(m.knee_deg, prev.knee_deg) < self.rep_knee_deg
         if self.phase in (Phase.UNKNOWN, Phase.STANDING) and standing:
             self.phase = Phase.STANDING
             self._last_standing_t = t
@@ -247,7 +260,7 @@ class SquatAnalyser(ExerciseAnalyser):
                                       started_at_s=self._rep.started_at_s))
             self._rep = None
         self.phase = Phase.UNKNOWN
-        self._prev_knee = None
+        self._prev = None
         return events
 
     def result(self) -> ExerciseResult:

@@ -146,7 +146,7 @@ def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any
     if not standards:
         notes.append(f"No points standard covers age {age}: items are graded by the clinical and screening packs "
                      "only, and no overall grade is given.")
-    prev_date = previous.get("test_date") if previous else None
+    prev_date = str(previous["test_date"]) if previous and previous.get("test_date") is not None else None
     report = Report(
         report_id=report_id or str(uuid.uuid4()), session_id=str(session.id), station_id=session.station_id,
         test_date=session.test_date.isoformat(), generated_at=(generated_at or utcnow()).isoformat(),

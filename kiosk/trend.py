@@ -20,7 +20,8 @@ CLASS_GROUP_OF_ITEM = {"blood_pressure": "blood_pressure", "waist": "waist", "gl
 def _severity(classes: Mapping[str, Any] | Sequence[ClassResult], group: str) -> int | None:
     if isinstance(classes, Mapping):
         c = classes.get(group)
-        return c.get("severity") if isinstance(c, Mapping) else None
+        sev = c.get("severity") if isinstance(c, Mapping) else None
+        return sev if isinstance(sev, int) and not isinstance(sev, bool) else None
     return next((c.severity for c in classes if c.group == group), None)
 
 
@@ -34,14 +35,19 @@ def compute_trend(items: Sequence[ItemResult], classes: Sequence[ClassResult],
     """Trend entries for every item graded now and in ``previous`` (a previous report's ``to_dict()``)."""
     if not previous:
         return ()
-    prev_items = {p.get("item"): p for p in previous.get("items", []) if isinstance(p, Mapping)}
-    prev_classes = previous.get("classes") or {}
+    raw_items = previous.get("items")
+    prev_items = {p.get("item"): p for p in raw_items if isinstance(p, Mapping)} if isinstance(raw_items, list) else {}
+    prev_classes = previous.get("classes")
+    if not isinstance(prev_classes, Mapping):
+        prev_classes = {}
     out = []
     for it in items:
         p = prev_items.get(it.item)
-        if p is None or it.graded_value is None or not isinstance(p.get("graded_value"), int | float):
+        prev_raw = p.get("graded_value") if p is not None else None
+        if it.graded_value is None or isinstance(prev_raw, bool) or not isinstance(prev_raw, int | float) \
+                or prev_raw != prev_raw or abs(prev_raw) == float("inf"):
             continue
-        prev_v, cur_v = float(p["graded_value"]), float(it.graded_value)
+        prev_v, cur_v = float(prev_raw), float(it.graded_value)
         delta = round(cur_v - prev_v, _decimals(it.item))
         change = "same" if delta == 0 else "up" if delta > 0 else "down"
         spec = ITEMS.get(it.item)

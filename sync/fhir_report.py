@@ -40,6 +40,7 @@ from sync.fhir_patient import GUEST_TAG
 PERSONAL_KEYS = frozenset({"name", "national_id", "phone", "pseudonym", "birth_date", "resident", "qr_token", "token",
                            "qr", "address"})
 _FITT = ("frequency", "intensity", "time", "type")
+TRANSLATION_EXTENSION = "http://hl7.org/fhir/StructureDefinition/translation"
 
 
 def graded_measurements(session: Session, report: Mapping[str, Any] | None) -> dict[str, Measurement]:
@@ -131,6 +132,7 @@ def report_entries(report: Mapping[str, Any], session: Session, *, subject: dict
                  "text": "Health station assessment / 体质测评报告"},
         "effectiveDateTime": effective,
         "conclusion": report_conclusion(report),
+        "_conclusion": chinese(report_conclusion(report, "zh")),
         "presentedForm": [json_attachment(strip_personal(report), "Graded report (station JSON)")],
     }
     issued = _instant(report.get("generated_at"), "report.generated_at", report_id)
@@ -214,6 +216,7 @@ def care_plan(plan_id: Any, prescription: Mapping[str, Any], *, subject: dict[st
         "intent": "plan",
         "title": "Exercise prescription / 运动处方",
         "description": description,
+        "_description": chinese(prescription_text(prescription, "zh")),
         "subject": dict(subject),
         "created": created,
         "supportingInfo": supporting,
@@ -223,10 +226,9 @@ def care_plan(plan_id: Any, prescription: Mapping[str, Any], *, subject: dict[st
         plan["replaces"] = replaces
     if author:
         plan["author"] = author
-    plan["note"] = [{"text": "运动处方 — " + prescription_text(prescription, "zh")}]
     rules = prescription.get("rules_fired")
     if isinstance(rules, list | tuple) and rules:
-        plan["note"].append({"text": "Rules applied: " + ", ".join(_plain(r) for r in rules)})
+        plan["note"] = [{"text": "Rules applied: " + ", ".join(_plain(r) for r in rules)}]
     return plan
 
 
@@ -253,24 +255,44 @@ def prescription_text(prescription: Mapping[str, Any], lang: str = "en") -> str:
     return "; ".join(parts) or "exercise prescription without details"
 
 
-def report_conclusion(report: Mapping[str, Any]) -> str:
-    """The report in plain words: national grade, classes, flags, urgent notices and the prescription."""
+_CONCLUSION_WORDS = {
+    "en": {"standard": "National physical fitness standard: total {total}", "grade": ", grade {grade}",
+           "classes": "Classes: ", "flags": "Flags: ", "urgent": "URGENT: ", "prescription": "Exercise prescription: ",
+           "empty": "Graded report of a health station session.", "sep": "; ", "list": ", ", "colon": ": "},
+    "zh": {"standard": "国民体质测定标准：总分 {total}", "grade": "，等级 {grade}", "classes": "分类：",
+           "flags": "提示：", "urgent": "紧急：", "prescription": "运动处方：", "empty": "健康驿站测评报告。",
+           "sep": "；", "list": "、", "colon": "："},
+}
+
+
+def report_conclusion(report: Mapping[str, Any], lang: str = "en") -> str:
+    """The report in plain words (``lang`` "en" or "zh"): national grade, classes, flags, urgent notices and
+    the prescription."""
+    w = _CONCLUSION_WORDS[lang]
     lines = []
     total, grade = report.get("national_total"), report.get("national_grade")
     if total is not None or grade:
-        lines.append(f"National physical fitness standard: total {total if total is not None else '-'}"
-                     + (f", grade {_plain(grade)}" if grade else ""))
+        lines.append(w["standard"].format(total=total if total is not None else "-")
+                     + (w["grade"].format(grade=_plain(grade, lang)) if grade else ""))
     classes = report.get("classes")
     if isinstance(classes, Mapping) and classes:
-        lines.append("Classes: " + "; ".join(f"{k}: {_plain(v)}" for k, v in classes.items()))
+        named = [_plain(v.get("group_label", k), lang) + w["colon"] + _plain(v, lang) if isinstance(v, Mapping)
+                 else f"{k}{w['colon']}{_plain(v, lang)}" for k, v in classes.items()]
+        lines.append(w["classes"] + w["sep"].join(named))
     flags = report.get("flags")
     if isinstance(flags, list | tuple) and flags:
-        lines.append("Flags: " + ", ".join(_plain(f) for f in flags))
+        lines.append(w["flags"] + w["list"].join(_plain(f, lang) for f in flags))
     for notice in report.get("urgent_notices") or []:
-        lines.append("URGENT: " + _plain(notice))
+        lines.append(w["urgent"] + _plain(notice, lang))
     if isinstance(report.get("prescription"), Mapping):
-        lines.append("Exercise prescription: " + prescription_text(report["prescription"]))
-    return "\n".join(lines) or "Graded report of a health station session."
+        lines.append(w["prescription"] + prescription_text(report["prescription"], lang))
+    return "\n".join(lines) or w["empty"]
+
+
+def chinese(text: str) -> dict[str, Any]:
+    """The FHIR translation extension carrying the Chinese wording of a string element (``_element``)."""
+    return {"extension": [{"url": TRANSLATION_EXTENSION,
+                           "extension": [{"url": "lang", "valueCode": "zh"}, {"url": "content", "valueString": text}]}]}
 
 
 def _plain(value: Any, lang: str = "en") -> str:

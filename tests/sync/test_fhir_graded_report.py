@@ -27,14 +27,20 @@ def test_graded_report_maps_to_valid_resources_with_classes_and_prescription(gra
     for r in resources(b):
         validate_resource(r)
     (dr,) = resources(b, "DiagnosticReport")
-    assert "Classes: blood_pressure:" in dr["conclusion"]
+    assert "Classes: Blood pressure: High-normal" in dr["conclusion"], dr["conclusion"]
+    zh = dr["_conclusion"]["extension"][0]
+    assert zh["url"] == "http://hl7.org/fhir/StructureDefinition/translation"
+    assert {"url": "lang", "valueCode": "zh"} in zh["extension"]
+    zh_text = next(e["valueString"] for e in zh["extension"] if e["url"] == "content")
+    assert "分类：血压：正常高值" in zh_text and "运动处方：频率：" in zh_text, zh_text
     assert "Exercise prescription: frequency:" in dr["conclusion"]
     doc = json.loads(base64.b64decode(dr["presentedForm"][0]["data"]))
     assert doc["report_id"] == rep["report_id"] and doc["items"] == rep["items"]
     (plan,) = resources(b, "CarePlan")
-    assert plan["note"][0]["text"].startswith("运动处方 — 频率："), plan["note"][0]["text"]
-    assert plan["note"][1]["text"].startswith("Rules applied: "), "rule ids, not dict reprs"
-    assert "{" not in plan["note"][1]["text"]
+    zh_plan = plan["_description"]["extension"][0]["extension"]
+    assert next(e["valueString"] for e in zh_plan if e["url"] == "content").startswith("频率：")
+    assert plan["note"][0]["text"].startswith("Rules applied: "), "rule ids, not dict reprs"
+    assert "{" not in plan["note"][0]["text"]
 
 
 def test_graded_only_mode_sends_exactly_the_trials_the_grader_chose(graded):

@@ -114,10 +114,9 @@ class DeviceManager:
         if self._started:
             return
         self._started = True
-        for dcfg in self.cfg.devices:
-            if self.only is not None and dcfg.name not in self.only:
-                continue
-            info = protocol(dcfg.protocol)
+        chosen = [d for d in self.cfg.devices if self.only is None or d.name in self.only]
+        infos = [protocol(d.protocol) for d in chosen]  # every name is checked before anything starts
+        for dcfg, info in zip(chosen, infos, strict=True):
             self.devices[dcfg.name] = managed = self._build(dcfg, info)
             managed.supervisor = asyncio.get_running_loop().create_task(self._supervise(managed),
                                                                          name=f"device-{dcfg.name}")

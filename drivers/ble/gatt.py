@@ -100,6 +100,9 @@ class BleakGattClient:
             return await coro  # type: ignore[misc]
         except TimeoutError as e:
             raise DeviceTimeout(f"BLE {what} on {self.address} timed out", device_id=self.device_id) from e
+        except FileNotFoundError as e:  # no D-Bus system socket: the radio stack itself is missing
+            raise DeviceDisconnected(f"BLE {what} on {self.address} failed: no BlueZ/D-Bus on this machine ({e})",
+                                     device_id=self.device_id) from e
         except (BleakError, OSError, EOFError) as e:
             raise DeviceDisconnected(f"BLE {what} on {self.address} failed: {e}", device_id=self.device_id) from e
 

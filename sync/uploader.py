@@ -24,13 +24,14 @@ import json
 import logging
 import random as _random
 import signal
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import StationConfig
 from kiosk.domain import utcnow
@@ -39,6 +40,9 @@ from kiosk.logs import log_event
 from sync.errors import MappingError, TransportError
 from sync.http import GZIP_LEVEL, FhirClient, SendResult
 from sync.retry import RetryPolicy, Verdict, classify, retry_delay_s
+
+if TYPE_CHECKING:
+    from kiosk.storage import Store
 
 log = logging.getLogger("sync.uploader")
 
@@ -121,7 +125,7 @@ class Uploader:
     """Sends the outbox. Give ``store`` to drain from this thread; leave it out to open one lazily
     (required for ``run_forever``, whose worker thread must own its connection)."""
 
-    def __init__(self, cfg: StationConfig, *, store: Any = None, client: FhirClient | None = None,
+    def __init__(self, cfg: StationConfig, *, store: Store | None = None, client: FhirClient | None = None,
                  policy: RetryPolicy | None = None, random: Callable[[], float] = _random.random,
                  clock: Callable[[], datetime] = utcnow, build_batch: Callable[..., Any] | None = None) -> None:
         self.cfg = cfg
@@ -137,7 +141,7 @@ class Uploader:
         self._net: ThreadPoolExecutor | None = None  # one thread for HTTP, so mapping overlaps the wire
 
     # ---- resources ---------------------------------------------------------------------------
-    def _ensure(self) -> tuple[Any, FhirClient]:
+    def _ensure(self) -> tuple[Store, FhirClient]:
         if self._store is None:
             from kiosk.storage import open_store
 
@@ -201,7 +205,7 @@ class Uploader:
                 store.sync_state_set(INFLIGHT_KEY, batch.to_json())  # rule (1)
         return report
 
-    def _resume_inflight(self, store: Any) -> InflightBatch | None:
+    def _resume_inflight(self, store: Store) -> InflightBatch | None:
         text = store.sync_state_get(INFLIGHT_KEY)
         if not text:
             return None
@@ -223,7 +227,7 @@ class Uploader:
                       batch_id=batch.batch_id, pending=len(still), of=len(wanted))
         return None
 
-    def _next_batch(self, store: Any, force: bool, report: DrainReport,
+    def _next_batch(self, store: Store, force: bool, report: DrainReport,
                     exclude: frozenset[str] = frozenset()) -> InflightBatch | None:
         """Map the oldest pending rows (not in ``exclude``) into a batch; not yet saved."""
         s = self.cfg.sync
@@ -259,7 +263,7 @@ class Uploader:
             raise _Settled
         return batch
 
-    def _quarantine_mapping_bug(self, store: Any, items: Sequence[Any], e: MappingError, report: DrainReport) -> None:
+    def _quarantine_mapping_bug(self, store: Store, items: Sequence[Any], e: MappingError, report: DrainReport) -> None:
         culprits = [i.id for i in items if i.id == e.record_id] or [i.id for i in items]
         batch_id = str(uuid.uuid4())
         log_event(log, logging.ERROR, "BUG: a record could not be mapped to valid FHIR; quarantined",
@@ -284,7 +288,7 @@ class Uploader:
         except TransportError as e:
             return None, e
 
-    def _settle(self, store: Any, batch: InflightBatch, result: SendResult | None, failure: TransportError | None,
+    def _settle(self, store: Store, batch: InflightBatch, result: SendResult | None, failure: TransportError | None,
                 report: DrainReport) -> bool:
         """Act on one attempt's outcome; returns whether to go on with the next batch."""
         status = result.status if result is not None else (failure.http_status if failure else None)
@@ -305,20 +309,21 @@ class Uploader:
             store.sync_state_set(INFLIGHT_KEY, replace(batch, consecutive_5xx=decision.consecutive_5xx).to_json())
         return self._back_off(store, status, error, result.retry_after if result else None, report)
 
-    def _settle_response(self, store: Any, batch: InflightBatch, result: SendResult, report: DrainReport) -> bool:
+    def _settle_response(self, store: Store, batch: InflightBatch, result: SendResult, report: DrainReport) -> bool:
         body = result.body or {}
         entries = body.get("entry") if body.get("type") == "transaction-response" else None
         if not isinstance(entries, list) or len(entries) != len(batch.owners):
+            # e.g. a proxy's page: unknown whether the server applied it, so resend (safe) like a 500
             got = len(entries) if isinstance(entries, list) else "no"
-            self._quarantine(store, batch, f"malformed transaction-response: {got} entries for {len(batch.owners)} "
-                                           "sent", result.status, None, report)
-            return True
+            failure = TransportError(f"HTTP {result.status} but not a transaction-response ({got} entries for "
+                                     f"{len(batch.owners)} sent)", http_status=500)
+            return self._settle(store, batch, None, failure, report)
         for index, entry in enumerate(entries):
             response = entry.get("response") if isinstance(entry, dict) else None
             status_text = str((response or {}).get("status", ""))
-            if not status_text.startswith(("200", "201")):
+            code = _status_code(status_text)
+            if code is None or not 200 <= code < 300:  # 201 created, 200 already there: both acknowledged
                 outcome = (response or {}).get("outcome")
-                code = _status_code(status_text)
                 self._quarantine(store, batch, f"entry {index} (record {batch.owners[index]}) answered "
                                                f"{status_text or 'nothing'}", code, outcome, report)
                 self._clear_backoff(store)
@@ -333,7 +338,7 @@ class Uploader:
                   replayed=result.replayed, elapsed_s=round(result.elapsed_s, 3))
         return True
 
-    def _quarantine(self, store: Any, batch: InflightBatch, reason: str, status: int | None,
+    def _quarantine(self, store: Store, batch: InflightBatch, reason: str, status: int | None,
                     outcome: dict[str, Any] | None, report: DrainReport) -> None:
         store.outbox_quarantine(batch.ids, batch.batch_id, reason, status, outcome)
         store.sync_state_set(INFLIGHT_KEY, "")
@@ -341,7 +346,7 @@ class Uploader:
         report.rows_quarantined += len(batch.ids)
         report.last_error = reason
 
-    def _back_off(self, store: Any, status: int | None, error: str, retry_after: str | None,
+    def _back_off(self, store: Store, status: int | None, error: str, retry_after: str | None,
                   report: DrainReport) -> bool:
         previous = BackoffState.from_json(store.sync_state_get(BACKOFF_KEY))
         failures = previous.failures + 1
@@ -354,7 +359,7 @@ class Uploader:
         report.retry_at, report.last_error = state.next_attempt_at, error
         return False
 
-    def _clear_backoff(self, store: Any) -> None:
+    def _clear_backoff(self, store: Store) -> None:
         if BackoffState.from_json(store.sync_state_get(BACKOFF_KEY)).failures:
             store.sync_state_set(BACKOFF_KEY, BackoffState().to_json())
 
@@ -429,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(serve())
     except KioskError as e:
-        print(f"sync.uploader: error: {e}")
+        print(f"sync.uploader: error: {e}", file=sys.stderr)
         return 1
     return 0
 

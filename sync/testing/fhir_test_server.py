@@ -44,6 +44,7 @@ class FaultKind(enum.StrEnum):
     DROP = "drop"  # apply the request, then send half a response and close the connection
     REJECT = "reject"  # 400 with an OperationOutcome, as a server refusing a resource would
     UNAUTHORIZED = "unauthorized"  # 401 whatever the token
+    NOT_FHIR = "not_fhir"  # 200 with an HTML page, as a captive portal or broken proxy would answer
     ENTRY_ERROR = "entry_error"  # 200 transaction-response whose entry `entry` failed with 400 + OperationOutcome
 
 
@@ -264,6 +265,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind is FaultKind.UNAUTHORIZED:
             self._send(Answer(401, operation_outcome("login", "injected 401")), key=key)
             return
+        if fault is not None and fault.kind is FaultKind.NOT_FHIR:
+            self._send_html()
+            return
         if fault is not None and fault.kind is FaultKind.REJECT:
             self._send(Answer(400, operation_outcome("business-rule", "injected rejection of the batch")), key=key)
             return
@@ -303,6 +307,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, TimeoutError):
             self.close_connection = True  # the client gave up (a SLOW fault): nothing to tell it
+
+    def _send_html(self) -> None:
+        page = b"<html><body>Welcome to the hotel Wi-Fi</body></html>"
+        self.fhir.log.requests.append((self.command, self.path, 200, self.headers.get("Idempotency-Key")))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
 
     def _drop(self, answer: Answer | None) -> None:
         payload = json.dumps(answer.body if answer else {}).encode()

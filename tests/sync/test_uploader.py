@@ -16,6 +16,7 @@ from sync.errors import MappingError
 from sync.fhir_map import batch_bundle
 from sync.retry import RetryPolicy
 from sync.testing.fhir_test_server import FhirTestServer
+from sync.testing.pki import make_test_pki
 from sync.testing.station import fill_store, station_config
 from sync.uploader import BACKOFF_KEY, INFLIGHT_KEY, BackoffState, InflightBatch, Uploader
 
@@ -191,6 +192,28 @@ def test_an_entry_error_in_the_response_quarantines_the_batch_with_that_entrys_o
     assert q["outcome"]["issue"][0]["expression"] == ["Bundle.entry[1]"]
 
 
+def test_a_200_that_is_not_a_transaction_response_is_resent_not_trusted(station, store, server) -> None:
+    ids = fill_store(store, station.station_id, sessions=1, measurements=2)
+    clock = Clock()
+    up = uploader(station, store, clock)
+    server.inject("not_fhir")
+    report = up.drain_once()
+    assert report.rows_acked == 0 and report.retry_at is not None, "an HTML page is no acknowledgement"
+    assert store.outbox_stats()["pending"] == 2
+    clock.advance(60)
+    assert up.drain_once().rows_acked == 2
+    stored_once(server, ids)
+
+
+def test_a_server_that_keeps_answering_garbage_gets_the_batch_quarantined(station, store, server) -> None:
+    fill_store(store, station.station_id, sessions=1, measurements=2)
+    server.inject("not_fhir", count=POLICY.quarantine_after_5xx)
+    up = uploader(station, store)
+    for _ in range(POLICY.quarantine_after_5xx):
+        report = up.drain_once(force=True)
+    assert report.batches_quarantined == 1, "repeated garbage counts like repeated 5xx"
+
+
 @pytest.mark.parametrize("fault", [{"kind": "drop"}, {"kind": "slow", "delay_s": 1.2}])
 def test_a_lost_answer_is_resent_with_the_same_key_and_stored_once(station, store, server, fault) -> None:
     ids = fill_store(store, station.station_id, sessions=1, measurements=3)
@@ -265,3 +288,22 @@ async def test_run_forever_drains_in_its_own_thread_and_stops_on_request(station
     up.stop()
     await asyncio.wait_for(task, timeout=5)
     stored_once(server, ids)
+
+
+def test_uploads_over_https_with_mutual_tls_and_oauth2(tmp_path) -> None:
+    pki = make_test_pki(tmp_path / "pki")
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    with FhirTestServer(pki=pki, require_client_cert=True, clients={"station": "s3cret"}) as server:
+        cfg = station_config(tmp_path / "var", server, pki=pki, client_id="station", secret_file=secret,
+                             client_cert=str(pki.client_cert), client_key=str(pki.client_key))
+        assert server.base_url.startswith("https://")
+        with open_store(cfg) as st:
+            ids = fill_store(st, cfg.station_id, sessions=2, measurements=3)
+            up = Uploader(cfg, store=st, policy=POLICY)
+            try:
+                assert up.drain_once().rows_acked == 6
+            finally:
+                up.close()
+        stored_once(server, ids)
+        assert server.tokens_issued == 1

@@ -17,6 +17,7 @@ from drivers.base import CodecError
 from drivers.codecs import ble_bps, ble_glucose, ble_weight
 from drivers.codecs.ble_bps import MeasurementStatus, PressureUnit, PulseRateRange
 from drivers.codecs.ble_glucose import RacpOpCode, RacpOperator, RacpResponseCode
+from drivers.codecs.ble_time import encode_date_time
 from drivers.codecs.sfloat import SpecialValue
 
 
@@ -254,3 +255,42 @@ DECODERS = [ble_bps.decode_measurement, ble_bps.decode_intermediate_cuff_pressur
 def test_any_bytes_give_a_message_or_a_codec_error(decoder, data: bytes) -> None:
     with contextlib.suppress(CodecError):
         decoder(data)
+
+
+# ---- round trips over generated values ------------------------------------------------------------------
+
+_times = st.one_of(st.none(), st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)).map(
+    lambda d: d.replace(microsecond=0)))
+_mmhg = st.integers(0, 2045).map(float)
+
+
+@settings(max_examples=150)
+@given(_mmhg, _mmhg, st.one_of(st.none(), _mmhg), _times, st.one_of(st.none(), st.integers(30, 220).map(float)),
+       st.one_of(st.none(), st.integers(0, 255)), st.one_of(st.none(), st.integers(0, 0x3F)))
+def test_bpm_measurement_round_trips(systolic, diastolic, mean, when, pulse, user, status_bits) -> None:
+    status = None if status_bits is None else MeasurementStatus.from_bits(status_bits)
+    m = ble_bps.BloodPressureMeasurement(PressureUnit.MMHG, systolic, diastolic, mean, when, pulse, user, status,
+                                         (("mean_arterial", SpecialValue.NAN),) if mean is None else ())
+    assert ble_bps.decode_measurement(ble_bps.encode_measurement(m)) == m
+
+
+@settings(max_examples=150)
+@given(st.integers(0, 0xFFFE), st.booleans(), _times, st.one_of(st.none(), st.integers(0, 255)))
+def test_weight_counts_round_trip_exactly(count: int, imperial: bool, when, user) -> None:
+    step = ble_weight.IMPERIAL_WEIGHT_STEP_LB * ble_weight.LB_TO_KG if imperial else ble_weight.SI_WEIGHT_STEP_KG
+    frame = bytes([(1 if imperial else 0) | (2 if when else 0) | (4 if user is not None else 0)]) \
+        + count.to_bytes(2, "little") + (encode_date_time(when) if when else b"") \
+        + (bytes([user]) if user is not None else b"")
+    m = ble_weight.decode_weight_measurement(frame)
+    assert m.weight_kg == pytest.approx(count * step, abs=1e-4)
+    assert ble_weight.encode_weight_measurement(m)[1:3] == count.to_bytes(2, "little"), "the count survives"
+
+
+@settings(max_examples=150)
+@given(st.integers(0, 0xFFFF), _times, st.integers(-32768, 32767), st.integers(1, 2045), st.sampled_from(
+    sorted(ble_glucose.GLUCOSE_TYPES.values())), st.sampled_from(sorted(ble_glucose.SAMPLE_LOCATIONS.values())),
+    st.sets(st.sampled_from(ble_glucose.ANNUNCIATIONS)))
+def test_glucose_round_trips(seq, when, offset, tenths, kind, location, annunciations) -> None:
+    m = ble_glucose.GlucoseMeasurement(seq, when, offset, tenths / 10, kind, location,
+                                       tuple(a for a in ble_glucose.ANNUNCIATIONS if a in annunciations))
+    assert ble_glucose.decode_glucose_measurement(ble_glucose.encode_glucose_measurement(m)) == m

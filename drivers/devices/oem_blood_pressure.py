@@ -201,6 +201,9 @@ class OemSerialBloodPressureMonitor:
             self._set_state(DeviceState.ABSENT)
             await self.port.close()
             raise
+        except CodecError:
+            self._set_state(DeviceState.ERROR)  # the line is unusable: the manager reconnects
+            raise
         finally:
             if not finished and self.port.is_open:
                 with contextlib.suppress(DriverError, asyncio.CancelledError):

@@ -112,6 +112,7 @@ async def test_a_line_of_nothing_but_garbage_is_a_codec_error() -> None:
             await asyncio.sleep(0.03)
         run = await run_measurement(events)
         assert isinstance(run.error, CodecError) and "unusable" in str(run.error)
+        assert monitor.state is DeviceState.ERROR, "an unusable line is a device error the manager reconnects"
 
 
 async def test_stall_mid_measurement_times_out_and_deflates_the_cuff() -> None:

@@ -1,0 +1,183 @@
+"""What every analyser promises: the factory, the event/result contract, gating on the view, robustness."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vision.analysers import (
+    EXERCISES,
+    AnalyserEvent,
+    EventKind,
+    ExerciseResult,
+    ResultStatus,
+    analyser_class,
+    make_analyser,
+)
+from vision.landmarks import N_LANDMARKS, PoseFrame
+from vision.synthetic import add_jitter, add_nans, add_spikes, drop_frames
+from vision.synthetic_exercises import (
+    SyntheticSequence,
+    arm_curl_sequence,
+    chair_stand_sequence,
+    single_leg_sequence,
+    squat_sequence,
+)
+
+
+@cache
+def clean(exercise: str) -> SyntheticSequence:
+    return {
+        "chair-stand": lambda: chair_stand_sequence(8, duration_s=22.0),
+        "squat": lambda: squat_sequence(5),
+        "arm-curl": lambda: arm_curl_sequence(10, duration_s=18.0),
+        "single-leg": lambda: single_leg_sequence(hold_s=6.0),
+    }[exercise]()
+
+
+OPTIONS = {"chair-stand": {"start_at_s": 1.0, "duration_s": 22.0}, "squat": {},
+           "arm-curl": {"start_at_s": 1.0, "duration_s": 18.0, "view": "side"}, "single-leg": {}}
+
+
+def run(exercise: str, frames) -> tuple[list[AnalyserEvent], ExerciseResult]:
+    analyser = make_analyser(exercise, **OPTIONS[exercise])
+    events = [e for f in frames for e in analyser.feed(f)]
+    events += analyser.finish(reason="stream_ended")
+    return events, analyser.result()
+
+
+def test_factory_knows_exactly_the_four_exercises():
+    assert EXERCISES == ("chair-stand", "squat", "arm-curl", "single-leg")
+    for name in EXERCISES:
+        assert analyser_class(name).exercise == name
+    with pytest.raises(ValueError, match="unknown exercise 'yoga'"):
+        make_analyser("yoga")
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_clean_sequences_give_the_exact_truth(exercise):
+    seq = clean(exercise)
+    _, result = run(exercise, seq.frames)
+    if exercise == "single-leg":
+        assert abs(result.measures["raw_hold_s"] - seq.truth.hold_time_s) < 0.05
+    else:
+        assert result.count == seq.truth.count
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_events_and_results_are_frozen_and_json_ready(exercise):
+    events, result = run(exercise, clean(exercise).frames)
+    assert events[0].kind is EventKind.READY and events[-1].kind is EventKind.TEST_FINISHED
+    for e in events:
+        assert e.message.startswith((exercise + ".", "framing.")), e.message
+        json.dumps(e.to_dict())
+    with pytest.raises(AttributeError):
+        events[0].at_s = 1.0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        events[0].evidence["x"] = 1  # type: ignore[index]
+    assert result.status is ResultStatus.FINISHED
+    assert json.loads(json.dumps(result.to_dict()))["exercise"] == exercise
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_nothing_is_counted_while_nobody_is_there_and_the_reason_is_given(exercise):
+    analyser = make_analyser(exercise)
+    events = [e for i in range(90) for e in analyser.feed(PoseFrame(i / 30, None))]
+    assert not analyser.counting
+    assert analyser.result().status is ResultStatus.NOT_STARTED and analyser.result().count == 0
+    assert events and events[0].kind is EventKind.FRAMING and events[0].evidence["hints"] == ["no_person"]
+    assert events[0].text == "Please stand in front of the camera."
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_frames_out_of_order_or_with_bad_timestamps_are_ignored(exercise):
+    seq = clean(exercise)
+    analyser = make_analyser(exercise, **OPTIONS[exercise])
+    for f in seq.frames[:60]:
+        analyser.feed(f)
+    assert analyser.feed(seq.frames[10]) == []
+    assert analyser.feed(PoseFrame(float("nan"), seq.frames[61].points, seq.frames[61].visibility)) == []
+    for f in seq.frames[61:]:
+        analyser.feed(f)
+    analyser.finish()
+    _, reference = run(exercise, seq.frames)
+    assert analyser.result().count == reference.count
+
+
+def _corrupt(frames, jitter_px: float, drop: float, spikes: float, nans: float, seed: int) -> list[PoseFrame]:
+    out = add_jitter(frames, jitter_px, seed=seed)
+    out = drop_frames(out, drop, seed=seed + 1)
+    out = add_spikes(out, spikes, seed=seed + 2)
+    return add_nans(out, nans, seed=seed + 3)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", EXERCISES)
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(jitter=st.floats(0.0, 4.0), drop=st.floats(0.0, 0.1), spikes=st.floats(0.0, 0.03),
+       nans=st.floats(0.0, 0.03), seed=st.integers(0, 10_000))
+def test_corrupted_landmarks_never_count_more_than_truth(exercise, jitter, drop, spikes, nans, seed):
+    seq = clean(exercise)
+    _, result = run(exercise, _corrupt(seq.frames, jitter, drop, spikes, nans, seed))
+    if exercise == "single-leg":
+        if result.hold_time_s is not None:
+            assert result.hold_time_s <= seq.truth.hold_time_s + 0.2, "a hold is never longer than it was"
+    else:
+        assert result.count <= seq.truth.count, f"counted {result.count} > truth {seq.truth.count}"
+
+
+def _garbage_frames(draw_values: list[float], vis_values: list[float], times: list[float]) -> list[PoseFrame]:
+    frames = []
+    for i, t in enumerate(times):
+        pts = np.resize(np.array(draw_values[i % len(draw_values):] + draw_values, dtype=float), (N_LANDMARKS, 3))
+        vis = np.resize(np.array(vis_values, dtype=float), N_LANDMARKS)
+        frames.append(PoseFrame(t, pts, vis))
+    return frames
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+@settings(max_examples=25, deadline=None)
+@given(values=st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(-0.5, 1.5)), min_size=3,
+                       max_size=40),
+       vis=st.lists(st.one_of(st.floats(-1.0, 2.0), st.just(math.nan)), min_size=1, max_size=33),
+       times=st.lists(st.one_of(st.floats(-1e3, 1e3), st.sampled_from([math.nan, math.inf, -math.inf])),
+                      min_size=1, max_size=40))
+def test_garbage_landmarks_never_crash(exercise, values, vis, times):
+    analyser = make_analyser(exercise)
+    for frame in _garbage_frames(values, vis, times):
+        for event in analyser.feed(frame):
+            assert math.isfinite(event.at_s)
+    analyser.finish()
+    json.dumps(analyser.result().to_dict())
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_malformed_arrays_are_treated_as_no_person(exercise):
+    analyser = make_analyser(exercise)
+    analyser.feed(PoseFrame(0.0, np.zeros((5, 3))))
+    analyser.feed(PoseFrame(0.1, np.zeros((33, 3)), np.zeros(4)))
+    assert analyser.result().count == 0
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), spread=st.floats(0.0, 1.0), bad=st.floats(0.0, 0.5),
+       n=st.integers(1, 60))
+def test_state_machines_survive_random_landmarks_with_the_gate_open(exercise, seed, spread, bad, n):
+    """Real poses pushed around at random, with NaN and infinity sprinkled in, straight into the state machine."""
+    rng = np.random.default_rng(seed)
+    base = clean(exercise).frames
+    analyser = make_analyser(exercise, check_frame=False, resume_after_s=0.0)
+    for i in range(n):
+        f = base[(i * 7) % len(base)]
+        pts = f.points + rng.normal(0.0, spread, f.points.shape)
+        pts[rng.random(pts.shape) < bad] = rng.choice([np.nan, np.inf, -np.inf])
+        analyser.feed(PoseFrame(i / 30, pts, rng.random(N_LANDMARKS)))
+    analyser.finish()
+    json.dumps(analyser.result().to_dict())

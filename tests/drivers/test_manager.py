@@ -196,3 +196,16 @@ async def test_faults_only_for_simulators_and_unknown_names_are_refused() -> Non
         m.inject("real", "disconnect")
     with pytest.raises(DriverError, match="no device named"):
         m.device("nope")
+
+
+async def test_wrong_peripheral_is_shown_as_error_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from drivers import registry
+    from drivers.sim.ble_scale import BleScaleSimulator
+
+    wrong = dataclasses.replace(registry.protocol("ble-bps"), simulator=lambda speed: BleScaleSimulator(speed=speed))
+    monkeypatch.setitem(registry.PROTOCOLS_BY_NAME, "ble-bps", wrong)
+    async with manager(devices=DEVICES[1:2]) as m:
+        await wait_for_state(m, "bpm", DeviceState.ERROR)
+        assert "does not offer service" in m.devices["bpm"].last_error

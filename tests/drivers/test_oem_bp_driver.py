@@ -205,3 +205,10 @@ async def test_static_pressure_check_catches_a_drifted_module() -> None:
         sim.inject("drift")
         record = await _static_check(monitor, sim)
         assert record.result is CalibrationResult.FAILED, "readings 6+ mmHg high must fail the ±3 mmHg check"
+
+
+async def test_irregular_heartbeat_is_a_quality_flag() -> None:
+    async with module() as (monitor, sim, _):
+        sim.inject("irregular")
+        reading = (await run_measurement(monitor.measure())).final
+        assert "irregular_pulse" in reading.quality_flags

@@ -55,7 +55,7 @@ def _when(at: datetime | str | None) -> str:
 
 def status_figures(cfg: Any, store: Any) -> dict[str, Any]:
     """What `kiosk sync status` shows, as plain data (also used by the demo and the technician screen)."""
-    from sync.uploader import BACKOFF_KEY, INFLIGHT_KEY, LAST_SUCCESS_KEY, BackoffState, InflightBatch
+    from sync.upload_state import BACKOFF_KEY, INFLIGHT_KEY, LAST_SUCCESS_KEY, BackoffState, InflightBatch
 
     stats = store.outbox_stats()
     backoff = BackoffState.from_json(store.sync_state_get(BACKOFF_KEY))

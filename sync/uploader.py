@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import contextlib
 import gzip
 import json
@@ -29,7 +28,7 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -40,81 +39,24 @@ from kiosk.logs import log_event
 from sync.errors import MappingError, TransportError
 from sync.http import GZIP_LEVEL, FhirClient, SendResult
 from sync.retry import RetryPolicy, Verdict, classify, retry_delay_s
+from sync.upload_state import (
+    BACKOFF_KEY,
+    INFLIGHT_KEY,
+    LAST_SUCCESS_KEY,
+    BackoffState,
+    DrainReport,
+    InflightBatch,
+)
 
 if TYPE_CHECKING:
     from kiosk.storage import Store
 
 log = logging.getLogger("sync.uploader")
 
-INFLIGHT_KEY = "uploader.inflight"
-BACKOFF_KEY = "uploader.backoff"
-LAST_SUCCESS_KEY = "uploader.last_success_at"
-
-
 def policy_from_config(cfg: StationConfig) -> RetryPolicy:
     s = cfg.sync
     return RetryPolicy(base_delay_s=s.retry_base_delay_s, max_delay_s=s.retry_max_delay_s,
                        max_retry_after_s=s.retry_after_max_s, quarantine_after_5xx=s.quarantine_after_5xx)
-
-
-@dataclass(frozen=True)
-class InflightBatch:
-    """A batch saved before sending: resent byte for byte, under the same key, until it is settled."""
-
-    batch_id: str  # also its Idempotency-Key
-    ids: tuple[str, ...]  # outbox ids it carries
-    owners: tuple[str | None, ...]  # outbox id of each Bundle entry (None: shared Patient/Device)
-    body_gzip: bytes
-    consecutive_5xx: int = 0
-
-    def to_json(self) -> str:
-        return json.dumps({"batch_id": self.batch_id, "ids": self.ids, "owners": self.owners,
-                           "body": base64.b64encode(self.body_gzip).decode(), "consecutive_5xx": self.consecutive_5xx})
-
-    @classmethod
-    def from_json(cls, text: str) -> InflightBatch:
-        d = json.loads(text)
-        return cls(str(d["batch_id"]), tuple(d["ids"]), tuple(d["owners"]), base64.b64decode(d["body"]),
-                   int(d.get("consecutive_5xx", 0)))
-
-
-@dataclass(frozen=True)
-class BackoffState:
-    """Why and until when the uploader is waiting; persisted so a restart keeps waiting politely."""
-
-    failures: int = 0
-    next_attempt_at: datetime | None = None
-    last_error: str | None = None
-    last_status: int | None = None
-
-    def to_json(self) -> str:
-        return json.dumps({"failures": self.failures, "last_error": self.last_error, "last_status": self.last_status,
-                           "next_attempt_at": self.next_attempt_at.isoformat() if self.next_attempt_at else None})
-
-    @classmethod
-    def from_json(cls, text: str | None) -> BackoffState:
-        if not text:
-            return cls()
-        try:
-            d = json.loads(text)
-            at = datetime.fromisoformat(d["next_attempt_at"]) if d.get("next_attempt_at") else None
-            return cls(int(d.get("failures", 0)), at, d.get("last_error"), d.get("last_status"))
-        except (ValueError, KeyError, TypeError):
-            log_event(log, logging.WARNING, "unreadable backoff state ignored")
-            return cls()
-
-
-@dataclass
-class DrainReport:
-    """What one ``drain_once()`` did (for `kiosk sync push` and the service loop)."""
-
-    batches_acked: int = 0
-    rows_acked: int = 0
-    batches_quarantined: int = 0
-    rows_quarantined: int = 0
-    retry_at: datetime | None = None  # backing off until then
-    waiting_until: datetime | None = None  # a partial batch waits to fill up until then
-    last_error: str | None = None
 
 
 class _Settled(Exception):

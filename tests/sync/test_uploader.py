@@ -18,7 +18,8 @@ from sync.retry import RetryPolicy
 from sync.testing.fhir_test_server import FhirTestServer
 from sync.testing.pki import make_test_pki
 from sync.testing.station import fill_store, station_config
-from sync.uploader import BACKOFF_KEY, INFLIGHT_KEY, BackoffState, InflightBatch, Uploader
+from sync.upload_state import BACKOFF_KEY, INFLIGHT_KEY, BackoffState, InflightBatch
+from sync.uploader import Uploader
 
 POLICY = RetryPolicy(base_delay_s=1.0, max_delay_s=8.0, max_retry_after_s=120.0, quarantine_after_5xx=3)
 

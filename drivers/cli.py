@@ -30,6 +30,11 @@ def register(sub: Any) -> None:
     probe = dsub.add_parser("probe", help="connect to one device now and report what was found")
     probe.add_argument("name", help="the device's name in the station configuration")
     probe.set_defaults(func=_probe)
+    measure = dsub.add_parser("measure", help="run one measurement on a device and print its events as JSON lines",
+                              description="The calibration lock-out applies: a locked device is refused.")
+    measure.add_argument("name", help="the device's name in the station configuration")
+    measure.add_argument("--speed", type=float, default=1.0, help="simulator speed (simulated devices only)")
+    measure.set_defaults(func=_measure)
 
     simulate = sub.add_parser("simulate", help="run the configured devices' simulators until Ctrl-C",
                               description="Serial simulators listen on pseudo-terminals (paths printed, stable "
@@ -64,9 +69,9 @@ def parse_hex(text: str) -> bytes:
 
 
 def as_json(value: Any) -> Any:
-    """A decoded message as plain JSON data, naming each field (and the message type)."""
+    """A decoded message as plain JSON data, naming each field (and its type under "type")."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {"message": type(value).__name__}
+        out: dict[str, Any] = {"type": type(value).__name__}
         out.update({f.name: as_json(getattr(value, f.name)) for f in dataclasses.fields(value)})
         info = getattr(value, "info", None)  # OEM error frames: name the error and what the resident is told
         if dataclasses.is_dataclass(info):
@@ -171,6 +176,39 @@ def _probe(args: argparse.Namespace) -> int:
     if note:
         print(note, file=sys.stderr)
     return 0 if "error" not in report else 1
+
+
+async def _measure_once(cfg: StationConfig, name: str, speed: float) -> int:
+    from drivers.base import DeviceState, DriverError
+    from drivers.manager import DeviceManager
+
+    book, store, note = _open_book(cfg)
+    if note:
+        print(note, file=sys.stderr)
+    try:
+        async with DeviceManager(cfg, book, only=(name,), sim_speed=speed) as manager:
+            await manager.wait_until_settled(10.0)
+            managed = manager.device(name)
+            if managed.state is DeviceState.ABSENT:
+                print(f"kiosk: {name} is not connected: {managed.last_error}", file=sys.stderr)
+                return 1
+            try:
+                async for event in manager.measure(name):
+                    print(json.dumps(as_json(event), ensure_ascii=False), flush=True)
+            except DriverError as e:
+                print(json.dumps({"error": type(e).__name__, "detail": str(e),
+                                  "resident_message": e.resident_message}, ensure_ascii=False), flush=True)
+                return 1
+            return 0
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _measure(args: argparse.Namespace) -> int:
+    cfg = _station(args)
+    cfg.device(args.name)
+    return asyncio.run(_measure_once(cfg, args.name, args.speed))
 
 
 # ---- simulate --------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import enum
 import logging
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from drivers.base import (
 from drivers.registry import ProtocolInfo, protocol
 from drivers.transport.serial import Backoff
 from kiosk.config import DeviceConfig, StationConfig, Transport
-from kiosk.domain import utcnow
+from kiosk.domain import CalibrationRecord, utcnow
 from kiosk.logs import log_event
 
 _log = logging.getLogger(__name__)
@@ -322,7 +322,9 @@ class DeviceManager:
         """Run one measurement on device ``name``, publishing its events; re-raises the driver's error."""
         managed = self.device(name)
         if managed.state is DeviceState.LOCKED:
-            raise DeviceLocked(managed.locked_reason or "calibration not usable", device_id=name)
+            locked = DeviceLocked(managed.locked_reason or f"{name}: calibration not usable")  # reason names it
+            locked.device_id = name
+            raise locked
         async with managed.lock:
             managed.measuring = True
             self._set_state(managed, DeviceState.MEASURING)
@@ -361,6 +363,39 @@ class DeviceManager:
         if managed.locked_reason:
             report["locked_because"] = managed.locked_reason
         return report
+
+    async def check_bp_static_pressure(self, name: str, performed_by: str, *,
+                                       set_reference: Callable[[float], Awaitable[None]] | None = None,
+                                       points_mmhg: tuple[float, ...] | None = None) -> CalibrationRecord:
+        """Run the static-pressure check (``drivers.calibration``) on a BP device that has a manometer mode.
+
+        ``set_reference(mmhg)`` is awaited before each check point: the technician pumps the cuff to that
+        reading on the reference manometer (the UI prompts and waits). For a simulated module it defaults
+        to setting the simulator's static pressure. The caller saves the returned record in the book and
+        calls ``refresh_calibration()``.
+        """
+        from drivers.calibration import BP_STATIC_POINTS_MMHG, run_bp_static_check
+
+        managed = self.device(name)
+        read_static = getattr(managed.driver, "read_static_pressure", None)
+        if read_static is None:
+            raise DriverError(f"device {name!r} has no manometer mode for a static-pressure check", device_id=name)
+        if set_reference is None:
+            simulator = managed.simulator
+            if simulator is None or not hasattr(simulator, "static_pressure_mmhg"):
+                raise ValueError(f"device {name!r} is real: pass set_reference to prompt the technician")
+
+            async def set_reference(mmhg: float) -> None:
+                simulator.static_pressure_mmhg = mmhg
+
+        async def read(reference_mmhg: float) -> float:
+            assert set_reference is not None
+            await set_reference(reference_mmhg)
+            async with managed.lock:
+                return float(await read_static())
+
+        return await run_bp_static_check(name, performed_by, utcnow(), read,
+                                         points_mmhg=points_mmhg or BP_STATIC_POINTS_MMHG)
 
     def replug(self, name: str) -> None:
         """Plug a simulated serial device back in after a ``disconnect`` fault (same port name)."""

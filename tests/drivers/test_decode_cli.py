@@ -22,7 +22,7 @@ def test_decode_ble_bpm_names_every_field(capsys: pytest.CaptureFixture[str]) ->
     code, out, _ = run(capsys, "decode", "ble-bpm", "1E 7800 5000 5D00 E807 05 01 08 1E 00 4600 01 0400")
     assert code == 0
     frame = json.loads(out)["frames"][0]
-    assert frame["message"] == "BloodPressureMeasurement"
+    assert frame["type"] == "BloodPressureMeasurement"
     assert (frame["systolic"], frame["diastolic"], frame["mean_arterial"], frame["pulse_rate_bpm"]) == (120, 80, 93, 70)
     assert frame["unit"] == "mmHg" and frame["time_stamp"] == "2024-05-01T08:30:00" and frame["user_id"] == 1
     assert frame["status"]["irregular_pulse"] is True and frame["status"]["pulse_rate_range"] == "within_range"
@@ -38,7 +38,7 @@ def test_decode_oem_stream_with_error_frame_names_the_error(capsys: pytest.Captu
     code, out, _ = run(capsys, "decode", "oem-bp-serial", "AA80 06 0202 F305 02 01 F3", "AA80 03 0205 01 05")
     assert code == 0
     pressure, error = json.loads(out)["frames"]
-    assert pressure == {"message": "CuffPressure", "cuff_pressure_mmhg": 152.3, "phase": "deflating",
+    assert pressure == {"type": "CuffPressure", "cuff_pressure_mmhg": 152.3, "phase": "deflating",
                         "pulse_detected": True}
     assert error["error"]["name"] == "cuff_loose"
     assert error["error"]["resident_message"] == "The cuff seems loose. Please wrap it again, snugly."
@@ -139,3 +139,32 @@ def test_simulate_prints_where_each_simulator_listens(capsys: pytest.CaptureFixt
     assert code == 0
     assert "bp.tty -> /dev/pts/" in out
     assert "in-process fake GATT peer" in out
+
+
+def test_devices_measure_is_refused_while_locked_then_runs_once_calibrated(
+        capsys: pytest.CaptureFixture[str], station: Path) -> None:
+    code, out, _ = run(capsys, "--config", str(station), "devices", "measure", "bp", "--speed", "30")
+    assert code == 1
+    refusal = json.loads(out.splitlines()[-1])
+    assert refusal["error"] == "DeviceLocked" and refusal["resident_message"].startswith("This device is waiting")
+
+    from datetime import timedelta
+
+    from kiosk.config import load_config
+    from kiosk.domain import CalibrationRecord, CalibrationResult, utcnow
+    from kiosk.storage import open_store
+
+    store = open_store(load_config(station))
+    try:
+        now = utcnow()
+        store.save_calibration(CalibrationRecord("bp", "bp-static-pressure", "tech-1", now, CalibrationResult.PASSED,
+                                                 now + timedelta(days=365)))
+    finally:
+        store.close()
+    code, out, _ = run(capsys, "--config", str(station), "devices", "measure", "bp", "--speed", "30")
+    assert code == 0, out
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines[0]["type"] == "Progress" and lines[0]["quantity"] == "cuff_pressure_mmhg"
+    final = lines[-1]
+    assert final["type"] == "FinalReading" and final["item"] == "blood_pressure"
+    assert set(final["values"]) == {"systolic", "diastolic", "pulse", "mean"} and final["calibration_id"]

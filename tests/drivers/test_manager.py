@@ -209,3 +209,29 @@ async def test_wrong_peripheral_is_shown_as_error_with_the_reason(monkeypatch: p
     async with manager(devices=DEVICES[1:2]) as m:
         await wait_for_state(m, "bpm", DeviceState.ERROR)
         assert "does not offer service" in m.devices["bpm"].last_error
+
+
+async def test_static_pressure_check_on_a_simulated_module_unlocks_it() -> None:
+    book = MemoryCalibrationBook()
+    async with manager(book, devices=DEVICES[:1]) as m:
+        await wait_for_state(m, "bp", DeviceState.LOCKED)
+        rec = await m.check_bp_static_pressure("bp", "tech-7", points_mmhg=(0.0, 100.0, 200.0))
+        assert rec.result is CalibrationResult.PASSED and rec.readings == (0.0, 100.0, 200.0)
+        book.save_calibration(rec)
+        m.refresh_calibration()
+        assert m.devices["bp"].state is DeviceState.READY
+
+
+async def test_static_pressure_check_fails_a_drifted_module() -> None:
+    async with manager(devices=DEVICES[:1]) as m:
+        await wait_for_state(m, "bp", DeviceState.READY)
+        m.inject("bp", "drift")
+        await asyncio.sleep(0.1)
+        rec = await m.check_bp_static_pressure("bp", "tech-7", points_mmhg=(0.0, 150.0))
+        assert rec.result is CalibrationResult.FAILED
+
+
+async def test_static_pressure_check_needs_a_manometer_mode() -> None:
+    async with manager(devices=DEVICES[1:2]) as m:
+        with pytest.raises(DriverError, match="no manometer mode"):
+            await m.check_bp_static_pressure("bpm", "tech-7")

@@ -52,6 +52,10 @@ class ReactionTimer(SerialInstrumentDriver):
                     return message
         raise AssertionError("unreachable: messages() raises or yields")
 
+    def _repeat(self, repeats: int, why: str) -> Progress:
+        """A stimulus that will be shown again: ``repeats_so_far`` counts them, the message says why."""
+        return Progress(self.device_id, "repeats_so_far", float(repeats), self.elapsed_s(), why)
+
     async def _measure(self, *, trial: int, **options: object) -> AsyncIterator[MeasurementEvent]:
         stimuli = int(options.get("stimuli", 5))  # type: ignore[call-overload]
         low, high = options.get("foreperiod_s", (1.0, 2.5))  # type: ignore[misc]
@@ -73,13 +77,13 @@ class ReactionTimer(SerialInstrumentDriver):
                 raise
             if isinstance(reply, rt.Anticipation):
                 false_starts += 1
-                yield Progress(self.device_id, "reaction_s", 0.0, self.elapsed_s(), "too early: wait for the light")
+                yield self._repeat(wrong + false_starts + misses, "too early: wait for the light")
             elif isinstance(reply, rt.NoResponse):
                 misses += 1
-                yield Progress(self.device_id, "reaction_s", 0.0, self.elapsed_s(), "no press")
+                yield self._repeat(wrong + false_starts + misses, "no press")
             elif reply.key != key:
                 wrong += 1
-                yield Progress(self.device_id, "reaction_s", 0.0, self.elapsed_s(), "wrong key")
+                yield self._repeat(wrong + false_starts + misses, "wrong key")
             else:
                 correct_ms.append(reply.reaction_ms)
                 yield Progress(self.device_id, "reaction_s", reply.reaction_ms / 1000.0, self.elapsed_s(),

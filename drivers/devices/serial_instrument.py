@@ -7,6 +7,9 @@ ready, error, absent, locked), and guarantees the promise of ``drivers.base``: e
 reading, last, or a ``DriverError``. ``_messages()`` turns silence longer than ``frame_timeout_s``
 into ``DeviceTimeout`` ("stopped mid-measurement"), a vanished port into ``DeviceDisconnected``,
 and a line that yields only garbage for ``max_bad_frames`` in a row into ``CodecError``.
+
+``measure(calibration_mode=True)`` skips the gate (a technician measuring references on a locked
+device); its readings carry the ``uncalibrated`` flag, as do all readings of a driver without a book.
 """
 
 from __future__ import annotations
@@ -100,6 +103,7 @@ class SerialInstrumentDriver:
         return str(self.calibration.id) if self.calibration else None
 
     def flags(self, record: CalibrationRecord | None) -> frozenset[str]:
+        """``uncalibrated`` when no calibration was applied (no book, or calibration mode)."""
         return frozenset({UNCALIBRATED}) if record is None else frozenset()
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:

@@ -11,6 +11,8 @@ from drivers.sim.pty import PtyHost
 from kiosk.domain import CalibrationRecord, CalibrationResult
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+# silence this long means a stall; generous so a loaded 2-core machine never fakes one
+FRAME_TIMEOUT_S = 1.0
 
 
 @asynccontextmanager

@@ -10,11 +10,12 @@ from drivers.calibration import MemoryCalibrationBook, calibrate_platform
 from drivers.devices.balance_platform import ITEM, BalancePlatform
 from drivers.sim.balance_platform import BalancePlatformSimulator, corner_forces_kg
 from kiosk.domain import CalibrationResult, Side
-from tests.drivers.instrument_harness import NOW, hosted, measure_until, passed_record, run_measurement
+from tests.drivers.instrument_harness import FRAME_TIMEOUT_S, NOW, hosted, measure_until, passed_record, run_measurement
 
 
 def platform(book=None):
-    return lambda path: BalancePlatform("balance-1", path, book=book, frame_timeout_s=0.5, clock=lambda: NOW)
+    return lambda path: BalancePlatform("balance-1", path, book=book, frame_timeout_s=FRAME_TIMEOUT_S,
+                                        clock=lambda: NOW)
 
 
 def timing(event) -> bool:

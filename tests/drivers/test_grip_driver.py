@@ -17,11 +17,12 @@ from drivers.calibration import MemoryCalibrationBook, calibrate_grip
 from drivers.devices.grip import GripDynamometer, GripTrialDetector
 from drivers.sim.grip import GripSimulator, squeeze_force_kg
 from kiosk.domain import CalibrationResult, Side
-from tests.drivers.instrument_harness import NOW, hosted, measure_until, passed_record, run_measurement
+from tests.drivers.instrument_harness import FRAME_TIMEOUT_S, NOW, hosted, measure_until, passed_record, run_measurement
 
 
 def grip_driver(book=None, **kwargs):
-    return lambda path: GripDynamometer("grip-1", path, book=book, frame_timeout_s=0.4, clock=lambda: NOW, **kwargs)
+    return lambda path: GripDynamometer("grip-1", path, book=book, frame_timeout_s=FRAME_TIMEOUT_S,
+                                        clock=lambda: NOW, **kwargs)
 
 
 def test_detector_finds_the_peak_and_ends_when_force_returns_to_rest():

@@ -19,17 +19,17 @@ from drivers.devices.reaction_time import ITEM, ReactionTimer, trial_result_s
 from drivers.devices.sit_and_reach import ReachTracker, SitAndReachMeter
 from drivers.sim.reaction_time import ReactionBoxSimulator
 from drivers.sim.sit_and_reach import SitAndReachSimulator, slider_cm
-from tests.drivers.instrument_harness import NOW, hosted, measure_until, passed_record, run_measurement
+from tests.drivers.instrument_harness import FRAME_TIMEOUT_S, NOW, hosted, measure_until, passed_record, run_measurement
 
 FAST = {"foreperiod_s": (0.01, 0.03)}
 
 
 def reach_meter(book=None):
-    return lambda path: SitAndReachMeter("reach-1", path, book=book, frame_timeout_s=0.5, clock=lambda: NOW)
+    return lambda path: SitAndReachMeter("reach-1", path, book=book, frame_timeout_s=FRAME_TIMEOUT_S, clock=lambda: NOW)
 
 
 def reaction_box(book=None):
-    return lambda path: ReactionTimer("rt-1", path, book=book, frame_timeout_s=0.5, clock=lambda: NOW,
+    return lambda path: ReactionTimer("rt-1", path, book=book, frame_timeout_s=FRAME_TIMEOUT_S, clock=lambda: NOW,
                                       rng=random.Random(5))
 
 
@@ -93,7 +93,7 @@ async def test_reaction_trial_is_the_mean_of_the_boxs_own_times():
     assert final.item == ITEM and final.unit == "s"
     assert final.details["reaction_ms"] == sim.pressed_ms, "the box's times, not host arrival times, are used"
     assert final.values[ITEM] == pytest.approx(sum(sim.pressed_ms) / 5 / 1000, abs=0.005)
-    assert sum(1 for p in progress if p.value > 0) == 5
+    assert [p.quantity for p in progress] == ["reaction_s"] * 5
 
 
 async def test_wrong_keys_false_starts_and_misses_are_repeated_and_counted():

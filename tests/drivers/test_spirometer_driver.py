@@ -20,15 +20,15 @@ from drivers.sim.spirometer import SpirometerSimulator, forced_expiration_flow
 from drivers.sim.vital_capacity import VitalCapacitySimulator
 from drivers.spirometry import analyse_manoeuvre, btps_factor, session_quality
 from kiosk.domain import CalibrationResult
-from tests.drivers.instrument_harness import NOW, hosted, measure_until, passed_record, run_measurement
+from tests.drivers.instrument_harness import FRAME_TIMEOUT_S, NOW, hosted, measure_until, passed_record, run_measurement
 
 
 def spirometer(book=None):
-    return lambda path: Spirometer("spiro-1", path, book=book, frame_timeout_s=0.5, clock=lambda: NOW)
+    return lambda path: Spirometer("spiro-1", path, book=book, frame_timeout_s=FRAME_TIMEOUT_S, clock=lambda: NOW)
 
 
 def vc_meter(book=None):
-    return lambda path: VitalCapacityMeter("vc-1", path, book=book, frame_timeout_s=0.5, clock=lambda: NOW)
+    return lambda path: VitalCapacityMeter("vc-1", path, book=book, frame_timeout_s=FRAME_TIMEOUT_S, clock=lambda: NOW)
 
 
 def blowing(event) -> bool:

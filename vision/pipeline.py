@@ -17,7 +17,8 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -29,7 +30,7 @@ from vision.capture import CapturedFrame, CaptureState, FrameCapture
 from vision.filtering import LandmarkSmoother
 from vision.framing import FramingReport, LightingReport, check_framing, check_lighting
 from vision.landmarks import PoseFrame
-from vision.pose_backend import PoseBackend, detect_with
+from vision.pose_backend import PoseBackend, PoseResult, detect_with
 
 log = logging.getLogger("vision.pipeline")
 
@@ -109,17 +110,24 @@ def loop_callback(loop: asyncio.AbstractEventLoop, handler: Callable[[PipelineUp
 class VisionPipeline:
     """Runs capture → pose → filter → framing/lighting → analyser until the source ends or ``stop()``.
 
+    ``backend`` may be a list: N backends infer N consecutive frames in parallel (frame-parallel inference,
+    which uses N cores where one model call uses one); order, filtering and analysis stay sequential.
+
     ``exercise`` names the framing profile for the ``framing`` field (defaults to the analyser's
     exercise). When the source ends, the analyser is finished (reason ``stream_ended``) and a ``final``
     update carries its closing events. The pipeline owns the capture (stopped on exit) and, with
     ``close_backend``, the backend too.
     """
 
-    def __init__(self, capture: FrameCapture, backend: PoseBackend, analyser: ExerciseAnalyser | None = None, *,
+    def __init__(self, capture: FrameCapture, backend: PoseBackend | Sequence[PoseBackend],
+                 analyser: ExerciseAnalyser | None = None, *,
                  exercise: str | None = None, smoother: LandmarkSmoother | None = None,
                  on_update: Callable[[PipelineUpdate], None] | None = None, queue_size: int = 64,
                  lighting_every_s: float = 1.0, close_backend: bool = True, latency_window: int = 20000) -> None:
-        self.capture, self.backend, self.analyser = capture, backend, analyser
+        self.backends: list[PoseBackend] = [backend] if isinstance(backend, PoseBackend) else list(backend)
+        if not self.backends:
+            raise ValueError("the pipeline needs at least one pose backend")
+        self.capture, self.backend, self.analyser = capture, self.backends[0], analyser
         self.exercise = exercise or (analyser.exercise if analyser is not None else None)
         self.smoother = smoother if smoother is not None else LandmarkSmoother()
         self.on_update = on_update
@@ -168,36 +176,59 @@ class VisionPipeline:
 
     # -- worker ----------------------------------------------------------------------------------------------
     def run(self) -> None:
-        """The worker loop (runs on the pipeline's thread after ``start()``, or call it directly to block)."""
+        """The worker loop (runs on the pipeline's thread after ``start()``, or call it directly to block).
+
+        With several backends, frame i goes to backend i mod N on its own thread (each backend still sees
+        its frames in time order), at most N frames are in flight, and results are used in frame order.
+        """
         if not self.capture.started:
             self.capture.start()
+        n = len(self.backends)
+        pools = [ThreadPoolExecutor(1, thread_name_prefix=f"pose-{i}") for i in range(n)] if n > 1 else []
+        inflight: deque[tuple[CapturedFrame, float, Future[PoseResult]]] = deque()
+        seq = 0
         try:
             while not self._stop.is_set():
-                frame = self.capture.next_frame(timeout_s=0.2)
+                while inflight and (len(inflight) >= n or inflight[0][2].done()):
+                    self._finish_frame(*inflight.popleft())
+                frame = self.capture.next_frame(timeout_s=0.005 if inflight else 0.2)
                 if frame is None:
                     if self.capture.state in _ENDED_STATES:
+                        while inflight:
+                            self._finish_frame(*inflight.popleft())
                         self._finish_analyser()
                         break
                     continue
-                self._process(frame)
+                taken_at = time.monotonic()
+                if self._t_first is None:
+                    self._t_first = frame.grabbed_at_s
+                backend = self.backends[seq % n]
+                if pools:
+                    future = pools[seq % n].submit(detect_with, backend, frame.image, frame.timestamp_s)
+                else:
+                    future = Future()
+                    future.set_result(detect_with(backend, frame.image, frame.timestamp_s))
+                inflight.append((frame, taken_at, future))
+                seq += 1
         except BaseException as e:  # recorded for the caller; the thread must not die silently
             self.error = e
             log.exception("vision pipeline stopped by an error")
         finally:
+            for pool in pools:
+                pool.shutdown(wait=True, cancel_futures=True)
             self.capture.stop()
             if self.close_backend:
-                self.backend.close()
+                for backend in self.backends:
+                    backend.close()
             self.done.set()
             s = self.stats()
             log_event(log, logging.INFO, "vision pipeline ended", frames=s.frames_processed,
                       dropped=s.frames_dropped_by_capture, fps=round(s.fps, 1),
                       latency_p95_ms=round(s.latency.p95_ms, 1))
 
-    def _process(self, frame: CapturedFrame) -> None:
-        taken_at = time.monotonic()
-        if self._t_first is None:
-            self._t_first = frame.grabbed_at_s
-        result = detect_with(self.backend, frame.image, frame.timestamp_s)
+    def _finish_frame(self, frame: CapturedFrame, taken_at: float, future: Future[PoseResult]) -> None:
+        """Filter, analyse and hand out one frame whose pose is (or will shortly be) ready."""
+        result = future.result()
         pose = self.smoother(result.frame)
         events: list[AnalyserEvent] = self.analyser.feed(pose) if self.analyser is not None else []
         framing = None

@@ -38,11 +38,13 @@ class ScriptedBackend:
     def __init__(self, delay_s: float = 0.0, fail_at: int | None = None) -> None:
         self.delay_s, self.fail_at = delay_s, fail_at
         self.calls = 0
+        self.stamps: list[float] = []
         self.closed = False
         self.points = np.tile([0.5, 0.5, 0.0], (N_LANDMARKS, 1))
 
     def process(self, image_bgr: np.ndarray, timestamp_s: float) -> PoseFrame:
         self.calls += 1
+        self.stamps.append(timestamp_s)
         if self.fail_at is not None and self.calls >= self.fail_at:
             raise RuntimeError("scripted failure")
         if self.delay_s:
@@ -175,6 +177,34 @@ def test_backend_not_owned_is_left_open(grey_clip):
     pipeline = VisionPipeline(FrameCapture(str(grey_clip), pace=False), backend, close_backend=False)
     pipeline.start()
     assert pipeline.wait(30) and not backend.closed
+
+
+def test_two_backends_share_the_frames_alternately_and_results_stay_in_order(grey_clip):
+    backends = [ScriptedBackend(delay_s=0.02), ScriptedBackend(delay_s=0.02)]
+    pipeline = VisionPipeline(FrameCapture(str(grey_clip), pace=False), backends, make_analyser("chair-stand"))
+    updates = collect(pipeline)
+    frames = [u for u in updates if not u.final]
+    assert [u.frame_index for u in frames] == list(range(30)), "updates come out in frame order"
+    assert [b.calls for b in backends] == [15, 15], "frame i goes to backend i mod 2"
+    for b in backends:
+        assert b.stamps == sorted(b.stamps), "each backend sees its frames in time order (VIDEO mode tracking)"
+    assert all(b.closed for b in backends) and pipeline.error is None and updates[-1].final
+
+
+@pytest.mark.slow
+def test_frame_parallel_mediapipe_backends_track_the_real_clip(pose_model, pose2sim_clip):
+    settings = PoseLandmarkerSettings(model_path=pose_model)
+    backends = [MediapipePoseBackend(settings), MediapipePoseBackend(settings)]
+    pipeline = VisionPipeline(FrameCapture(str(pose2sim_clip), pace=False, frame_size=(640, 480)), backends)
+    frames = [u for u in collect(pipeline) if not u.final]
+    assert [u.frame_index for u in frames] == list(range(100))
+    assert sum(u.raw_pose.has_person for u in frames) >= 95, "each backend tracks the person on every 2nd frame"
+    assert all(b.closed for b in backends)
+
+
+def test_pipeline_needs_a_backend(grey_clip):
+    with pytest.raises(ValueError, match="at least one pose backend"):
+        VisionPipeline(FrameCapture(str(grey_clip)), [])
 
 
 def test_scripted_backend_is_a_pose_backend():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -20,7 +21,7 @@ from vision.analysers import (
     analyser_class,
     make_analyser,
 )
-from vision.landmarks import N_LANDMARKS, PoseFrame
+from vision.landmarks import N_LANDMARKS, L, PoseFrame
 from vision.synthetic import add_jitter, add_nans, add_spikes, drop_frames
 from vision.synthetic_exercises import (
     SyntheticSequence,
@@ -181,3 +182,15 @@ def test_state_machines_survive_random_landmarks_with_the_gate_open(exercise, se
         analyser.feed(PoseFrame(i / 30, pts, rng.random(N_LANDMARKS)))
     analyser.finish()
     json.dumps(analyser.result().to_dict())
+
+
+def test_a_hidden_needed_landmark_before_the_start_is_explained():
+    seq = clean("arm-curl")
+    frames = [replace(f, visibility=np.where(np.arange(N_LANDMARKS) == L.RIGHT_WRIST, 0.1, f.visibility))
+              for f in seq.frames[:30]]
+    analyser = make_analyser("arm-curl", arm="right", view="side")
+    events = [e for f in frames for e in analyser.feed(f)]
+    assert events, "waiting for the wrist must be explained"
+    assert events[0].kind is EventKind.FRAMING
+    assert "right_wrist" in events[0].evidence["missing"] or "wrist" in events[0].evidence["missing"]
+    assert events[0].text

@@ -225,7 +225,7 @@ class ExerciseAnalyser(ABC):
         self._gate_since: float | None = None  # first frame of the current usable / unusable run
         self._last_usable: bool | None = None
         self._last_t: float | None = None
-        self._last_hints: tuple[FramingHint, ...] = ()
+        self._last_hints: tuple[tuple[FramingHint, ...], tuple[str, ...]] = ((), ())
         self._last_hint_at = -math.inf
         self._paused_since: float | None = None
         self.paused_s = 0.0
@@ -365,13 +365,16 @@ class ExerciseAnalyser(ABC):
                 events.append(self._event(EventKind.PAUSED, since, f"paused.{check.reason}", reason=check.reason,
                                           hints=[h.value for h in check.hints], missing=list(check.missing)))
                 events += self._on_pause(since)
-                self._last_hints, self._last_hint_at = check.hints, t
-            elif self._gate is not Gate.ACTIVE and check.hints and (
-                    check.hints != self._last_hints or t - self._last_hint_at >= 5.0):
-                self._last_hints, self._last_hint_at = check.hints, t
-                events.append(AnalyserEvent(EventKind.FRAMING, t, f"framing.{check.hints[0].value}",
-                                            {"hints": [h.value for h in check.hints], "missing": list(check.missing)},
-                                            HINT_TEXT[check.hints[0]]))
+                self._last_hints, self._last_hint_at = (check.hints, check.missing), t
+            elif self._gate is not Gate.ACTIVE and (
+                    (check.hints, check.missing) != self._last_hints or t - self._last_hint_at >= 5.0):
+                # Waiting for a usable view: say what to do, again when it changes or every 5 s.
+                self._last_hints, self._last_hint_at = (check.hints, check.missing), t
+                key = check.hints[0].value if check.hints else check.reason
+                text = HINT_TEXT[check.hints[0]] if check.hints else _COMMON_TEXT["framing.landmarks_hidden"]
+                events.append(AnalyserEvent(EventKind.FRAMING, t, f"framing.{key}",
+                                            {"hints": [h.value for h in check.hints], "missing": list(check.missing),
+                                             "reason": check.reason}, text))
         return events
 
 
@@ -383,4 +386,5 @@ _COMMON_TEXT = {
     "paused.no_person": "I cannot see you. Counting is paused until you are back in front of the camera.",
     "paused.framing": "I cannot see all of you. Counting is paused.",
     "paused.landmarks_hidden": "Part of your body is hidden from the camera. Counting is paused.",
+    "framing.landmarks_hidden": "Part of your body is hidden from the camera. Please make sure all of you can be seen.",
 }

@@ -40,6 +40,14 @@ class BalancePlatform(SerialInstrumentDriver):
         if isinstance(message, bp.DeviceError):
             raise _device_error(message, self.device_id)
 
+    async def query_status(self) -> None:
+        await self.info()
+
+    async def describe(self) -> dict[str, object]:
+        info = await self.info()
+        return await super().describe() | {"serial": f"{info.serial:08X}", "rate_hz": info.rate_hz,
+                                           "width_mm": info.width_mm, "length_mm": info.length_mm}
+
     async def info(self) -> bp.Info:
         reply = await self.request(bp.QueryInfo(), bp.Info)
         assert isinstance(reply, bp.Info)

@@ -84,6 +84,15 @@ class GripDynamometer(SerialInstrumentDriver):
         assert isinstance(reply, g.Info)
         return reply
 
+    async def query_status(self) -> None:
+        await self.identify()
+
+    async def describe(self) -> dict[str, object]:
+        info = await self.identify()
+        major, minor = info.firmware
+        return await super().describe() | {"serial": f"{info.serial:08X}", "firmware": f"{major}.{minor}",
+                                           "rate_hz": info.rate_hz, "capacity_kg": info.capacity_kg}
+
     def on_unsolicited(self, message: InstrumentMessage) -> None:
         if isinstance(message, g.DeviceError):
             raise _device_error(message, self.device_id)

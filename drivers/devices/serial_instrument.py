@@ -67,6 +67,8 @@ class SerialInstrumentDriver:
         self._stream = self.CODEC.stream()
         self._started_at = 0.0
         self.calibration: CalibrationRecord | None = None
+        # the device manager sets this to note when bytes last arrived: (characteristic, data, monotonic s)
+        self.frame_listener: Callable[[str | None, bytes, float], None] | None = None
 
     @property
     def state(self) -> DeviceState:
@@ -164,6 +166,8 @@ class SerialInstrumentDriver:
             except DeviceTimeout:
                 raise DeviceTimeout(f"device stopped sending (nothing for {timeout:.1f} s) mid-measurement",
                                     device_id=self.device_id) from None
+            if self.frame_listener is not None:
+                self.frame_listener(None, data, time.monotonic())
             for item in self._stream.feed(data):
                 if isinstance(item, CodecError):
                     self.codec_errors += 1
@@ -196,3 +200,12 @@ class SerialInstrumentDriver:
 
     def on_unsolicited(self, message: InstrumentMessage) -> None:
         """A subclass may raise DeviceReportedError for an error frame that arrives while waiting."""
+
+    async def query_status(self) -> None:
+        """Idle health check for the device manager: the port is still there (subclasses also ask the device)."""
+        self.port.check_alive()
+
+    async def describe(self) -> dict[str, object]:
+        """What ``kiosk devices probe`` shows: port, framing, state and line quality (subclasses add device info)."""
+        return {"port": self.port_path, "baud": self.baud, "protocol": self.CODEC.name, "state": self._state.value,
+                "codec_errors": self.codec_errors}

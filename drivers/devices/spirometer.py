@@ -127,6 +127,16 @@ class Spirometer(SerialInstrumentDriver):
         if isinstance(message, sp.DeviceError):
             raise _device_error(message, self.device_id)
 
+    async def query_status(self) -> None:
+        await self.request(sp.QueryInfo(), sp.Info)
+
+    async def describe(self) -> dict[str, object]:
+        info = await self.request(sp.QueryInfo(), sp.Info)
+        ambient = await self.ambient()
+        assert isinstance(info, sp.Info)
+        return await super().describe() | {"serial": f"{info.serial:08X}", "rate_hz": info.rate_hz,
+                                           "ambient_c": ambient.temperature_c, "pressure_hpa": ambient.pressure_hpa}
+
     async def ambient(self) -> sp.Ambient:
         reply = await self.request(sp.QueryAmbient(), sp.Ambient)
         assert isinstance(reply, sp.Ambient)

@@ -10,7 +10,8 @@ Contract (consumers: every serial driver, DRV-BLE's OEM BP driver, the device ma
   port vanishing (USB unplugged, pty master closed) raises ``DeviceDisconnected``, on this read and
   on every later one. ``read_exactly(n)`` and ``read_until(sep)`` build on it.
 - ``await port.write(data)`` writes all bytes or raises ``DeviceDisconnected`` / ``DeviceTimeout``.
-- ``await port.close()`` is idempotent and never raises.
+- ``await port.close()`` is idempotent and never raises. ``port.check_alive()`` raises
+  ``DeviceDisconnected`` without any I/O if the port has gone (for idle health checks).
 - ``Backoff`` + ``reconnect(open_once, backoff)`` retry an open with capped exponential delays.
 
 Why a reader thread and not ``add_reader``: pyserial's blocking ``read`` already knows every way a
@@ -142,6 +143,13 @@ class SerialPort:
                       port=self.settings.port if self.settings else None, reason=failure)
         if self._data_ready is not None:
             self._data_ready.set()
+
+    def check_alive(self) -> None:
+        """Raise DeviceDisconnected if the port is closed or the reader saw it vanish (no I/O; for health checks)."""
+        if self._serial is None:
+            raise DeviceDisconnected("serial port is not open", device_id=self.device_id)
+        if self._failure is not None:
+            raise DeviceDisconnected(self._failure, device_id=self.device_id)
 
     def _raise_if_unusable(self) -> None:
         if self._serial is None:

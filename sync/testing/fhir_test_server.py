@@ -213,8 +213,14 @@ class _Handler(BaseHTTPRequestHandler):
         if path == TOKEN_PATH:
             self._token(body)
         elif path == CONTROL_PREFIX + "/faults":
-            spec = json.loads(body or b"{}")
-            self.fhir.inject(spec.pop("kind"), int(spec.pop("count", 1)), **spec)
+            try:
+                spec = json.loads(body or b"{}")
+                self.fhir.inject(spec.pop("kind"), int(spec.pop("count", 1)), **spec)
+            except (ValueError, KeyError, TypeError, AttributeError) as e:
+                kinds = ", ".join(k.value for k in FaultKind)
+                self._send(Answer(400, {"error": f"bad fault {e!r}; expected JSON with kind (one of {kinds}), "
+                                                 "count and the fault's fields"}))
+                return
             self._send(Answer(200, {"ok": True}))
         elif path == self.fhir.base_path:
             self._transaction(body)

@@ -147,3 +147,9 @@ def test_tokens_are_issued_to_known_clients_and_expire(server_with_auth: FhirTes
 def server_with_auth() -> Iterator[FhirTestServer]:
     with FhirTestServer(clients={"st": "pw"}, token_ttl_s=60) as s:
         yield s
+
+
+@pytest.mark.parametrize("spec", [b"{", b'{"kind": "meteor"}', b'{"count": 2}', b'{"kind": "slow", "colour": 1}'])
+def test_a_bad_fault_command_gets_a_400_naming_the_kinds(http, spec: bytes) -> None:
+    r = http.post("/_test/faults", content=spec)
+    assert r.status_code == 400 and "unauthorized" in r.json()["error"]

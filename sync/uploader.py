@@ -317,7 +317,12 @@ class Uploader:
         self.wake()
 
     async def run_forever(self, *, idle_poll_s: float = 5.0) -> None:
-        """Drain, sleep until the next due time (backoff, batch age, or ``idle_poll_s``), repeat."""
+        """Drain, sleep until the next due time (backoff, batch age, or ``idle_poll_s``), repeat.
+
+        Returns at once when sync is off (no endpoint): results simply stay queued."""
+        if not self.cfg.sync.endpoint:
+            log_event(log, logging.INFO, "sync is off (no endpoint); the outbox keeps every result")
+            return
         self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
         with ThreadPoolExecutor(1, thread_name_prefix="uploader") as worker:
             try:

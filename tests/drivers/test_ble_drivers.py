@@ -30,7 +30,7 @@ TRUTH = BloodPressureTruth(142, 91, 76)
 async def bpm(book=None, *, truth: BloodPressureTruth = TRUTH) -> tuple[BleBloodPressureMonitor, FakeGattPeer]:
     peer = FakeGattPeer(BleBpmSimulator(truth, speed=SPEED))
     monitor = BleBloodPressureMonitor("bpm-1", peer, book if book is not None else book_with("bpm-1"))
-    monitor.frame_timeout_s = 0.5
+    monitor.frame_timeout_s = 1.0
     await monitor.connect()
     return monitor, peer
 
@@ -187,7 +187,7 @@ async def test_bpm_stopping_early_unsubscribes() -> None:
 async def scale(**faults: bool) -> tuple[BleWeightScale, FakeGattPeer]:
     peer = FakeGattPeer(BleScaleSimulator(71.3, 1.72, speed=SPEED))
     device = BleWeightScale("scale-1", peer, book_with("scale-1"))
-    device.start_timeout_s = 0.5
+    device.start_timeout_s = 1.5
     await device.connect()
     for fault in faults:
         peer.inject(fault)
@@ -231,8 +231,8 @@ async def glucometer(result: float = 6.2) -> tuple[BleGlucometer, FakeGattPeer, 
     peer = FakeGattPeer(sim)
     device = BleGlucometer("glu-1", peer, book_with("glu-1"))
     device.poll_interval_s = 0.01
-    device.start_timeout_s = 1.0
-    device.racp_timeout_s = 0.5
+    device.start_timeout_s = 2.0
+    device.racp_timeout_s = 1.5
     await device.connect()
     return device, peer, sim
 

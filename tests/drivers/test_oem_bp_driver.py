@@ -34,7 +34,7 @@ async def module(book=None, **sim_kwargs) -> AsyncIterator[tuple[OemSerialBloodP
     sim = OemBpModuleSimulator(TRUTH, speed=25.0, tick_interval_s=0.02, **sim_kwargs)
     host = PtyHost(sim, name="bp-test").start()
     monitor = OemSerialBloodPressureMonitor("bp-1", host.port_path, book if book is not None else book_with("bp-1"))
-    monitor.frame_timeout_s = 0.6
+    monitor.frame_timeout_s = 1.5
     try:
         await monitor.connect()
         yield monitor, sim, host

@@ -109,6 +109,12 @@ class MedFloat:
             return float(self.mantissa * 10**self.exponent)
         return self.mantissa / 10 ** (-self.exponent)  # int / int is correctly rounded
 
+    def as_decimal(self) -> Decimal | None:
+        """The exact value with the device's precision kept (0xE0C8 → Decimal("2.00")); None for specials."""
+        if self.special is not None:
+            return None
+        return Decimal(self.mantissa).scaleb(self.exponent)
+
     @property
     def reading(self) -> float | None:
         """The value as a reading, or ``None`` when the device sent a special value (no usable number)."""

@@ -42,6 +42,18 @@ def test_sfloat_decodes_hand_worked_words(word: int, mantissa: int, exponent: in
     assert got.value == pytest.approx(value), f"0x{word:04X} should be {value}"
 
 
+# Published examples: HL7 Personal Health Device IG, "MDER FLOATs and SFLOATs"
+# (https://hl7.org/fhir/uv/phd/2019May/MderFLOATsandSFLOATs.html): the same number at different precisions.
+@pytest.mark.parametrize(("word", "exponent", "mantissa", "text"), [
+    (0x0002, 0, 2, "2"), (0xF014, -1, 20, "2.0"), (0xE0C8, -2, 200, "2.00"), (0x1002, 1, 2, "2E+1"),
+])
+def test_sfloat_published_examples_keep_their_precision(word: int, exponent: int, mantissa: int, text: str) -> None:
+    got = decode_sfloat(word)
+    assert (got.exponent, got.mantissa) == (exponent, mantissa)
+    assert str(got.as_decimal()) == text, "the device's precision must survive decoding"
+    assert got.value == (20.0 if exponent == 1 else 2.0)
+
+
 @pytest.mark.parametrize(("word", "special"), [
     (0x07FF, SpecialValue.NAN), (0x0800, SpecialValue.NRES), (0x07FE, SpecialValue.POSITIVE_INFINITY),
     (0x0802, SpecialValue.NEGATIVE_INFINITY), (0x0801, SpecialValue.RESERVED),

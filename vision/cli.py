@@ -52,6 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--seconds", type=float, default=10.0, help="length of each of the three runs (default 10)")
     b.add_argument("--size", type=_size, default=(640, 480), help="frame size fed to the pipeline (default 640x480)")
     b.add_argument("--exercise", choices=EXERCISES, default="chair-stand", help="analyser run in the pipeline")
+    b.add_argument("--workers", type=int, choices=(1, 2, 3, 4), default=1,
+                   help="pose backends inferring alternate frames in parallel (default 1)")
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
     b.add_argument("--model", type=Path, default=None, help="pose .task file")
     b.set_defaults(func=cmd_bench)
@@ -136,9 +138,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         clip = perf.camera_like_clip(args.video, args.size, Path(tmp))
         camera = perf.pipeline_run(make_backend, clip, args.seconds, paced=True, size=args.size,
-                                   make_analyser=lambda: make_analyser(args.exercise))
+                                   make_analyser=lambda: make_analyser(args.exercise), workers=args.workers)
         throughput = perf.pipeline_run(make_backend, clip, args.seconds, paced=False, size=args.size,
-                                       make_analyser=lambda: make_analyser(args.exercise))
+                                       make_analyser=lambda: make_analyser(args.exercise), workers=args.workers)
     figures: dict[str, Any] = {"video": args.video.name, "video_fps": round(fps, 2),
                                "size": f"{args.size[0]}x{args.size[1]}"}
     figures.update(perf.flatten("bare", bare))
@@ -154,7 +156,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(f"bare inference       {bare.fps:6.1f} frames/s  {bare.cpu_ms_per_frame:6.1f} CPU ms/frame   latency p50 "
           f"{bare.latency.p50_ms:6.1f}  p95 {bare.latency.p95_ms:6.1f}  p99 {bare.latency.p99_ms:6.1f} ms")
     for run in (camera, throughput):
-        print(f"pipeline {run.mode:<12}{run.fps:6.1f} frames/s  {run.cpu_ms_per_frame:6.1f} CPU ms/frame   "
+        print(f"pipeline {run.mode:<7}×{run.workers}  {run.fps:6.1f} frames/s  "
+              f"{run.cpu_ms_per_frame:6.1f} CPU ms/frame   "
               f"processing p50 {run.processing.p50_ms:6.1f}  p95 {run.processing.p95_ms:6.1f}  "
               f"p99 {run.processing.p99_ms:6.1f} ms   frame-to-event p50 {run.latency.p50_ms:6.1f}  "
               f"p95 {run.latency.p95_ms:6.1f}  p99 {run.latency.p99_ms:6.1f} ms   "

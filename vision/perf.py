@@ -86,6 +86,7 @@ class BareInference:
 @dataclass(frozen=True)
 class PipelineRun:
     mode: str  # "camera" (paced, newest frame only) or "throughput" (as fast as it goes)
+    workers: int
     seconds: float
     frames_processed: int
     frames_dropped: int
@@ -157,12 +158,17 @@ def bare_inference(make_backend: BackendFactory, frames: list[np.ndarray], fps: 
 
 
 def pipeline_run(make_backend: BackendFactory, video: Path, seconds: float, *, paced: bool,
-                 size: tuple[int, int] | None, make_analyser: Callable[[], object] | None = None) -> PipelineRun:
-    """The whole pipeline for ``seconds`` on ``video`` looped: paced like a camera, or as fast as it goes."""
+                 size: tuple[int, int] | None, make_analyser: Callable[[], object] | None = None,
+                 workers: int = 1) -> PipelineRun:
+    """The whole pipeline for ``seconds`` on ``video`` looped: paced like a camera, or as fast as it goes.
+
+    ``workers`` backends infer alternate frames in parallel (frame-parallel inference).
+    """
     gc.collect()
     capture = FrameCapture(str(video), loop=True, pace=paced, frame_size=size)
     analyser = make_analyser() if make_analyser is not None else None
-    pipeline = VisionPipeline(capture, make_backend(), analyser, queue_size=4)  # type: ignore[arg-type]
+    backends = [make_backend() for _ in range(workers)]
+    pipeline = VisionPipeline(capture, backends, analyser, queue_size=4)  # type: ignore[arg-type]
     with MemorySampler() as sampler:
         cpu0 = time.process_time()
         pipeline.start()
@@ -172,7 +178,7 @@ def pipeline_run(make_backend: BackendFactory, video: Path, seconds: float, *, p
     if pipeline.error is not None:
         raise pipeline.error
     s = pipeline.stats()
-    return PipelineRun("camera" if paced else "throughput", round(s.elapsed_s, 2), s.frames_processed,
+    return PipelineRun("camera" if paced else "throughput", workers, round(s.elapsed_s, 2), s.frames_processed,
                        s.frames_dropped_by_capture, round(s.fps, 2), cpu_s * 1000 / max(1, s.frames_processed),
                        s.inference, s.processing, s.latency, sampler.summary())
 

@@ -112,21 +112,16 @@ class FramingReport:
         return HINT_TEXT[self.primary_hint]
 
 
-def _seen(frame: PoseFrame, index: int, threshold: float, margin: float) -> bool:
-    """Visible, finite and inside the image (with ``margin`` of slack)."""
+def _usable_masks(frame: PoseFrame, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per landmark: (finite and visible, finite and visible and inside the image)."""
     assert frame.points is not None
-    x, y = float(frame.points[index, 0]), float(frame.points[index, 1])
-    if not (math.isfinite(x) and math.isfinite(y)):
-        return False
-    if not frame.visible(index, threshold):
-        return False
-    return -margin <= x <= 1.0 + margin and -margin <= y <= 1.0 + margin
-
-
-def _finite_visible(frame: PoseFrame, index: int, threshold: float) -> bool:
-    assert frame.points is not None
-    x, y = float(frame.points[index, 0]), float(frame.points[index, 1])
-    return math.isfinite(x) and math.isfinite(y) and frame.visible(index, threshold)
+    xy = np.asarray(frame.points, dtype=float)[:, :2]
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(xy).all(axis=1)
+        visible = np.ones(len(xy), bool) if frame.visibility is None else np.asarray(frame.visibility) >= threshold
+        known = finite & visible
+        inside = known & (xy >= 0.0).all(axis=1) & (xy <= 1.0).all(axis=1)
+    return known, inside
 
 
 def thigh_rise_ratio(frame: PoseFrame, threshold: float = 0.5) -> float | None:
@@ -135,15 +130,22 @@ def thigh_rise_ratio(frame: PoseFrame, threshold: float = 0.5) -> float | None:
     The measure is the same in a front and a side view: a seated thigh is horizontal (side) or points
     at the camera (front), and either way the hip is level with the knee in the image.
     """
+    if frame.points is None:
+        return None
+    return _thigh_rise(frame, _usable_masks(frame, threshold)[0])
+
+
+def _thigh_rise(frame: PoseFrame, known: np.ndarray) -> float | None:
+    assert frame.points is not None
+    pts, w, h = frame.points, frame.image_width, frame.image_height
     ratios = []
     for hip, knee, ankle in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)):
-        if not all(_finite_visible(frame, i, threshold) for i in (hip, knee, ankle)):
+        if not (known[hip] and known[knee] and known[ankle]):
             continue
-        shank = float(np.linalg.norm(frame.xy(knee) - frame.xy(ankle)))
-        if shank <= 1e-6:
-            continue
-        ratios.append((frame.xy(knee)[1] - frame.xy(hip)[1]) / shank)
-    return float(np.mean(ratios)) if ratios else None
+        shank = math.hypot((pts[knee, 0] - pts[ankle, 0]) * w, (pts[knee, 1] - pts[ankle, 1]) * h)
+        if shank > 1e-6:
+            ratios.append(float((pts[knee, 1] - pts[hip, 1]) * h / shank))
+    return sum(ratios) / len(ratios) if ratios else None
 
 
 def check_framing(
@@ -174,7 +176,8 @@ def check_framing(
     hints: list[FramingHint] = []
     missing: list[str] = []
 
-    head_seen = any(_seen(frame, i, thr, 0.0) for i in _HEAD)
+    known, seen = _usable_masks(frame, thr)
+    head_seen = bool(seen[list(_HEAD)].any())
     if profile.needs_head and not head_seen:
         missing.append("head")
         # Off-image landmarks come with low visibility but still a position estimate: use it for the direction.
@@ -183,15 +186,15 @@ def check_framing(
 
     edge_left = edge_right = False
     for a, b in profile.pairs:
-        if _seen(frame, a, thr, 0.0) or _seen(frame, b, thr, 0.0):
+        if seen[a] or seen[b]:
             continue
         missing.append(a.name.removeprefix("LEFT_").lower())
-        known = [i for i in (a, b) if bool(np.all(np.isfinite(pts[i, :2])))]
-        if any(pts[i, 1] > 1.0 for i in known) or (a in _FOOT_POINTS and not known):
+        located = [i for i in (a, b) if bool(np.all(np.isfinite(pts[i, :2])))]
+        if any(pts[i, 1] > 1.0 for i in located) or (a in _FOOT_POINTS and not located):
             hints.append(FramingHint.SHOW_FEET)
-        elif any(pts[i, 0] < 0.0 for i in known):
+        elif any(pts[i, 0] < 0.0 for i in located):
             edge_left = True
-        elif any(pts[i, 0] > 1.0 for i in known):
+        elif any(pts[i, 0] > 1.0 for i in located):
             edge_right = True
         elif a in (L.LEFT_ELBOW, L.LEFT_WRIST):
             hints.append(FramingHint.SHOW_ARMS)
@@ -199,8 +202,8 @@ def check_framing(
             hints.append(FramingHint.SHOW_FEET)
 
     # Height of the body in the picture: top of the head to the lowest visible foot point.
-    tops = [float(pts[i, 1]) for i in _HEAD if _finite_visible(frame, i, thr)]
-    bottoms = [float(pts[i, 1]) for i in _FOOT_POINTS if _finite_visible(frame, i, thr)]
+    tops = [float(pts[i, 1]) for i in _HEAD if known[i]]
+    bottoms = [float(pts[i, 1]) for i in _FOOT_POINTS if known[i]]
     height = (max(bottoms) - min(tops)) if tops and bottoms else None
     if height is not None and not hints:
         if height > profile.max_height_fraction:
@@ -209,7 +212,7 @@ def check_framing(
             hints.append(FramingHint.STEP_CLOSER)
 
     trunk = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
-    centre_pts = [i for i in trunk if _finite_visible(frame, i, thr)]
+    centre_pts = [i for i in trunk if known[i]]
     centre_x = float(np.mean([pts[i, 0] for i in centre_pts])) if centre_pts else None
     if centre_x is not None:
         edge_left = edge_left or centre_x < 0.5 - centre_tolerance
@@ -220,7 +223,7 @@ def check_framing(
         hints.append(FramingHint.MOVE_LEFT if to_left else FramingHint.MOVE_RIGHT)
 
     if require_posture and not hints:
-        rise = thigh_rise_ratio(frame, thr)
+        rise = _thigh_rise(frame, known)
         if rise is not None:
             if profile.start_posture is Posture.SEATED and rise > 0.6:
                 hints.append(FramingHint.SIT_DOWN)
@@ -255,10 +258,16 @@ class LightingReport:
 
 
 def lighting_stats(image: np.ndarray) -> LightingStats:
-    """Statistics of a grey (H×W) or colour (H×W×3, BGR as OpenCV gives it) uint8 or float image."""
+    """Statistics of a grey (H×W) or colour (H×W×3, BGR as OpenCV gives it) uint8 or float image.
+
+    Large images are sampled on a regular grid; the statistics do not need every pixel.
+    """
     arr = np.asarray(image)
+    if arr.ndim in (2, 3) and arr.shape[0] * arr.shape[1] > 40_000:
+        step = int(np.ceil(np.sqrt(arr.shape[0] * arr.shape[1] / 40_000)))
+        arr = arr[::step, ::step]  # brightness statistics need no more than ~40 000 pixels
     if arr.ndim == 3 and arr.shape[2] in (3, 4):
-        b, g, r = arr[..., 0].astype(np.float64), arr[..., 1].astype(np.float64), arr[..., 2].astype(np.float64)
+        b, g, r = arr[..., 0].astype(np.float32), arr[..., 1].astype(np.float32), arr[..., 2].astype(np.float32)
         gray = 0.114 * b + 0.587 * g + 0.299 * r
     elif arr.ndim == 2:
         gray = arr.astype(np.float64)

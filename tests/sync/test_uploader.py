@@ -193,6 +193,17 @@ def test_an_entry_error_in_the_response_quarantines_the_batch_with_that_entrys_o
     assert q["outcome"]["issue"][0]["expression"] == ["Bundle.entry[1]"]
 
 
+def test_refused_credentials_defer_the_batch_and_never_quarantine_it(station, store, server) -> None:
+    fill_store(store, station.station_id, sessions=1, measurements=2)
+    server.inject("unauthorized", count=10)
+    up = uploader(station, store)
+    for _ in range(POLICY.quarantine_after_5xx + 2):
+        report = up.drain_once(force=True)
+        assert report.retry_at is not None and report.rows_quarantined == 0, report
+    assert store.outbox_stats()["pending"] == 2 and store.quarantine_list() == []
+    assert BackoffState.from_json(store.sync_state_get(BACKOFF_KEY)).last_status == 401
+
+
 def test_a_200_that_is_not_a_transaction_response_is_resent_not_trusted(station, store, server) -> None:
     ids = fill_store(store, station.station_id, sessions=1, measurements=2)
     clock = Clock()

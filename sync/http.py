@@ -125,18 +125,6 @@ class FhirClient:
                           retry_after=r.headers.get("Retry-After"), elapsed_s=elapsed,
                           replayed=r.headers.get("Idempotent-Replayed", "").lower() == "true")
 
-    def get_json(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
-        """GET a resource or search under the base URL (used by checks and tests)."""
-        headers = {"Accept": FHIR_JSON}
-        if self.tokens is not None:
-            headers["Authorization"] = f"Bearer {self.tokens.bearer()}"
-        try:
-            r = self._http.get(f"{self.base_url}/{path.lstrip('/')}", params=params, headers=headers)
-            r.raise_for_status()
-            return r.json()
-        except httpx.HTTPError as e:
-            raise TransportError(f"GET {path} failed: {type(e).__name__}: {e}") from e
-
     def close(self) -> None:
         self._http.close()
 

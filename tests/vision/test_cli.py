@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import cv2
+import numpy as np
 import pytest
 
 from kiosk.cli import main
@@ -29,12 +31,16 @@ def test_analyse_json_prints_events_and_the_result_for_a_real_clip(capsys, pose_
     assert all(0.0 <= e["at_s"] <= 100 / 60 + 0.1 for e in doc["events"]), "event times are seconds into the video"
 
 
-@pytest.mark.slow
-def test_analyse_text_prints_a_result_line(capsys, pose_model, pose2sim_clip):
-    code, out, _ = run(capsys, "vision", "analyse", str(pose2sim_clip), "--exercise", "chair-stand",
-                       "--model", str(pose_model))
+def test_analyse_text_prints_events_and_a_result_line(capsys, pose_model, tmp_path):
+    clip = tmp_path / "empty_room.avi"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 30, (160, 120))
+    for _ in range(20):
+        writer.write(np.full((120, 160, 3), 120, np.uint8))
+    writer.release()
+    code, out, _ = run(capsys, "vision", "analyse", str(clip), "--exercise", "chair-stand", "--model", str(pose_model))
     assert code == 0
-    assert "chair-stand: finished, count 0" in out and "frames 100" in out
+    assert "framing.no_person" in out, "an empty room asks the resident to stand in front of the camera"
+    assert "chair-stand: finished, count 0" in out and "frames 20, with a person 0" in out
 
 
 def test_analyse_missing_video_is_a_clear_error(capsys, tmp_path):

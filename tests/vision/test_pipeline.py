@@ -64,12 +64,18 @@ def collect(pipeline: VisionPipeline, timeout_s: float = 60.0) -> list[PipelineU
     return updates
 
 
-@pytest.mark.slow
-def test_real_clip_end_to_end_every_frame_scored_and_the_test_finished(pose_model, pose2sim_clip):
+@pytest.fixture(scope="module")
+def real_run(pose_model, pose2sim_clip) -> tuple[VisionPipeline, MediapipePoseBackend, list[PipelineUpdate]]:
+    """The pipeline once over the real pose2sim clip (100 frames at 60 fps) with the squat analyser."""
     backend = MediapipePoseBackend(PoseLandmarkerSettings(model_path=pose_model))
     pipeline = VisionPipeline(FrameCapture(str(pose2sim_clip), pace=False, frame_size=(640, 480)), backend,
                               make_analyser("squat"))
-    updates = collect(pipeline)
+    return pipeline, backend, collect(pipeline)
+
+
+@pytest.mark.slow
+def test_real_clip_end_to_end_every_frame_scored_and_the_test_finished(real_run):
+    pipeline, backend, updates = real_run
     assert pipeline.error is None
     frames = [u for u in updates if not u.final]
     finals = [u for u in updates if u.final]
@@ -90,10 +96,8 @@ def test_real_clip_end_to_end_every_frame_scored_and_the_test_finished(pose_mode
 
 
 @pytest.mark.slow
-def test_filtered_pose_in_updates_is_smoother_than_raw(pose_model, pose2sim_clip):
-    backend = MediapipePoseBackend(PoseLandmarkerSettings(model_path=pose_model))
-    updates = collect(VisionPipeline(FrameCapture(str(pose2sim_clip), pace=False), backend))
-    frames = [u for u in updates if u.raw_pose.points is not None and u.pose.points is not None]
+def test_filtered_pose_in_updates_is_smoother_than_raw(real_run):
+    frames = [u for u in real_run[2] if u.raw_pose.points is not None and u.pose.points is not None]
 
     def jitter(poses: list[np.ndarray]) -> float:
         xy = np.array(poses)[:, :, :2]

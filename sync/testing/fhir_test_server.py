@@ -128,6 +128,15 @@ class FhirTestServer:
         self._thread.start()
         return self
 
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (the command-line entry point)."""
+        try:
+            self._httpd.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._httpd.server_close()
+
     def stop(self) -> None:
         if self._thread is not None:  # shutdown() would wait forever for a loop that never started
             self._httpd.shutdown()
@@ -372,12 +381,7 @@ def main(argv: list[str] | None = None) -> int:
                             token_ttl_s=args.token_ttl)
     print(f"FHIR TEST DOUBLE listening: base {server.base_url}  token {server.token_url}"
           + (f"  CA {pki.ca_cert}" if pki else ""), flush=True)
-    try:
-        server._httpd.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server._httpd.server_close()
+    server.serve_forever()
     return 0
 
 

@@ -21,9 +21,9 @@ from collections.abc import AsyncIterator
 from drivers.base import CodecError, DeviceReportedError, DeviceState, FinalReading, MeasurementEvent, Progress
 from drivers.codecs import ble_bps
 from drivers.devices.ble_device import BleDevice
-from drivers.devices.bp_checks import checked_blood_pressure
+from drivers.devices.bp_checks import arm_side, checked_blood_pressure
 from drivers.devices.calibration_gate import calibration_flags, corrected
-from kiosk.domain import CalibrationRecord
+from kiosk.domain import CalibrationRecord, Side
 from kiosk.logs import log_event
 
 _log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class BleBloodPressureMonitor(BleDevice):
         return found
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
+        side = arm_side(options)  # a bad option fails before the cuff inflates
         record = self._gate()
         await self._ensure_connected()
         uuids = [ble_bps.INTERMEDIATE_CUFF_PRESSURE_UUID, ble_bps.MEASUREMENT_UUID]
@@ -75,7 +76,7 @@ class BleBloodPressureMonitor(BleDevice):
                     log_event(_log, logging.WARNING, "bad frame skipped", device_id=self.device_id,
                               char=char_uuid, error=str(e), frame=data.hex())
                     continue
-                reading = self._final(m, trial, record)
+                reading = self._final(m, trial, record, side)
                 finished = True
                 yield reading
                 return
@@ -86,7 +87,8 @@ class BleBloodPressureMonitor(BleDevice):
             if not finished:
                 log_event(_log, logging.INFO, "measurement ended without a result", device_id=self.device_id)
 
-    def _final(self, m: ble_bps.BloodPressureMeasurement, trial: int, record: CalibrationRecord | None) -> FinalReading:
+    def _final(self, m: ble_bps.BloodPressureMeasurement, trial: int, record: CalibrationRecord | None,
+               side: Side | None) -> FinalReading:
         status = m.status or ble_bps.MeasurementStatus()
         if status.cuff_too_loose:
             raise DeviceReportedError("monitor flagged the cuff as too loose", code="cuff_too_loose",
@@ -101,7 +103,7 @@ class BleBloodPressureMonitor(BleDevice):
         if m.mean_arterial_mmhg is not None:
             values["mean"] = corrected(m.mean_arterial_mmhg, record)
         values = checked_blood_pressure(values, self.device_id)
-        return FinalReading(self.device_id, "blood_pressure", values, "mmHg", trial=trial,
+        return FinalReading(self.device_id, "blood_pressure", values, "mmHg", trial=trial, side=side,
                             calibration_id=str(record.id) if record is not None else None,
                             quality_flags=frozenset(status.problems()) | calibration_flags(record, self.book),
                             details={"unit_on_air": m.unit.value, "device_time": m.time_stamp.isoformat()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from drivers.base import DeviceReportedError
-from kiosk.domain import BP_COMPONENT_LIMITS
+from kiosk.domain import BP_COMPONENT_LIMITS, Side
 
 IMPLAUSIBLE_MESSAGE = "The reading did not look right. Please sit still, relax and try again."
 ORDER = ("systolic", "diastolic", "pulse", "mean")
@@ -23,3 +23,14 @@ def checked_blood_pressure(values: Mapping[str, float], device_id: str) -> dict[
         raise DeviceReportedError(f"systolic {out['systolic']:g} is not above diastolic {out['diastolic']:g}",
                                   code="implausible", device_id=device_id, resident_message=IMPLAUSIBLE_MESSAGE)
     return out
+
+
+def arm_side(options: Mapping[str, object]) -> Side | None:
+    """The arm the cuff is on, from ``measure(side="left"|"right")``; None when not given."""
+    side = options.get("side")
+    if side is None or isinstance(side, Side):
+        return side
+    try:
+        return Side(str(side))
+    except ValueError:
+        raise ValueError(f"side must be 'left' or 'right', not {side!r}") from None

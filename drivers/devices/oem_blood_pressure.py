@@ -33,10 +33,10 @@ from drivers.base import (
     Progress,
 )
 from drivers.codecs import oem_bp_serial as oem
-from drivers.devices.bp_checks import checked_blood_pressure
+from drivers.devices.bp_checks import arm_side, checked_blood_pressure
 from drivers.devices.calibration_gate import calibration_flags, calibration_in_force, corrected
 from drivers.transport.serial import SerialPort
-from kiosk.domain import CalibrationRecord, utcnow
+from kiosk.domain import CalibrationRecord, Side, utcnow
 from kiosk.logs import log_event
 
 _log = logging.getLogger(__name__)
@@ -169,6 +169,7 @@ class OemSerialBloodPressureMonitor:
     # -- measuring
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
+        side = arm_side(options)  # a bad option fails before the cuff inflates
         record = self._gate()
         await self._ensure_connected()
         self._set_state(DeviceState.MEASURING)
@@ -195,7 +196,7 @@ class OemSerialBloodPressureMonitor:
                                               resident_message=info.resident_message)
                 elif isinstance(message, oem.Result):
                     finished = True
-                    yield self._final(message, trial, record)
+                    yield self._final(message, trial, record, side)
                     return
         except DeviceDisconnected:
             self._set_state(DeviceState.ABSENT)
@@ -212,14 +213,14 @@ class OemSerialBloodPressureMonitor:
             if self._state is DeviceState.MEASURING:
                 self._set_state(DeviceState.READY)
 
-    def _final(self, r: oem.Result, trial: int, record: CalibrationRecord | None) -> FinalReading:
+    def _final(self, r: oem.Result, trial: int, record: CalibrationRecord | None, side: Side | None) -> FinalReading:
         values = checked_blood_pressure({"systolic": corrected(r.systolic_mmhg, record),
                                          "diastolic": corrected(r.diastolic_mmhg, record),
                                          "pulse": r.pulse_bpm, "mean": corrected(r.mean_mmhg, record)},
                                         self.device_id)
         flags = {n for n, on in (("irregular_pulse", r.irregular_heartbeat), ("body_movement", r.motion_detected))
                  if on}
-        return FinalReading(self.device_id, "blood_pressure", values, "mmHg", trial=trial,
+        return FinalReading(self.device_id, "blood_pressure", values, "mmHg", trial=trial, side=side,
                             calibration_id=str(record.id) if record is not None else None,
                             quality_flags=frozenset(flags) | calibration_flags(record, self.book),
                             details={"bad_frames": self.bad_frames})

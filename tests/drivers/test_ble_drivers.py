@@ -48,9 +48,10 @@ async def test_bpm_is_a_device_and_reads_its_features() -> None:
 
 async def test_bpm_measures_cuff_pressure_then_one_reading_near_the_truth() -> None:
     monitor, _ = await bpm()
-    run = await run_measurement(monitor.measure(trial=2))
+    run = await run_measurement(monitor.measure(trial=2, side="left"))
     reading = run.final
     assert reading.item == "blood_pressure" and reading.unit == "mmHg" and reading.trial == 2
+    assert reading.side == "left", "the arm the cuff was on is kept"
     assert list(reading.values)[:2] == ["systolic", "diastolic"], "systolic must be the primary value"
     assert abs(reading.values["systolic"] - TRUTH.systolic_mmhg) <= 5, reading.values
     assert abs(reading.values["diastolic"] - TRUTH.diastolic_mmhg) <= 5, reading.values

@@ -24,3 +24,12 @@ def test_implausible_results_are_refused_in_plain_words(values: dict, why: str) 
     with pytest.raises(DeviceReportedError, match=why) as caught:
         checked_blood_pressure(values, "bp")
     assert caught.value.code == "implausible" and caught.value.resident_message == IMPLAUSIBLE_MESSAGE
+
+
+def test_arm_side_option() -> None:
+    from drivers.devices.bp_checks import arm_side
+    from kiosk.domain import Side
+
+    assert arm_side({"side": "left"}) is Side.LEFT and arm_side({}) is None
+    with pytest.raises(ValueError, match="left' or 'right"):
+        arm_side({"side": "middle"})

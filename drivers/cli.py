@@ -33,16 +33,16 @@ def register(sub: Any) -> None:
     measure = dsub.add_parser("measure", help="run one measurement on a device and print its events as JSON lines",
                               description="The calibration lock-out applies: a locked device is refused.")
     measure.add_argument("name", help="the device's name in the station configuration")
-    measure.add_argument("--speed", type=float, default=1.0, help="simulator speed (simulated devices only)")
+    measure.add_argument("--speed", type=_positive, default=1.0, help="simulator speed (simulated devices only)")
     measure.set_defaults(func=_measure)
 
     simulate = sub.add_parser("simulate", help="run the configured devices' simulators until Ctrl-C",
                               description="Serial simulators listen on pseudo-terminals (paths printed, stable "
                                           "symlinks under DATA_DIR/sim); BLE simulators are in-process fake peers "
                                           "that only this process can reach.")
-    simulate.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
+    simulate.add_argument("--speed", type=_positive, default=1.0, help="simulated seconds per real second")
     simulate.add_argument("--only", action="append", metavar="NAME", help="simulate only these devices")
-    simulate.add_argument("--duration", type=float, default=None, metavar="S", help="stop after S seconds")
+    simulate.add_argument("--duration", type=_positive, default=None, metavar="S", help="stop after S seconds")
     simulate.set_defaults(func=_simulate)
 
     decode = sub.add_parser("decode", help="decode captured frames and print them as JSON",
@@ -54,6 +54,16 @@ def register(sub: Any) -> None:
     decode.add_argument("--char", default=None, metavar="UUID16",
                         help="BLE characteristic the values came from (e.g. 2a36); default: the measurement")
     decode.set_defaults(func=_decode)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
+    return value
 
 
 # ---- decode ---------------------------------------------------------------------------------------------

@@ -94,6 +94,8 @@ class DeviceManager:
     def __init__(self, cfg: StationConfig, book: CalibrationBook | None, *, sim_speed: float = 1.0,
                  backoff: Backoff | None = None, watch_interval_s: float = 0.25, health_check_s: float = 5.0,
                  only: tuple[str, ...] | None = None) -> None:
+        if not sim_speed > 0:
+            raise ValueError(f"sim_speed must be positive, not {sim_speed!r}")
         self.cfg = cfg
         self.book = book
         self.sim_speed = sim_speed

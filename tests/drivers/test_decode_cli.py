@@ -168,3 +168,11 @@ def test_devices_measure_is_refused_while_locked_then_runs_once_calibrated(
     final = lines[-1]
     assert final["type"] == "FinalReading" and final["item"] == "blood_pressure"
     assert set(final["values"]) == {"systolic", "diastolic", "pulse", "mean"} and final["calibration_id"]
+
+
+@pytest.mark.parametrize("speed", ["0", "-2", "fast", "inf"])
+def test_simulator_speed_must_be_a_positive_number(capsys: pytest.CaptureFixture[str], speed: str) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["simulate", "--speed", speed])
+    assert caught.value.code == 2
+    assert "--speed" in capsys.readouterr().err

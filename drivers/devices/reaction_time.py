@@ -37,6 +37,7 @@ class ReactionTimer(SerialInstrumentDriver):
     CODEC = rt.CODEC
     kind = "reaction_time"
     BAUD = 9600
+    REQUIRES_CALIBRATION = False
 
     def __init__(self, *args: object, rng: random.Random | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

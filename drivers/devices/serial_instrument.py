@@ -10,6 +10,8 @@ and a line that yields only garbage for ``max_bad_frames`` in a row into ``Codec
 
 ``measure(calibration_mode=True)`` skips the gate (a technician measuring references on a locked
 device); its readings carry the ``uncalibrated`` flag, as do all readings of a driver without a book.
+Instruments with ``REQUIRES_CALIBRATION = False`` (reaction box, sit-and-reach meter) are usable with
+no record on file, but a failed or expired record locks them like any other.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ class SerialInstrumentDriver:
     CODEC: ClassVar[InstrumentCodec]
     kind: str = "instrument"
     BAUD: ClassVar[int] = 9600
+    # False for instruments without a calibration procedure (reaction box, sit-and-reach meter): no record
+    # is then no lock; a failed or expired record still locks them
+    REQUIRES_CALIBRATION: ClassVar[bool] = True
 
     def __init__(self, device_id: str, port_path: str, *, baud: int | None = None,
                  book: CalibrationBook | None = None, frame_timeout_s: float = 1.0, max_bad_frames: int = 50,
@@ -67,6 +72,7 @@ class SerialInstrumentDriver:
         self._stream = self.CODEC.stream()
         self._started_at = 0.0
         self.calibration: CalibrationRecord | None = None
+        self._checked = False
         # the device manager sets this to note when bytes last arrived: (characteristic, data, monotonic s)
         self.frame_listener: Callable[[str | None, bytes, float], None] | None = None
 
@@ -90,11 +96,13 @@ class SerialInstrumentDriver:
         self._state = DeviceState.ABSENT
 
     def gate(self, *, calibration_mode: bool = False) -> CalibrationRecord | None:
-        """The calibration in force (None without a book or in calibration mode); DeviceLocked if refused."""
+        """The calibration in force (None without a book, in calibration mode, or for a device that needs
+        none and has none); DeviceLocked if refused."""
+        self._checked = self.book is not None and not calibration_mode
         if self.book is None or calibration_mode:
             return None
         try:
-            return check_usable(self.device_id, self.book, self.clock())
+            return check_usable(self.device_id, self.book, self.clock(), required=self.REQUIRES_CALIBRATION)
         except DeviceLocked:
             self._state = DeviceState.LOCKED
             raise
@@ -105,8 +113,9 @@ class SerialInstrumentDriver:
         return str(self.calibration.id) if self.calibration else None
 
     def flags(self, record: CalibrationRecord | None) -> frozenset[str]:
-        """``uncalibrated`` when no calibration was applied (no book, or calibration mode)."""
-        return frozenset({UNCALIBRATED}) if record is None else frozenset()
+        """``uncalibrated`` when the calibration was not checked (no book, or calibration mode)."""
+        return frozenset() if self._checked and (record is not None or not self.REQUIRES_CALIBRATION) \
+            else frozenset({UNCALIBRATED})
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
         """Progress events, then exactly one FinalReading; or a DriverError (never a partial final)."""
@@ -118,12 +127,13 @@ class SerialInstrumentDriver:
         self._stream = self.CODEC.stream()
         final: FinalReading | None = None
         try:
-            async for event in self._measure(trial=trial, **options):
-                if final is not None:
-                    raise DriverError("driver produced events after its final reading", device_id=self.device_id)
-                if isinstance(event, FinalReading):
-                    final = event
-                yield event
+            async with contextlib.aclosing(self._measure(trial=trial, **options)) as events:
+                async for event in events:  # aclosing: a consumer walking away still runs the stop commands
+                    if final is not None:
+                        raise DriverError("driver produced events after its final reading", device_id=self.device_id)
+                    if isinstance(event, FinalReading):
+                        final = event
+                    yield event
             if final is None:
                 raise DriverError("measurement ended without a reading", device_id=self.device_id)
             self._state = DeviceState.READY

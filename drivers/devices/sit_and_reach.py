@@ -54,6 +54,7 @@ class SitAndReachMeter(SerialInstrumentDriver):
     CODEC = sr.CODEC
     kind = "sit_and_reach"
     BAUD = 9600
+    REQUIRES_CALIBRATION = False
 
     async def _measure(self, *, trial: int, **options: object) -> AsyncIterator[MeasurementEvent]:
         reach_within_s = float(options.get("reach_within_s", 30.0))  # type: ignore[arg-type]

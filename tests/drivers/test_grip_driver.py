@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from drivers.base import (
@@ -140,3 +142,20 @@ async def test_identify_reads_the_device_info():
     async with hosted(GripSimulator(), grip_driver(), "grip") as (_, driver):
         info = await driver.identify()
     assert info.capacity_kg == 90 and info.rate_hz == 100
+
+
+async def test_a_consumer_that_walks_away_mid_squeeze_leaves_the_device_ready_and_stopped():
+    sim = GripSimulator(speed=3)
+    async with hosted(sim, grip_driver(), "grip") as (_, driver):
+        events = driver.measure()
+        async for event in events:
+            if isinstance(event, Progress) and event.value > 5:
+                break
+        await events.aclose()
+        for _ in range(100):  # the simulator thread handles the stop command a moment later
+            if not sim.streaming:
+                break
+            await asyncio.sleep(0.01)
+        assert driver.state is DeviceState.READY and not sim.streaming, "abandoning must stop the stream"
+        _, final = await run_measurement(driver)
+    assert final.values["grip"] == pytest.approx(32.0, abs=0.3), "the next squeeze measures normally"

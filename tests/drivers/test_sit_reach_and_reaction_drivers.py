@@ -8,6 +8,7 @@ import pytest
 
 from drivers.base import (
     DeviceDisconnected,
+    DeviceLocked,
     DeviceReportedError,
     DeviceState,
     DeviceTimeout,
@@ -19,6 +20,7 @@ from drivers.devices.reaction_time import ITEM, ReactionTimer, trial_result_s
 from drivers.devices.sit_and_reach import ReachTracker, SitAndReachMeter
 from drivers.sim.reaction_time import ReactionBoxSimulator
 from drivers.sim.sit_and_reach import SitAndReachSimulator, slider_cm
+from kiosk.domain import CalibrationResult
 from tests.drivers.instrument_harness import FRAME_TIMEOUT_S, NOW, hosted, measure_until, passed_record, run_measurement
 
 FAST = {"foreperiod_s": (0.01, 0.03)}
@@ -137,3 +139,13 @@ async def test_a_drifting_box_clock_reads_long():
         host.inject("drift")
         _, final = await run_measurement(driver, **FAST)
     assert final.values[ITEM] == pytest.approx(1.10 * sum(sim.pressed_ms) / 5 / 1000, abs=0.01)
+
+
+async def test_instruments_without_a_calibration_procedure_need_no_record_but_a_failed_one_locks_them():
+    async with hosted(ReactionBoxSimulator(speed=4), reaction_box(MemoryCalibrationBook()), "rt") as (_, driver):
+        _, final = await run_measurement(driver, stimuli=1, **FAST)
+    assert not final.quality_flags, "an empty book is fine for the reaction box: its clock needs no calibration"
+    failed = passed_record("reach-1", result=CalibrationResult.FAILED)
+    async with hosted(SitAndReachSimulator(speed=5), reach_meter(MemoryCalibrationBook([failed])), "r") as (_, d):
+        with pytest.raises(DeviceLocked, match="failed"):
+            await run_measurement(d)

@@ -104,7 +104,7 @@ def chair_stand_sequence(stands: Sequence[StandSpec] | int = 12, *, start_at_s: 
     for rise_t, top, s in intervals:
         if rise_t >= end:
             break
-        faults = tuple(f for f, on in (("arms_off_chest", s.arms_off), ("rocking", s.rocking and view == "side")) if on)
+        faults = tuple(f for f, on in (("arms_off_chest", s.arms_off), ("rocking", s.rocking)) if on)
         if top <= end:
             counted = s.full
         else:  # still rising at the end: the halfway rule decides

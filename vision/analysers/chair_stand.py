@@ -8,9 +8,10 @@ A stand is counted when hip and knee are both extended (hysteresis: the resident
 again before the next stand can count, so jitter near a threshold never double counts). "Halfway"
 is measured as hip height: the hips' height above the knees, in shank lengths, between the seated
 and the standing level. Form faults: not standing fully upright (the attempt is not counted), arms
-leaving the chest, and rocking for momentum (forward trunk flexion faster than ``rocking_deg_s``,
-side view only). By default faulted full stands still count and are flagged; ``strict=True``
-counts only clean stands.
+leaving the chest, and rocking for momentum: forward trunk flexion faster than ``rocking_deg_s`` in
+a side view; in a front view, where flexion only shortens the trunk in the image, the trunk's image
+height falling faster than ``rocking_fraction_per_s`` of its upright height per second. By default
+faulted full stands still count and are flagged; ``strict=True`` counts only clean stands.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class StandMeasure:
     knee_deg: float | None
     hip_deg: float | None
     trunk_lean_deg: float | None
+    trunk_fraction: float | None  # front view: trunk image height / upright trunk height
     arms_off_ratio: float | None  # wrist distance from the nearest shoulder / torso length
     seated: bool
     rising: bool
@@ -98,6 +100,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
         upright_trunk_lean_deg: float = 25.0,
         arms_off_ratio: float = 0.7,
         rocking_deg_s: float = 250.0,
+        rocking_fraction_per_s: float = 2.0,
         **options: Any,
     ) -> None:
         super().__init__(duration_s=duration_s, **options)
@@ -110,6 +113,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
         self.upright_trunk_lean_deg = upright_trunk_lean_deg
         self.arms_off_ratio = arms_off_ratio
         self.rocking_deg_s = rocking_deg_s
+        self.rocking_fraction_per_s = rocking_fraction_per_s
         self.phase = Phase.UNKNOWN
         self._attempt: _Attempt | None = None
         self._reps: list[RepRecord] = []
@@ -150,7 +154,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
             hip_deg = joint_angle(frame, chain[0], chain[1], chain[2], thr)
             if knee_deg is None or hip_deg is None:
                 return None
-            trunk = inclination_deg(sh, hip)
+            trunk, fraction = inclination_deg(sh, hip), None
             torso = float(np.linalg.norm(sh - hip))
             seated, rising = knee_deg <= self.seated_knee_deg, knee_deg >= self.rising_knee_deg
             upright = knee_deg >= self.upright_knee_deg and hip_deg >= self.upright_hip_deg
@@ -165,6 +169,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
             self._torso.add(torso)
             ref = self._torso.value or torso
             trunk = foreshortened_inclination_deg(float(hip[1] - sh[1]), ref)
+            fraction = float(hip[1] - sh[1]) / ref if ref > 0 else None
             seated, rising = rise <= self.seated_rise, rise >= self.rising_rise
             upright = rise >= self.upright_rise and trunk <= self.upright_trunk_lean_deg
         if self.view is View.SIDE:
@@ -178,7 +183,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
             if w is not None and shoulders and ref > 0:
                 ratios.append(min(float(np.linalg.norm(w - s)) for s in shoulders) / ref)
         arms = max(ratios) if ratios else None
-        return StandMeasure(rise, knee_deg, hip_deg, trunk, arms, seated, rising, upright)
+        return StandMeasure(rise, knee_deg, hip_deg, trunk, fraction, arms, seated, rising, upright)
 
     # ---- state machine ----------------------------------------------------------------------
     def _fault(self, t: float, key: str, **evidence: Any) -> list[AnalyserEvent]:
@@ -188,6 +193,17 @@ class ChairStandAnalyser(ExerciseAnalyser):
         target.append(key)
         self._fault_counts[key] = self._fault_counts.get(key, 0) + 1
         return [self._event(EventKind.FORM_FAULT, t, f"fault.{key}", fault=key, **evidence)]
+
+    def _check_rocking(self, m: StandMeasure, t: float) -> list[AnalyserEvent]:
+        if self.view is View.SIDE and m.trunk_lean_deg is not None:
+            rate = self._trunk_rate.update(t, m.trunk_lean_deg)
+            if rate is not None and rate > self.rocking_deg_s:
+                return self._fault(t, "rocking", trunk_flexion_rate_deg_s=rate, limit=self.rocking_deg_s)
+        elif self.view is View.FRONT and m.trunk_fraction is not None:
+            rate = self._trunk_rate.update(t, -m.trunk_fraction)  # positive while the trunk folds forward
+            if rate is not None and rate > self.rocking_fraction_per_s:
+                return self._fault(t, "rocking", trunk_shortening_per_s=rate, limit=self.rocking_fraction_per_s)
+        return []
 
     def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
         raw = self._measure(frame)
@@ -208,10 +224,10 @@ class ChairStandAnalyser(ExerciseAnalyser):
                                       wrist_to_shoulder_torso_ratio=m.arms_off_ratio)
             elif not off:
                 self._arms_episode = False
-            if self.view is View.SIDE and m.trunk_lean_deg is not None:
-                rate = self._trunk_rate.update(t, m.trunk_lean_deg)
-                if rate is not None and rate > self.rocking_deg_s and self.phase in (Phase.SEATED, Phase.RISING):
-                    events += self._fault(t, "rocking", trunk_flexion_rate_deg_s=rate)
+            if self.phase in (Phase.SEATED, Phase.RISING):
+                events += self._check_rocking(m, t)
+            else:
+                self._trunk_rate.reset()
 
         if self.phase in (Phase.UNKNOWN, Phase.SEATED) and m.seated:
             if self.phase is Phase.UNKNOWN:
@@ -321,7 +337,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
         progress = self._progress(a.last_rise)
         if progress > 0.5:
             self._halfway_applied = True
-            dummy = StandMeasure(a.last_rise, None, None, None, None, False, True, False)
+            dummy = StandMeasure(a.last_rise, None, None, None, None, None, False, True, False)
             return self._complete(t, dummy, halfway=progress)
         self._attempt = None
         self._record(a, t, counted=False, extra_faults=("unfinished_at_time_up",),
@@ -332,8 +348,6 @@ class ChairStandAnalyser(ExerciseAnalyser):
         notes = ["rule: a stand more than halfway up at the end of the test counts (SFT; CDC STEADI)"]
         if self._halfway_applied:
             notes.append("halfway_rule_applied")
-        if self.view is View.FRONT:
-            notes.append("rocking_not_checked_in_front_view")
         if self.strict:
             notes.append("strict: faulted stands not counted")
         return ExerciseResult(

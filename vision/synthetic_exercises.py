@@ -138,7 +138,7 @@ def squat_sequence(reps: Sequence[SquatSpec] | int = 5, *, fps: float = 30.0, vi
     """A resident standing, then squatting as specified. Truth grades use the analyser's default limits:
     a rep goes below a 140° knee angle (side view; about 125° in the front view, where the hip height decides);
     shallow above 100°; valgus from 8 cm inward knee travel (front),
-    heel lift from 12°, trunk lean over 50° (side)."""
+    heel lift from 12°, trunk lean over 50°."""
     specs = [SquatSpec()] * reps if isinstance(reps, int) else list(reps)
     keys = [Keyframe(0.0, SQUAT_STANCE)]
     t = lead_s
@@ -159,7 +159,7 @@ def squat_sequence(reps: Sequence[SquatSpec] | int = 5, *, fps: float = 30.0, vi
             faults = tuple(f for f, on in (
                 ("knee_valgus", s.knee_in_m >= 0.08 and view == "front"),
                 ("heel_lift", s.heel_lift_deg >= 12.0),
-                ("trunk_lean", s.trunk_lean_deg > 50.0 and view == "side")) if on)
+                ("trunk_lean", s.trunk_lean_deg > 50.0)) if on)
             grade = "faulted" if faults else ("shallow" if knee_angle > 100.0 else "good")
             truth_reps.append(TruthRep(t, t + s.down_s, True, grade, faults, knee_angle))
         t = up + s.pause_top_s

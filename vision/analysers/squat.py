@@ -8,8 +8,8 @@ hip height above the ankles (a fraction of the standing height) does it: below `
 thresholds is the hysteresis that keeps jitter from double counting. Each rep is graded ``faulted`` (a form fault was
 held for at least three frames), else ``shallow`` (the deepest knee angle stayed above
 ``depth_knee_deg``), else ``good``. What a camera view can show decides what is checked: knee valgus
-needs the front view (the knee moving inside the hip–ankle line), trunk lean the side view; depth and
-heel lift are checked in both (the front view recovers the knee angle from foreshortening).
+needs the front view (the knee moving inside the hip–ankle line); depth, heel lift and trunk lean
+are checked in both (the front view recovers knee and trunk angles from foreshortening).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Phase(enum.Enum):
 @dataclass(frozen=True)
 class SquatMeasure:
     knee_deg: float
-    trunk_lean_deg: float | None  # side view only
+    trunk_lean_deg: float | None
     valgus_ratio: float | None  # front view: knee inside the hip–ankle line, in hip widths (positive = inward)
     heel_ratio: float | None  # ankle height above the toes, in shank lengths
     height_ratio: float | None = None  # front view: hip height above the ankles / standing height
@@ -109,6 +109,7 @@ class SquatAnalyser(ExerciseAnalyser):
         self._thigh = {s: ReferenceLength() for s in ("left", "right")}
         self._shank = {s: ReferenceLength() for s in ("left", "right")}
         self._height = {s: ReferenceLength() for s in ("left", "right")}
+        self._torso = ReferenceLength()
         self._heel_base: list[float] = []
         self._last_standing_t: float | None = None
         self._confirm = {k: RunConfirm(frames=3) for k in FAULT_KEYS}
@@ -138,6 +139,13 @@ class SquatAnalyser(ExerciseAnalyser):
             return SquatMeasure(knee_deg, inclination_deg(sh, hip), None, float((toe[1] - ankle[1]) / shank))
         knees, valgus, heels, heights = [], [], [], []
         hips = points(frame, (L.LEFT_HIP, L.RIGHT_HIP), thr)
+        shoulders = points(frame, (L.LEFT_SHOULDER, L.RIGHT_SHOULDER), thr)
+        trunk = None
+        if hips is not None and shoulders is not None:
+            sh_mid, hip_mid = (shoulders[0] + shoulders[1]) / 2, (hips[0] + hips[1]) / 2
+            self._torso.add(float(np.linalg.norm(sh_mid - hip_mid)))
+            if self._torso.value is not None:
+                trunk = foreshortened_inclination_deg(float(hip_mid[1] - sh_mid[1]), self._torso.value)
         for name, chain in (("left", LEFT), ("right", RIGHT)):
             pts = points(frame, chain[1:], thr)
             if pts is None:
@@ -163,7 +171,7 @@ class SquatAnalyser(ExerciseAnalyser):
                     valgus.append(float(inward * (line_x - knee[0]) / width))
         if not knees:
             return None
-        return SquatMeasure(float(np.mean(knees)), None, max(valgus) if valgus else None,
+        return SquatMeasure(float(np.mean(knees)), trunk, max(valgus) if valgus else None,
                             float(np.mean(heels)) if heels else None, float(np.mean(heights)))
 
     def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
@@ -243,9 +251,8 @@ class SquatAnalyser(ExerciseAnalyser):
         reasons = list(rep.faults) + (["shallow"] if rep.min_knee_deg > self.depth_knee_deg else [])
         evidence: dict[str, Any] = {"min_knee_deg": rep.min_knee_deg, "depth_limit_deg": self.depth_knee_deg,
                                     "descent_s": rep.bottom_at_s - rep.started_at_s, "ascent_s": t - rep.bottom_at_s}
-        if self.view is View.SIDE:
-            evidence["max_trunk_lean_deg"] = rep.max_trunk_lean_deg
-        elif np.isfinite(rep.max_valgus_ratio):
+        evidence["max_trunk_lean_deg"] = rep.max_trunk_lean_deg
+        if np.isfinite(rep.max_valgus_ratio):
             evidence["max_valgus_ratio"] = rep.max_valgus_ratio
         if np.isfinite(rep.max_heel_lift_ratio):
             evidence["max_heel_lift_ratio"] = rep.max_heel_lift_ratio
@@ -264,8 +271,7 @@ class SquatAnalyser(ExerciseAnalyser):
         return events
 
     def result(self) -> ExerciseResult:
-        notes = ["trunk_lean_not_checked_in_front_view" if self.view is View.FRONT
-                 else "knee_valgus_not_checked_in_side_view"]
+        notes = [] if self.view is View.FRONT else ["knee_valgus_not_checked_in_side_view"]
         return ExerciseResult(
             exercise=self.exercise, status=self._status(), view=self.view, count=len(self._reps),
             reps=tuple(self._reps), started_at_s=self.started_at_s, ended_at_s=self.ended_at_s,

@@ -184,6 +184,9 @@ class ExerciseAnalyser(ABC):
     ``resume_after_s`` (a usable view must last this long before counting starts or resumes),
     ``pause_after_s`` (an unusable view this long pauses counting; shorter gaps are skipped),
     ``visibility_threshold`` and ``mirrored`` (for left/right framing hints).
+
+    A timed test's clock keeps running through a pause (the SFT tests are 30 s of wall time); the
+    result reports ``paused_s`` so staff can judge whether to repeat the test.
     """
 
     exercise: ClassVar[str]

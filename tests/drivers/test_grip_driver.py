@@ -159,3 +159,10 @@ async def test_a_consumer_that_walks_away_mid_squeeze_leaves_the_device_ready_an
         assert driver.state is DeviceState.READY and not sim.streaming, "abandoning must stop the stream"
         _, final = await run_measurement(driver)
     assert final.values["grip"] == pytest.approx(32.0, abs=0.3), "the next squeeze measures normally"
+
+
+async def test_no_squeeze_in_time_is_a_timeout_with_a_plain_message():
+    async with hosted(GripSimulator(speed=1), grip_driver(), "grip") as (_, driver):
+        with pytest.raises(DeviceTimeout, match="no squeeze") as info:
+            await run_measurement(driver, squeeze_within_s=0.2)  # the simulated hand squeezes after 0.5 s
+    assert "squeeze the handle" in info.value.resident_message

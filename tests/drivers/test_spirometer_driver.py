@@ -173,3 +173,10 @@ async def test_vital_capacity_syringe_check_catches_drift_and_gain_corrects():
         driver.book = MemoryCalibrationBook([record])
         _, final = await run_measurement(driver)
     assert final.values["vital_capacity"] == pytest.approx(3200, abs=5), "the gain takes the 2 % drift back out"
+
+
+async def test_no_blow_in_time_is_a_timeout_with_a_plain_message():
+    async with hosted(SpirometerSimulator(speed=1), spirometer(), "spiro") as (_, driver):
+        with pytest.raises(DeviceTimeout, match="no blow") as info:
+            await run_measurement(driver, blow_within_s=0.2)  # the simulated resident starts after 0.5 s
+    assert "blow hard" in info.value.resident_message

@@ -9,7 +9,9 @@ A measurement the monitor flags (cuff too loose, or no usable systolic/diastolic
 ``DeviceReportedError`` with plain words for the resident; body movement, irregular pulse, pulse out of
 range and position are kept as quality flags on an otherwise valid reading. Garbage frames are
 logged and skipped; silence longer than ``frame_timeout_s`` (stall, lost indication) is a
-``DeviceTimeout``; a link drop is ``DeviceDisconnected``. No partial value ever becomes final.
+``DeviceTimeout``; a link drop is ``DeviceDisconnected``. No partial value ever becomes final, and a
+stored measurement the monitor replays on subscription (one with no live cuff pressure before it in
+this session) is skipped: it may be an earlier resident's.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ class BleBloodPressureMonitor(BleDevice):
 
     frame_timeout_s = 15.0  # longest silence allowed between frames once the cuff has started
     start_timeout_s = 120.0  # how long the resident has to press start
+    # Monitors indicate their stored (earlier, maybe someone else's) measurements as soon as the station
+    # subscribes. A measurement counts only after live cuff pressure in this session; set False for a
+    # monitor without Intermediate Cuff Pressure (its readings then need the resident's confirmation).
+    require_live_cuff = True
 
     async def read_feature(self) -> ble_bps.BloodPressureFeature:
         """What the monitor can detect (read from 0x2A49)."""
@@ -59,15 +65,16 @@ class BleBloodPressureMonitor(BleDevice):
         self._set_state(DeviceState.MEASURING)
         started = time.monotonic()
         finished = False
+        live_frames = 0
         try:
-            timeout = self.start_timeout_s
             while True:
+                timeout = self.frame_timeout_s if live_frames else self.start_timeout_s
                 char_uuid, data = await self._next_frame(queue, timeout, "blood pressure frame")
-                timeout = self.frame_timeout_s
                 try:
                     if char_uuid == ble_bps.INTERMEDIATE_CUFF_PRESSURE_UUID:
                         cuff = ble_bps.decode_intermediate_cuff_pressure(data).cuff_pressure_mmhg
                         if cuff is not None:
+                            live_frames += 1
                             yield Progress(self.device_id, "cuff_pressure_mmhg", round(corrected(cuff, record), 1),
                                            time.monotonic() - started)
                         continue
@@ -75,6 +82,10 @@ class BleBloodPressureMonitor(BleDevice):
                 except CodecError as e:
                     log_event(_log, logging.WARNING, "bad frame skipped", device_id=self.device_id,
                               char=char_uuid, error=str(e), frame=data.hex())
+                    continue
+                if self.require_live_cuff and not live_frames:
+                    log_event(_log, logging.INFO, "stored measurement skipped (no live cuff in this session)",
+                              device_id=self.device_id)
                     continue
                 reading = self._final(m, trial, record, side)
                 finished = True

@@ -1,9 +1,10 @@
 """Glucometer over the Bluetooth Glucose Service (0x1808), fetching records through the RACP (0x2A52).
 
 A meter stores every test; the station must take only the test the resident does now, never an
-older one (another person's). So on connect the driver asks for the last record and remembers its
-sequence number; ``measure()`` then polls "number of records ≥ next" until a new test appears, asks
-for those records (0x2A18 notifications followed by an RACP response) and takes the newest.
+older one (another person's). So ``measure()`` first asks for the meter's last record and notes its
+sequence number, then polls "number of records ≥ next" until a new test appears, asks for those
+records (0x2A18 notifications followed by an RACP response) and takes the newest. A transfer that
+loses a record (success reported, record missing) is an error, never a guess.
 
 Meter annunciations that void a result (strip, sample, sensor, temperature, out-of-range) become a
 ``DeviceReportedError``; a low battery or clock fault is kept as a quality flag.
@@ -21,6 +22,7 @@ from drivers.base import (
     DeviceReportedError,
     DeviceState,
     DeviceTimeout,
+    DriverError,
     FinalReading,
     MeasurementEvent,
     Progress,
@@ -55,11 +57,17 @@ class BleGlucometer(BleDevice):
     racp_timeout_s = 10.0
     poll_interval_s = 1.0
     start_timeout_s = 180.0  # how long the resident has to do the finger-stick
-    last_sequence: int | None = None
+    last_sequence: int | None = None  # the newest record already on the meter (None: the meter is empty)
 
     async def connect(self) -> None:
+        """Connect and ask for the newest stored record (proving the RACP works)."""
         await super().connect()
-        self.last_sequence = await self._last_stored_sequence()
+        try:
+            self.last_sequence = await self._last_stored_sequence()
+        except DriverError:
+            self._set_state(DeviceState.ERROR)  # the manager reconnects
+            await self.client.disconnect()
+            raise
 
     async def _racp(self, request: ble_glucose.RacpRequest) -> tuple[list[ble_glucose.GlucoseMeasurement],
                                                                       RacpNumberOfRecords | RacpResponse]:
@@ -90,14 +98,21 @@ class BleGlucometer(BleDevice):
                                                                         RacpResponseCode.NO_RECORDS_FOUND):
             raise DeviceReportedError(f"meter refused 'report last record': {response.code.name}",
                                       code=response.code.name.lower(), device_id=self.device_id)
+        if isinstance(response, RacpResponse) and response.ok and not records:
+            # success without the record: it was lost on the way, and guessing "empty" would let an
+            # older (someone else's) record pass as new
+            raise DeviceReportedError("meter reported its last record but the record never arrived",
+                                      code="transfer_incomplete", device_id=self.device_id)
         return max((r.sequence_number for r in records), default=None)
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
         record = self._gate()
         await self._ensure_connected()
         item = str(options.get("item", "glucose_fasting"))
-        next_sequence = 0 if self.last_sequence is None else self.last_sequence + 1
         self._set_state(DeviceState.MEASURING)
+        # only a test done from now on is this resident's: re-read the newest stored record first
+        self.last_sequence = await self._last_stored_sequence()
+        next_sequence = 0 if self.last_sequence is None else self.last_sequence + 1
         started = time.monotonic()
         try:
             while True:
@@ -119,8 +134,9 @@ class BleGlucometer(BleDevice):
                 raise DeviceReportedError(f"meter did not complete the record transfer: {response}",
                                           code="transfer_incomplete", device_id=self.device_id)
             fresh = [r for r in records if r.sequence_number >= next_sequence]
-            if not fresh:
-                raise DeviceReportedError("meter reported new records but sent none", code="transfer_incomplete",
+            if not fresh or len(fresh) < count.count:
+                raise DeviceReportedError(f"meter counted {count.count} new record(s) but {len(fresh)} arrived",
+                                          code="transfer_incomplete",
                                           device_id=self.device_id)
             newest = max(fresh, key=lambda r: r.sequence_number)
             self.last_sequence = newest.sequence_number

@@ -8,7 +8,8 @@ systolic/diastolic/MAP, pulse, a time stamp and the measurement status bits.
 Faults: cuff_loose (the monitor sends NaN values with "cuff too loose"), motion (result flagged
 body movement), irregular (irregular pulse flagged), kpa (values in kPa), disconnect_mid (link drops
 half-way through deflation), stall (frames stop mid-measurement), missing_indication (the final
-indication never comes). Link faults (disconnect, garbage, drop_next, away/back) are the peer's.
+indication never comes), stored_first (an earlier stored reading is indicated first, as real monitors
+do when the station subscribes). Link faults (disconnect, garbage, drop_next, away/back) are the peer's.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class BleBpmSimulator(PeripheralBase):
     name = "ble-bpm"
     services: ClassVar[Mapping[str, tuple[str, ...]]] = {
         ble_bps.SERVICE_UUID: (ble_bps.MEASUREMENT_UUID, ble_bps.INTERMEDIATE_CUFF_PRESSURE_UUID, ble_bps.FEATURE_UUID)}
-    faults = frozenset({"cuff_loose", "motion", "irregular", "kpa", "disconnect_mid", "stall", "missing_indication"})
+    faults = frozenset({"cuff_loose", "motion", "irregular", "kpa", "disconnect_mid", "stall", "missing_indication",
+                        "stored_first"})
 
     def __init__(self, truth: BloodPressureTruth | None = None, *, speed: float = 1.0, seed: int = 5) -> None:
         super().__init__(speed=speed, seed=seed)
@@ -46,6 +48,10 @@ class BleBpmSimulator(PeripheralBase):
             self.spawn(self._measure())
 
     async def _measure(self) -> None:
+        if self.armed("stored_first"):  # replay an earlier (someone else's) reading, as monitors do on subscribe
+            stored = BloodPressureMeasurement(PressureUnit.MMHG, 151, 97, 115, datetime(2025, 12, 1, 9, 0), 88.0, 1,
+                                              MeasurementStatus())
+            self.send(ble_bps.MEASUREMENT_UUID, ble_bps.encode_measurement(stored))
         kpa = self.armed("kpa")
         unit = PressureUnit.KPA if kpa else PressureUnit.MMHG
         cuff_fault = next((f for f in ("cuff_loose", "motion", "irregular") if self.armed(f)), None)

@@ -113,7 +113,9 @@ class BleGlucoseSimulator(PeripheralBase):
             await self._respond(int(request.op_code), RacpResponseCode.NO_RECORDS_FOUND)
             return
         self._aborted = False
-        disconnect_mid, fail = self.armed("disconnect_mid"), self.armed("racp_fail")
+        bulk = request.operator not in (RacpOperator.FIRST_RECORD, RacpOperator.LAST_RECORD)
+        disconnect_mid = bulk and self.armed("disconnect_mid")  # transfer faults hit a transfer of new records
+        fail = bulk and self.armed("racp_fail")
         for i, record in enumerate(selected):
             await self.pause(RECORD_GAP_S)
             if self._aborted:

@@ -128,6 +128,14 @@ async def test_bpm_silence_is_a_timeout(fault: str) -> None:
     assert run.finals == []
 
 
+async def test_bpm_stored_reading_replayed_on_subscribe_is_not_taken_as_this_residents() -> None:
+    monitor, peer = await bpm()
+    peer.inject("stored_first")
+    reading = (await run_measurement(monitor.measure())).final
+    assert abs(reading.values["systolic"] - TRUTH.systolic_mmhg) <= 5, "the stored 151/97 must be skipped"
+    assert reading.details["device_time"] != "2025-12-01T09:00:00"
+
+
 async def test_bpm_garbage_frame_is_skipped() -> None:
     monitor, peer = await bpm()
     peer.inject("garbage")
@@ -278,6 +286,27 @@ async def test_glucometer_no_test_times_out() -> None:
     peer.inject("no_test")
     run = await run_measurement(device.measure())
     assert isinstance(run.error, DeviceTimeout) and "no new glucose test" in str(run.error)
+
+
+async def test_glucometer_lost_record_is_an_error_never_a_guess() -> None:
+    sim = BleGlucoseSimulator(5.0, stored=4, speed=SPEED)
+    peer = FakeGattPeer(sim)
+    device = BleGlucometer("glu-1", peer, book_with("glu-1"))
+    device.poll_interval_s = 0.01
+    peer.inject("drop_next")  # record 4, the answer to "report last record", is lost; "success" still comes
+    with pytest.raises(DeviceReportedError, match="never arrived") as caught:
+        await device.connect()
+    assert caught.value.code == "transfer_incomplete"
+    assert device.state is DeviceState.ERROR
+    run = await run_measurement(device.measure())  # reconnects, re-reads the newest record first
+    assert run.final.details["sequence_number"] == 5, "never an older stored record"
+
+
+async def test_glucometer_records_made_between_sessions_are_not_this_residents() -> None:
+    device, _, sim = await glucometer(6.2)
+    sim.records.append(sim.records[-1].__class__(5, None, 0, 9.9, "capillary_plasma", "finger"))  # someone else
+    run = await run_measurement(device.measure())
+    assert run.final.values["glucose"] == 6.2 and run.final.details["sequence_number"] == 6
 
 
 async def test_glucometer_meter_with_no_records_starts_from_zero() -> None:

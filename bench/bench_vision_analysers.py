@@ -68,7 +68,7 @@ def run(out_dir: Path) -> dict[str, Any]:
         p50, p95, p99 = np.percentile(costs, [50, 95, 99])
         key = exercise.replace("-", "_")
         figures[f"{key}_feed_us_p50/p95/p99"] = f"{p50:.0f}/{p95:.0f}/{p99:.0f}"
-        figures[f"{key}_clean_error"] = _score(exercise, seq.frames, seq)
+        figures[f"{key}_clean_error"] = round(_score(exercise, seq.frames, seq), 3)
         noisy = [_score(exercise, drop_frames(add_jitter(seq.frames, 2.0, seed=s), 0.02, seed=s), seq) for s in SEEDS]
         if exercise == "single-leg":
             figures[f"{key}_noisy_hold_error_s_max"] = round(max(noisy), 3)

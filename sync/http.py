@@ -41,6 +41,12 @@ def encode_bundle(bundle: dict[str, Any]) -> bytes:
 def tls_context(cfg: SyncConfig) -> ssl.SSLContext:
     """A verifying client TLS context: the configured CA bundle (or system store), plus the client
     certificate when one is configured (mutual TLS). Unreadable files are a ConfigError naming the key."""
+    if not any(url.startswith("https://") for url in (cfg.endpoint, cfg.token_url)) and not cfg.ca_bundle:
+        # plain http to this machine (tests): a verifying context that trusts nobody, without the
+        # cost of loading the system store; any https redirect or misconfiguration fails closed
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        return ctx
     ca = cfg.ca_bundle or None
     if ca and not Path(ca).is_file():
         raise ConfigError("CA bundle not found", path=ca, key="sync.ca_bundle")

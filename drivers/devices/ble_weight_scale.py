@@ -1,13 +1,16 @@
 """Weight scale over the Bluetooth Weight Scale Service (0x181D): one Weight Measurement indication per weighing.
 
 ``measure()`` subscribes to 0x2A9D and waits for the resident to step on; the scale indicates once
-the weight is stable. Imperial scales are converted to kg by the codec. "Measurement unsuccessful"
+the weight is stable. Indications in the first ``replay_window_s`` after subscribing are stored
+weighings the scale replays (possibly an earlier resident's) and are skipped. Imperial scales are
+converted to kg by the codec. "Measurement unsuccessful"
 (0xFFFF) becomes a ``DeviceReportedError``; BMI and height, when the scale sends them, are details.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 
 from drivers.base import CodecError, DeviceReportedError, DeviceState, FinalReading, MeasurementEvent
@@ -27,16 +30,24 @@ class BleWeightScale(BleDevice):
     service_uuid = ble_weight.SERVICE_UUID
 
     start_timeout_s = 90.0  # how long the resident has to step on
+    # Scales replay stored (earlier, maybe someone else's) weighings as soon as the station subscribes.
+    # Nobody steps on and settles within this time after the screen asks, so earlier indications are replays.
+    replay_window_s = 1.0
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
         record = self._gate()
         await self._ensure_connected()
         uuids = [ble_weight.MEASUREMENT_UUID]
         queue = await self._subscribe(uuids)
+        subscribed_at = time.monotonic()
         self._set_state(DeviceState.MEASURING)
         try:
             while True:
                 _, data = await self._next_frame(queue, self.start_timeout_s, "weight measurement")
+                if time.monotonic() - subscribed_at < self.replay_window_s:
+                    log_event(_log, logging.INFO, "stored weighing skipped (replayed on subscribe)",
+                              device_id=self.device_id)
+                    continue
                 try:
                     m = ble_weight.decode_weight_measurement(data)
                 except CodecError as e:

@@ -1,13 +1,16 @@
 """Simulated BLE weight scale (Weight Scale Service 0x181D) for a ``FakeGattPeer``.
 
-When the station enables indications on 0x2A9D, the simulated resident steps on; about two seconds
-later (the weight settling) the scale indicates one Weight Measurement with weight, time stamp, user
-id, BMI and height. Faults: unsuccessful (0xFFFF), imperial (lb/in on the air), disconnect_mid (the
-link drops while the weight settles), missing_indication (nothing is sent). Link faults are the peer's.
+When the station enables indications on 0x2A9D, the simulated resident steps on (``step_on_s`` of
+real time, never compressed by ``speed``: no one steps on a scale in a blink) and about two simulated
+seconds later (the weight settling) the scale indicates one Weight Measurement with weight, time
+stamp, user id, BMI and height. Faults: unsuccessful (0xFFFF), imperial (lb/in on the air),
+disconnect_mid (the link drops while the weight settles), missing_indication (nothing is sent),
+stored_first (an earlier weighing is replayed at once on subscribe). Link faults are the peer's.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 from typing import ClassVar
@@ -23,10 +26,12 @@ class BleScaleSimulator(PeripheralBase):
     name = "ble-scale"
     services: ClassVar[Mapping[str, tuple[str, ...]]] = {
         ble_weight.SERVICE_UUID: (ble_weight.MEASUREMENT_UUID, ble_weight.FEATURE_UUID)}
-    faults = frozenset({"unsuccessful", "imperial", "disconnect_mid", "missing_indication"})
+    faults = frozenset({"unsuccessful", "imperial", "disconnect_mid", "missing_indication", "stored_first"})
 
-    def __init__(self, weight_kg: float = 68.4, height_m: float = 1.66, *, speed: float = 1.0, seed: int = 5) -> None:
+    def __init__(self, weight_kg: float = 68.4, height_m: float = 1.66, *, speed: float = 1.0, seed: int = 5,
+                 step_on_s: float = 1.5) -> None:
         super().__init__(speed=speed, seed=seed)
+        self.step_on_s = step_on_s
         self.weight_kg = weight_kg
         self.height_m = height_m
 
@@ -39,8 +44,12 @@ class BleScaleSimulator(PeripheralBase):
             self.spawn(self._weigh())
 
     async def _weigh(self) -> None:
+        if self.armed("stored_first"):  # replay an earlier weighing at once, as scales do on subscribe
+            self.send(ble_weight.MEASUREMENT_UUID, ble_weight.encode_weight_measurement(
+                WeightMeasurement(93.1, False, datetime(2025, 12, 1, 8, 0), 1, 30.4, 1.75)))
         unsuccessful, imperial = self.armed("unsuccessful"), self.armed("imperial")
         disconnect_mid, missing = self.armed("disconnect_mid"), self.armed("missing_indication")
+        await asyncio.sleep(self.step_on_s)
         await self.pause(SETTLE_S / 2)
         if disconnect_mid:
             self.drop_link()

@@ -193,10 +193,11 @@ async def test_bpm_stopping_early_unsubscribes() -> None:
 # ---- weight scale -----------------------------------------------------------------------------------------
 
 
-async def scale(**faults: bool) -> tuple[BleWeightScale, FakeGattPeer]:
-    peer = FakeGattPeer(BleScaleSimulator(71.3, 1.72, speed=SPEED))
+async def scale(step_on_s: float = 0.0, **faults: bool) -> tuple[BleWeightScale, FakeGattPeer]:
+    peer = FakeGattPeer(BleScaleSimulator(71.3, 1.72, speed=SPEED, step_on_s=step_on_s))
     device = BleWeightScale("scale-1", peer, book_with("scale-1"))
     device.start_timeout_s = 1.5
+    device.replay_window_s = 0.0  # the resident "steps on" at once in these tests
     await device.connect()
     for fault in faults:
         peer.inject(fault)
@@ -209,6 +210,13 @@ async def test_scale_weighs_in_kg_with_bmi_and_height_as_details() -> None:
     assert reading.item == "weight" and reading.unit == "kg"
     assert reading.values["weight"] == pytest.approx(71.3, abs=0.06)
     assert reading.details["height_m"] == 1.72 and reading.details["bmi_kg_m2"] == pytest.approx(24.1, abs=0.1)
+
+
+async def test_scale_skips_a_stored_weighing_replayed_on_subscribe() -> None:
+    device, _ = await scale(step_on_s=0.4, stored_first=True)
+    device.replay_window_s = 0.2
+    reading = (await run_measurement(device.measure())).final
+    assert reading.values["weight"] == pytest.approx(71.3, abs=0.06), "the replayed 93.1 kg must be skipped"
 
 
 async def test_scale_imperial_units_convert_to_kg() -> None:

@@ -98,7 +98,7 @@ async def test_bpm_sends_cuff_pressures_then_one_measurement_when_subscribed() -
 
 
 async def test_scale_indicates_one_weight_when_subscribed() -> None:
-    peer = FakeGattPeer(BleScaleSimulator(80.0, 1.8, speed=SPEED))
+    peer = FakeGattPeer(BleScaleSimulator(80.0, 1.8, speed=SPEED, step_on_s=0.0))
     await peer.connect()
     got: asyncio.Queue[bytes] = asyncio.Queue()
     await peer.start_notify(ble_weight.MEASUREMENT_UUID, lambda u, d: got.put_nowait(d))

@@ -117,6 +117,7 @@ def run(out_dir: Path) -> dict:
             server_cpu_ms = (_cpu_s(server.pid) - server_cpu0) / OBSERVATIONS * 1000
             left = store.outbox_stats()["pending"]
             uploader.close()
+            store.close()
             stats = httpx.get(f"http://127.0.0.1:{port}/_test/stats", timeout=10).json()
     finally:
         server.terminate()

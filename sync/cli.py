@@ -121,6 +121,7 @@ def _push(args: argparse.Namespace) -> int:
         left = store.outbox_stats()["pending"]
     finally:
         uploader.close()
+        store.close()
     print(f"sent {report.rows_acked} rows in {report.batches_acked} batch(es); "
           f"quarantined {report.rows_quarantined} rows in {report.batches_quarantined} batch(es); {left} still queued")
     if report.retry_at is not None:

@@ -73,6 +73,7 @@ class Uploader:
         self.cfg = cfg
         self.policy = policy or policy_from_config(cfg)
         self._store = store
+        self._owns_store = store is None
         self._client = client
         self._random = random
         self._clock = clock
@@ -103,7 +104,7 @@ class Uploader:
         if self._client is not None:
             self._client.close()
             self._client = None
-        if self._store is not None:
+        if self._store is not None and self._owns_store:  # a store handed in belongs to the caller
             self._store.close()
             self._store = None
 

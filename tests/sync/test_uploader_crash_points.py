@@ -72,13 +72,11 @@ def run_case(tmp_path: Path, die_at: int, after_commit: bool, faults: Callable[[
             except Killed:
                 pass
             finally:
-                first._store = None  # the dead process's connection is not closed by it; the test owns it
-                first.close()
+                first.close()  # its HTTP client; the store belongs to the test
             with open_store(cfg) as restarted_store:
                 again = Uploader(cfg, store=restarted_store, policy=POLICY)
                 for _ in range(10):
                     again.drain_once(force=True)
-                again._store = None
                 again.close()
             stats = st.outbox_stats()
             quarantined = {i for q in st.quarantine_list() for i in q["ids"]}

@@ -7,7 +7,6 @@ Errors raised as KioskError are printed by `kiosk` itself, one line, no tracebac
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from datetime import datetime
 from typing import Any
@@ -180,15 +179,11 @@ def _bundle(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config
-    from sync.uploader import Uploader
+    from sync.uploader import Uploader, serve_until_signalled
 
     cfg = station_config(args)
     if not cfg.sync.endpoint:
         print("sync is off: set [sync] endpoint in the station file")
         return 1
-    uploader = Uploader(cfg)
-    try:
-        asyncio.run(uploader.run_forever(idle_poll_s=args.idle_poll))
-    except KeyboardInterrupt:
-        uploader.stop()
+    serve_until_signalled(Uploader(cfg), idle_poll_s=args.idle_poll)
     return 0

@@ -356,6 +356,18 @@ def _status_code(text: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
+def serve_until_signalled(uploader: Uploader, *, idle_poll_s: float = 5.0) -> None:
+    """Run ``uploader.run_forever`` on a fresh event loop; SIGTERM/SIGINT stop it after the current batch."""
+
+    async def serve() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, uploader.stop)
+        await uploader.run_forever(idle_poll_s=idle_poll_s)
+
+    asyncio.run(serve())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the uploader as its own process until SIGTERM/SIGINT."""
     from kiosk.config import load_config
@@ -372,15 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         cfg = load_config(args.config)
         if args.data_dir:
             cfg = replace(cfg, data_dir=args.data_dir)
-        uploader = Uploader(cfg)
-
-        async def serve() -> None:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(sig, uploader.stop)
-            await uploader.run_forever(idle_poll_s=args.idle_poll)
-
-        asyncio.run(serve())
+        serve_until_signalled(Uploader(cfg), idle_poll_s=args.idle_poll)
     except KioskError as e:
         print(f"sync.uploader: error: {e}", file=sys.stderr)
         return 1

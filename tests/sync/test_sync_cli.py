@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,3 +128,19 @@ def test_bundle_of_a_bad_session_id_is_a_clear_error(station, capsys) -> None:
 def test_push_with_sync_off_says_so(tmp_path, capsys) -> None:
     code, out = run(capsys, "--data-dir", str(tmp_path / "var"), "sync", "push")
     assert code == 1 and "sync is off" in out
+
+
+def test_run_serves_until_interrupted_and_exits_cleanly(station, server) -> None:
+    config, ids = station
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(config), "sync", "run", "--idle-poll",
+                             "0.1"], cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while len(server.memory.identifier_counts("Observation")) < len(ids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=15)
+    assert len(server.memory.identifier_counts("Observation")) == len(ids), err.decode()[-2000:]
+    assert proc.returncode == 0, f"expected a clean exit after SIGINT, got {proc.returncode}: {err.decode()[-2000:]}"

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from types import MappingProxyType
 
 from kiosk.errors import InputError
@@ -72,10 +73,16 @@ class ItemSpec:
         return (self.unit, *self.aliases)
 
     def to_canonical(self, value: float, unit: str, *, field: str = "value") -> float:
-        """Convert ``value`` given in ``unit`` to the canonical unit, or raise InputError naming the field."""
+        """Convert ``value`` given in ``unit`` to the canonical unit, or raise InputError naming the field.
+
+        Computed on decimal representations: 1.0045 m must become 100.45 cm (which rounds half-up to
+        100.5 at table precision), not the binary product 100.44999….
+        """
         for u in self.units():
             if unit in (u.symbol, u.ucum):
-                return value * u.to_canonical + u.offset
+                if u.to_canonical == 1.0 and u.offset == 0.0:
+                    return float(value)
+                return float(Decimal(repr(float(value))) * Decimal(repr(u.to_canonical)) + Decimal(repr(u.offset)))
         known = ", ".join(sorted({u.symbol for u in self.units()}))
         raise InputError(f"unit {unit!r} is not accepted for {self.name}; use one of: {known}", field=field)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 from kiosk.domain import (
     BP_COMPONENT_LIMITS,
+    COUNT,
     ITEMS,
     Measurement,
     Method,
@@ -34,7 +36,10 @@ TOP_KEYS = {"resident", "test_date", "measurements", "safety", "previous", "stat
 RESIDENT_KEYS = {"sex", "birth_date", "pseudonym"}
 MEASUREMENT_KEYS = {"item", "unit", "trials", "method", "device_id"}
 TRIAL_KEYS = {"value", "hand", "taken_at", "systolic", "diastolic", "pulse", "mean"}
+BP_TRIAL_KEYS = {"systolic", "diastolic", "pulse", "mean", "taken_at"}
 DEFAULT_STATION = "grade-cli"
+MAX_FILE_BYTES = 1024 * 1024  # a session with a previous report is a few tens of kB; refuse anything far larger
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ def _no_unknown(obj: Mapping[str, Any], allowed: set[str], where: str) -> None:
 def _date(value: Any, where: str) -> date:
     if not isinstance(value, str):
         raise InputError("expected a date as text, YYYY-MM-DD", field=where)
+    if not ISO_DATE.fullmatch(value):  # date.fromisoformat also takes 19610302 and week dates like 1961-W09-4
+        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=where)
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -70,9 +77,13 @@ def _date(value: Any, where: str) -> date:
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(f"expected a number, got {json.dumps(value, ensure_ascii=False)[:40]}", field=where)
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer literal of hundreds of digits
+        raise InputError("expected a finite number, got an integer too large", field=where) from None
+    if not math.isfinite(number):
         raise InputError("expected a finite number", field=where)
-    return float(value)
+    return number
 
 
 def _within(value: float, lo: float, hi: float, unit: str, what: str, where: str) -> None:
@@ -97,6 +108,7 @@ def _taken_at(trial: Mapping[str, Any], default: datetime, where: str) -> dateti
 def _blood_pressure(trial: Any, unit: str, where: str) -> tuple[float, dict[str, float]]:
     spec = ITEMS["blood_pressure"]
     t = _obj(trial, where)
+    _no_unknown(t, BP_TRIAL_KEYS, where)
     comps: dict[str, float] = {}
     for name in ("systolic", "diastolic", "mean", "pulse"):
         if name not in t:
@@ -160,6 +172,9 @@ def _measurements(raw: Any, session_id: uuid.UUID, test_date: date) -> tuple[Mea
                         raise InputError("a trial object needs a value", field=f"{tw}.value")
                     value_raw, at = trial["value"], _taken_at(trial, default_at, tw)
                     hand = trial.get("hand")
+                    if hand is None and spec.name == "grip":
+                        raise InputError("a grip trial names the hand: {\"hand\": \"left\"|\"right\", \"value\": n}",
+                                         field=f"{tw}.hand")
                     if hand is not None:
                         if spec.name != "grip":
                             raise InputError("only grip trials name a hand", field=f"{tw}.hand")
@@ -168,13 +183,19 @@ def _measurements(raw: Any, session_id: uuid.UUID, test_date: date) -> tuple[Mea
                         side = Side(hand)
                     vw = f"{tw}.value"
                 else:
+                    if spec.name == "grip":
+                        raise InputError("a grip trial is an object naming the hand: {\"hand\": \"left\"|\"right\", "
+                                         "\"value\": n}", field=tw)
                     value_raw, at, vw = trial, default_at, tw
                 value = spec.to_canonical(_number(value_raw, vw), unit, field=f"{where}.unit")
+                if spec.unit is COUNT and value != int(value):
+                    raise InputError(f"{value:g} is not a whole number of {spec.name.replace('_', ' ')}", field=vw)
                 _within(value, spec.minimum, spec.maximum, spec.unit.symbol, spec.name, vw)
             device_id = m.get("device_id")
+            if device_id is not None and (not isinstance(device_id, str) or not device_id):
+                raise InputError("device_id must be non-empty text", field=f"{where}.device_id")
             out.append(Measurement(
-                spec.name, value, spec.unit.symbol, n, at, comps, side,
-                device_id if isinstance(device_id, str) else None, method,
+                spec.name, value, spec.unit.symbol, n, at, comps, side, device_id, method,
                 id=uuid.uuid5(session_id, f"{i}.{j}")))
     return tuple(out)
 
@@ -212,8 +233,10 @@ def parse_grade_request(data: Any, norms: NormSet | None = None) -> GradeRequest
                                                                                            canonical)
     except (ValueError, TypeError, AttributeError):
         raise InputError("session_id must be a UUID", field="session_id") from None
-    pseudonym = res.get("pseudonym") or f"anon-{session_id.hex[:12]}"
-    resident = Resident(str(pseudonym), Sex(res["sex"]), birth)
+    pseudonym = res.get("pseudonym")
+    if pseudonym is not None and (not isinstance(pseudonym, str) or not pseudonym):
+        raise InputError("pseudonym must be non-empty text", field="resident.pseudonym")
+    resident = Resident(pseudonym or f"anon-{session_id.hex[:12]}", Sex(res["sex"]), birth)
     station = top.get("station_id", DEFAULT_STATION)
     if not isinstance(station, str) or not station:
         raise InputError("station_id must be non-empty text", field="station_id")
@@ -242,7 +265,12 @@ def read_grade_file(path: Path | str, norms: NormSet | None = None) -> GradeRequ
     """Read and parse one input file; an unreadable file or invalid JSON is an InputError too."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)  # bounded: a huge file (or /dev/zero) must not exhaust memory
+        if len(raw) > MAX_FILE_BYTES:
+            raise InputError(f"the file is too large (over {MAX_FILE_BYTES // 1024} kB); one session is expected",
+                             field=str(path))
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"cannot read the file: {e.strerror if isinstance(e, OSError) else e}", field=str(path)) \
             from None
@@ -250,4 +278,8 @@ def read_grade_file(path: Path | str, norms: NormSet | None = None) -> GradeRequ
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}", field=str(path)) from None
+    except ValueError as e:  # an integer literal longer than Python's int_max_str_digits
+        raise InputError(f"not usable JSON: {e}".split(";")[0], field=str(path)) from None
+    except RecursionError:
+        raise InputError("not usable JSON: nested too deeply", field=str(path)) from None
     return parse_grade_request(data, norms)

@@ -20,17 +20,19 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
 
+from kiosk.config import CameraConfig
 from kiosk.logs import log_event
 from vision.analysers import AnalyserEvent, ExerciseAnalyser, ExerciseResult
 from vision.capture import CapturedFrame, CaptureState, FrameCapture
 from vision.filtering import LandmarkSmoother
 from vision.framing import FramingReport, LightingReport, check_framing, check_lighting
 from vision.landmarks import PoseFrame
-from vision.pose_backend import PoseBackend, PoseResult, detect_with
+from vision.pose_backend import PoseBackend, PoseLandmarkerSettings, PoseResult, detect_with
 
 log = logging.getLogger("vision.pipeline")
 
@@ -220,11 +222,11 @@ class VisionPipeline:
             if self.close_backend:
                 for backend in self.backends:
                     backend.close()
-            self.done.set()
             s = self.stats()
             log_event(log, logging.INFO, "vision pipeline ended", frames=s.frames_processed,
                       dropped=s.frames_dropped_by_capture, fps=round(s.fps, 1),
                       latency_p95_ms=round(s.latency.p95_ms, 1))
+            self.done.set()
 
     def _finish_frame(self, frame: CapturedFrame, taken_at: float, future: Future[PoseResult]) -> None:
         """Filter, analyse and hand out one frame whose pose is (or will shortly be) ready."""
@@ -274,3 +276,26 @@ class VisionPipeline:
                 self.updates.get_nowait()
             self._queue_drops += 1
             self.updates.put_nowait(update)
+
+
+def camera_pipeline(camera: CameraConfig, exercise: str | None = None, *,
+                    on_update: Callable[[PipelineUpdate], None] | None = None, workers: int = 1,
+                    settings: PoseLandmarkerSettings | None = None,
+                    on_capture_state: Callable[[CaptureState, str], None] | None = None,
+                    **analyser_options: Any) -> VisionPipeline:
+    """The station's camera pipeline as configured (``[camera]`` in the station file), not yet started.
+
+    A file source plays at its own frame rate like a camera (looping per ``camera.loop``); frames are
+    letterboxed to ``camera.width``×``camera.height``. ``exercise`` picks the analyser (None: pose and
+    framing only, e.g. for the technician's camera check). Raises CaptureError / PoseBackendError
+    (KioskErrors) when the camera source or the model cannot be used.
+    """
+    from vision.analysers import make_analyser
+    from vision.pose_backend import MediapipePoseBackend
+
+    capture = FrameCapture(camera.source, loop=camera.loop, pace=True, frame_size=(camera.width, camera.height),
+                           request_size=(camera.width, camera.height), request_fps=camera.fps,
+                           on_state=on_capture_state)
+    analyser = make_analyser(exercise, **analyser_options) if exercise is not None else None
+    backends: list[PoseBackend] = [MediapipePoseBackend(settings) for _ in range(max(1, workers))]
+    return VisionPipeline(capture, backends, analyser, exercise=exercise, on_update=on_update)

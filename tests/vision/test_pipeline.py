@@ -12,10 +12,11 @@ import cv2
 import numpy as np
 import pytest
 
+from kiosk.config import CameraConfig
 from vision.analysers import EventKind, make_analyser
 from vision.capture import CaptureState, FrameCapture
 from vision.landmarks import N_LANDMARKS, PoseFrame
-from vision.pipeline import PipelineUpdate, VisionPipeline, loop_callback
+from vision.pipeline import PipelineUpdate, VisionPipeline, camera_pipeline, loop_callback
 from vision.pose_backend import MediapipePoseBackend, PoseBackend, PoseLandmarkerSettings
 
 
@@ -209,6 +210,22 @@ def test_frame_parallel_mediapipe_backends_track_the_real_clip(pose_model, pose2
 def test_pipeline_needs_a_backend(grey_clip):
     with pytest.raises(ValueError, match="at least one pose backend"):
         VisionPipeline(FrameCapture(str(grey_clip)), [])
+
+
+def test_camera_pipeline_from_station_config_runs_and_stops(grey_clip, pose_model):
+    updates: list[PipelineUpdate] = []
+    cfg = CameraConfig(source=str(grey_clip), loop=True, width=320, height=240, fps=30)
+    pipeline = camera_pipeline(cfg, "chair-stand", on_update=updates.append,
+                               settings=PoseLandmarkerSettings(model_path=pose_model))
+    pipeline.start()
+    deadline = time.monotonic() + 20
+    while len(updates) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pipeline.stop()
+    assert len(updates) >= 5 and pipeline.error is None
+    assert (updates[0].pose.image_width, updates[0].pose.image_height) == (320, 240), "frames letterboxed as configured"
+    assert updates[0].framing is not None and not updates[0].framing.ok, "an empty picture is not framed"
+    assert pipeline.backend.closed and pipeline.capture.state is CaptureState.STOPPED
 
 
 def test_scripted_backend_is_a_pose_backend():

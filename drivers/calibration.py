@@ -11,7 +11,9 @@ technician screens):
   ``calibrate_grip`` (known masses), ``verify_syringe`` (3.00-L syringe, ±3 %), ``check_bp_static``
   (reference manometer, ±3 mmHg), ``calibrate_platform`` (zero + a known mass per placement).
   ``collect_readings(references, read)`` runs the steps against a device through a callable (sync or
-  async), so DRV-BLE's BP driver or a serial driver can supply the readings.
+  async), so DRV-BLE's BP driver or a serial driver can supply the readings; ``run_bp_static_check``,
+  ``run_grip_calibration``, ``run_syringe_check`` and ``run_platform_calibration`` are the whole
+  technician procedures built on it (the callable prompts the technician, then reads the device).
 - Corrections are ``corrected = gain × raw + offset``: ``LinearCorrection`` (keys ``gain``/``offset``)
   and, per load cell, ``PlatformCorrection`` (keys ``gain_0..3``/``offset_0..3``).
 
@@ -241,6 +243,47 @@ async def run_bp_static_check(device_id: str, performed_by: str, performed_at: d
     """Step through the check points, asking ``read_mmhg(point)`` for the monitor's reading at each."""
     readings = await collect_readings(points_mmhg, read_mmhg)
     return check_bp_static(device_id, performed_by, performed_at, points_mmhg, readings)
+
+
+DEFAULT_GRIP_MASSES_KG = (5.0, 10.0, 20.0, 40.0)
+# mass over each corner, then the centre (x, y in mm on a 400 × 400 platform): per-cell gains + a check
+DEFAULT_PLATFORM_PLACEMENTS = ((20.0, -150.0, 150.0), (20.0, 150.0, 150.0), (20.0, -150.0, -150.0),
+                               (20.0, 150.0, -150.0), (20.0, 0.0, 0.0))
+
+
+async def run_grip_calibration(device_id: str, performed_by: str, performed_at: datetime, read_kg: Reader, *,
+                               masses_kg: Sequence[float] = DEFAULT_GRIP_MASSES_KG) -> CalibrationRecord:
+    """Hang each known mass in turn; ``read_kg(mass)`` returns the dynamometer's uncorrected reading."""
+    return calibrate_grip(device_id, performed_by, performed_at, masses_kg, await collect_readings(masses_kg, read_kg))
+
+
+async def run_syringe_check(device_id: str, performed_by: str, performed_at: datetime,
+                            read_stroke_l: Callable[[], float | Awaitable[float]], *, strokes: int = 3,
+                            syringe_l: float = 3.00,
+                            procedure: Procedure = Procedure.SPIROMETER_SYRINGE) -> CalibrationRecord:
+    """``strokes`` syringe strokes (ATS/ERS: at different flows); ``read_stroke_l()`` returns one volume."""
+    readings = await collect_readings([syringe_l] * strokes, lambda _: read_stroke_l())
+    return verify_syringe(device_id, performed_by, performed_at, readings, syringe_l=syringe_l, procedure=procedure)
+
+
+CornerReader = Callable[[float, float, float], Sequence[float] | Awaitable[Sequence[float]]]
+
+
+async def run_platform_calibration(device_id: str, performed_by: str, performed_at: datetime,
+                                   read_corners_kg: CornerReader, *,
+                                   placements: Sequence[tuple[float, float, float]] = DEFAULT_PLATFORM_PLACEMENTS,
+                                   ) -> CalibrationRecord:
+    """Empty platform first, then each (mass kg, x mm, y mm) placement; ``read_corners_kg(mass, x, y)``
+    returns the four uncorrected corner loads with that mass in place (0, 0, 0: empty)."""
+    async def read(mass: float, x: float, y: float) -> tuple[float, ...]:
+        value = read_corners_kg(mass, x, y)
+        if inspect.isawaitable(value):
+            value = await value
+        return tuple(float(v) for v in value)  # type: ignore[union-attr]
+
+    zero = await read(0.0, 0.0, 0.0)
+    loaded = [(mass, await read(mass, x, y)) for mass, x, y in placements]
+    return calibrate_platform(device_id, performed_by, performed_at, zero, loaded)
 
 
 def calibrate_platform(device_id: str, performed_by: str, performed_at: datetime, zero_kg: Sequence[float],

@@ -101,6 +101,7 @@ class BalancePlatform(SerialInstrumentDriver):
 
     async def read_corners_kg(self, seconds: float = 1.0) -> tuple[float, float, float, float]:
         """Mean uncorrected load per corner over ``seconds`` of frames (for the platform calibration)."""
+        await self.settle()
         info = await self.info()
         sums, n = [0.0, 0.0, 0.0, 0.0], 0
         async with contextlib.aclosing(self._frames(info.rate_hz)) as stream:

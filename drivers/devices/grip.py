@@ -143,6 +143,7 @@ class GripDynamometer(SerialInstrumentDriver):
 
     async def read_steady_kg(self, seconds: float = 1.0) -> float:
         """Mean uncorrected force over ``seconds`` (calibration: tare first, then hang the known masses)."""
+        await self.settle()
         await self.send(g.StartStream(RATE_HZ))
         samples: list[float] = []
         start = None

@@ -123,10 +123,10 @@ class SerialInstrumentDriver:
         if self._state not in (DeviceState.READY, DeviceState.LOCKED, DeviceState.ERROR) or not self.port.is_open:
             raise DeviceDisconnected("not connected", device_id=self.device_id)
         self._state = DeviceState.MEASURING
-        self._started_at = time.monotonic()
-        self._stream = self.CODEC.stream()
         final: FinalReading | None = None
         try:
+            await self.settle()
+            self._started_at = time.monotonic()
             async with contextlib.aclosing(self._measure(trial=trial, **options)) as events:
                 async for event in events:  # aclosing: a consumer walking away still runs the stop commands
                     if final is not None:
@@ -157,6 +157,11 @@ class SerialInstrumentDriver:
 
     def elapsed_s(self) -> float:
         return time.monotonic() - self._started_at
+
+    async def settle(self) -> None:
+        """Forget frames still arriving from an earlier stream (wait for a quiet line), then decode afresh."""
+        await self.port.drain(quiet_s=0.05, max_s=1.0)
+        self._stream = self.CODEC.stream()
 
     async def send(self, message: InstrumentMessage) -> None:
         await self.port.write(self.CODEC.encode(message))

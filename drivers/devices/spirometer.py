@@ -196,6 +196,7 @@ class Spirometer(SerialInstrumentDriver):
     async def syringe_stroke_l(self) -> float:
         """Volume of one calibration-syringe stroke at ambient conditions, uncorrected (no BTPS, no gain)."""
         volume_l = 0.0
+        await self.settle()
         async for recorder, _ended in self._record_blow(1.0, 10.0):
             volume_l = max(volume_l, recorder.volume_l[-1])
         return volume_l

@@ -64,6 +64,7 @@ class VitalCapacityMeter(SerialInstrumentDriver):
 
     async def syringe_stroke_l(self) -> float:
         """The meter's uncorrected reading of one calibration-syringe stroke, in litres."""
+        await self.settle()
         async with contextlib.aclosing(self._blow()) as blow:
             async for message in blow:
                 if isinstance(message, vc.Result):

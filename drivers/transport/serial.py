@@ -8,7 +8,7 @@ Contract (consumers: every serial driver, DRV-BLE's OEM BP driver, the device ma
 - ``await port.read(max_bytes=4096, timeout_s=None)`` returns at least one byte (at most ``max_bytes``).
   No byte within ``timeout_s`` (default: the port's ``read_timeout_s``) raises ``DeviceTimeout``; the
   port vanishing (USB unplugged, pty master closed) raises ``DeviceDisconnected``, on this read and
-  on every later one. ``read_exactly(n)`` and ``read_until(sep)`` build on it.
+  on every later one. ``read_exactly(n)``, ``read_until(sep)`` and ``drain()`` (discard until quiet) build on it.
 - ``await port.write(data)`` writes all bytes or raises ``DeviceDisconnected`` / ``DeviceTimeout``.
 - ``await port.close()`` is idempotent and never raises. ``port.check_alive()`` raises
   ``DeviceDisconnected`` without any I/O if the port has gone (for idle health checks).
@@ -174,6 +174,21 @@ class SerialPort:
         data = bytes(self._buffer[:max_bytes])
         del self._buffer[:max_bytes]
         return data
+
+    async def drain(self, *, quiet_s: float = 0.05, max_s: float = 1.0) -> int:
+        """Discard input until the line has been quiet for ``quiet_s`` (at most ``max_s``); bytes dropped.
+
+        Use before starting a new stream so frames still in flight from the last one are not read as new.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max_s
+        dropped = 0
+        while loop.time() < deadline:
+            try:
+                dropped += len(await self.read(timeout_s=quiet_s))
+            except DeviceTimeout:
+                break
+        return dropped
 
     async def read_exactly(self, n: int, *, timeout_s: float | None = None) -> bytes:
         """Exactly ``n`` bytes; the timeout applies to each wait for more bytes."""

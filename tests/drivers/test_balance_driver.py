@@ -6,7 +6,7 @@ import pytest
 
 from drivers.balance import PlatformGeometry, centre_of_pressure
 from drivers.base import DeviceDisconnected, DeviceLocked, DeviceState, DeviceTimeout, Progress
-from drivers.calibration import MemoryCalibrationBook, calibrate_platform
+from drivers.calibration import MemoryCalibrationBook, run_platform_calibration
 from drivers.devices.balance_platform import ITEM, BalancePlatform
 from drivers.sim.balance_platform import BalancePlatformSimulator, corner_forces_kg
 from kiosk.domain import CalibrationResult, Side
@@ -86,25 +86,20 @@ async def test_nobody_lifting_a_foot_times_out_with_a_plain_message():
     assert "lift one foot" in info.value.resident_message
 
 
-async def corner_readings(sim, driver, placements):
-    sim.placed_mass = (0.0, 0.0, 0.0)
-    zero = await driver.read_corners_kg(0.2)
-    loaded = []
-    for mass, x, y in placements:
-        sim.placed_mass = (mass, x, y)
-        loaded.append((mass, await driver.read_corners_kg(0.2)))
+async def calibrate(sim, driver):
+    async def place(mass_kg: float, x_mm: float, y_mm: float):  # the technician places the mass; cells are read
+        sim.placed_mass = (mass_kg, x_mm, y_mm)
+        return await driver.read_corners_kg(0.2)
+
+    record = await run_platform_calibration("balance-1", "tech-1", NOW, place)
     sim.placed_mass = None
-    return zero, loaded
-
-
-CORNERS_AND_CENTRE = [(20.0, -150, 150), (20.0, 150, 150), (20.0, -150, -150), (20.0, 150, -150), (40.0, 0, 0)]
+    return record
 
 
 async def test_platform_calibration_solves_per_cell_gains_and_zero_and_passes():
     sim = BalancePlatformSimulator(speed=5, cell_gain=(1.03, 0.98, 1.00, 0.96), cell_zero_kg=(0.5, 0.3, 0.2, 0.4))
     async with hosted(sim, platform(), "balance") as (_, driver):
-        zero, loaded = await corner_readings(sim, driver, CORNERS_AND_CENTRE)
-    record = calibrate_platform("balance-1", "tech-1", NOW, zero, loaded)
+        record = await calibrate(sim, driver)
     assert record.result is CalibrationResult.PASSED, record.notes
     for i, true_gain in enumerate((1.03, 0.98, 1.00, 0.96)):
         assert record.correction[f"gain_{i}"] == pytest.approx(1 / true_gain, abs=0.005), f"cell {i} gain"
@@ -114,8 +109,7 @@ async def test_a_badly_drifted_cell_fails_calibration_and_locks_the_platform():
     sim = BalancePlatformSimulator(speed=5, drift_gain=1.25)
     async with hosted(sim, platform(), "balance") as (host, driver):
         host.inject("drift")
-        zero, loaded = await corner_readings(sim, driver, CORNERS_AND_CENTRE)
-    record = calibrate_platform("balance-1", "tech-1", NOW, zero, loaded)
+        record = await calibrate(sim, driver)
     assert record.result is CalibrationResult.FAILED and "gain outside" in record.notes
     async with hosted(BalancePlatformSimulator(speed=5), platform(MemoryCalibrationBook([record])), "b") as (_, d):
         with pytest.raises(DeviceLocked, match="failed"):

@@ -15,7 +15,7 @@ from drivers.base import (
     DeviceTimeout,
     Progress,
 )
-from drivers.calibration import MemoryCalibrationBook, calibrate_grip
+from drivers.calibration import MemoryCalibrationBook, run_grip_calibration
 from drivers.devices.grip import GripDynamometer, GripTrialDetector
 from drivers.sim.grip import GripSimulator, squeeze_force_kg
 from kiosk.domain import CalibrationResult, Side
@@ -123,13 +123,13 @@ async def test_drift_is_caught_by_calibration_and_the_correction_restores_the_tr
         _, drifted = await run_measurement(driver)
         assert drifted.values["grip"] == pytest.approx(31.8, abs=0.3), "a 6 % drift reads 6 % high"
         await driver.tare()
-        readings = []
-        masses = [5.0, 10.0, 20.0, 40.0]
-        for mass in masses:
-            sim.hanging_mass_kg = mass
-            readings.append(await driver.read_steady_kg(0.3))
+
+        async def hang(mass_kg: float) -> float:  # the technician hangs the mass; the handle is read
+            sim.hanging_mass_kg = mass_kg
+            return await driver.read_steady_kg(0.3)
+
+        record = await run_grip_calibration("grip-1", "tech-1", NOW, hang)
         sim.hanging_mass_kg = None
-        record = calibrate_grip("grip-1", "tech-1", NOW, masses, readings)
         assert record.result is CalibrationResult.PASSED, record.notes
         assert record.correction["gain"] == pytest.approx(1 / 1.06, abs=0.005)
         driver.book = MemoryCalibrationBook([record])

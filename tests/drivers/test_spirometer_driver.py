@@ -13,7 +13,7 @@ from drivers.base import (
     FinalReading,
     Progress,
 )
-from drivers.calibration import MemoryCalibrationBook, Procedure, verify_syringe
+from drivers.calibration import MemoryCalibrationBook, Procedure, run_syringe_check, verify_syringe
 from drivers.devices.spirometer import Spirometer, split_readings
 from drivers.devices.vital_capacity import VitalCapacityMeter
 from drivers.sim.spirometer import SpirometerSimulator, forced_expiration_flow
@@ -111,12 +111,10 @@ async def test_drift_fails_the_syringe_check_and_locks_the_spirometer():
     sim = SpirometerSimulator(speed=5, drift_gain=1.05)
     async with hosted(sim, spirometer(), "spiro") as (host, driver):
         sim.syringe_l = 3.0
-        healthy = [await driver.syringe_stroke_l() for _ in range(2)]
+        ok = await run_syringe_check("spiro-1", "tech-1", NOW, driver.syringe_stroke_l, strokes=2)
         host.inject("drift")
-        drifted = [await driver.syringe_stroke_l() for _ in range(2)]
-    ok = verify_syringe("spiro-1", "tech-1", NOW, healthy)
-    bad = verify_syringe("spiro-1", "tech-1", NOW, drifted)
-    assert all(abs(v - 3.0) < 0.02 for v in healthy), f"a healthy head reads the 3-L syringe: {healthy}"
+        bad = await run_syringe_check("spiro-1", "tech-1", NOW, driver.syringe_stroke_l, strokes=2)
+    assert all(abs(v - 3.0) < 0.02 for v in ok.readings), f"a healthy head reads the 3-L syringe: {ok.readings}"
     assert ok.result is CalibrationResult.PASSED and bad.result is CalibrationResult.FAILED, bad.notes
     async with hosted(SpirometerSimulator(speed=5), spirometer(MemoryCalibrationBook([bad])), "spiro") as (_, d2):
         with pytest.raises(DeviceLocked, match="failed"):

@@ -19,6 +19,11 @@ Time zero is found by back-extrapolation: the line through the point of peak flo
 volume–time curve with slope PEF crosses zero volume at t0; the volume already exhaled at t0 is the
 back-extrapolated volume (BEV). FEV1 is the volume at t0 + 1 s, FVC the largest volume, both from
 the start of the blow (so they include BEV, as ATS/ERS measure them).
+
+Acceptability here covers what the flow record can show: BEV and the end of forced expiration. The
+other ATS/ERS criteria (no cough in the first second, no glottic closure, no leak, no obstructed
+mouthpiece, a correct zero-flow setting) need the operator's eye or inspiratory data, and are not
+judged here: a manoeuvre this module calls acceptable may still be rejected by staff.
 """
 
 from __future__ import annotations

@@ -152,3 +152,21 @@ async def test_unknown_fault_is_refused_by_the_host(echo_host):
     with pytest.raises(ValueError, match="knows faults"):
         echo_host.inject("meteor")
     await asyncio.sleep(0)
+
+
+async def test_drain_discards_until_the_line_is_quiet_and_is_bounded_on_a_chattering_line(echo_host):
+    port = SerialPort(device_id="echo")
+    await port.open(echo_host.port_path)
+    try:
+        echo_host.inject("chatter")
+        await port.read(timeout_s=1.0)
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        assert await port.drain(quiet_s=0.05, max_s=0.2) > 0
+        assert loop.time() - t0 < 0.5, "drain must give up after max_s on a line that never goes quiet"
+        echo_host.inject("stall")  # EchoSimulator: any other fault stops the chatter
+        await port.drain(quiet_s=0.05)
+        await port.write(b"ping")
+        assert await port.read_exactly(4, timeout_s=1.0) == b"ping", "after draining only new bytes arrive"
+    finally:
+        await port.close()

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.errors import StorageError
 from kiosk.storage.migrations import schema_version
 from kiosk.storage.rows import iso
 from kiosk.storage.store import Store
@@ -46,7 +47,22 @@ def export(store: Store, out_dir: Path, fmt: str, *, include_personal: bool, now
     """Write one file per table to ``out_dir``; returns rows written per table (and writes manifest.json)."""
     if fmt not in ("csv", "json"):
         raise ValueError(f"unknown export format {fmt!r}; expected csv or json")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stale = sorted(p.name for p in out_dir.iterdir() if p.stem in PERSONAL_TABLES)
+    except (OSError, ValueError) as e:
+        raise StorageError(f"{out_dir}: cannot export there: {getattr(e, 'strerror', None) or e}") from None
+    if stale and not include_personal:
+        # the folder would hold personal data beside a manifest saying it holds none
+        raise StorageError(f"{out_dir}: already holds personal data from an earlier export ({', '.join(stale)}); "
+                           "export into an empty folder, or delete those files first")
+    try:
+        return _export(store, out_dir, fmt, include_personal, now)
+    except OSError as e:
+        raise StorageError(f"{out_dir}: writing the export failed: {e.strerror or e}") from None
+
+
+def _export(store: Store, out_dir: Path, fmt: str, include_personal: bool, now: datetime) -> dict[str, int]:
     present = set(store.db.table_names())
     written: dict[str, int] = {}
     for table in EXPORTED_TABLES:

@@ -1,0 +1,116 @@
+"""Reviewer's storage checks: exports without the flag hold no personal data, bad export folders are clear
+errors, and retention never purges a session the cloud has not fully acknowledged.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.grading import grade_session
+from kiosk.storage import open_store
+from kiosk.storage.testing import sample_blood_pressure, sample_grip, sample_session, store_config
+from tests.kiosk.grading_support import shipped_norms
+
+OLD = datetime(2025, 1, 1, 9, tzinfo=UTC)
+# Every identifying value of the invented resident in kiosk.storage.testing.sample_session.
+PERSONAL = ("测试 居民", "110101196103020000", "13800000000", "1961-03-02")
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """`kiosk` run in-process points the root log handler at this test's captured stderr; put it back."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:], root.level = handlers, level
+
+
+def error_lines(err: str) -> list[str]:
+    """The command's own error lines (the demo station also logs its 'NOT ENCRYPTED' warning to stderr)."""
+    return [line for line in err.splitlines() if line.startswith("kiosk")]
+
+
+@pytest.fixture
+def station(tmp_path: Path) -> Path:
+    """A station with one graded, reviewed session of a resident with full personal data (nothing acked)."""
+    with open_store(store_config(tmp_path)) as s:
+        session = sample_session(started_at=OLD)
+        s.create_session(session)
+        for m in (sample_grip(), sample_blood_pressure()):
+            s.add_measurement(session.id, m)
+        report = grade_session(s.load_session(session.id), shipped_norms())
+        s.save_report(session.id, report.to_dict())
+        s.save_review(session.id, {"review_id": str(uuid.uuid4()), "by": "doctor-1", "note": "reviewed"})
+    return tmp_path
+
+
+def kiosk(station: Path, *args: str) -> int:
+    return main(["--data-dir", str(station / "var"), *args])
+
+
+def personal_values_in(folder: Path) -> dict[str, list[str]]:
+    found = {}
+    for p in folder.iterdir():
+        text = p.read_text(encoding="utf-8")
+        hits = [v for v in PERSONAL if v in text]
+        if hits:
+            found[p.name] = hits
+    return found
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_without_the_flag_holds_no_name_id_phone_or_birth_date(station: Path, capsys, fmt: str) -> None:
+    out = station / f"export-{fmt}"
+    assert kiosk(station, "db", "export", "--format", fmt, "--out", str(out)) == 0
+    assert personal_values_in(out) == {}, "no file of a plain export may hold the resident's identifying data"
+
+
+def test_a_plain_export_into_a_folder_holding_an_earlier_personal_export_is_refused(station: Path, capsys) -> None:
+    out = station / "usb"
+    assert kiosk(station, "db", "export", "--out", str(out), "--include-personal") == 0
+    capsys.readouterr()
+    code = kiosk(station, "db", "export", "--out", str(out))
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and len(error_lines(err)) == 1, err
+    assert "session_personal.csv" in error_lines(err)[0], err
+    # whatever the outcome, the folder must not present personal data under a "no personal data" manifest
+    assert '"include_personal": true' in (out / "manifest.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("make_out", [
+    lambda tmp: (tmp / "a-file").write_text("x") and tmp / "a-file",
+    lambda tmp: tmp / "no" / "such" / "parent" / "\0bad",
+    lambda tmp: (tmp / "f").write_text("x") and tmp / "f" / "sub",
+])
+def test_an_unusable_export_folder_is_one_clear_error(station: Path, capsys, make_out) -> None:
+    out = make_out(station)
+    code = kiosk(station, "db", "export", "--out", str(out))
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err, err
+    assert len(error_lines(err)) == 1 and error_lines(err)[0].startswith("kiosk: error:"), err
+
+
+def test_retention_keeps_a_session_until_every_row_is_acknowledged_then_purges_it(tmp_path: Path) -> None:
+    with open_store(store_config(tmp_path, retention_days=30)) as s:
+        session = sample_session(started_at=OLD)
+        s.create_session(session)
+        grip, bp = sample_grip(), sample_blood_pressure()
+        s.add_measurement(session.id, grip)
+        s.add_measurement(session.id, bp)
+        later = OLD + timedelta(days=400)
+        s.outbox_mark_acked([str(grip.id)], "b1")
+        assert s.purge_personal_data(later) == {"purged": 0, "waiting_for_sync": 1}, "one row still pending"
+        s.outbox_quarantine([str(bp.id)], "bq", "rejected", 422, None)
+        assert s.purge_personal_data(later)["purged"] == 0, "a quarantined row is not acknowledged"
+        s.quarantine_requeue("bq")
+        assert s.purge_personal_data(later)["purged"] == 0, "requeued is pending again"
+        s.outbox_mark_acked([str(bp.id)], "b2")
+        assert s.purge_personal_data(later) == {"purged": 1, "waiting_for_sync": 0}
+        assert s.load_session(session.id).resident.national_id is None

@@ -112,6 +112,11 @@ def resident_sessions(draw):
             side = draw(st.sampled_from((Side.LEFT, Side.RIGHT))) if station == "grip" else None
             add(station, near(draw, cuts, Decimal("0.1") if leg else Decimal(step), spec.minimum, spec.maximum,
                               whole=spec.unit.symbol == "count"), side)
+    for table_item in sorted(set(TABLE) - set(rows_for(sex, age))):
+        if draw(st.integers(0, 3)) == 0:  # measured although the standard has no row for this sex and age
+            station = TABLE[table_item][0]
+            add(station, 0.0 if ITEMS[station].minimum <= 0 else ITEMS[station].minimum,
+                Side.LEFT if station == "grip" else None)
     if draw(st.integers(0, 9)):
         rows = hw_rows(sex, age) or hw_rows(sex, 40)
         heights = [Decimal(rows[0]["height_min_cm"]), Decimal(rows[-1]["height_max_cm"])]

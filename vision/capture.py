@@ -42,6 +42,7 @@ class CaptureState(enum.StrEnum):
     STOPPED = "stopped"  # stop() was called
 
 
+STREAM_TIMEOUT_MS = 5000
 _FINAL_STATES = (CaptureState.ENDED, CaptureState.FAILED, CaptureState.STOPPED)
 
 
@@ -131,7 +132,10 @@ def open_with_opencv(source: CameraSource, width: int, height: int, fps: int) ->
             cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
         return cap
     if source.kind is SourceKind.STREAM:
-        return cv2.VideoCapture(source.target, cv2.CAP_FFMPEG)
+        # Bounded waits, so a dead network camera is reported lost instead of hanging the capture thread.
+        return cv2.VideoCapture(source.target, cv2.CAP_FFMPEG,
+                                [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, STREAM_TIMEOUT_MS,
+                                 cv2.CAP_PROP_READ_TIMEOUT_MSEC, STREAM_TIMEOUT_MS])
     return cv2.VideoCapture(source.target)
 
 

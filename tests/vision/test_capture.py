@@ -209,6 +209,13 @@ def test_real_v4l2_device_that_is_not_there_does_not_crash():
     assert cap.state is CaptureState.STOPPED
 
 
+def test_network_camera_that_refuses_connections_keeps_retrying_without_hanging():
+    with FrameCapture("rtsp://127.0.0.1:9/stream", retry_interval_s=0.05) as cap:
+        assert wait_for(lambda: "retrying" in cap.stats().detail, 5)
+        assert cap.next_frame(timeout_s=0.2) is None and cap.state is CaptureState.OPENING
+    assert cap.state is CaptureState.STOPPED
+
+
 def test_stop_is_idempotent_and_ends_waiting_consumers(numbered_clip):
     cap = FrameCapture("0", opener=FlakyCamera().opener).start()
     cap.stop()

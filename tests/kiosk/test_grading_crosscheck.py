@@ -228,3 +228,22 @@ def test_an_age_outside_every_pack_is_an_input_error(birth: date, test: date) ->
                 measurements=(Measurement("grip", 30.0, "kg"),))
     with pytest.raises(InputError, match=r"resident\.birth_date"):
         grade_session(s, shipped_norms())
+
+
+@pytest.mark.parametrize("birth, age, group, n_counted", [
+    (date(2006, 11, 23), 20, "20–39", 9), (date(2006, 11, 24), 19, None, 0),
+    (date(1986, 11, 23), 40, "40–59", 7), (date(1986, 11, 24), 39, "20–39", 9),
+    (date(1966, 11, 23), 60, None, 0), (date(1966, 11, 24), 59, "40–59", 7),
+])
+def test_the_bands_switch_on_the_birthday_itself(birth: date, age: int, group: str | None, n_counted: int) -> None:
+    """On the test date of a birthday the resident is already the new age (9 items, 7 from 40, with height-weight)."""
+    test = date(2026, 11, 23)
+    s = Session(uuid.uuid4(), "x", Resident("x", Sex.MALE, birth), datetime(2026, 11, 23, tzinfo=UTC), test,
+                measurements=(Measurement("grip", 40.0, "kg", side=Side.LEFT),))
+    rep = grade_session(s, shipped_norms())
+    assert rep.age_years == age, f"born {birth}, tested {test}: age {rep.age_years}, want {age}"
+    if group is None:
+        assert not rep.standards, f"age {age} is outside the 2003 standard"
+    else:
+        std = rep.standards[0]
+        assert (std.age_group, len(std.items_counted)) == (group, n_counted), f"age {age}: {std.items_counted}"

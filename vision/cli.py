@@ -98,9 +98,8 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     pipeline.start()
     try:
         pipeline.wait()
-    except KeyboardInterrupt:
-        pipeline.stop()
-        raise
+    finally:
+        pipeline.stop()  # joins the worker, so no thread is left inside mediapipe at interpreter exit
     if pipeline.error is not None:
         raise pipeline.error
     stats = pipeline.stats()

@@ -48,7 +48,7 @@ def test_detector_ignores_rest_noise_and_a_brief_dip_during_the_hold():
 
 
 async def test_a_squeeze_gives_its_peak_with_side_and_trial():
-    async with hosted(GripSimulator(peak_kg=31.5, speed=3), grip_driver(), "grip") as (_, driver):
+    async with hosted(GripSimulator(peak_kg=31.5, speed=5), grip_driver(), "grip") as (_, driver):
         progress, final = await run_measurement(driver, trial=2, side="left")
     assert final.item == "grip" and final.unit == "kg" and final.side is Side.LEFT and final.trial == 2
     assert final.values["grip"] == pytest.approx(31.5, abs=0.2), f"peak should be 31.5 kg, got {final.values}"
@@ -60,7 +60,7 @@ async def test_a_squeeze_gives_its_peak_with_side_and_trial():
 
 
 async def test_garbage_and_a_bad_checksum_are_skipped_and_the_reading_survives():
-    sim = GripSimulator(peak_kg=28.0, speed=3)
+    sim = GripSimulator(peak_kg=28.0, speed=5)
     async with hosted(sim, grip_driver(), "grip") as (host, driver):
         def faults():
             host.inject("garbage")
@@ -73,7 +73,7 @@ async def test_garbage_and_a_bad_checksum_are_skipped_and_the_reading_survives()
 
 
 async def test_a_stall_mid_squeeze_raises_timeout_and_never_a_final():
-    async with hosted(GripSimulator(speed=3), grip_driver(), "grip") as (host, driver):
+    async with hosted(GripSimulator(speed=5), grip_driver(), "grip") as (host, driver):
         with pytest.raises(DeviceTimeout, match="stopped sending"):
             await measure_until(driver, lambda e: isinstance(e, Progress) and e.value > 10,
                                 lambda: host.inject("stall"))
@@ -81,7 +81,7 @@ async def test_a_stall_mid_squeeze_raises_timeout_and_never_a_final():
 
 
 async def test_unplugging_mid_squeeze_raises_disconnected_and_never_a_final():
-    async with hosted(GripSimulator(speed=3), grip_driver(), "grip") as (host, driver):
+    async with hosted(GripSimulator(speed=5), grip_driver(), "grip") as (host, driver):
         with pytest.raises(DeviceDisconnected):
             await measure_until(driver, lambda e: isinstance(e, Progress) and e.value > 10,
                                 lambda: host.inject("disconnect"))
@@ -89,7 +89,7 @@ async def test_unplugging_mid_squeeze_raises_disconnected_and_never_a_final():
 
 
 async def test_an_overload_is_reported_by_the_device_with_its_code():
-    async with hosted(GripSimulator(speed=3), grip_driver(), "grip") as (host, driver):
+    async with hosted(GripSimulator(speed=5), grip_driver(), "grip") as (host, driver):
         host.inject("overload")
         with pytest.raises(DeviceReportedError) as info:
             await run_measurement(driver)
@@ -97,7 +97,7 @@ async def test_an_overload_is_reported_by_the_device_with_its_code():
 
 
 async def test_a_line_of_pure_noise_is_a_codec_error_not_a_hang():
-    async with hosted(GripSimulator(speed=3), grip_driver(max_bad_frames=3), "grip") as (host, driver):
+    async with hosted(GripSimulator(speed=5), grip_driver(max_bad_frames=3), "grip") as (host, driver):
         sim = host.simulator
         original = sim._encode
         sim._encode = lambda messages, record: b"\x00\x01\x02" * 10 + original(messages, record=record)[5:]
@@ -109,7 +109,7 @@ async def test_a_device_without_a_valid_calibration_is_locked_before_any_command
     for record in (None, passed_record("grip-1", result=CalibrationResult.FAILED),
                    passed_record("grip-1", days=-1)):
         book = MemoryCalibrationBook([record] if record else [])
-        sim = GripSimulator(speed=3)
+        sim = GripSimulator(speed=5)
         async with hosted(sim, grip_driver(book), "grip") as (_, driver):
             with pytest.raises(DeviceLocked):
                 await run_measurement(driver)
@@ -117,7 +117,7 @@ async def test_a_device_without_a_valid_calibration_is_locked_before_any_command
 
 
 async def test_drift_is_caught_by_calibration_and_the_correction_restores_the_truth():
-    sim = GripSimulator(peak_kg=30.0, speed=3, drift_gain=1.06)
+    sim = GripSimulator(peak_kg=30.0, speed=5, drift_gain=1.06)
     async with hosted(sim, grip_driver(), "grip") as (host, driver):
         host.inject("drift")
         _, drifted = await run_measurement(driver)
@@ -145,7 +145,7 @@ async def test_identify_reads_the_device_info():
 
 
 async def test_a_consumer_that_walks_away_mid_squeeze_leaves_the_device_ready_and_stopped():
-    sim = GripSimulator(speed=3)
+    sim = GripSimulator(speed=5)
     async with hosted(sim, grip_driver(), "grip") as (_, driver):
         events = driver.measure()
         async for event in events:

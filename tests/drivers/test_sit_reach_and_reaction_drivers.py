@@ -123,6 +123,7 @@ async def test_a_resident_who_keeps_pressing_the_wrong_key_ends_the_trial_with_a
     assert "only the key that lights up" in info.value.resident_message
 
 
+@pytest.mark.slow
 async def test_reaction_box_stall_and_unplug_give_no_result():
     async with hosted(ReactionBoxSimulator(), reaction_box(), "rt") as (host, driver):
         with pytest.raises(DeviceTimeout):

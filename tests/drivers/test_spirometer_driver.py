@@ -36,7 +36,7 @@ def blowing(event) -> bool:
 
 
 async def test_a_forced_expiration_gives_fvc_fev1_pef_at_btps_matching_the_true_curve():
-    sim = SpirometerSimulator(fvc_l=3.6, pef_l_s=7.5, k=1.6, ambient_c=21.0, speed=4)
+    sim = SpirometerSimulator(fvc_l=3.6, pef_l_s=7.5, k=1.6, ambient_c=21.0, speed=6)
     truth = analyse_manoeuvre(forced_expiration_flow(3.6, 7.5, k=1.6), 100)  # the BTPS curve the sim blows
     async with hosted(sim, spirometer(), "spiro") as (_, driver):
         progress, final = await run_measurement(driver, trial=1)
@@ -55,7 +55,7 @@ async def test_a_forced_expiration_gives_fvc_fev1_pef_at_btps_matching_the_true_
 
 
 async def test_three_blows_make_a_repeatable_grade_a_session():
-    async with hosted(SpirometerSimulator(speed=5), spirometer(), "spiro") as (_, driver):
+    async with hosted(SpirometerSimulator(speed=8), spirometer(), "spiro") as (_, driver):
         for trial in (1, 2, 3):
             await run_measurement(driver, trial=trial)
         quality = session_quality(driver.manoeuvres)
@@ -64,14 +64,14 @@ async def test_three_blows_make_a_repeatable_grade_a_session():
 
 async def test_ambient_gas_without_btps_would_read_low():
     """Guard against dropping the BTPS step: the raw ambient volume is ~8 % below the reported FVC."""
-    sim = SpirometerSimulator(ambient_c=20.0, speed=5)
+    sim = SpirometerSimulator(ambient_c=20.0, speed=8)
     async with hosted(sim, spirometer(), "spiro") as (_, driver):
         _, final = await run_measurement(driver)
     assert final.values["fvc"] / final.details["btps_factor"] < final.values["fvc"] * 0.92
 
 
 async def test_a_corrupted_block_is_interpolated_and_flagged():
-    async with hosted(SpirometerSimulator(speed=4), spirometer(), "spiro") as (host, driver):
+    async with hosted(SpirometerSimulator(speed=6), spirometer(), "spiro") as (host, driver):
         seen = await measure_until(driver, blowing, lambda: host.inject("bad_checksum"), final_allowed=True)
     final = seen[-1]
     assert isinstance(final, FinalReading) and "interpolated_flow" in final.quality_flags
@@ -79,28 +79,28 @@ async def test_a_corrupted_block_is_interpolated_and_flagged():
 
 
 async def test_garbage_on_the_line_does_not_change_the_result():
-    async with hosted(SpirometerSimulator(speed=4), spirometer(), "spiro") as (host, driver):
+    async with hosted(SpirometerSimulator(speed=6), spirometer(), "spiro") as (host, driver):
         _, clean = await run_measurement(driver)
         seen = await measure_until(driver, blowing, lambda: host.inject("garbage"), final_allowed=True)
     assert seen[-1].values["fvc"] == pytest.approx(clean.values["fvc"], abs=0.02)
 
 
 async def test_a_stall_mid_blow_is_a_timeout_without_a_reading():
-    async with hosted(SpirometerSimulator(speed=4), spirometer(), "spiro") as (host, driver):
+    async with hosted(SpirometerSimulator(speed=6), spirometer(), "spiro") as (host, driver):
         with pytest.raises(DeviceTimeout):
             await measure_until(driver, blowing, lambda: host.inject("stall"))
         assert driver.state is DeviceState.ERROR
 
 
 async def test_unplugging_mid_blow_is_disconnected_without_a_reading():
-    async with hosted(SpirometerSimulator(speed=4), spirometer(), "spiro") as (host, driver):
+    async with hosted(SpirometerSimulator(speed=6), spirometer(), "spiro") as (host, driver):
         with pytest.raises(DeviceDisconnected):
             await measure_until(driver, blowing, lambda: host.inject("disconnect"))
         assert driver.state is DeviceState.ABSENT
 
 
 async def test_a_zero_offset_error_is_reported_with_its_code():
-    async with hosted(SpirometerSimulator(speed=4), spirometer(), "spiro") as (host, driver):
+    async with hosted(SpirometerSimulator(speed=6), spirometer(), "spiro") as (host, driver):
         host.inject("zero_offset")
         with pytest.raises(DeviceReportedError) as info:
             await run_measurement(driver)
@@ -108,7 +108,7 @@ async def test_a_zero_offset_error_is_reported_with_its_code():
 
 
 async def test_drift_fails_the_syringe_check_and_locks_the_spirometer():
-    sim = SpirometerSimulator(speed=5, drift_gain=1.05)
+    sim = SpirometerSimulator(speed=8, drift_gain=1.05)
     async with hosted(sim, spirometer(), "spiro") as (host, driver):
         sim.syringe_l = 3.0
         ok = await run_syringe_check("spiro-1", "tech-1", NOW, driver.syringe_stroke_l, strokes=2)
@@ -116,16 +116,16 @@ async def test_drift_fails_the_syringe_check_and_locks_the_spirometer():
         bad = await run_syringe_check("spiro-1", "tech-1", NOW, driver.syringe_stroke_l, strokes=2)
     assert all(abs(v - 3.0) < 0.02 for v in ok.readings), f"a healthy head reads the 3-L syringe: {ok.readings}"
     assert ok.result is CalibrationResult.PASSED and bad.result is CalibrationResult.FAILED, bad.notes
-    async with hosted(SpirometerSimulator(speed=5), spirometer(MemoryCalibrationBook([bad])), "spiro") as (_, d2):
+    async with hosted(SpirometerSimulator(speed=8), spirometer(MemoryCalibrationBook([bad])), "spiro") as (_, d2):
         with pytest.raises(DeviceLocked, match="failed"):
             await run_measurement(d2)
 
 
 async def test_the_syringe_gain_is_applied_to_resident_blows():
     record = passed_record("spiro-1", {"gain": 1.02, "offset": 0.0})
-    async with hosted(SpirometerSimulator(speed=5), spirometer(), "spiro") as (_, plain):
+    async with hosted(SpirometerSimulator(speed=8), spirometer(), "spiro") as (_, plain):
         _, raw = await run_measurement(plain)
-    async with hosted(SpirometerSimulator(speed=5), spirometer(MemoryCalibrationBook([record])), "s") as (_, d):
+    async with hosted(SpirometerSimulator(speed=8), spirometer(MemoryCalibrationBook([record])), "s") as (_, d):
         _, corrected = await run_measurement(d)
     assert corrected.values["fvc"] == pytest.approx(raw.values["fvc"] * 1.02, abs=0.03)
     assert corrected.calibration_id == str(record.id) and "uncalibrated" not in corrected.quality_flags

@@ -7,6 +7,7 @@ The pack format is described in docs/grade-format.md ("Norm packs").
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -66,7 +67,11 @@ class _Ctx:
         path = self.folder / name
         if not path.is_file():
             raise self.err(f"data file {name!r} named in the manifest does not exist", file=path)
-        with path.open(newline="", encoding="utf-8") as fh:
+        try:  # utf-8-sig: a CSV saved from a spreadsheet often starts with a byte-order mark
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise self.err(f"is not UTF-8 text (byte {e.start}: {e.reason})", file=path) from None
+        with io.StringIO(text, newline="") as fh:
             reader = csv.reader(fh)
             header = next(reader, None)
             if not header:

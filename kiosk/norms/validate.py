@@ -135,6 +135,10 @@ def _total(s: m.PointsScheme, info: m.PackInfo, folder: Path) -> None:
         _item_count(s, info, lo, hi, graded[0], folder)
         firsts.append(graded[0])
     _age_bands(firsts, lambda g: (), lambda k: "grade bands", folder, t.file, info)
+    lo, hi = min(g.age_min for g in firsts), max(g.age_max for g in firsts)
+    if (lo, hi) != (info.age_min, info.age_max):  # an age the pack claims but cannot grade would show as "not rated"
+        raise _fail(folder, t.file, None, f"grade bands cover ages {lo}–{hi}, but pack.toml declares the pack for "
+                                          f"ages {info.age_min}–{info.age_max}")
     if t.method == "weighted":
         sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
         for (item, lo, hi), w in t.weights.items():

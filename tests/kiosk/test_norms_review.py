@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from kiosk.errors import NormPackError
-from kiosk.norms import load_pack
+from kiosk.norms import SHIPPED_PACKS, load_pack
 from tests.kiosk.test_norms_validation import copy_pack
 
 
@@ -34,3 +35,13 @@ def test_a_pack_declaring_ages_its_grade_bands_do_not_cover_is_rejected(tmp_path
     toml.write_text(toml.read_text(encoding="utf-8").replace("age_max = 59", "age_max = 79", 1), encoding="utf-8")
     with pytest.raises(NormPackError, match=r"grades\.csv.*cover ages 20–59.*declares.*20–79"):
         load_pack(folder)
+
+
+def test_every_printed_table_problem_of_errata_section_a_is_recorded_in_the_pack() -> None:
+    """ERRATA.md §A lists A-1 … A-24; each choice (even "kept, agree") is recorded in pack.toml [[errata]]."""
+    pack = load_pack(SHIPPED_PACKS / "cn-2003-adult")
+    covered: set[int] = set()
+    for e in pack.errata:
+        for lo, hi in re.findall(r"A-(\d+)(?:\.\.(\d+))?", e["id"]):
+            covered |= set(range(int(lo), int(hi or lo) + 1))
+    assert covered >= set(range(1, 25)), f"errata A-items not recorded: {sorted(set(range(1, 25)) - covered)}"

@@ -3,10 +3,12 @@
 Throughput: each codec's device messages, encoded, concatenated and fed to its ``MessageStream`` in
 256-byte chunks (as a serial read delivers them); also the grip codec with 10 % of the bytes garbage.
 
-Latency: the simulator runs on a ``PtyHost`` at real speed and notes the monotonic time it writes each
-streamed frame; the driver's ``measure()`` yields one Progress per frame, and the bench notes the
-time each arrives. The difference is the whole path a live value takes: pty → reader thread → event
-loop → codec → driver → consumer. p50/p99 per instrument, in milliseconds.
+Latency: the simulator runs on a ``PtyHost`` at real speed and notes (perf_counter) when it writes
+each streamed frame; the driver's ``measure()`` yields one Progress per frame, and the bench notes
+when each arrives. The difference is the whole path a live value takes: pty → reader thread → event
+loop → codec → driver → consumer. p50/p99 per instrument, in milliseconds. The ``via_manager``
+figure runs the grip through DRV-BLE's DeviceManager in simulate mode and stops the clock when the
+manager publishes the event (``DeviceEvent.published_at``), as the UI receives it.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ async def _latencies(simulator: Any, driver_cls: Any, options: dict[str, Any]) -
         arrived: list[float] = []
         async for event in driver.measure(**options):
             if isinstance(event, Progress):
-                arrived.append(time.monotonic())
+                arrived.append(time.perf_counter())
         sent = list(simulator.sent_at)
     finally:
         await driver.close()
@@ -124,9 +126,39 @@ def latency() -> dict[str, float]:
     return figures
 
 
+async def _manager_latencies(protocol: str, kind: str, seconds_budget: float = 20.0) -> list[float]:
+    """Simulator → pty → driver → DeviceManager publishing the Progress event (its ``published_at``)."""
+    from drivers.manager import DeviceManager, EventKind
+    from kiosk.config import DeviceConfig, StationConfig
+
+    cfg = StationConfig(devices=(DeviceConfig("bench", kind, protocol, simulate=True),))
+    published: list[float] = []
+    async with DeviceManager(cfg, None) as manager:
+        manager.add_listener(lambda e: published.append(e.published_at) if e.kind is EventKind.PROGRESS else None)
+        deadline = time.perf_counter() + seconds_budget
+        while manager.device("bench").state.value != "ready":
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{protocol} simulator never became ready")
+            await asyncio.sleep(0.05)
+        simulator = manager.device("bench").simulator
+        simulator.sent_at.clear()
+        async for _ in manager.measure("bench"):
+            pass
+        sent = list(simulator.sent_at)
+    n = min(len(sent), len(published))
+    return [(p - s) * 1000 for s, p in zip(sent[:n], published[:n], strict=True)]
+
+
+def manager_latency() -> dict[str, float]:
+    values = asyncio.run(_manager_latencies("grip-serial", "grip"))
+    p50, p99 = _percentiles(values)
+    return {"latency_grip_via_manager_published_p50_ms": p50, "latency_grip_via_manager_published_p99_ms": p99,
+            "latency_grip_via_manager_events": len(values)}
+
+
 def run(out_dir: Path) -> dict:
     """Codec throughput and pty latency figures (see the module docstring)."""
-    return codec_throughput() | latency()
+    return codec_throughput() | latency() | manager_latency()
 
 
 if __name__ == "__main__":

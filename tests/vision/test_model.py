@@ -91,6 +91,14 @@ def test_output_not_matching_the_recorded_checksum_is_refused(pose_model, tmp_pa
         build(tmp_path / pose_model.name, sums_path=sums)
 
 
+def test_a_deliberately_changed_output_can_be_recorded(pose_model, tmp_path):
+    sums = tmp_path / "SHA256SUMS"
+    sums.write_text(f"{'0' * 64}  {pose_model.name}\n")
+    out = tmp_path / pose_model.name
+    assert build(out, sums_path=sums, record_new_checksum=True) == "built"
+    assert read_sums(sums)[pose_model.name] == sha256(out)
+
+
 def test_a_changed_model_in_the_wheel_is_refused(tmp_path):
     cache = tmp_path / "cache"
     (cache / "wheel").mkdir(parents=True)

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import InputError
+from vision.analysers import EXERCISES
 
 if TYPE_CHECKING:
     from vision.pose_backend import PoseBackend
 
-EXERCISES = ("chair-stand", "squat", "arm-curl", "single-leg")  # mirrors vision.analysers.EXERCISES
 
 
 def _size(text: str) -> tuple[int, int]:

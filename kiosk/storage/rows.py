@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -106,6 +107,8 @@ def session_from_rows(row: Mapping[str, Any], personal: Mapping[str, Any] | None
 
 
 def measurement_row(session_id: uuid.UUID, m: Measurement, saved_at: datetime) -> dict[str, Any]:
+    if not math.isfinite(float(m.value)):  # inf would be stored and poison the sync batch; NaN would read as NULL
+        raise InputError(f"{m.item} value {m.value!r} is not a finite number", field="value")
     return {
         "id": str(m.id), "session_id": str(session_id), "item": m.item, "value": float(m.value), "unit": m.unit,
         "trial": int(m.trial), "taken_at": iso(m.taken_at),

@@ -114,3 +114,18 @@ def test_retention_keeps_a_session_until_every_row_is_acknowledged_then_purges_i
         s.outbox_mark_acked([str(bp.id)], "b2")
         assert s.purge_personal_data(later) == {"purged": 1, "waiting_for_sync": 0}
         assert s.load_session(session.id).resident.national_id is None
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_a_non_finite_value_is_refused_before_it_reaches_the_database(tmp_path: Path, value: float) -> None:
+    from kiosk.domain import Measurement
+    from kiosk.errors import InputError
+
+    with open_store(store_config(tmp_path)) as s:
+        session = sample_session()
+        s.create_session(session)
+        with pytest.raises(InputError, match="not a finite number"):
+            s.add_measurement(session.id, Measurement("grip", value, "kg"))
+        assert s.load_session(session.id).measurements == (), "nothing stored"
+        assert s.outbox_stats()["pending"] == 0, "nothing queued for the cloud"
+        assert s.accepting_sessions, "a bad value is the caller's error, not a storage failure"

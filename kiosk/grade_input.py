@@ -261,6 +261,20 @@ def parse_grade_input(data: Any, norms: NormSet | None = None) -> Session:
     return parse_grade_request(data, norms).session
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's keys, refusing a repeated one (JSON would silently keep the last: {"sex": "M", "sex": "F"})."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateKey(k)
+        out[k] = v
+    return out
+
+
 def read_grade_file(path: Path | str, norms: NormSet | None = None) -> GradeRequest:
     """Read and parse one input file; an unreadable file or invalid JSON is an InputError too."""
     path = Path(path)
@@ -275,7 +289,9 @@ def read_grade_file(path: Path | str, norms: NormSet | None = None) -> GradeRequ
         raise InputError(f"cannot read the file: {e.strerror if isinstance(e, OSError) else e}", field=str(path)) \
             from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as e:
+        raise InputError(f"the key {e.args[0]!r} appears twice in one object", field=str(path)) from None
     except json.JSONDecodeError as e:
         raise InputError(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}", field=str(path)) from None
     except ValueError as e:  # an integer literal longer than Python's int_max_str_digits

@@ -118,3 +118,9 @@ def test_a_vital_capacity_in_litres_on_a_half_is_looked_up_rounded_up() -> None:
     data = with_change("resident.birth_date", "2000-01-01", data)
     score = grade_session(parse_grade_input(data, shipped_norms()), shipped_norms()).item("vital_capacity").score
     assert score.table_value == Decimal(2036), f"2.0355 L = 2035.5 mL rounds half-up to 2036, got {score.table_value}"
+
+
+def test_a_key_given_twice_in_one_object_is_refused_not_silently_overwritten(capsys, tmp_path: Path) -> None:
+    text = json.dumps(ISSUE_EXAMPLE).replace('"sex": "M"', '"sex": "M", "sex": "F"', 1)
+    err = expect_one_line(capsys, tmp_path, text, "in.json")
+    assert "'sex' appears twice" in err

@@ -7,6 +7,7 @@ into the mouthpiece; the meter reports the exhaled volume in mL (BTPS-corrected 
 Host → device
   0x01 StartBlow   (no payload)     arm the meter: it waits up to 10 s for a blow
   0x02 Cancel      (no payload)
+  0x03 QueryResult (no payload)     resend the last Result (the host lost it: bad checksum, noise)
 Device → host
   0x81 Volume      volume_ml:u16    running volume during the blow (about 10 per second)
   0x83 Result      volume_ml:u16    the blow is over (no flow for 1.5 s); the final volume
@@ -48,6 +49,11 @@ class StartBlow(BareMessage):
 @dataclass(frozen=True)
 class Cancel(BareMessage):
     TYPE: ClassVar[int] = 0x02
+
+
+@dataclass(frozen=True)
+class QueryResult(BareMessage):
+    TYPE: ClassVar[int] = 0x03
 
 
 @dataclass(frozen=True)
@@ -96,4 +102,5 @@ class DeviceError:
         return cls(VitalCapacityErrorCode(code))
 
 
-CODEC = InstrumentCodec("vital-capacity", SYNC, (StartBlow, Cancel, Volume, Result, DeviceError), max_len=MAX_LEN)
+CODEC = InstrumentCodec("vital-capacity", SYNC, (StartBlow, Cancel, QueryResult, Volume, Result, DeviceError),
+                        max_len=MAX_LEN)

@@ -8,7 +8,9 @@ per trial). The trial's result is the MEAN of its correct reaction times, in sec
 test is done twice and the better (smaller) trial counts — that choice is the item's
 ``Best.SMALLEST`` rule in ``kiosk.domain``, applied by grading, not here.
 
-Times come from the box's own millisecond clock, so serial latency never enters the result.
+Times come from the box's own millisecond clock, so serial latency never enters the result. A
+stimulus whose reply never arrives (lost to line noise) is presented once more before the box is
+declared stalled.
 """
 
 from __future__ import annotations
@@ -74,8 +76,15 @@ class ReactionTimer(SerialInstrumentDriver):
             try:
                 reply = await self._one_stimulus(number, key)
             except DeviceTimeout:
+                # the one reply frame may have been lost on the line: abort and present it once more;
+                # a box that stays silent again has stopped (DeviceTimeout)
                 await self.send_quietly(rt.Abort())
-                raise
+                number = (number % 255) + 1
+                try:
+                    reply = await self._one_stimulus(number, key)
+                except DeviceTimeout:
+                    await self.send_quietly(rt.Abort())
+                    raise
             if isinstance(reply, rt.Anticipation):
                 false_starts += 1
                 yield self._repeat(wrong + false_starts + misses, "too early: wait for the light")

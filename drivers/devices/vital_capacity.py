@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from drivers.base import DeviceReportedError, FinalReading, MeasurementEvent, Progress
+from drivers.base import DeviceReportedError, DeviceTimeout, FinalReading, MeasurementEvent, Progress
 from drivers.calibration import LinearCorrection
 from drivers.codecs import vital_capacity as vc
 from drivers.devices.serial_instrument import SerialInstrumentDriver
@@ -28,21 +28,32 @@ class VitalCapacityMeter(SerialInstrumentDriver):
     BAUD = 9600
 
     async def _blow(self) -> AsyncIterator[vc.Volume | vc.Result]:
+        """The meter's messages for one blow, ending with its Result. If the line goes quiet once the
+        volume has stopped rising, the Result was probably lost (bad checksum): ask for it once."""
         await self.send(vc.StartBlow())
-        finished = False
+        finished = asked_again = False
+        blown = False
         try:
-            async with contextlib.aclosing(self.messages()) as incoming:
-                async for message in incoming:
-                    if isinstance(message, vc.DeviceError):
-                        finished = True
-                        raise DeviceReportedError(message.text, code=message.code.name.lower(),
-                                                  device_id=self.device_id,
-                                                  resident_message=RESIDENT_MESSAGES.get(message.code))
-                    if isinstance(message, vc.Volume | vc.Result):
-                        yield message
-                    if isinstance(message, vc.Result):
-                        finished = True
-                        return
+            while not finished:
+                try:
+                    async with contextlib.aclosing(self.messages()) as incoming:
+                        async for message in incoming:
+                            if isinstance(message, vc.DeviceError):
+                                finished = True
+                                raise DeviceReportedError(message.text, code=message.code.name.lower(),
+                                                          device_id=self.device_id,
+                                                          resident_message=RESIDENT_MESSAGES.get(message.code))
+                            if isinstance(message, vc.Volume | vc.Result):
+                                blown = blown or message.volume_ml > 0
+                                yield message
+                            if isinstance(message, vc.Result):
+                                finished = True
+                                return
+                except DeviceTimeout:
+                    if asked_again or not blown:
+                        raise
+                    asked_again = True
+                    await self.send(vc.QueryResult())
         finally:
             if not finished:
                 await self.send_quietly(vc.Cancel())

@@ -3,8 +3,9 @@
 After StartBlow the meter sends Volume(0) every 0.1 s while it waits; the blow begins after
 ``wait_s``, the volume rises as ``vc_ml`` · (1 − e^(−t/0.8 s)) and, once it has not changed for 1.5 s,
 the meter sends Result. ``syringe_ml`` set: the next blow is a calibration-syringe stroke of exactly
-that volume. Faults: the common ones (``drift`` = volume × ``drift_gain``), ``no_blow`` (the next
-blow never comes: error 1 after 10 s) and ``interrupted`` (error 2 halfway through the next blow).
+that volume. QueryResult resends the last result. Faults: the common ones (``drift`` = volume ×
+``drift_gain``), ``no_blow`` (the next blow never comes: error 1 after 10 s), ``interrupted`` (error 2
+halfway through the next blow) and ``lose_result`` (the next Result goes out with a corrupted CRC).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from drivers.sim.instrument import InstrumentSimulator
 class VitalCapacitySimulator(InstrumentSimulator):
     CODEC = vc.CODEC
     TICK_S = 0.1
-    EXTRA_FAULTS: ClassVar[frozenset[str]] = frozenset({"no_blow", "interrupted"})
+    EXTRA_FAULTS: ClassVar[frozenset[str]] = frozenset({"no_blow", "interrupted", "lose_result"})
     DEFAULT_DRIFT_GAIN = 1.05
 
     def __init__(self, *, vc_ml: float = 3200.0, wait_s: float = 1.0, **kwargs: float) -> None:
@@ -36,10 +37,14 @@ class VitalCapacitySimulator(InstrumentSimulator):
         self._interrupt_next = False
         self._no_blow = False
         self._interrupt = False
+        self._lose_result_next = False
+        self.last_result: vc.Result | None = None
 
     def inject_extra(self, fault: str) -> None:
         if fault == "no_blow":
             self._no_blow_next = True
+        elif fault == "lose_result":
+            self._lose_result_next = True
         else:
             self._interrupt_next = True
 
@@ -50,6 +55,8 @@ class VitalCapacitySimulator(InstrumentSimulator):
             self._interrupt, self._interrupt_next = self._interrupt_next, False
         elif isinstance(message, vc.Cancel):
             self._armed = False
+        elif isinstance(message, vc.QueryResult) and self.last_result is not None:
+            return [self.last_result]
         return []
 
     def _volume_ml(self, t: float) -> float:
@@ -74,5 +81,9 @@ class VitalCapacitySimulator(InstrumentSimulator):
         self._last_volume = volume
         if self._still_s >= 1.5:
             self._armed = False
-            return [vc.Result(volume)]
+            self.last_result = vc.Result(volume)
+            if self._lose_result_next:
+                self._lose_result_next = False
+                self.inject("bad_checksum")
+            return [self.last_result]
         return [vc.Volume(volume)]

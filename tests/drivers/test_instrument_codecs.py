@@ -38,6 +38,7 @@ PAYLOAD_TABLE = [
     (spirometer.CODEC, spirometer.DeviceError(spirometer.SpirometerErrorCode.ZERO_OFFSET), "02"),
     (vital_capacity.CODEC, vital_capacity.StartBlow(), ""),
     (vital_capacity.CODEC, vital_capacity.Cancel(), ""),
+    (vital_capacity.CODEC, vital_capacity.QueryResult(), ""),
     (vital_capacity.CODEC, vital_capacity.Volume(1200), "04B0"),
     (vital_capacity.CODEC, vital_capacity.Result(3250), "0CB2"),
     (vital_capacity.CODEC, vital_capacity.DeviceError(vital_capacity.VitalCapacityErrorCode.NO_BLOW), "01"),

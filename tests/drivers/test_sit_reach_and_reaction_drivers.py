@@ -150,3 +150,23 @@ async def test_instruments_without_a_calibration_procedure_need_no_record_but_a_
     async with hosted(SitAndReachSimulator(speed=5), reach_meter(MemoryCalibrationBook([failed])), "r") as (_, d):
         with pytest.raises(DeviceLocked, match="failed"):
             await run_measurement(d)
+
+
+async def test_sit_and_reach_shrugs_off_a_corrupted_position_and_a_drifted_encoder_reads_long():
+    async with hosted(SitAndReachSimulator(reach_cm=10.0, speed=5), reach_meter(), "reach") as (host, driver):
+        moving = lambda e: isinstance(e, Progress) and e.value > -10  # noqa: E731
+        seen = await measure_until(driver, moving, lambda: host.inject("bad_checksum"), final_allowed=True)
+        assert seen[-1].values["sit_and_reach"] == pytest.approx(10.0, abs=0.1) and driver.codec_errors >= 1
+        host.inject("drift")
+        _, drifted = await run_measurement(driver)
+    assert drifted.values["sit_and_reach"] == pytest.approx(10.4, abs=0.1), "a 4 % encoder drift reads 4 % long"
+
+
+async def test_a_lost_press_frame_re_presents_the_stimulus_and_garbage_is_skipped():
+    sim = ReactionBoxSimulator(speed=4)
+    async with hosted(sim, reaction_box(), "rt") as (host, driver):
+        host.inject("garbage")
+        host.inject("bad_checksum")  # corrupts the first Press: its stimulus must be shown again
+        _, final = await run_measurement(driver, stimuli=2, **FAST)
+    assert len(final.details["reaction_ms"]) == 2 and driver.codec_errors >= 2
+    assert final.details["reaction_ms"] == sim.pressed_ms[-2:], "the lost press is not counted"

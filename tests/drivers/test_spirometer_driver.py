@@ -178,3 +178,22 @@ async def test_no_blow_in_time_is_a_timeout_with_a_plain_message():
         with pytest.raises(DeviceTimeout, match="no blow") as info:
             await run_measurement(driver, blow_within_s=0.2)  # the simulated resident starts after 0.5 s
     assert "blow hard" in info.value.resident_message
+
+
+async def test_vital_capacity_survives_garbage_and_a_corrupted_volume_frame():
+    async with hosted(VitalCapacitySimulator(vc_ml=3000, speed=6), vc_meter(), "vc") as (host, driver):
+        def faults():
+            host.inject("garbage")
+            host.inject("bad_checksum")
+        seen = await measure_until(driver, lambda e: isinstance(e, Progress) and e.value > 500, faults,
+                                   final_allowed=True)
+    assert seen[-1].values["vital_capacity"] == pytest.approx(3000, abs=5) and driver.codec_errors >= 2
+
+
+async def test_a_lost_result_frame_is_asked_for_again():
+    sim = VitalCapacitySimulator(vc_ml=2800, speed=6)
+    async with hosted(sim, vc_meter(), "vc") as (host, driver):
+        host.inject("lose_result")
+        _, final = await run_measurement(driver)
+    assert final.values["vital_capacity"] == pytest.approx(2800, abs=5), "the resent result must be used"
+    assert any(type(c).__name__ == "QueryResult" for c in sim.commands_seen)

@@ -132,6 +132,7 @@ def _measurements(raw: Any, session_id: uuid.UUID, test_date: date) -> tuple[Mea
         raise InputError("expected a non-empty list of measurements", field="measurements")
     out: list[Measurement] = []
     next_trial: dict[str, int] = {}
+    last_explicit_at: dict[str, datetime] = {}
     start = datetime.combine(test_date, time(9, 0), UTC)
     for i, m_raw in enumerate(raw):
         where = f"measurements[{i}]"
@@ -191,6 +192,13 @@ def _measurements(raw: Any, session_id: uuid.UUID, test_date: date) -> tuple[Mea
                 if spec.unit is COUNT and value != int(value):
                     raise InputError(f"{value:g} is not a whole number of {spec.name.replace('_', ' ')}", field=vw)
                 _within(value, spec.minimum, spec.maximum, spec.unit.symbol, spec.name, vw)
+            if isinstance(trial, Mapping) and trial.get("taken_at") is not None:
+                # trials are graded in listed order ("last" = the re-measurement); a listed time going backwards
+                # would make the earlier reading stand and hide, e.g., a grade-3 blood pressure taken last
+                if spec.name in last_explicit_at and at < last_explicit_at[spec.name]:
+                    raise InputError(f"taken earlier than the previous trial of {spec.name}; list trials in the "
+                                     "order they were taken", field=f"{tw}.taken_at")
+                last_explicit_at[spec.name] = at
             device_id = m.get("device_id")
             if device_id is not None and (not isinstance(device_id, str) or not device_id):
                 raise InputError("device_id must be non-empty text", field=f"{where}.device_id")

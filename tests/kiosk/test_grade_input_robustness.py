@@ -124,3 +124,21 @@ def test_a_key_given_twice_in_one_object_is_refused_not_silently_overwritten(cap
     text = json.dumps(ISSUE_EXAMPLE).replace('"sex": "M"', '"sex": "M", "sex": "F"', 1)
     err = expect_one_line(capsys, tmp_path, text, "in.json")
     assert "'sex' appears twice" in err
+
+
+def test_trials_listed_against_their_taken_at_times_are_refused(capsys, tmp_path: Path) -> None:
+    """The re-measured 185/95 was taken last; listed first it would be hidden behind the earlier 130/80."""
+    bp = [{"systolic": 185, "diastolic": 95, "taken_at": "2026-11-23T09:10:00+08:00"},
+          {"systolic": 130, "diastolic": 80, "taken_at": "2026-11-23T09:00:00+08:00"}]
+    text = json.dumps(with_change("measurements.0.trials", bp))
+    expect_one_line(capsys, tmp_path, text, "measurements[0].trials[1].taken_at")
+
+
+def test_trials_listed_in_time_order_with_some_times_omitted_are_accepted() -> None:
+    from kiosk.grade_input import parse_grade_input
+
+    bp = [{"systolic": 130, "diastolic": 80, "taken_at": "2026-11-23T09:00:00+08:00"},
+          {"systolic": 132, "diastolic": 81},
+          {"systolic": 128, "diastolic": 79, "taken_at": "2026-11-23T09:10:00+08:00"}]
+    session = parse_grade_input(with_change("measurements.0.trials", bp))
+    assert [m.value for m in session.measurements if m.item == "blood_pressure"] == [130, 132, 128]

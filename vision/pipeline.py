@@ -142,6 +142,7 @@ class VisionPipeline:
         self._inference_s: deque[float] = deque(maxlen=latency_window)
         self._latency_s: deque[float] = deque(maxlen=latency_window)
         self._processing_s: deque[float] = deque(maxlen=latency_window)
+        self._stats_lock = threading.Lock()
         self._processed = self._with_person = self._queue_drops = 0
         self._t_first: float | None = None
         self._t_last: float | None = None
@@ -172,9 +173,11 @@ class VisionPipeline:
     def stats(self) -> PipelineStats:
         elapsed = (self._t_last - self._t_first) if self._t_first is not None and self._t_last is not None else 0.0
         cap = self.capture.stats()
-        return PipelineStats(self._processed, self._with_person, cap.frames_dropped, self._queue_drops, elapsed,
-                             LatencySummary.of(self._inference_s), LatencySummary.of(self._processing_s),
-                             LatencySummary.of(self._latency_s))
+        with self._stats_lock:
+            inference, processing, latency = list(self._inference_s), list(self._processing_s), list(self._latency_s)
+            processed, with_person = self._processed, self._with_person
+        return PipelineStats(processed, with_person, cap.frames_dropped, self._queue_drops, elapsed,
+                             LatencySummary.of(inference), LatencySummary.of(processing), LatencySummary.of(latency))
 
     # -- worker ----------------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -243,15 +246,16 @@ class VisionPipeline:
             small = cv2.resize(frame.image, _LIGHTING_SIZE, interpolation=cv2.INTER_AREA)
             lighting = check_lighting(small)
             self._last_lighting_at = frame.grabbed_at_s
-        self._processed += 1
-        self._with_person += int(result.frame.has_person)
-        self._inference_s.append(result.inference_s)
         counting = bool(self.analyser.counting) if self.analyser is not None else False
         now = time.monotonic()
         latency = now - frame.grabbed_at_s
-        self._latency_s.append(latency)
-        self._processing_s.append(now - taken_at)
-        self._t_last = now
+        with self._stats_lock:  # stats() may be read from another thread meanwhile
+            self._processed += 1
+            self._with_person += int(result.frame.has_person)
+            self._inference_s.append(result.inference_s)
+            self._latency_s.append(latency)
+            self._processing_s.append(now - taken_at)
+            self._t_last = now
         self._emit(PipelineUpdate(frame.index, pose, result.frame, result.people_count, tuple(events), framing,
                                   lighting, counting, result.inference_s, latency, now - taken_at))
 

@@ -61,8 +61,11 @@ def load_or_create_key(path: Path) -> bytes:
     try:
         os.write(fd, key.hex().encode("ascii") + b"\n")
         os.fsync(fd)
-    finally:
+    except OSError as e:  # e.g. a full disk: leave no empty key file that would block every later start
         os.close(fd)
+        path.unlink(missing_ok=True)
+        raise KeyFileError(f"{path}: cannot write the new database key file: {e.strerror}") from None
+    os.close(fd)
     log_event(log, logging.INFO, "created a new database key file", key_file=str(path))
     return key
 

@@ -129,3 +129,23 @@ def test_a_non_finite_value_is_refused_before_it_reaches_the_database(tmp_path: 
         assert s.load_session(session.id).measurements == (), "nothing stored"
         assert s.outbox_stats()["pending"] == 0, "nothing queued for the cloud"
         assert s.accepting_sessions, "a bad value is the caller's error, not a storage failure"
+
+
+def test_a_key_file_that_cannot_be_written_is_a_key_error_and_leaves_no_empty_file(tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    import errno
+    import os
+
+    from kiosk.storage.connection import load_or_create_key
+    from kiosk.storage.errors import KeyFileError
+
+    def full_disk(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("kiosk.storage.connection.os.write", full_disk)
+    key = tmp_path / "station.key"
+    with pytest.raises(KeyFileError, match="cannot write"):
+        load_or_create_key(key)
+    assert not key.exists(), "an empty key file would make every later start fail as 'malformed'"
+    monkeypatch.undo()
+    assert len(load_or_create_key(key)) == 32, "the next start creates the key normally"

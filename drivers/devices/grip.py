@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from drivers.base import DeviceReportedError, DeviceTimeout, FinalReading, MeasurementEvent, Progress
+from drivers.base import DeviceReportedError, DeviceTimeout, DriverError, FinalReading, MeasurementEvent, Progress
 from drivers.calibration import LinearCorrection
 from drivers.codecs import grip as g
 from drivers.codecs.instrument_frame import InstrumentMessage
@@ -72,6 +72,16 @@ def _device_error(message: g.DeviceError, device_id: str) -> DeviceReportedError
 RATE_HZ = 100
 
 
+def _side(value: object, device_id: str) -> Side | None:
+    """The hand being tested, when the station says which; anything else is a clear error, not a traceback."""
+    if value is None or value == "":
+        return None
+    try:
+        return Side(str(value))
+    except ValueError:
+        raise DriverError(f"side must be 'left' or 'right', not {value!r}", device_id=device_id) from None
+
+
 class GripDynamometer(SerialInstrumentDriver):
     """Serial load-cell grip dynamometer."""
 
@@ -105,7 +115,7 @@ class GripDynamometer(SerialInstrumentDriver):
             raise _device_error(g.DeviceError(g.GripErrorCode.TARE_UNDER_LOAD), self.device_id)
 
     async def _measure(self, *, trial: int, **options: object) -> AsyncIterator[MeasurementEvent]:
-        side = Side(str(options.get("side", Side.RIGHT)))
+        side = _side(options.get("side"), self.device_id)
         squeeze_within_s = float(options.get("squeeze_within_s", 10.0))  # type: ignore[arg-type]
         correction = LinearCorrection.from_record(self.calibration)
         await self.tare()

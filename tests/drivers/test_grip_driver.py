@@ -13,6 +13,7 @@ from drivers.base import (
     DeviceReportedError,
     DeviceState,
     DeviceTimeout,
+    DriverError,
     Progress,
 )
 from drivers.calibration import MemoryCalibrationBook, run_grip_calibration
@@ -166,3 +167,13 @@ async def test_no_squeeze_in_time_is_a_timeout_with_a_plain_message():
         with pytest.raises(DeviceTimeout, match="no squeeze") as info:
             await run_measurement(driver, squeeze_within_s=0.2)  # the simulated hand squeezes after 0.5 s
     assert "squeeze the handle" in info.value.resident_message
+
+
+async def test_an_impossible_side_is_a_driver_error_before_anything_is_sent():
+    sim = GripSimulator(speed=5)
+    async with hosted(sim, grip_driver(), "grip") as (_, driver):
+        with pytest.raises(DriverError, match="side must be 'left' or 'right'"):
+            await run_measurement(driver, side="middle")
+        assert sim.commands_seen == [], "nothing may reach the device for a refused request"
+        _, final = await run_measurement(driver)
+    assert final.side is None, "no side given: the reading does not invent one"

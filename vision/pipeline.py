@@ -27,16 +27,17 @@ import numpy as np
 
 from kiosk.config import CameraConfig
 from kiosk.logs import log_event
-from vision.analysers import AnalyserEvent, ExerciseAnalyser, ExerciseResult
+from vision.analysers import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult
 from vision.capture import CapturedFrame, CaptureState, FrameCapture
 from vision.filtering import LandmarkSmoother
-from vision.framing import FramingReport, LightingReport, check_framing, check_lighting
+from vision.framing import HINT_TEXT, FramingHint, FramingReport, LightingReport, check_framing, check_lighting
 from vision.landmarks import PoseFrame
 from vision.pose_backend import PoseBackend, PoseLandmarkerSettings, PoseResult, detect_with
 
 log = logging.getLogger("vision.pipeline")
 
 _LIGHTING_SIZE = (160, 120)  # lighting is judged on a small grey copy: same verdict, a fraction of the cost
+_LIGHTING_REPEAT_S = 5.0
 _ENDED_STATES = (CaptureState.ENDED, CaptureState.FAILED, CaptureState.STOPPED)
 
 
@@ -46,8 +47,11 @@ class PipelineUpdate:
 
     ``pose`` is the filtered PoseFrame; ``raw_pose`` what the backend returned. ``framing`` is the framing
     verdict for the current exercise (None without one); ``lighting`` is set on the frames where lighting
-    was checked (about once a second). ``latency_s`` runs from the frame's grab to this update's hand-out
-(waiting for the worker included); ``processing_s`` from the worker taking the frame to the hand-out.
+    was checked (about once a second). ``events`` are the analyser's, plus a ``framing`` event keyed
+    ``lighting.more_light`` / ``lighting.less_light`` / ``lighting.low_contrast`` when the light is unusable
+    (the analyser cannot see the image, so the pipeline speaks for it). ``latency_s`` runs from the frame's
+    grab to this update's hand-out (waiting for the worker included); ``processing_s`` from the worker
+    taking the frame to the hand-out.
     """
 
     frame_index: int
@@ -147,6 +151,8 @@ class VisionPipeline:
         self._t_first: float | None = None
         self._t_last: float | None = None
         self._last_lighting_at = -math.inf
+        self._last_lighting_hint: FramingHint | None = None
+        self._last_lighting_event_at = -math.inf
         self.error: BaseException | None = None
 
     # -- control ---------------------------------------------------------------------------------------------
@@ -246,6 +252,7 @@ class VisionPipeline:
             small = cv2.resize(frame.image, _LIGHTING_SIZE, interpolation=cv2.INTER_AREA)
             lighting = check_lighting(small)
             self._last_lighting_at = frame.grabbed_at_s
+            events += self._lighting_events(lighting, pose.timestamp_s)
         counting = bool(self.analyser.counting) if self.analyser is not None else False
         now = time.monotonic()
         latency = now - frame.grabbed_at_s
@@ -258,6 +265,20 @@ class VisionPipeline:
             self._t_last = now
         self._emit(PipelineUpdate(frame.index, pose, result.frame, result.people_count, tuple(events), framing,
                                   lighting, counting, result.inference_s, latency, now - taken_at))
+
+    def _lighting_events(self, report: LightingReport, t: float) -> list[AnalyserEvent]:
+        """A spoken-ready hint when the light turns bad or changes how it is bad, repeated every 5 s."""
+        if report.ok:
+            self._last_lighting_hint = None
+            return []
+        hint = report.hints[0]
+        if hint == self._last_lighting_hint and t - self._last_lighting_event_at < _LIGHTING_REPEAT_S:
+            return []
+        self._last_lighting_hint, self._last_lighting_event_at = hint, t
+        evidence = {"hints": [h.value for h in report.hints], "mean_level": report.stats.mean_level,
+                    "contrast_std": report.stats.contrast_std, "dark_fraction": report.stats.dark_fraction,
+                    "bright_fraction": report.stats.bright_fraction}
+        return [AnalyserEvent(EventKind.FRAMING, t, f"lighting.{hint.value}", evidence, HINT_TEXT[hint])]
 
     def _finish_analyser(self) -> None:
         if self.analyser is None:

@@ -207,6 +207,19 @@ def test_frame_parallel_mediapipe_backends_track_the_real_clip(pose_model, pose2
     assert all(b.closed for b in backends)
 
 
+def test_a_dark_room_gives_a_spoken_more_light_hint_once_not_every_frame(tmp_path):
+    dark = tmp_path / "dark.avi"
+    writer = cv2.VideoWriter(str(dark), cv2.VideoWriter_fourcc(*"MJPG"), 30, (64, 48))
+    for _ in range(60):
+        writer.write(np.full((48, 64, 3), 8, np.uint8))
+    writer.release()
+    updates = collect(VisionPipeline(FrameCapture(str(dark), pace=False), ScriptedBackend(), lighting_every_s=0.0))
+    hints = [e for u in updates for e in u.events if e.message.startswith("lighting.")]
+    assert [e.message for e in hints] == ["lighting.more_light"], f"one hint for a 2 s dark clip, got {hints}"
+    assert hints[0].kind is EventKind.FRAMING and "light" in hints[0].text.lower()
+    assert hints[0].evidence["mean_level"] < 50
+
+
 def test_pipeline_needs_a_backend(grey_clip):
     with pytest.raises(ValueError, match="at least one pose backend"):
         VisionPipeline(FrameCapture(str(grey_clip)), [])

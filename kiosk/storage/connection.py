@@ -25,6 +25,7 @@ from kiosk.storage.errors import (
     SQLITE_NOTADB,
     DatabaseCorrupt,
     KeyFileError,
+    StorageIOError,
     WrongKey,
     error_code,
     translate,
@@ -37,6 +38,14 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 KEY_BYTES = 32
 
 Connection = sqlite3.Connection  # sqlcipher3 connections have the same interface
+
+
+def make_data_dir(folder: Path) -> None:
+    """Create the data directory, or say why it cannot be (a file in the way, no permission, no such mount)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StorageIOError(f"{folder}: cannot use this as the data directory: {e.strerror}") from None
 
 
 def database_path(cfg: StationConfig) -> Path:
@@ -103,7 +112,7 @@ def _keyid_path(db_path: Path) -> Path:
 def connect(db_path: Path, encryption: StorageEncryption, key: bytes | None, *,
             busy_timeout_s: float) -> Connection:
     """An open, keyed, verified connection in WAL mode with synchronous=FULL; raises a StorageError subclass."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    make_data_dir(db_path.parent)
     is_new = not db_path.exists() or db_path.stat().st_size == 0
     if encryption is StorageEncryption.NONE:
         log_event(log, logging.WARNING, "DATABASE IS NOT ENCRYPTED: storage.encryption = 'none' is for the demo "

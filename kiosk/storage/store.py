@@ -32,6 +32,7 @@ from kiosk.storage.connection import (
     database_path,
     key_file_path,
     load_or_create_key,
+    make_data_dir,
     quick_check,
 )
 from kiosk.storage.errors import (
@@ -70,7 +71,7 @@ def open_store(cfg: StationConfig, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEO
     encryption = cfg.storage.encryption
     key = None
     if encryption is StorageEncryption.SQLCIPHER:
-        cfg.data_path.mkdir(parents=True, exist_ok=True)
+        make_data_dir(cfg.data_path)
         key_path = key_file_path(cfg)
         if not key_path.exists() and path.exists() and not _is_plain_or_empty(path):
             raise KeyFileError(f"{key_path}: the database key file is missing, and {path} cannot be read without "

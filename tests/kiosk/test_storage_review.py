@@ -149,3 +149,16 @@ def test_a_key_file_that_cannot_be_written_is_a_key_error_and_leaves_no_empty_fi
     assert not key.exists(), "an empty key file would make every later start fail as 'malformed'"
     monkeypatch.undo()
     assert len(load_or_create_key(key)) == 32, "the next start creates the key normally"
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_a_data_directory_that_cannot_be_created_is_one_clear_error(tmp_path: Path, capsys, encrypted: bool) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the data directory should be")
+    conf = tmp_path / "station.toml"
+    conf.write_text(f'[station]\ndata_dir = "{blocker / "var"}"\n[storage]\nencryption = '
+                    f'"{"sqlcipher" if encrypted else "none"}"\nkey_file = "{tmp_path / "k.key"}"\n')
+    code = main(["--config", str(conf), "db", "check"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err, err
+    assert any("cannot use this as the data directory" in line for line in error_lines(err)), err

@@ -10,6 +10,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vision.capture import (
     CameraSource,
@@ -237,3 +239,15 @@ def test_frames_are_letterboxed_when_a_size_is_asked(numbered_clip):
     with FrameCapture(str(numbered_clip), pace=False, frame_size=(640, 480)) as cap:
         f = cap.next_frame(timeout_s=5)
     assert f is not None and (f.width, f.height) == (640, 480)
+
+
+@given(w=st.integers(1, 800), h=st.integers(1, 800), tw=st.integers(8, 700), th=st.integers(8, 700))
+@settings(max_examples=60, deadline=None)
+def test_letterbox_always_gives_the_exact_size_and_keeps_the_aspect(w, h, tw, th):
+    out = letterbox(np.full((h, w, 3), 255, np.uint8), tw, th)
+    assert out.shape == (th, tw, 3)
+    rows, cols = np.nonzero(out[..., 0] > 127)
+    bw, bh = cols.max() - cols.min() + 1, rows.max() - rows.min() + 1
+    scale = min(tw / w, th / h)
+    assert bw == tw or bh == th, "the picture fills one dimension"
+    assert abs(bw - w * scale) <= 1 and abs(bh - h * scale) <= 1, f"{w}x{h} scaled by {scale:.3f} became {bw}x{bh}"

@@ -149,7 +149,11 @@ def connect(db_path: Path, encryption: StorageEncryption, key: bytes | None, *,
     if encryption is StorageEncryption.SQLCIPHER and key is not None:
         kid = _keyid_path(db_path)
         if is_new or not kid.exists():
-            kid.write_text(f"sqlcipher {key_id(key)}\n", encoding="ascii")
+            try:
+                kid.write_text(f"sqlcipher {key_id(key)}\n", encoding="ascii")
+            except OSError as e:
+                conn.close()
+                raise StorageIOError(f"{kid}: cannot record the database's key id: {e.strerror}") from None
     return conn
 
 

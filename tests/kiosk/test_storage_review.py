@@ -162,3 +162,19 @@ def test_a_data_directory_that_cannot_be_created_is_one_clear_error(tmp_path: Pa
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err, err
     assert any("cannot use this as the data directory" in line for line in error_lines(err)), err
+
+
+def test_a_key_id_file_that_cannot_be_written_is_a_storage_error(tmp_path: Path, monkeypatch) -> None:
+    from kiosk.config import StorageEncryption
+    from kiosk.errors import StorageError
+
+    real_write_text = Path.write_text
+
+    def refuse_keyid(self: Path, *args, **kwargs):
+        if self.name.endswith(".keyid"):
+            raise PermissionError(13, "Permission denied")
+        return real_write_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", refuse_keyid)
+    with pytest.raises(StorageError, match=r"\.keyid: cannot record"):
+        open_store(store_config(tmp_path, StorageEncryption.SQLCIPHER))

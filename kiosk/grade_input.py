@@ -117,7 +117,7 @@ def _blood_pressure(trial: Any, unit: str, where: str) -> tuple[float, dict[str,
             continue
         v = _number(t[name], f"{where}.{name}")
         if name != "pulse":
-            v = round(spec.to_canonical(v, unit, field=f"{where}.{name}"), 1)
+            v = spec.to_canonical(v, unit, field=f"{where}.{name}")  # unrounded: classes round once, to 1 mmHg
         lo, hi = BP_COMPONENT_LIMITS[name]
         _within(v, lo, hi, "/min" if name == "pulse" else "mmHg", name, f"{where}.{name}")
         comps[name] = v

@@ -142,3 +142,18 @@ def test_trials_listed_in_time_order_with_some_times_omitted_are_accepted() -> N
           {"systolic": 128, "diastolic": 79, "taken_at": "2026-11-23T09:10:00+08:00"}]
     session = parse_grade_input(with_change("measurements.0.trials", bp))
     assert [m.value for m in session.measurements if m.item == "blood_pressure"] == [130, 132, 128]
+
+
+@pytest.mark.parametrize("kpa, mmhg_class", [
+    (15.93, "normal"),                # 119.48 mmHg: below 120 (rounding to 0.1 first gave 119.5 -> 120)
+    (23.93, "grade_2_hypertension"),  # 179.49 mmHg: not grade 3 (and no urgent notice)
+    (16.0, "high_normal"),            # 120.01 mmHg
+])
+def test_a_kpa_reading_is_classed_after_one_rounding_only(kpa: float, mmhg_class: str) -> None:
+    from kiosk.grade_input import parse_grade_input
+
+    bp = {"item": "blood_pressure", "unit": "kPa", "trials": [{"systolic": kpa, "diastolic": 9.0}]}
+    data = with_change("measurements.0", bp)
+    rep = grade_session(parse_grade_input(data, shipped_norms()), shipped_norms())
+    assert rep.class_of("blood_pressure").class_name == mmhg_class, f"{kpa} kPa"
+    assert not rep.urgent_notices, "179.49 mmHg is below the grade-3 cut-off"

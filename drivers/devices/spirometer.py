@@ -37,6 +37,7 @@ from drivers.spirometry import (
 
 HPA_TO_MMHG = 0.750061683
 MAX_GAP_BLOCKS = 2
+T0_MARGIN_S = 0.5  # time zero lies at most this long after the first flow above threshold in a usable blow
 
 
 def _device_error(message: sp.DeviceError, device_id: str) -> DeviceReportedError:
@@ -85,12 +86,14 @@ class FlowRecorder:
                 self.blow_started_at = len(self.flow_l_s) - 1
 
     def ended(self) -> bool:
-        """ATS/ERS end of test, measured from the blow start: plateau over the last 1 s, or 15 s."""
+        """ATS/ERS end of test: a plateau over the last 1 s, or 15 s of expiration. Time zero is only known
+        after the fact (back-extrapolation, a little after the blow start), so the 15-s limit is kept
+        with a margin: the analysis then finds t0 + 15 s inside the record."""
         if self.blow_started_at is None:
             return False
         blown = len(self.flow_l_s) - 1 - self.blow_started_at
         window = round(PLATEAU_WINDOW_S * self.rate_hz)
-        if blown >= MAX_EXPIRATORY_TIME_S * self.rate_hz:
+        if blown >= (MAX_EXPIRATORY_TIME_S + T0_MARGIN_S) * self.rate_hz:
             return True
         return blown > window and self.volume_l[-1] - self.volume_l[-1 - window] < PLATEAU_VOLUME_L
 

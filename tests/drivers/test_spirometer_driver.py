@@ -197,3 +197,18 @@ async def test_a_lost_result_frame_is_asked_for_again():
         _, final = await run_measurement(driver)
     assert final.values["vital_capacity"] == pytest.approx(2800, abs=5), "the resent result must be used"
     assert any(type(c).__name__ == "QueryResult" for c in sim.commands_seen)
+
+
+def test_a_long_obstructive_blow_is_recorded_past_fifteen_seconds_from_time_zero():
+    from drivers.codecs.spirometer import FlowBlock
+    from drivers.devices.spirometer import FlowRecorder
+
+    recorder = FlowRecorder(100, "spiro-1")
+    flows = [0.0] * 20 + [4.0 * min(1.0, i / 10) for i in range(1, 30)] + [0.08] * 2000  # a long 80 mL/s tail
+    for seq, i in enumerate(range(0, len(flows), 5), start=1):
+        recorder.add(FlowBlock(seq, tuple(round(f * 1000) for f in flows[i:i + 5])), 1.0)
+        if recorder.ended():
+            break
+    m = analyse_manoeuvre(recorder.flow_l_s, 100)
+    assert not m.plateau_reached and m.forced_expiratory_time_s == pytest.approx(15.0, abs=0.02)
+    assert m.end_of_forced_expiration, "the recorder must run long enough for t0 + 15 s to be inside the record"

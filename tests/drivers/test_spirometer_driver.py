@@ -204,7 +204,8 @@ def test_a_long_obstructive_blow_is_recorded_past_fifteen_seconds_from_time_zero
     from drivers.devices.spirometer import FlowRecorder
 
     recorder = FlowRecorder(100, "spiro-1")
-    flows = [0.0] * 20 + [4.0 * min(1.0, i / 10) for i in range(1, 30)] + [0.08] * 2000  # a long 80 mL/s tail
+    # a 0.3-s rise puts time zero ~0.15 s after the first flow; then a long 80 mL/s tail with no plateau
+    flows = [0.0] * 20 + [4.0 * min(1.0, i / 30) for i in range(1, 40)] + [0.08] * 2000
     for seq, i in enumerate(range(0, len(flows), 5), start=1):
         recorder.add(FlowBlock(seq, tuple(round(f * 1000) for f in flows[i:i + 5])), 1.0)
         if recorder.ended():

@@ -103,6 +103,9 @@ class GripDynamometer(SerialInstrumentDriver):
         return await super().describe() | {"serial": f"{info.serial:08X}", "firmware": f"{major}.{minor}",
                                            "rate_hz": info.rate_hz, "capacity_kg": info.capacity_kg}
 
+    def check_options(self, options: dict[str, object]) -> None:
+        _side(options.get("side"), self.device_id)
+
     def on_unsolicited(self, message: InstrumentMessage) -> None:
         if isinstance(message, g.DeviceError):
             raise _device_error(message, self.device_id)

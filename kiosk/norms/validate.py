@@ -92,6 +92,11 @@ def _body_size(b: m.BodySizeTable, info: m.PackInfo, folder: Path) -> None:
     for r in b.rows:
         if r.key_min > r.key_max:
             raise _fail(folder, b.file, r.line, f"height row {r.key_min}–{r.key_max} is reversed")
+        off_grid = [(v, p) for v, p in ((r.key_min, b.key_precision), (r.key_max, b.key_precision),
+                                         *((c, b.value_precision) for c in r.cuts)) if not _on_grid(v, p)]
+        if off_grid:  # values are rounded to the precision before the lookup, so such a cut or row end is never met
+            v, p = off_grid[0]
+            raise _fail(folder, b.file, r.line, f"{v} is finer than the table precision {p}")
         for i, (a, c) in enumerate(zip(r.cuts, r.cuts[1:], strict=False)):
             # a band closed on both sides ("min" cut then "max" cut) may be a single value; all others need width
             closed = b.cut_kinds[i] == "min" and b.cut_kinds[i + 1] == "max"

@@ -45,3 +45,14 @@ def test_every_printed_table_problem_of_errata_section_a_is_recorded_in_the_pack
         for lo, hi in re.findall(r"A-(\d+)(?:\.\.(\d+))?", e["id"]):
             covered |= set(range(int(lo), int(hi or lo) + 1))
     assert covered >= set(range(1, 25)), f"errata A-items not recorded: {sorted(set(range(1, 25)) - covered)}"
+
+
+@pytest.mark.parametrize("line, column, value", [(2, "height_min_cm", "144.05"), (2, "w1_light_below", "36.65")])
+def test_a_height_weight_cell_finer_than_the_table_precision_is_rejected(tmp_path: Path, line, column, value) -> None:
+    """Heights and weights are rounded to 0.1 before the lookup: a row starting at 144.05 would leave 144.0 unscored."""
+    from tests.kiosk.test_norms_validation import set_cell
+
+    folder = copy_pack("cn-2003-adult", tmp_path)
+    set_cell(folder / "height_weight.csv", line, column, value)
+    with pytest.raises(NormPackError, match=rf"height_weight\.csv, row {line}: {value} is finer"):
+        load_pack(folder)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import ClassVar
 
 from drivers.balance import PlatformGeometry, SingleLegStandTimer, StandPhase, centre_of_pressure, sway_metrics
 from drivers.base import DeviceReportedError, DeviceTimeout, FinalReading, MeasurementEvent, Progress
@@ -35,6 +36,8 @@ class BalancePlatform(SerialInstrumentDriver):
     CODEC = bp.CODEC
     kind = "balance"
     BAUD = 115200
+    NUMBER_OPTIONS: ClassVar[dict[str, tuple[float, float]]] = {"lift_within_s": (0.1, 300.0),
+                                                                "max_duration_s": (1.0, 600.0)}
 
     def on_unsolicited(self, message: InstrumentMessage) -> None:
         if isinstance(message, bp.DeviceError):

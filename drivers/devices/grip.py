@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from drivers.base import DeviceReportedError, DeviceTimeout, DriverError, FinalReading, MeasurementEvent, Progress
 from drivers.calibration import LinearCorrection
@@ -88,6 +89,7 @@ class GripDynamometer(SerialInstrumentDriver):
     CODEC = g.CODEC
     kind = "grip"
     BAUD = 9600
+    NUMBER_OPTIONS: ClassVar[dict[str, tuple[float, float]]] = {"squeeze_within_s": (0.1, 120.0)}
 
     async def identify(self) -> g.Info:
         reply = await self.request(g.QueryInfo(), g.Info)

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import random
 from collections.abc import AsyncIterator, Sequence
+from typing import ClassVar
 
 from drivers.base import DeviceReportedError, DeviceTimeout, DriverError, FinalReading, MeasurementEvent, Progress
 from drivers.codecs import reaction_time as rt
@@ -39,6 +40,7 @@ class ReactionTimer(SerialInstrumentDriver):
     CODEC = rt.CODEC
     kind = "reaction_time"
     BAUD = 9600
+    NUMBER_OPTIONS: ClassVar[dict[str, tuple[float, float]]] = {"stimuli": (1, 20)}
     REQUIRES_CALIBRATION = False
 
     def __init__(self, *args: object, rng: random.Random | None = None, **kwargs: object) -> None:
@@ -54,6 +56,17 @@ class ReactionTimer(SerialInstrumentDriver):
                 if isinstance(message, rt.Press | rt.Anticipation | rt.NoResponse) and message.stimulus == number:
                     return message
         raise AssertionError("unreachable: messages() raises or yields")
+
+    def check_options(self, options: dict[str, object]) -> None:
+        super().check_options(options)
+        if isinstance(options.get("stimuli"), float):
+            raise DriverError("option stimuli must be a whole number", device_id=self.device_id)
+        foreperiod = options.get("foreperiod_s", (1.0, 2.5))
+        if not (isinstance(foreperiod, tuple | list) and len(foreperiod) == 2
+                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in foreperiod)
+                and 0 <= foreperiod[0] <= foreperiod[1] <= 10):
+            raise DriverError(f"option foreperiod_s must be (low, high) seconds within 0..10, not {foreperiod!r}",
+                              device_id=self.device_id)
 
     def _repeat(self, repeats: int, why: str) -> Progress:
         """A stimulus that will be shown again: ``repeats_so_far`` counts them, the message says why."""

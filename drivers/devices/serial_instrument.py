@@ -55,6 +55,7 @@ class SerialInstrumentDriver:
     # False for instruments without a calibration procedure (reaction box, sit-and-reach meter): no record
     # is then no lock; a failed or expired record still locks them
     REQUIRES_CALIBRATION: ClassVar[bool] = True
+    NUMBER_OPTIONS: ClassVar[dict[str, tuple[float, float]]] = {}
 
     def __init__(self, device_id: str, port_path: str, *, baud: int | None = None,
                  book: CalibrationBook | None = None, frame_timeout_s: float = 1.0, max_bad_frames: int = 50,
@@ -154,7 +155,17 @@ class SerialInstrumentDriver:
                 self._state = DeviceState.READY
 
     def check_options(self, options: dict[str, object]) -> None:
-        """Refuse impossible measure() options with a DriverError before anything is sent (state unchanged)."""
+        """Refuse impossible measure() options with a DriverError before anything is sent (state unchanged).
+
+        The base checks ``NUMBER_OPTIONS`` (name → allowed range); subclasses add their own rules.
+        """
+        for name, (low, high) in self.NUMBER_OPTIONS.items():
+            if name not in options:
+                continue
+            value = options[name]
+            if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+                raise DriverError(f"option {name} must be a number from {low:g} to {high:g}, not {value!r}",
+                                  device_id=self.device_id)
 
     def _measure(self, *, trial: int, **options: object) -> AsyncIterator[MeasurementEvent]:
         raise NotImplementedError

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from drivers.base import DeviceReportedError, DeviceTimeout, FinalReading, MeasurementEvent, Progress
 from drivers.calibration import LinearCorrection
@@ -54,6 +55,7 @@ class SitAndReachMeter(SerialInstrumentDriver):
     CODEC = sr.CODEC
     kind = "sit_and_reach"
     BAUD = 9600
+    NUMBER_OPTIONS: ClassVar[dict[str, tuple[float, float]]] = {"reach_within_s": (0.1, 300.0)}
     REQUIRES_CALIBRATION = False
 
     async def _measure(self, *, trial: int, **options: object) -> AsyncIterator[MeasurementEvent]:

@@ -19,6 +19,7 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import AsyncIterator
+from typing import ClassVar
 
 from drivers.base import DeviceReportedError, DeviceTimeout, DriverError, FinalReading, MeasurementEvent, Progress
 from drivers.calibration import LinearCorrection
@@ -120,6 +121,7 @@ class Spirometer(SerialInstrumentDriver):
     CODEC = sp.CODEC
     kind = "spirometer"
     BAUD = 115200
+    NUMBER_OPTIONS: ClassVar[dict[str, tuple[float, float]]] = {"blow_within_s": (0.1, 120.0)}
     rate_hz = 100
 
     def __init__(self, *args: object, **kwargs: object) -> None:

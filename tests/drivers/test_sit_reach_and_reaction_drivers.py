@@ -170,3 +170,19 @@ async def test_a_lost_press_frame_re_presents_the_stimulus_and_garbage_is_skippe
         _, final = await run_measurement(driver, stimuli=2, **FAST)
     assert len(final.details["reaction_ms"]) == 2 and driver.codec_errors >= 2
     assert final.details["reaction_ms"] == sim.pressed_ms[-2:], "the lost press is not counted"
+
+
+@pytest.mark.parametrize("options", [{"stimuli": 0}, {"stimuli": 2.5}, {"stimuli": "five"},
+                                     {"foreperiod_s": (2.0, 1.0)}, {"foreperiod_s": "soon"}])
+async def test_impossible_reaction_options_are_refused_before_any_stimulus(options):
+    sim = ReactionBoxSimulator(speed=4)
+    async with hosted(sim, reaction_box(), "rt") as (_, driver):
+        with pytest.raises(DriverError, match="option"):
+            await run_measurement(driver, **options)
+        assert sim.commands_seen == [] and driver.state is DeviceState.READY
+
+
+async def test_impossible_time_limits_are_refused_for_every_instrument():
+    async with hosted(SitAndReachSimulator(speed=5), reach_meter(), "reach") as (_, driver):
+        with pytest.raises(DriverError, match="reach_within_s must be a number"):
+            await run_measurement(driver, reach_within_s=-1)

@@ -236,7 +236,8 @@ class DeviceManager:
             from drivers.calibration import check_usable
 
             try:
-                check_usable(managed.config.name, self.book, utcnow())
+                check_usable(managed.config.name, self.book, utcnow(),
+                             required=getattr(managed.driver, "REQUIRES_CALIBRATION", True))
                 managed.locked_reason = ""
             except DeviceLocked as e:
                 managed.locked_reason = str(e)

@@ -125,9 +125,13 @@ class StationConfig:
 
 DEMO_DEVICES = (
     DeviceConfig("bp", "blood_pressure", "oem-bp-serial", simulate=True),
+    DeviceConfig("scale", "scale", "ble-weight", transport=Transport.BLE, simulate=True),
     DeviceConfig("grip", "grip", "grip-serial", simulate=True),
+    DeviceConfig("vital_capacity", "vital_capacity", "vital-capacity-serial", simulate=True),
     DeviceConfig("spirometer", "spirometer", "spirometer-serial", simulate=True),
     DeviceConfig("balance", "balance", "balance-serial", baud=115200, simulate=True),
+    DeviceConfig("sit_and_reach", "sit_and_reach", "sit-and-reach-serial", simulate=True),
+    DeviceConfig("reaction", "reaction_time", "reaction-serial", simulate=True),
 )
 
 

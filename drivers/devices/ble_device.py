@@ -29,6 +29,8 @@ FrameListener = Callable[[str, bytes, float], None]  # (char uuid, bytes, perf_c
 class BleDevice:
     """Base of the BLE drivers: subclasses set ``kind``/``service_uuid`` and write ``measure()``."""
 
+    REQUIRES_CALIBRATION: bool = True  # False: usable with no record on file (a failed or expired one still locks)
+
     kind = "ble"
     service_uuid = ""
 
@@ -88,7 +90,7 @@ class BleDevice:
     def _gate(self) -> CalibrationRecord | None:
         """Refuse a locked device (DeviceLocked) and return the calibration in force, if any."""
         try:
-            return calibration_in_force(self.device_id, self.book, self.now())
+            return calibration_in_force(self.device_id, self.book, self.now(), required=self.REQUIRES_CALIBRATION)
         except DriverError:
             self._set_state(DeviceState.LOCKED)
             raise

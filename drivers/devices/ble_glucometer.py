@@ -53,6 +53,8 @@ VOIDING = {
 class BleGlucometer(BleDevice):
     kind = "glucometer"
     service_uuid = ble_glucose.SERVICE_UUID
+    # Glucometers are checked with control solution by the meter itself, not calibrated by the station.
+    REQUIRES_CALIBRATION = False
 
     racp_timeout_s = 10.0
     poll_interval_s = 1.0

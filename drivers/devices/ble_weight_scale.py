@@ -28,6 +28,9 @@ UNSUCCESSFUL_MESSAGE = "The scale could not weigh you. Please stand still in the
 class BleWeightScale(BleDevice):
     kind = "scale"
     service_uuid = ble_weight.SERVICE_UUID
+    # A BLE bathroom scale has no field adjustment: it is verified by the metrology authority, not
+    # calibrated by the station's technician. A record on file (a known-mass check) is still honoured.
+    REQUIRES_CALIBRATION = False
 
     start_timeout_s = 90.0  # how long the resident has to step on
     # Scales replay stored (earlier, maybe someone else's) weighings as soon as the station subscribes.

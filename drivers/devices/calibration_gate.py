@@ -16,13 +16,17 @@ from kiosk.domain import CalibrationRecord
 UNCALIBRATED = "uncalibrated"
 
 
-def calibration_in_force(device_id: str, book: CalibrationBook | None, now: datetime) -> CalibrationRecord | None:
-    """The passed, unexpired record for ``device_id``; raises DeviceLocked when the device may not be used."""
+def calibration_in_force(device_id: str, book: CalibrationBook | None, now: datetime, *,
+                         required: bool = True) -> CalibrationRecord | None:
+    """The passed, unexpired record for ``device_id``; raises DeviceLocked when the device may not be used.
+
+    ``required=False`` (devices with no field calibration) still refuses a failed or expired record.
+    """
     if book is None:
         return None
     from drivers.calibration import check_usable  # DRV-SERIAL's rule; imported late to keep import cycles out
 
-    return check_usable(device_id, book, now)
+    return check_usable(device_id, book, now, required=required)
 
 
 def corrected(value: float, record: CalibrationRecord | None) -> float:

@@ -87,6 +87,16 @@ async def test_devices_without_calibration_are_locked_until_calibrated() -> None
         assert m.devices["bpm"].state is DeviceState.READY
 
 
+async def test_devices_with_no_field_calibration_are_usable_without_a_record_but_a_failed_one_locks() -> None:
+    devices = (DEVICES[2], DeviceConfig("reaction", "reaction_time", "reaction-serial", simulate=True))
+    async with manager(MemoryCalibrationBook(), devices=devices) as m:
+        await wait_for_state(m, "scale", DeviceState.READY)
+        await wait_for_state(m, "reaction", DeviceState.READY)
+    async with manager(MemoryCalibrationBook([record("scale", passed=False)]), devices=devices[:1]) as m:
+        await wait_for_state(m, "scale", DeviceState.LOCKED)
+        assert "failed" in m.devices["scale"].locked_reason
+
+
 async def test_failed_calibration_locks_with_the_reason() -> None:
     async with manager(MemoryCalibrationBook([record("bpm", passed=False)]), devices=DEVICES[1:2]) as m:
         await wait_for_state(m, "bpm", DeviceState.LOCKED)

@@ -146,7 +146,7 @@ def test_show_hides_secret_file_names_and_round_trips_the_layout() -> None:
 
 
 def test_unknown_device_name_lists_the_configured_ones() -> None:
-    with pytest.raises(ConfigError, match="bp, grip"):
+    with pytest.raises(ConfigError, match="bp, scale, grip"):
         demo_config().device("thermometer")
 
 

@@ -40,9 +40,9 @@ def _table(head: Iterable[tuple[str, str]], rows: Iterable[Iterable[str]]) -> st
 def _trials(item: dict[str, Any]) -> str:
     parts = []
     for t in item["trials"]:
-        if "components" in t:
-            c = t["components"]
-            text = f"{c.get('systolic', 0):g}/{c.get('diastolic', 0):g} mmHg"
+        c = t.get("components") or {}
+        if "systolic" in c and "diastolic" in c:  # blood pressure; other components (FEV1/FVC …) stay in the JSON
+            text = f"{c['systolic']:g}/{c['diastolic']:g} mmHg"
             if "pulse" in c:
                 text += f", {c['pulse']:g}/min"
         else:

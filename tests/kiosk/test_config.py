@@ -156,3 +156,9 @@ def test_config_check_command_reports_ok_and_errors(tmp_path: Path, capsys: pyte
     assert main(["config", "check", str(write(tmp_path, "[station]\nidle_timeout_s = 1\n"))]) == 1
     err = capsys.readouterr().err
     assert "station.idle_timeout_s" in err and "Traceback" not in err
+
+
+def test_the_documented_example_station_file_is_valid() -> None:
+    cfg = load_config(Path(__file__).resolve().parents[2] / "docs" / "station.example.toml")
+    assert cfg.storage.encryption is StorageEncryption.SQLCIPHER
+    assert {d.kind for d in cfg.devices} >= {"blood_pressure", "grip", "spirometer", "balance", "scale"}

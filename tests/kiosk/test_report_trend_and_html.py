@@ -58,3 +58,11 @@ def test_html_escapes_everything() -> None:
     assert "<img" not in page and "&quot;&gt;&lt;img" in page
     assert not re.search(r"<(?!/?(html|head|meta|title|style|body|h1|h2|p|span|div|table|thead|tbody|tr|th|td|ul|li|br)"
                          r"[\s>/])", page.replace("<!DOCTYPE html>", "")), "only the page's own tags appear"
+
+
+def test_html_shows_a_non_blood_pressure_trial_with_components_as_its_value() -> None:
+    rep = grade("M", 52, meas("fvc", 3.52, fev1_fvc=0.79), bp(128, 82))
+    page = render_report_html(rep)
+    assert "3.52" in page, "the FVC trial value should be shown"
+    assert "0/0 mmHg" not in page, "an FVC trial must not be drawn as a blood-pressure reading"
+    assert "128/82 mmHg" in page

@@ -14,9 +14,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 from drivers.base import DriverError, FinalReading, Progress
 from drivers.manager import DeviceManager
+from drivers.sim.technician import calibrate_simulated
 from kiosk.config import IdentityMode, StationConfig, SyncAuth, SyncConfig, demo_config
 from kiosk.domain import Consent, Measurement, Method, Resident, SafetyScreen, Session, SessionState, Sex, utcnow
 from kiosk.grading import grade_session
@@ -31,7 +33,6 @@ from kiosk.logs import log_event
 from kiosk.norms import load_norm_set
 from kiosk.report_html import render_report_html
 from kiosk.storage import Store, open_store
-from ui.demo_calibration import calibrate_station
 
 log = logging.getLogger("ui.demo")
 
@@ -49,13 +50,52 @@ class ScriptedResident:
     birth_date: date
     height_cm: float  # entered by staff (no stadiometer in the demo station)
     waist_cm: float
+    body: Mapping[str, float]  # the resident's "true" values the simulated devices measure
+    camera_chair_stands: int = 12
     camera_consent: bool = True
 
 
 RESIDENTS = (
-    ScriptedResident("Resident A — man, 52", "demo-resident-a", Sex.MALE, date(1974, 6, 18), 171.5, 88.0),
-    ScriptedResident("Resident B — woman, 71", "demo-resident-b", Sex.FEMALE, date(1955, 2, 9), 156.2, 83.5),
+    ScriptedResident("Resident A — man, 52", "demo-resident-a", Sex.MALE, date(1974, 6, 18), 171.5, 88.0,
+                     {"systolic": 134, "diastolic": 86, "pulse": 74, "weight_kg": 72.6, "grip_right_kg": 41.0,
+                      "grip_left_kg": 38.5, "vc_ml": 3650, "fvc_l": 3.9, "pef_l_s": 8.4, "stand_s": 9.0,
+                      "reach_cm": 4.5, "reaction_ms": 540}, camera_chair_stands=15),
+    ScriptedResident("Resident B — woman, 71", "demo-resident-b", Sex.FEMALE, date(1955, 2, 9), 156.2, 83.5,
+                     {"systolic": 146, "diastolic": 84, "pulse": 70, "weight_kg": 61.2, "grip_right_kg": 17.2,
+                      "grip_left_kg": 16.0, "vc_ml": 1850, "fvc_l": 2.1, "pef_l_s": 4.6, "stand_s": 3.2,
+                      "reach_cm": 2.0, "reaction_ms": 690}, camera_chair_stands=9),
 )
+
+
+def _play_resident(manager: DeviceManager, name: str, who: ScriptedResident, options: Mapping[str, object],
+                   rng: random.Random) -> None:
+    """Set the simulator to what this resident does on this trial (people vary from trial to trial)."""
+    sim, b = manager.device(name).simulator, who.body
+    if sim is None:
+        return
+    kind = manager.device(name).config.kind
+
+    def vary(value: float, cv: float) -> float:
+        return value * (1.0 + rng.gauss(0.0, cv))
+
+    if kind == "blood_pressure":
+        from drivers.sim.oscillometric import BloodPressureTruth
+
+        sim.truth = BloodPressureTruth(vary(b["systolic"], 0.02), vary(b["diastolic"], 0.02), vary(b["pulse"], 0.03))
+    elif kind == "scale":
+        sim.weight_kg, sim.height_m = b["weight_kg"], who.height_cm / 100
+    elif kind == "grip":
+        sim.peak_kg = vary(b["grip_left_kg" if options.get("side") == "left" else "grip_right_kg"], 0.04)
+    elif kind == "vital_capacity":
+        sim.vc_ml = vary(b["vc_ml"], 0.03)
+    elif kind == "spirometer":
+        sim.fvc_l, sim.pef_l_s = vary(b["fvc_l"], 0.02), vary(b["pef_l_s"], 0.04)
+    elif kind == "balance":
+        sim.stand_s = max(1.0, vary(b["stand_s"], 0.25))
+    elif kind == "sit_and_reach":
+        sim.reach_cm = b["reach_cm"] + rng.gauss(0.0, 1.0)
+    elif kind == "reaction_time":
+        sim.mean_ms = b["reaction_ms"]
 
 
 def demo_station(out: Path, endpoint: str) -> StationConfig:
@@ -78,7 +118,7 @@ async def _one_reading(manager: DeviceManager, name: str, progress: Callable[[Pr
     return final
 
 
-async def _device_tests(manager: DeviceManager, store: Store, session: Session,
+async def _device_tests(manager: DeviceManager, store: Store, session: Session, who: ScriptedResident,
                         exertion_allowed: bool) -> tuple[list[dict[str, Any]], int]:
     """Run every device test the demo station has; returns a log of what happened and the live-value count."""
     done: list[dict[str, Any]] = []
@@ -96,10 +136,12 @@ async def _device_tests(manager: DeviceManager, store: Store, session: Session,
                  ("balance", {}), ("balance", {}), ("sit_and_reach", {}), ("sit_and_reach", {}),
                  ("reaction", {})]
     trials: dict[str, int] = {}
+    rng = random.Random(who.pseudonym)
     for name, options in plan:
         if name not in manager.devices:
             continue
         trial = trials[name] = trials.get(name, 0) + 1
+        _play_resident(manager, name, who, options, rng)
         started = time.perf_counter()
         try:
             reading = await _one_reading(manager, name, count, trial=trial, **options)
@@ -123,12 +165,12 @@ def _measurements(reading: FinalReading) -> list[Measurement]:
     return [reading.to_measurement()]
 
 
-def _camera_chair_stand(session: Session, store: Store) -> dict[str, Any]:
+def _camera_chair_stand(session: Session, store: Store, stands: int) -> dict[str, Any]:
     """The chair-stand analyser on a simulated landmark stream (no camera in the headless demo)."""
     from vision.analysers import make_analyser
     from vision.synthetic_exercises import chair_stand_sequence
 
-    sequence = chair_stand_sequence(11, view="side")
+    sequence = chair_stand_sequence(stands, view="side")
     analyser = make_analyser("chair-stand", view="side", duration_s=30)
     events = [e for frame in sequence.frames for e in analyser.feed(frame)]
     analyser.finish()
@@ -138,6 +180,29 @@ def _camera_chair_stand(session: Session, store: Store) -> dict[str, Any]:
                                                   quality_flags=frozenset({"simulated_landmarks"})))
     return {"count": result.count, "truth": sequence.truth.count, "events": len(events),
             "source": "simulated landmark stream (kinematic body model); no camera in the headless demo"}
+
+
+async def calibrate_station(manager: DeviceManager, store: Store, *, performed_by: str) -> list[dict[str, Any]]:
+    """The simulated technician runs every device's real procedure; each record is saved, then devices unlock."""
+    done: list[dict[str, Any]] = []
+    for name, managed in manager.devices.items():
+        if managed.simulator is None:
+            continue
+        if managed.config.kind == "blood_pressure" and hasattr(managed.driver, "read_static_pressure"):
+            record = await manager.check_bp_static_pressure(name, performed_by)  # takes the device lock itself
+        else:
+            async with managed.lock:
+                record = await calibrate_simulated(managed.config.protocol, managed.driver, managed.simulator,
+                                                   performed_by)
+        if record is None:  # no field procedure for this kind (sit-and-reach, reaction box, scale)
+            continue
+        store.save_calibration(record)
+        log_event(log, logging.INFO, "calibration saved", device=name, procedure=record.procedure,
+                  result=record.result.value)
+        done.append({"device": name, "procedure": record.procedure, "result": record.result.value,
+                     "valid_until": record.valid_until.isoformat(), "notes": record.notes})
+    manager.refresh_calibration()
+    return done
 
 
 async def _resident_session(cfg: StationConfig, manager: DeviceManager, store: Store, who: ScriptedResident,
@@ -152,8 +217,10 @@ async def _resident_session(cfg: StationConfig, manager: DeviceManager, store: S
     store.create_session(session)
     for item, value in (("height", who.height_cm), ("waist", who.waist_cm)):
         store.add_measurement(session.id, Measurement(item=item, value=value, unit="cm", method=Method.STAFF_ENTRY))
-    tests, live = await _device_tests(manager, store, session, safety.exertion_allowed)
-    camera = _camera_chair_stand(session, store) if who.camera_consent and safety.exertion_allowed else None
+    tests, live = await _device_tests(manager, store, session, who, safety.exertion_allowed)
+    camera = None
+    if who.camera_consent and safety.exertion_allowed:
+        camera = _camera_chair_stand(session, store, who.camera_chair_stands)
     previous = store.load_report(previous_sessions[-1].id) if previous_sessions else None
     report = grade_session(store.load_session(session.id), norms, previous)
     store.save_report(session.id, report.to_dict())

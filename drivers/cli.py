@@ -35,6 +35,9 @@ def register(sub: Any) -> None:
     measure.add_argument("name", help="the device's name in the station configuration")
     measure.add_argument("--speed", type=_positive, default=1.0, help="simulator speed (simulated devices only)")
     measure.set_defaults(func=_measure)
+    from drivers.cli_calibrate import add_parser as add_calibrate
+
+    add_calibrate(dsub)
 
     simulate = sub.add_parser("simulate", help="run the configured devices' simulators until Ctrl-C",
                               description="Serial simulators listen on pseudo-terminals (paths printed, stable "

@@ -188,12 +188,9 @@ async def calibrate_station(manager: DeviceManager, store: Store, *, performed_b
     for name, managed in manager.devices.items():
         if managed.simulator is None:
             continue
-        if managed.config.kind == "blood_pressure" and hasattr(managed.driver, "read_static_pressure"):
-            record = await manager.check_bp_static_pressure(name, performed_by)  # takes the device lock itself
-        else:
-            async with managed.lock:
-                record = await calibrate_simulated(managed.config.protocol, managed.driver, managed.simulator,
-                                                   performed_by)
+        async with managed.lock:
+            record = await calibrate_simulated(managed.config.protocol, managed.driver, managed.simulator,
+                                               performed_by)
         if record is None:  # no field procedure for this kind (sit-and-reach, reaction box, scale)
             continue
         store.save_calibration(record)

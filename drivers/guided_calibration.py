@@ -1,0 +1,165 @@
+"""The technician's guided calibration of one device: instructions, references, readings, the record.
+
+Each procedure is a list of steps. A step tells the technician what to do in plain words and names
+the reference (a known mass, a syringe stroke, a manometer pressure, a mass placed on the platform);
+``ask(step)`` shows it and returns when the technician confirms (a terminal prompt, a touch screen).
+Then the real driver reads the device and ``drivers.calibration`` decides pass or fail.
+
+For a simulated device the simulator plays the reference once the step is confirmed, so the demo,
+the tests, the command line and the technician screens all run this same code path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from drivers.base import DriverError
+from drivers.calibration import (
+    BP_STATIC_POINTS_MMHG,
+    DEFAULT_GRIP_MASSES_KG,
+    DEFAULT_PLATFORM_PLACEMENTS,
+    Procedure,
+    run_bp_static_check,
+    run_grip_calibration,
+    run_platform_calibration,
+    run_syringe_check,
+)
+from kiosk.domain import CalibrationRecord, utcnow
+
+SYRINGE_STROKES = 3
+CALIBRATED_KINDS = ("blood_pressure", "grip", "spirometer", "vital_capacity", "balance")
+
+
+@dataclass(frozen=True)
+class CalibrationStep:
+    """One thing the technician does; ``reference`` is (kg,), (L,), (mmHg,) or (kg, x_mm, y_mm)."""
+
+    device_id: str
+    number: int
+    of: int
+    instruction: str
+    reference: tuple[float, ...] = ()
+
+
+Ask = Callable[[CalibrationStep], Awaitable[None]]
+
+
+async def _confirm_nothing(_: CalibrationStep) -> None:
+    return None
+
+
+class _Steps:
+    """Numbers the steps, asks the technician, then lets a simulator play the reference."""
+
+    def __init__(self, device_id: str, total: int, ask: Ask, play: Callable[[tuple[float, ...]], None]) -> None:
+        self.device_id, self.total, self.ask, self.play = device_id, total, ask, play
+        self.done = 0
+
+    async def __call__(self, instruction: str, *reference: float) -> None:
+        self.done += 1
+        await self.ask(CalibrationStep(self.device_id, self.done, self.total, instruction, tuple(reference)))
+        self.play(tuple(reference))
+
+
+def _setter(simulator: Any, attribute: str, make: Callable[[tuple[float, ...]], Any]) -> Callable[..., None]:
+    def play(reference: tuple[float, ...]) -> None:
+        if simulator is not None:
+            setattr(simulator, attribute, make(reference) if reference else None)
+
+    return play
+
+
+async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by: str, *, ask: Ask | None = None,
+                           now: datetime | None = None) -> CalibrationRecord | None:
+    """Run ``kind``'s procedure on a connected driver; None for kinds with no field procedure.
+
+    ``simulator`` is None for a real device. Hold the device manager's per-device lock while this runs.
+    """
+    ask = ask or _confirm_nothing
+    at = now or utcnow()
+    dev = getattr(driver, "device_id", "device")
+    if kind == "grip":
+        step = _Steps(dev, len(DEFAULT_GRIP_MASSES_KG) + 1, ask,
+                      _setter(simulator, "hanging_mass_kg", lambda r: r[0]))
+        await step("Take everything off the grip handle and put the dynamometer on its stand.")
+        await driver.tare()
+
+        async def hang(mass_kg: float) -> float:
+            await step(f"Hang the {mass_kg:g} kg calibration mass on the handle and let it settle.", mass_kg)
+            return float(await driver.read_steady_kg())
+
+        try:
+            return await run_grip_calibration(dev, performed_by, at, hang)
+        finally:
+            _setter(simulator, "hanging_mass_kg", lambda r: r[0])(())
+    if kind in ("spirometer", "vital_capacity"):
+        procedure = Procedure.SPIROMETER_SYRINGE if kind == "spirometer" else Procedure.VITAL_CAPACITY_SYRINGE
+        attribute, make = (("syringe_l", lambda r: r[0]) if kind == "spirometer"
+                           else ("syringe_ml", lambda r: r[0] * 1000.0))
+        step = _Steps(dev, SYRINGE_STROKES, ask, _setter(simulator, attribute, make))
+
+        async def stroke() -> float:
+            await step("Connect the 3.00-L calibration syringe and push it through in one smooth stroke "
+                       f"(stroke {step.done + 1} of {SYRINGE_STROKES}; vary the speed between strokes).", 3.0)
+            return float(await driver.syringe_stroke_l())
+
+        try:
+            return await run_syringe_check(dev, performed_by, at, stroke, strokes=SYRINGE_STROKES,
+                                           procedure=procedure)
+        finally:
+            _setter(simulator, attribute, make)(())
+    if kind == "balance":
+        step = _Steps(dev, len(DEFAULT_PLATFORM_PLACEMENTS) + 1, ask,
+                      _setter(simulator, "placed_mass", lambda r: r))
+
+        async def place(mass_kg: float, x_mm: float, y_mm: float) -> tuple[float, ...]:
+            if mass_kg == 0:
+                await step("Clear the platform completely; nobody touches it.", 0.0, 0.0, 0.0)
+            else:
+                await step(f"Place the {mass_kg:g} kg mass on the mark at x = {x_mm:g} mm, y = {y_mm:g} mm.",
+                           mass_kg, x_mm, y_mm)
+            return tuple(await driver.read_corners_kg())
+
+        try:
+            return await run_platform_calibration(dev, performed_by, at, place)
+        finally:
+            _setter(simulator, "placed_mass", lambda r: r)(())
+    if kind == "blood_pressure":
+        if not hasattr(driver, "read_static_pressure"):
+            raise DriverError("this blood-pressure monitor has no manometer mode for a static-pressure check",
+                              device_id=dev)
+        step = _Steps(dev, len(BP_STATIC_POINTS_MMHG), ask,
+                      _setter(simulator, "static_pressure_mmhg", lambda r: r[0]))
+
+        async def pressure(reference_mmhg: float) -> float:
+            await step(f"Pump the cuff until the reference manometer reads {reference_mmhg:g} mmHg, and hold.",
+                       reference_mmhg)
+            return float(await driver.read_static_pressure())
+
+        try:
+            return await run_bp_static_check(dev, performed_by, at, pressure)
+        finally:
+            with contextlib.suppress(AttributeError):
+                simulator.static_pressure_mmhg = 0.0
+    return None
+
+
+async def guided_calibration(manager: Any, name: str, performed_by: str, ask: Ask | None = None) -> CalibrationRecord:
+    """Calibrate device ``name`` of a running DeviceManager (simulators play the references).
+
+    The caller saves the record in the calibration book and calls ``manager.refresh_calibration()``.
+    Raises DriverError for a kind with no field procedure.
+    """
+    managed = manager.device(name)
+    kind = managed.config.kind
+    if kind not in CALIBRATED_KINDS:
+        raise DriverError(f"{kind} devices have no field calibration procedure at this station "
+                          f"(procedures exist for: {', '.join(CALIBRATED_KINDS)})", device_id=name)
+    async with managed.lock:
+        record = await calibrate_driver(kind, managed.driver, managed.simulator, performed_by, ask=ask)
+    assert record is not None  # every CALIBRATED_KINDS entry has a procedure
+    return record

@@ -244,7 +244,7 @@ async def _run_simulators(cfg: StationConfig, speed: float, only: list[str] | No
                 host = PtyHost(simulator, name=dcfg.name, link_path=link_dir / f"{dcfg.name}.tty").start()
                 hosts.append(host)
                 print(f"{dcfg.name:<14}{dcfg.protocol:<22}serial  {host.port_path} -> {host.slave_path} "
-                      f"({dcfg.baud} 8N1)", flush=True)
+                      f"({dcfg.baud or 'the protocol default'} baud, 8N1)", flush=True)
             else:
                 peer = FakeGattPeer(simulator, device_id=dcfg.name)
                 print(f"{dcfg.name:<14}{dcfg.protocol:<22}BLE     {peer.address}: an in-process fake GATT peer, "

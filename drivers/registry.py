@@ -114,9 +114,10 @@ def _oem_sim(speed: float) -> Any:
 
 
 def _oem_driver(cfg: DeviceConfig, link: Any, book: CalibrationBook | None) -> Device:
+    from drivers.codecs.oem_bp_serial import BAUD
     from drivers.devices.oem_blood_pressure import OemSerialBloodPressureMonitor
 
-    return OemSerialBloodPressureMonitor(cfg.name, str(link), book, baud=cfg.baud)
+    return OemSerialBloodPressureMonitor(cfg.name, str(link), book, baud=cfg.baud or BAUD)
 
 
 def _ble_sim(module: str, cls: str) -> SimulatorFactory:

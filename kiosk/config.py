@@ -51,7 +51,7 @@ class DeviceConfig:
     protocol: str
     transport: Transport = Transport.SERIAL
     port: str | None = None  # serial device path
-    baud: int = 9600
+    baud: int | None = None  # None: the protocol's own rate (9600 for the OEM BP module, 115200 for some)
     address: str | None = None  # BLE address
     simulate: bool = False  # start this protocol's simulator and connect the real driver to it
     calibration_days: int = 30
@@ -129,7 +129,7 @@ DEMO_DEVICES = (
     DeviceConfig("grip", "grip", "grip-serial", simulate=True),
     DeviceConfig("vital_capacity", "vital_capacity", "vital-capacity-serial", simulate=True),
     DeviceConfig("spirometer", "spirometer", "spirometer-serial", simulate=True),
-    DeviceConfig("balance", "balance", "balance-serial", baud=115200, simulate=True),
+    DeviceConfig("balance", "balance", "balance-serial", simulate=True),
     DeviceConfig("sit_and_reach", "sit_and_reach", "sit-and-reach-serial", simulate=True),
     DeviceConfig("reaction", "reaction_time", "reaction-serial", simulate=True),
 )

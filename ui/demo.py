@@ -171,7 +171,8 @@ def _camera_chair_stand(session: Session, store: Store, stands: int) -> dict[str
     from vision.synthetic_exercises import chair_stand_sequence
 
     sequence = chair_stand_sequence(stands, view="side")
-    analyser = make_analyser("chair-stand", view="side", duration_s=30)
+    # The start signal is the moment the screen says "Go" (the script's), not when the view first became usable.
+    analyser = make_analyser("chair-stand", view="side", duration_s=30, start_at_s=sequence.truth.start_at_s)
     events = [e for frame in sequence.frames for e in analyser.feed(frame)]
     analyser.finish()
     result = analyser.result()

@@ -160,9 +160,12 @@ def _q_show(args: argparse.Namespace) -> int:
 
 
 def _q_retry(args: argparse.Namespace) -> int:
+    from kiosk.audit import AuditLog
+
     _, store = _open(args)
     with store:
         n = store.quarantine_requeue(args.batch)
+        AuditLog(store).record("console", "system", "sync.quarantine_retry", target=args.batch, details={"rows": n})
     print(f"requeued {n} rows of batch {args.batch}; they go with the next upload (or: kiosk sync push)")
     return 0
 

@@ -92,6 +92,8 @@ def test_quarantine_list_show_and_retry(station, server, capsys) -> None:
     assert detail["outcome"]["resourceType"] == "OperationOutcome" and detail["count"] == 5
     code, out = run(capsys, "--config", str(config), "sync", "quarantine", "retry", batch)
     assert code == 0 and "requeued 5 rows" in out
+    _, audit = run(capsys, "--config", str(config), "audit", "show")
+    assert "sync.quarantine_retry" in audit and batch in audit, f"a re-queue must be audited: {audit}"
     assert run(capsys, "--config", str(config), "sync", "push")[0] == 0
     assert len(server.memory.identifier_counts("Observation")) == len(ids)
     assert "quarantine is empty" in run(capsys, "--config", str(config), "sync", "quarantine", "list")[1]

@@ -48,6 +48,8 @@ from sync.upload_state import (
     InflightBatch,
 )
 
+RETENTION_EVERY = timedelta(hours=1)  # the service runs the retention purge at most this often
+
 if TYPE_CHECKING:
     from kiosk.storage import Store
 
@@ -81,6 +83,7 @@ class Uploader:
         self._stop = threading.Event()
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._last_retention: datetime | None = None
         self._net: ThreadPoolExecutor | None = None  # one thread for HTTP, so mapping overlaps the wire
 
     # ---- resources ---------------------------------------------------------------------------
@@ -317,6 +320,19 @@ class Uploader:
         self._stop.set()
         self.wake()
 
+    def purge_if_due(self) -> dict[str, int] | None:
+        """Retention, at most once per RETENTION_EVERY: personal data of acknowledged sessions past the
+        retention period goes (the store never purges anything unacknowledged). None when not yet due."""
+        now = self._clock()
+        if self._last_retention is not None and now - self._last_retention < RETENTION_EVERY:
+            return None
+        store, _ = self._ensure()
+        counts = store.purge_personal_data(now)
+        self._last_retention = now
+        if counts.get("purged"):
+            log_event(log, logging.INFO, "retention purge", **counts)
+        return counts
+
     async def run_forever(self, *, idle_poll_s: float = 5.0) -> None:
         """Drain, sleep until the next due time (backoff, batch age, or ``idle_poll_s``), repeat.
 
@@ -332,6 +348,7 @@ class Uploader:
                     pause = idle_poll_s
                     try:
                         report = await self._loop.run_in_executor(worker, self.drain_once)
+                        await self._loop.run_in_executor(worker, self.purge_if_due)
                         due = report.retry_at or report.waiting_until
                         if due is not None:
                             pause = max(0.05, min(idle_poll_s * 12, (due - self._clock()).total_seconds()))

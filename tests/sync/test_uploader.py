@@ -319,3 +319,20 @@ def test_uploads_over_https_with_mutual_tls_and_oauth2(tmp_path) -> None:
                 up.close()
         stored_once(server, ids)
         assert server.tokens_issued == 1
+
+
+def test_the_service_purges_personal_data_only_after_acknowledgement_and_at_most_hourly(station, store, server) -> None:
+    from kiosk.storage.testing import sample_grip, sample_session
+
+    clock = Clock()
+    session = sample_session(started_at=clock.now - timedelta(days=station.storage.retention_days + 10))
+    store.create_session(session)
+    store.add_measurement(session.id, sample_grip())
+    up = uploader(station, store, clock)
+    assert up.purge_if_due() == {"purged": 0, "waiting_for_sync": 1}, "nothing unacknowledged may be purged"
+    up.drain_once(force=True)
+    assert up.purge_if_due() is None, "the purge runs at most once an hour"
+    clock.advance(3601)
+    assert up.purge_if_due() == {"purged": 1, "waiting_for_sync": 0}
+    resident = store.load_session(session.id).resident
+    assert (resident.name, resident.national_id, resident.phone) == (None, None, None)

@@ -46,6 +46,9 @@ class OneEuroFilter:
 
     ``__call__(t_s, x)`` returns the filtered array. The first sample passes through unchanged; a sample
     whose timestamp does not advance is returned as the last output (it carries no new time information).
+    A non-finite element (a NaN landmark) passes through as NaN but leaves that element's state alone, and
+    an element whose state is not finite restarts from its next finite sample: one bad value must not
+    poison a landmark for as long as the person stays in view.
     """
 
     def __init__(self, params: OneEuroParams | None = None) -> None:
@@ -53,6 +56,7 @@ class OneEuroFilter:
         self._t_s: float | None = None
         self._x: np.ndarray | None = None
         self._dx: np.ndarray | None = None
+        self._t_e = np.zeros(0)  # per element: timestamp of its last finite sample
 
     def reset(self) -> None:
         self._t_s = self._x = self._dx = None
@@ -61,19 +65,27 @@ class OneEuroFilter:
         x = np.asarray(x, dtype=np.float64)
         if self._x is None or self._t_s is None or self._dx is None or x.shape != self._x.shape:
             self._t_s, self._x, self._dx = t_s, x.copy(), np.zeros_like(x)
+            self._t_e = np.full(x.shape, float(t_s))
             return x.copy()
         dt = t_s - self._t_s
         if not dt > 0:
             return self._x.copy()
         p = self.params
-        a_d = smoothing_factor(dt, p.d_cutoff_hz)
-        dx = a_d * ((x - self._x) / dt) + (1.0 - a_d) * self._dx
-        cutoff = p.min_cutoff_hz + p.beta * np.abs(dx)
-        tau = 1.0 / (2.0 * math.pi * cutoff)
-        a = 1.0 / (1.0 + tau / dt)
-        out = a * x + (1.0 - a) * self._x
-        self._t_s, self._x, self._dx = t_s, out, dx
-        return out.copy()
+        good = np.isfinite(x)
+        fresh = good & ~(np.isfinite(self._x) & np.isfinite(self._dx))  # no usable state: start afresh
+        dt_e = t_s - self._t_e  # per element: time since that element's last finite sample
+        with np.errstate(invalid="ignore", divide="ignore"):
+            a_d = smoothing_factor(dt_e, p.d_cutoff_hz)
+            dx = a_d * ((x - self._x) / dt_e) + (1.0 - a_d) * self._dx
+            cutoff = p.min_cutoff_hz + p.beta * np.abs(dx)
+            tau = 1.0 / (2.0 * math.pi * cutoff)
+            a = 1.0 / (1.0 + tau / dt_e)
+            filtered = a * x + (1.0 - a) * self._x
+        state_x = np.where(fresh, x, np.where(good, filtered, self._x))
+        state_dx = np.where(fresh, 0.0, np.where(good, dx, self._dx))
+        self._t_s, self._x, self._dx = t_s, state_x, state_dx
+        self._t_e = np.where(good, t_s, self._t_e)
+        return np.where(good, state_x, x)
 
 
 @dataclass(frozen=True)

@@ -154,3 +154,40 @@ def test_smoothed_frame_keeps_timestamp_size_and_shapes():
     assert out.points is not None and out.points.shape == (N_LANDMARKS, 3)
     assert out.world is not None and out.world.shape == (N_LANDMARKS, 3)
     assert out.visibility is not None and out.visibility.shape == (N_LANDMARKS,)
+
+
+def test_a_nan_sample_does_not_poison_the_landmark_for_later_frames():
+    """A backend NaN for one landmark in one frame passes through as NaN, then the filter carries on."""
+    f = OneEuroFilter()
+    for i in range(5):
+        f(i / 30, np.array([0.5, 0.5]))
+    out = f(5 / 30, np.array([math.nan, 0.5]))
+    assert math.isnan(out[0]) and out[1] == pytest.approx(0.5), f"the NaN must pass through alone, got {out}"
+    for i in range(6, 12):
+        out = f(i / 30, np.array([0.5, 0.5]))
+    np.testing.assert_allclose(out, [0.5, 0.5], atol=1e-12,
+                               err_msg="after a NaN the landmark must be filtered again, not stuck at NaN")
+
+
+def test_a_landmark_that_starts_as_nan_is_filtered_from_its_first_finite_sample():
+    f = OneEuroFilter()
+    f(0.0, np.array([math.nan, 0.2]))
+    first = f(1 / 30, np.array([0.7, 0.2]))
+    assert first[0] == pytest.approx(0.7), f"the first finite sample of a landmark passes through, got {first}"
+    again = f(2 / 30, np.array([0.7, 0.2]))
+    assert again[0] == pytest.approx(0.7), f"a still landmark stays put after its NaN start, got {again}"
+
+
+def test_the_smoother_keeps_a_chair_stand_countable_through_occasional_nan_landmarks():
+    """Through the pipeline's smoother, a 2 % NaN rate must not freeze landmarks and stop the count."""
+    from vision.analysers import make_analyser
+    from vision.synthetic import add_nans
+    from vision.synthetic_exercises import chair_stand_sequence
+
+    seq = chair_stand_sequence(10, view="front")
+    smoother, analyser = LandmarkSmoother(), make_analyser("chair-stand", view="front", start_at_s=1.0)
+    for frame in add_nans(seq.frames, 0.02):
+        analyser.feed(smoother(frame))
+    analyser.finish(reason="stream_ended")
+    assert analyser.result().count == seq.truth.count, (
+        f"expected {seq.truth.count} stands through the smoother, counted {analyser.result().count}")

@@ -19,6 +19,7 @@ import httpx
 from kiosk.errors import ConfigError
 from kiosk.logs import log_event
 from sync.errors import TransportError
+from sync.retry import RETRYABLE_STATUSES
 
 log = logging.getLogger("sync.auth")
 
@@ -87,9 +88,11 @@ class ClientCredentialsToken:
         if r.status_code != 200:
             error = _json_field(r, "error") or r.reason_phrase
             log_event(log, logging.ERROR, "token refused", status=r.status_code, error=error)
-            # a refused client is a station set-up problem: retried with backoff, never a reason to drop data
+            # a refused client or a broken token endpoint is a station set-up problem: retried with backoff,
+            # never a reason to quarantine data. Its status must not pass for the FHIR server's verdict on a
+            # batch (a 404 or 500 here once quarantined every batch in turn).
             raise TransportError(f"token endpoint refused the client: HTTP {r.status_code} {error}",
-                                 http_status=401 if r.status_code in (400, 401, 403) else r.status_code)
+                                 http_status=_token_failure_status(r.status_code))
         value = _json_field(r, "access_token")
         if not value or str(_json_field(r, "token_type") or "bearer").lower() != "bearer":
             raise TransportError("token endpoint answered without a bearer access_token", http_status=502)
@@ -102,6 +105,17 @@ class ClientCredentialsToken:
         self.fetches += 1
         log_event(log, logging.INFO, "token obtained", lifetime_s=lifetime, fetches=self.fetches)
         return AccessToken(str(value), refresh_at_s=started + lifetime - margin, expires_at_s=started + lifetime)
+
+
+def _token_failure_status(status: int) -> int | None:
+    """The status a failed token request reports to the retry policy: 401 for a refused client, the
+    status itself when it is transient (429, 502-504, so Retry-After and backoff apply), otherwise none
+    (retried like a network error): the FHIR server never judged the batch."""
+    if status in (400, 401, 403):
+        return 401
+    if status in RETRYABLE_STATUSES:
+        return status
+    return None
 
 
 def _json_field(r: httpx.Response, name: str) -> object:

@@ -99,7 +99,8 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), or ``None``.
 
     ``None`` means the header is absent or unreadable (then plain backoff applies). A date in the
-    past gives 0. ``now`` must be timezone-aware.
+    past gives 0; an absurdly long delta gives ``math.inf`` (the caller caps it). ``now`` must be
+    timezone-aware.
     """
     if value is None:
         return None
@@ -107,7 +108,9 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if not text:
         return None
     if text.isascii() and text.isdigit():
-        return float(int(text))
+        digits = text.lstrip("0") or "0"
+        # beyond 15 digits (> 31 million years) float(int()) overflows or int() refuses: "longer than any cap"
+        return float(int(digits)) if len(digits) <= 15 else math.inf
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from kiosk.storage import open_store
-from sync.retry import RetryPolicy
+from sync.retry import RetryPolicy, parse_retry_after, retry_delay_s
 from sync.testing.fhir_test_server import FhirTestServer
 from sync.testing.station import fill_store, station_config
+from sync.upload_state import BACKOFF_KEY, BackoffState
 from sync.uploader import Uploader
 
 POLICY = RetryPolicy(base_delay_s=1.0, max_delay_s=8.0, max_retry_after_s=120.0, quarantine_after_5xx=3)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 def test_a_misconfigured_token_endpoint_defers_every_batch_and_never_quarantines_data(tmp_path: Path) -> None:
@@ -33,3 +38,27 @@ def test_a_misconfigured_token_endpoint_defers_every_batch_and_never_quarantines
                 up.close()
             stats = st.outbox_stats()
             assert (stats["pending"], stats["quarantined"]) == (4, 0), stats
+
+
+@pytest.mark.parametrize("digits", [20, 400, 5000])
+def test_an_absurdly_large_retry_after_is_capped_not_a_crash(digits: int) -> None:
+    """float(int("9" * 400)) overflows and int() refuses more than 4300 digits: both once escaped the policy."""
+    huge = "9" * digits
+    assert parse_retry_after(huge, NOW) is not None, "a huge delta-seconds is still a (huge) Retry-After"
+    assert retry_delay_s(1, huge, POLICY, lambda: 0.5, NOW) == POLICY.max_retry_after_s
+
+
+def test_a_server_sending_a_huge_retry_after_gets_the_capped_wait_persisted(tmp_path: Path) -> None:
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server)
+        with open_store(cfg) as st:
+            fill_store(st, cfg.station_id, sessions=1, measurements=2)
+            server.inject("status", status=503, retry_after="9" * 400)
+            up = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+            try:
+                report = up.drain_once()
+            finally:
+                up.close()
+            assert report.retry_at == NOW + timedelta(seconds=POLICY.max_retry_after_s), report
+            assert BackoffState.from_json(st.sync_state_get(BACKOFF_KEY)).next_attempt_at == report.retry_at
+            assert st.outbox_stats()["pending"] == 2

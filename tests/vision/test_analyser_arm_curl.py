@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -111,3 +112,37 @@ def test_stepping_out_and_back_pauses_and_resumes():
 def test_bad_arm_option_is_refused():
     with pytest.raises(ValueError, match="arm must be"):
         make_analyser("arm-curl", arm="both")
+
+
+def _left_arm_curls(frames):
+    """The mirror image of right-arm curls: a resident curling the left arm (or a mirrored camera feed)."""
+    swap = list(range(33))
+    for name in L:
+        if name.name.startswith("LEFT_"):
+            other = L["RIGHT_" + name.name.removeprefix("LEFT_")]
+            swap[name], swap[other] = other, name
+    out = []
+    for f in frames:
+        pts = f.points.copy()
+        pts[:, 0] = 1.0 - pts[:, 0]
+        out.append(replace(f, points=pts[swap], visibility=None if f.visibility is None else f.visibility[swap]))
+    return out
+
+
+def test_auto_arm_in_front_view_follows_a_left_arm_curl():
+    """SFT: the dominant arm is tested. A left-handed resident facing the camera must not score zero."""
+    seq = mixed("front")
+    analyser = make_analyser("arm-curl", view="front", start_at_s=1.0)
+    for frame in _left_arm_curls(seq.frames):
+        analyser.feed(frame)
+    analyser.finish(reason="stream_ended")
+    assert analyser.arm == "left", f"the curling (left) arm must be chosen, got {analyser.arm!r}"
+    assert analyser.result().count == seq.truth.count, (
+        f"expected {seq.truth.count} left-arm curls, counted {analyser.result().count}")
+
+
+def test_auto_arm_in_front_view_still_counts_the_right_arm_with_noise():
+    seq = mixed("front")
+    frames = add_spikes(add_jitter(seq.frames, 2.0, seed=5), 0.02, seed=6)
+    _, result = run(frames, view="front", start_at_s=1.0)
+    assert result.count == seq.truth.count, f"expected {seq.truth.count} right-arm curls, counted {result.count}"

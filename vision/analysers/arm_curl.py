@@ -8,6 +8,7 @@ A curl counts when the elbow angle closes to ``flexed_deg`` or less after the ar
 A curl that turns back before full flexion is rejected as ``partial_range``; curling again before the
 arm is lowered is flagged ``not_fully_lowered``. The side view measures the elbow angle directly;
 in a front view it is recovered from the forearm's foreshortening (upper arm assumed vertical).
+In a front view ``arm="auto"`` follows both arms until one curls (the dominant arm is tested).
 """
 
 from __future__ import annotations
@@ -92,14 +93,16 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         self._last_angle = 180.0
         self._halfway_applied = False
         self._prev_angle: float | None = None
+        self._arm_candidate: str | None = None  # front view, ``auto``: the arm that has begun to curl
 
     def _chain(self, frame: PoseFrame) -> tuple[int, ...] | None:
-        """The curling arm's landmarks when visible. ``auto`` picks the camera-near arm (side view; the
-        right arm in a front view) on the first usable frame and keeps it: the test is one arm."""
+        """The curling arm's landmarks when visible. ``auto`` picks the camera-near arm in a side view on
+        the first usable frame and keeps it: the test is one arm. In a front view both arms are seen, and
+        the resident curls with the dominant one, so ``auto`` follows both until one starts to curl."""
         thr = self.visibility_threshold
         if self.arm == "auto":
             if self.view is View.FRONT:
-                self.arm = "right"
+                return None
             else:
                 chain = near_side(frame, ARMS["left"], ARMS["right"], thr)
                 if chain is None:
@@ -111,24 +114,48 @@ class ArmCurlAnalyser(ExerciseAnalyser):
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
         if self._chain(frame) is not None:
             return ()
+        if self.arm == "auto" and self.view is View.FRONT:
+            thr = self.visibility_threshold
+            if any(points(frame, chain, thr) is not None for chain in ARMS.values()):
+                return ()
         return missing_names(frame, ARMS["right" if self.arm == "auto" else self.arm], self.visibility_threshold)
 
     def _elbow_deg(self, frame: PoseFrame) -> float | None:
+        if self.arm == "auto" and self.view is View.FRONT:
+            return self._elbow_deg_either_arm(frame)
         chain = self._chain(frame)
         if chain is None:
             return None
         if self.view is View.SIDE:
             return joint_angle(frame, *chain, threshold=self.visibility_threshold)
-        pts = points(frame, chain, self.visibility_threshold)
+        return self._front_elbow_deg(frame, "left" if chain == ARMS["left"] else "right")
+
+    def _front_elbow_deg(self, frame: PoseFrame, side: str) -> float | None:
+        pts = points(frame, ARMS[side], self.visibility_threshold)
         if pts is None:
             return None
         _, elbow, wrist = pts
-        name = "left" if chain == ARMS["left"] else "right"
-        self._forearm[name].add(float(np.linalg.norm(wrist - elbow)))
-        ref = self._forearm[name].value
+        self._forearm[side].add(float(np.linalg.norm(wrist - elbow)))
+        ref = self._forearm[side].value
         if ref is None:
             return None
         return 180.0 - foreshortened_inclination_deg(float(wrist[1] - elbow[1]), ref)
+
+    def _elbow_deg_either_arm(self, frame: PoseFrame) -> float | None:
+        """Front view, arm not yet known: the more flexed arm's angle; the arm is chosen for good once it
+        has been below ``attempt_deg`` in two consecutive frames (one spiked landmark cannot choose it)."""
+        angles = {s: a for s in ARMS if (a := self._front_elbow_deg(frame, s)) is not None}
+        if not angles:
+            self._arm_candidate = None
+            return None
+        side = min(angles, key=lambda s: angles[s])
+        if angles[side] <= self.attempt_deg:
+            if self._arm_candidate == side:
+                self.arm = side
+            self._arm_candidate = side
+        else:
+            self._arm_candidate = None
+        return angles[side]
 
     def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
         raw = self._elbow_deg(frame)
@@ -246,5 +273,5 @@ class ArmCurlAnalyser(ExerciseAnalyser):
             started_at_s=self.started_at_s, ended_at_s=self.ended_at_s, duration_s=self.duration_s,
             end_reason=self.end_reason, paused_s=self.paused_s, fault_counts=dict(self._fault_counts),
             notes=tuple(notes),
-            measures={"mean_range_of_motion_deg": float(np.mean(roms)) if roms else None},
+            measures={"mean_range_of_motion_deg": float(np.mean(roms)) if roms else None, "arm": self.arm},
         )

@@ -19,6 +19,7 @@ sends nothing (only the newest report is kept retrievable).
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -226,7 +227,23 @@ def batch_bundle(store: Any, items: Sequence[Any], cfg: StationConfig) -> BatchB
                       resource_type=e.resource_type, detail=str(e))
             raise MappingError(f"outbox {item.kind} {item.id}: {e}", resource_type=e.resource_type,
                                record_id=str(item.id), problems=e.problems) from e
+        except _RECORD_BUGS as e:
+            # a record the mapping did not foresee (a non-UUID report_id, a list that is a number ...): the same
+            # row would fail every time, so it is a mapping bug of this row, quarantined, not a crash that
+            # blocks the whole queue behind it. Storage trouble (StorageError) and config errors still escape.
+            where = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
+            at = f"{Path(where.filename).name}:{where.lineno}" if where else "?"
+            # the exception's text may quote record values: only its type and place are logged and kept
+            log_event(log, logging.ERROR, "BUG: outbox row crashed the FHIR mapping", outbox_id=item.id,
+                      kind=item.kind, error=type(e).__name__, at=at)
+            raise MappingError(f"outbox {item.kind} {item.id}: mapping crashed: {type(e).__name__} at {at}",
+                               record_id=str(item.id)) from e
     return BatchBundle(asm.bundle(), list(asm.owners))
+
+
+# Exceptions that mean "this record cannot be mapped" (its data, or a mapping bug it triggers): deterministic,
+# so retrying cannot help. InputError: e.g. a stored measurement whose item or unit the domain no longer knows.
+_RECORD_BUGS = (InputError, TypeError, ValueError, KeyError, AttributeError, IndexError, ArithmeticError)
 
 
 def _map_item(store: Any, item: Any, asm: _Assembler, sessions: dict[str, Session], batch_ids: set[str]) -> None:

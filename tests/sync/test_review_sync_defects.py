@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -62,3 +63,32 @@ def test_a_server_sending_a_huge_retry_after_gets_the_capped_wait_persisted(tmp_
             assert report.retry_at == NOW + timedelta(seconds=POLICY.max_retry_after_s), report
             assert BackoffState.from_json(st.sync_state_get(BACKOFF_KEY)).next_attempt_at == report.retry_at
             assert st.outbox_stats()["pending"] == 2
+
+
+@pytest.mark.parametrize(("kind", "extra"), [("review", {"report_id": "R-12"}),  # ValueError deep in the mapping
+                                            ("report", {"urgent_notices": 5})])  # TypeError
+def test_a_row_whose_mapping_crashes_is_quarantined_and_does_not_block_the_queue(tmp_path: Path, kind: str,
+                                                                                  extra: dict) -> None:
+    """Only MappingError used to be quarantined: any other exception of one row's mapping escaped
+    drain_once, and the service retried that same oldest row for ever while nothing else was sent."""
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server, batch_max_count=3)
+        with open_store(cfg) as st:
+            first = fill_store(st, cfg.station_id, sessions=1, measurements=2)
+            session_id = uuid.UUID(st.outbox_pending(1)[0].session_id)
+            doc_id = str(uuid.uuid4())
+            if kind == "review":
+                st.save_review(session_id, {"review_id": doc_id, "note": "ok", **extra})
+            else:
+                st.save_report(session_id, {"report_id": doc_id, **extra})
+            later = fill_store(st, cfg.station_id, sessions=2, measurements=2, seed=5)
+            up = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+            try:
+                report = up.drain_once(force=True)
+            finally:
+                up.close()
+            stats = st.outbox_stats()
+            assert stats["pending"] == 0, f"rows left blocked behind the poisoned one: {stats}, {report}"
+            assert report.rows_acked == len(first) + len(later), report
+            (q,) = st.quarantine_list()
+            assert q["ids"] == [doc_id] and "mapping bug" in q["reason"], q

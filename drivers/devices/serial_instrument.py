@@ -39,11 +39,29 @@ from drivers.base import (
 from drivers.calibration import check_usable
 from drivers.codecs.instrument_frame import InstrumentCodec, InstrumentMessage
 from drivers.transport.serial import SerialPort
-from kiosk.domain import CalibrationRecord, utcnow
+from kiosk.domain import ITEMS, CalibrationRecord, utcnow
 from kiosk.logs import log_event
 
 _log = logging.getLogger(__name__)
 UNCALIBRATED = "uncalibrated"  # same flag as drivers.devices.calibration_gate: no book to check against
+IMPLAUSIBLE_MESSAGE = "The reading did not look right. Please try again, or ask a member of staff."
+
+
+def checked_final(final: FinalReading) -> FinalReading:
+    """``final`` if its unit is the item's canonical one and every value named after an item lies inside that
+    item's physical limits (``kiosk.domain.ITEMS``); DeviceReportedError(code="implausible") otherwise, so a
+    glitch (a cough into the meter, a saturated sensor) is a retry, never a stored value."""
+    spec = ITEMS.get(final.item)
+    if spec is not None and final.unit != spec.unit.symbol:
+        raise DriverError(f"{final.item} reading in {final.unit!r}, the item's unit is {spec.unit.symbol!r}",
+                          device_id=final.device_id)
+    for name, value in final.values.items():
+        limits = ITEMS.get(name)
+        if limits is not None and not limits.minimum <= value <= limits.maximum:
+            raise DeviceReportedError(f"{name} {value:g} {limits.unit.symbol} is outside the physical limits "
+                                      f"{limits.minimum:g}..{limits.maximum:g}", code="implausible",
+                                      device_id=final.device_id, resident_message=IMPLAUSIBLE_MESSAGE)
+    return final
 
 
 class SerialInstrumentDriver:
@@ -134,7 +152,7 @@ class SerialInstrumentDriver:
                     if final is not None:
                         raise DriverError("driver produced events after its final reading", device_id=self.device_id)
                     if isinstance(event, FinalReading):
-                        final = event
+                        final = event = checked_final(event)
                     yield event
             if final is None:
                 raise DriverError("measurement ended without a reading", device_id=self.device_id)

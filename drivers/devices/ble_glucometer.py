@@ -50,6 +50,18 @@ VOIDING = {
 }
 
 
+# the items a glucometer can measure: those recorded in mmol/L (a meter value must never land on another item)
+GLUCOSE_ITEMS = tuple(name for name, spec in ITEMS.items() if spec.unit.symbol == "mmol/L")
+
+
+def glucose_item(options: dict[str, object], device_id: str) -> str:
+    """The item from ``measure(item=…)`` (default fasting glucose); DriverError for a non-glucose item."""
+    item = str(options.get("item", "glucose_fasting"))
+    if item not in GLUCOSE_ITEMS:
+        raise DriverError(f"option item must be one of {', '.join(GLUCOSE_ITEMS)}, not {item!r}", device_id=device_id)
+    return item
+
+
 class BleGlucometer(BleDevice):
     kind = "glucometer"
     service_uuid = ble_glucose.SERVICE_UUID
@@ -108,15 +120,15 @@ class BleGlucometer(BleDevice):
         return max((r.sequence_number for r in records), default=None)
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
+        item = glucose_item(options, self.device_id)  # a bad option fails before the meter is asked anything
         record = self._gate()
         await self._ensure_connected()
-        item = str(options.get("item", "glucose_fasting"))
         self._set_state(DeviceState.MEASURING)
-        # only a test done from now on is this resident's: re-read the newest stored record first
-        self.last_sequence = await self._last_stored_sequence()
-        next_sequence = 0 if self.last_sequence is None else self.last_sequence + 1
-        started = time.monotonic()
         try:
+            # only a test done from now on is this resident's: re-read the newest stored record first
+            self.last_sequence = await self._last_stored_sequence()
+            next_sequence = 0 if self.last_sequence is None else self.last_sequence + 1
+            started = time.monotonic()
             while True:
                 _, count = await self._racp(ble_glucose.report_number_of_records(next_sequence))
                 if isinstance(count, RacpNumberOfRecords) and count.count > 0:

@@ -10,6 +10,7 @@ any answer (connect, TLS, timeout, dropped connection) raises ``TransportError``
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import json
 import logging
 import ssl
@@ -17,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -68,6 +70,22 @@ def tls_context(cfg: SyncConfig) -> ssl.SSLContext:
     return ctx
 
 
+def _require_https_off_this_machine(url: str, key: str) -> None:
+    """Plain http only to a loopback address (the test double): residents' data and the client secret
+    never cross a network unencrypted. Checked on the parsed host, so "http://localhost.example.org"
+    or "http://127.0.0.1.nip.io", which pass a prefix test, are refused."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if parts.scheme != "http" or not loopback:
+        raise ConfigError("expected an https:// URL (plain http only to this machine, for tests)", key=key)
+
+
 @dataclass(frozen=True)
 class SendResult:
     """The server's answer to one POST: status, parsed JSON body (None if not JSON), Retry-After header."""
@@ -85,6 +103,9 @@ class FhirClient:
     def __init__(self, cfg: SyncConfig, *, transport: httpx.BaseTransport | None = None) -> None:
         if not cfg.endpoint:
             raise ConfigError("sync is off: no endpoint configured", key="sync.endpoint")
+        _require_https_off_this_machine(cfg.endpoint, "sync.endpoint")
+        if cfg.auth is SyncAuth.OAUTH2 and cfg.token_url:
+            _require_https_off_this_machine(cfg.token_url, "sync.token_url")
         self.base_url = cfg.endpoint.rstrip("/")
         timeout = httpx.Timeout(connect=cfg.connect_timeout_s, read=cfg.read_timeout_s,
                                 write=cfg.read_timeout_s, pool=cfg.connect_timeout_s)

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.config import SyncAuth, SyncConfig
+from kiosk.errors import ConfigError
 from kiosk.storage import open_store
+from sync.http import FhirClient
 from sync.retry import RetryPolicy, parse_retry_after, retry_delay_s
 from sync.testing.fhir_test_server import FhirTestServer
 from sync.testing.station import fill_store, station_config
@@ -92,3 +95,27 @@ def test_a_row_whose_mapping_crashes_is_quarantined_and_does_not_block_the_queue
             assert report.rows_acked == len(first) + len(later), report
             (q,) = st.quarantine_list()
             assert q["ids"] == [doc_id] and "mapping bug" in q["reason"], q
+
+
+@pytest.mark.parametrize(("endpoint", "token_url", "key"), [
+    ("http://localhost.evil.example/fhir", "", "sync.endpoint"),  # passed the config's prefix check
+    ("http://127.0.0.1.nip.io/fhir", "", "sync.endpoint"),
+    ("http://cloud.example/fhir", "", "sync.endpoint"),
+    ("ftp://cloud.example/fhir", "", "sync.endpoint"),
+    ("https://cloud.example/fhir", "http://auth.example/token", "sync.token_url"),  # the secret in clear
+])
+def test_data_and_the_client_secret_never_travel_in_plain_http_off_this_machine(tmp_path: Path, endpoint: str,
+                                                                               token_url: str, key: str) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    auth = SyncAuth.OAUTH2 if token_url else SyncAuth.NONE
+    cfg = SyncConfig(endpoint=endpoint, auth=auth, token_url=token_url, client_id="station" if token_url else "",
+                     client_secret_file=str(secret))
+    with pytest.raises(ConfigError, match="https") as e:
+        FhirClient(cfg)
+    assert key in str(e.value), f"the error must name {key}: {e.value}"
+
+
+@pytest.mark.parametrize("endpoint", ["http://127.0.0.1:8080/fhir", "http://localhost/fhir", "http://[::1]:81/fhir"])
+def test_plain_http_to_this_machine_stays_allowed_for_the_test_double(endpoint: str) -> None:
+    FhirClient(SyncConfig(endpoint=endpoint, auth=SyncAuth.NONE)).close()

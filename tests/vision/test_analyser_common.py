@@ -194,3 +194,25 @@ def test_a_hidden_needed_landmark_before_the_start_is_explained():
     assert events[0].kind is EventKind.FRAMING
     assert "right_wrist" in events[0].evidence["missing"] or "wrist" in events[0].evidence["missing"]
     assert events[0].text
+
+
+def test_a_camera_that_stops_delivering_frames_pauses_counting_and_reports_the_blind_time():
+    """Frames missing for 3 s (camera lost and back): a stand in the blind spot was not seen, so it is not
+    counted, and the result must say counting was paused for that long instead of reporting a clean test."""
+    seq = chair_stand_sequence(10, view="front")
+    rep = seq.truth.reps[4]
+    gap = (rep.started_s - 0.5, rep.started_s + 2.5)
+    frames = [f for f in seq.frames if not gap[0] < f.timestamp_s < gap[1]]
+    analyser = make_analyser("chair-stand", view="front", start_at_s=1.0)
+    events = [e for f in frames for e in analyser.feed(f)] + analyser.finish(reason="stream_ended")
+    paused = [e for e in events if e.kind is EventKind.PAUSED]
+    assert [e.evidence["reason"] for e in paused] == ["no_frames"], f"expected one no_frames pause, got {paused}"
+    assert paused[0].at_s == pytest.approx(gap[0], abs=0.05), "the pause dates from the last frame before the gap"
+    result = analyser.result()
+    assert result.paused_s >= 3.0 - 0.05, f"the 3-s blind spot must be reported as paused, got {result.paused_s}"
+    assert result.count == seq.truth.count - 1, f"the unseen stand must not count, got {result.count}"
+
+
+def test_a_bad_max_frame_gap_is_refused():
+    with pytest.raises(ValueError, match="max_frame_gap_s"):
+        make_analyser("squat", max_frame_gap_s=0.0)

@@ -183,7 +183,8 @@ class ExerciseAnalyser(ABC):
     ``start_at_s`` (the start signal; None with ``auto_start`` = when the view first becomes usable),
     ``resume_after_s`` (a usable view must last this long before counting starts or resumes),
     ``pause_after_s`` (an unusable view this long pauses counting; shorter gaps are skipped),
-    ``visibility_threshold`` and ``mirrored`` (for left/right framing hints).
+    ``visibility_threshold`` and ``mirrored`` (for left/right framing hints), ``max_frame_gap_s`` (no frame
+    at all for longer than this, e.g. a camera that stopped delivering, pauses counting like a lost view).
 
     A timed test's clock keeps running through a pause (the SFT tests are 30 s of wall time); the
     result reports ``paused_s`` so staff can judge whether to repeat the test.
@@ -204,6 +205,7 @@ class ExerciseAnalyser(ABC):
         visibility_threshold: float = 0.5,
         mirrored: bool = False,
         check_frame: bool = True,
+        max_frame_gap_s: float = 1.0,
     ) -> None:
         try:
             self.view = View(view)
@@ -213,6 +215,9 @@ class ExerciseAnalyser(ABC):
             raise ValueError(f"duration_s must be a positive number of seconds, not {duration_s!r}")
         if resume_after_s < 0 or pause_after_s < 0:
             raise ValueError("resume_after_s and pause_after_s must not be negative")
+        if not max_frame_gap_s > 0:
+            raise ValueError(f"max_frame_gap_s must be a positive number of seconds, not {max_frame_gap_s!r}")
+        self.max_frame_gap_s = max_frame_gap_s
         self.duration_s = duration_s
         self.auto_start = auto_start
         self.resume_after_s = resume_after_s
@@ -255,11 +260,13 @@ class ExerciseAnalyser(ABC):
         t = float(frame.timestamp_s)
         if self.finished or not math.isfinite(t) or (self._last_t is not None and t <= self._last_t):
             return []
-        self._last_t = t
+        last_t, self._last_t = self._last_t, t
         events: list[AnalyserEvent] = []
         if self._pending_start is not None and t >= self._pending_start:
             events += self.start(self._pending_start)
             self._pending_start = None
+        if last_t is not None and t - last_t > self.max_frame_gap_s:
+            events += self._frames_missing(last_t)
         if self.duration_s is not None and self.started_at_s is not None:
             end = self.started_at_s + self.duration_s
             if t >= end:
@@ -343,6 +350,17 @@ class ExerciseAnalyser(ABC):
             return FrameCheck(False, "landmarks_hidden", (), missing)
         return FrameCheck(True)
 
+    def _frames_missing(self, since: float) -> list[AnalyserEvent]:
+        """No frame at all since ``since``: what happened meanwhile was not seen, so counting pauses there."""
+        self._last_usable, self._gate_since = False, since
+        if self._gate is not Gate.ACTIVE:
+            return []
+        self._gate = Gate.PAUSED
+        if self.started_at_s is not None:
+            self._paused_since = since
+        events = [self._event(EventKind.PAUSED, since, "paused.no_frames", reason="no_frames", hints=[], missing=[])]
+        return events + self._on_pause(since)
+
     def _update_gate(self, check: FrameCheck, t: float) -> list[AnalyserEvent]:
         events: list[AnalyserEvent] = []
         if check.usable != self._last_usable:
@@ -389,5 +407,6 @@ _COMMON_TEXT = {
     "paused.no_person": "I cannot see you. Counting is paused until you are back in front of the camera.",
     "paused.framing": "I cannot see all of you. Counting is paused.",
     "paused.landmarks_hidden": "Part of your body is hidden from the camera. Counting is paused.",
+    "paused.no_frames": "The camera picture stopped. Counting is paused until it comes back.",
     "framing.landmarks_hidden": "Part of your body is hidden from the camera. Please make sure all of you can be seen.",
 }

@@ -8,7 +8,8 @@ the measurement, so a late indication never lands in the next one.
 A measurement the monitor flags (cuff too loose, or no usable systolic/diastolic) becomes a
 ``DeviceReportedError`` with plain words for the resident; body movement, irregular pulse, pulse out of
 range and position are kept as quality flags on an otherwise valid reading. Garbage frames are
-logged and skipped; silence longer than ``frame_timeout_s`` (stall, lost indication) is a
+logged and skipped; silence longer than ``frame_timeout_s`` (stall, lost indication), no start within
+``start_timeout_s`` or no result within ``measurement_timeout_s`` of the first live pressure is a
 ``DeviceTimeout``; a link drop is ``DeviceDisconnected``. No partial value ever becomes final, and a
 stored measurement the monitor replays on subscription (one with no live cuff pressure before it in
 this session) is skipped: it may be an earlier resident's.
@@ -20,7 +21,15 @@ import logging
 import time
 from collections.abc import AsyncIterator
 
-from drivers.base import CodecError, DeviceReportedError, DeviceState, FinalReading, MeasurementEvent, Progress
+from drivers.base import (
+    CodecError,
+    DeviceReportedError,
+    DeviceState,
+    DeviceTimeout,
+    FinalReading,
+    MeasurementEvent,
+    Progress,
+)
 from drivers.codecs import ble_bps
 from drivers.devices.ble_device import BleDevice
 from drivers.devices.bp_checks import arm_side, checked_blood_pressure
@@ -40,6 +49,7 @@ class BleBloodPressureMonitor(BleDevice):
 
     frame_timeout_s = 15.0  # longest silence allowed between frames once the cuff has started
     start_timeout_s = 120.0  # how long the resident has to press start
+    measurement_timeout_s = 180.0  # longest cuff cycle from the first live pressure to the result
     # Monitors indicate their stored (earlier, maybe someone else's) measurements as soon as the station
     # subscribes. A measurement counts only after live cuff pressure in this session; set False for a
     # monitor without Intermediate Cuff Pressure (its readings then need the resident's confirmation).
@@ -66,14 +76,23 @@ class BleBloodPressureMonitor(BleDevice):
         started = time.monotonic()
         finished = False
         live_frames = 0
+        # overall limits, so neither a cuff that never finishes nor a stream of garbage keeps the station waiting
+        deadline = started + self.start_timeout_s
         try:
             while True:
-                timeout = self.frame_timeout_s if live_frames else self.start_timeout_s
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise DeviceTimeout(f"no result within {self.measurement_timeout_s:.0f} s of the cuff starting"
+                                        if live_frames else f"cuff not started within {self.start_timeout_s:.0f} s",
+                                        device_id=self.device_id)
+                timeout = min(self.frame_timeout_s, left) if live_frames else left
                 char_uuid, data = await self._next_frame(queue, timeout, "blood pressure frame")
                 try:
                     if char_uuid == ble_bps.INTERMEDIATE_CUFF_PRESSURE_UUID:
                         cuff = ble_bps.decode_intermediate_cuff_pressure(data).cuff_pressure_mmhg
                         if cuff is not None:
+                            if not live_frames:
+                                deadline = time.monotonic() + self.measurement_timeout_s
                             live_frames += 1
                             yield Progress(self.device_id, "cuff_pressure_mmhg", round(corrected(cuff, record), 1),
                                            time.monotonic() - started)

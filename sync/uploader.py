@@ -118,7 +118,15 @@ class Uploader:
         store, _ = self._ensure()
         report = DrainReport()
         backoff = BackoffState.from_json(store.sync_state_get(BACKOFF_KEY))
-        if not force and backoff.next_attempt_at and self._clock() < backoff.next_attempt_at:
+        now = self._clock()
+        longest = timedelta(seconds=max(self.policy.max_delay_s, self.policy.max_retry_after_s))
+        if backoff.next_attempt_at and backoff.next_attempt_at - now > longest:
+            # longer than any wait the policy gives: saved under a clock that was far ahead (RTC drift put
+            # right by NTP), which would otherwise stop uploads until that date. Not honoured.
+            log_event(log, logging.WARNING, "backoff beyond the policy's caps ignored (clock jump)",
+                      until=backoff.next_attempt_at.isoformat())
+            backoff = replace(backoff, next_attempt_at=None)
+        if not force and backoff.next_attempt_at and now < backoff.next_attempt_at:
             report.retry_at, report.last_error = backoff.next_attempt_at, backoff.last_error
             return report
         sent = 0

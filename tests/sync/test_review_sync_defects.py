@@ -119,3 +119,35 @@ def test_data_and_the_client_secret_never_travel_in_plain_http_off_this_machine(
 @pytest.mark.parametrize("endpoint", ["http://127.0.0.1:8080/fhir", "http://localhost/fhir", "http://[::1]:81/fhir"])
 def test_plain_http_to_this_machine_stays_allowed_for_the_test_double(endpoint: str) -> None:
     FhirClient(SyncConfig(endpoint=endpoint, auth=SyncAuth.NONE)).close()
+
+
+def test_a_backoff_saved_under_a_clock_far_ahead_does_not_stop_uploads_for_years(tmp_path: Path) -> None:
+    """A kiosk whose clock was years ahead (RTC drift, fixed later by NTP) saved a backoff 'until 2031':
+    no policy can ask for more than its caps, so a longer wait is a clock jump and is not honoured."""
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server)
+        with open_store(cfg) as st:
+            ids = fill_store(st, cfg.station_id, sessions=1, measurements=2)
+            skewed = BackoffState(3, NOW + timedelta(days=5 * 365), "HTTP 503", 503)
+            st.sync_state_set(BACKOFF_KEY, skewed.to_json())
+            up = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+            try:
+                report = up.drain_once()
+            finally:
+                up.close()
+            assert report.rows_acked == len(ids), f"a backoff beyond every cap stopped the uploader: {report}"
+
+
+def test_a_backoff_within_the_caps_is_still_honoured(tmp_path: Path) -> None:
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server)
+        with open_store(cfg) as st:
+            fill_store(st, cfg.station_id, sessions=1, measurements=2)
+            wait = NOW + timedelta(seconds=POLICY.max_retry_after_s)
+            st.sync_state_set(BACKOFF_KEY, BackoffState(1, wait, "HTTP 503", 503).to_json())
+            up = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+            try:
+                report = up.drain_once()
+            finally:
+                up.close()
+            assert report.rows_acked == 0 and report.retry_at == wait, report

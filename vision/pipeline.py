@@ -120,7 +120,9 @@ class VisionPipeline:
     which uses N cores where one model call uses one); order, filtering and analysis stay sequential.
 
     ``exercise`` names the framing profile for the ``framing`` field (defaults to the analyser's
-    exercise). When the source ends, the analyser is finished (reason ``stream_ended``) and a ``final``
+    exercise). While the camera is lost, the analyser is told no one is seen (so it pauses, and a timed
+    test still ends; those updates have ``frame_index`` -1). When the source ends, the analyser is finished
+    (reason ``stream_ended``) and a ``final``
     update carries its closing events. The pipeline owns the capture (stopped on exit) and, with
     ``close_backend``, the backend too.
     """
@@ -209,6 +211,8 @@ class VisionPipeline:
                             self._finish_frame(*inflight.popleft())
                         self._finish_analyser()
                         break
+                    if self.capture.state is CaptureState.LOST and not inflight:
+                        self._camera_lost_tick()
                     continue
                 taken_at = time.monotonic()
                 if self._t_first is None:
@@ -265,6 +269,17 @@ class VisionPipeline:
             self._t_last = now
         self._emit(PipelineUpdate(frame.index, pose, result.frame, result.people_count, tuple(events), framing,
                                   lighting, counting, result.inference_s, latency, now - taken_at))
+
+    def _camera_lost_tick(self) -> None:
+        """The camera is lost: tell the analyser nobody is seen, now, so it pauses and a timed test still ends
+        on time. A lost camera is a device or stream, whose frames are stamped on this same monotonic clock."""
+        if self.analyser is None or self.analyser.finished:
+            return
+        empty = PoseFrame(time.monotonic(), None)
+        events = self.analyser.feed(empty)
+        if events:
+            self._emit(PipelineUpdate(-1, empty, empty, 0, tuple(events), None, None, self.analyser.counting,
+                                      0.0, 0.0))
 
     def _lighting_events(self, report: LightingReport, t: float) -> list[AnalyserEvent]:
         """A spoken-ready hint when the light turns bad or changes how it is bad, repeated every 5 s."""

@@ -243,3 +243,56 @@ def test_camera_pipeline_from_station_config_runs_and_stops(grey_clip, pose_mode
 
 def test_scripted_backend_is_a_pose_backend():
     assert isinstance(ScriptedBackend(), PoseBackend)
+
+
+class VanishingCamera:
+    """A camera double (``FrameCapture`` opener) that delivers 30 frames/s until ``gone`` is set, then
+    neither reads nor reopens (unplugged)."""
+
+    def __init__(self) -> None:
+        self.gone = threading.Event()
+
+    def opener(self, source, width: int, height: int, fps: int) -> VanishingCamera:
+        return self
+
+    def isOpened(self) -> bool:
+        return not self.gone.is_set()
+
+    def read(self) -> tuple[bool, np.ndarray | None]:
+        time.sleep(1 / 30)
+        if self.gone.is_set():
+            return False, None
+        return True, np.full((48, 64, 3), 120, np.uint8)
+
+    def get(self, prop: int) -> float:
+        return 30.0
+
+    def set(self, prop: int, value: float) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+
+def test_a_timed_test_still_ends_on_time_when_the_camera_is_unplugged_mid_test():
+    """The 30-s clock runs through a lost view; with no frames at all the analyser must still hear that no one
+    is seen, so it pauses and finishes at time up instead of waiting forever for the camera."""
+    camera = VanishingCamera()
+    capture = FrameCapture("0", opener=camera.opener, retry_interval_s=0.1)
+    analyser = make_analyser("chair-stand", duration_s=1.0, start_at_s=time.monotonic() + 0.2)
+    updates: list[PipelineUpdate] = []
+    pipeline = VisionPipeline(capture, ScriptedBackend(), analyser, on_update=updates.append)
+    pipeline.start()
+    try:
+        time.sleep(0.4)
+        camera.gone.set()
+        deadline = time.monotonic() + 10.0
+        while not analyser.finished and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        pipeline.stop()
+    assert capture.stats().reopen_count == 0 and pipeline.error is None
+    assert analyser.finished and analyser.end_reason == "time_up", (
+        f"the 1-s test must end by time up while the camera is gone, got {analyser.end_reason!r}")
+    finished = [e for u in updates for e in u.events if e.kind is EventKind.TEST_FINISHED]
+    assert finished and finished[0].evidence["reason"] == "time_up", "the closing event must reach the listener"

@@ -190,8 +190,8 @@ class Uploader:
         if not items:
             return None
         oldest = _aware(items[0].created_at)
-        if not force and len(items) < s.batch_max_count and self._clock() - oldest < timedelta(
-                seconds=s.batch_max_age_s):
+        age = self._clock() - oldest  # negative: queued under a clock that was ahead; do not wait for that date
+        if not force and len(items) < s.batch_max_count and timedelta(0) <= age < timedelta(seconds=s.batch_max_age_s):
             report.waiting_until = oldest + timedelta(seconds=s.batch_max_age_s)
             return None
         while True:

@@ -151,3 +151,18 @@ def test_a_backoff_within_the_caps_is_still_honoured(tmp_path: Path) -> None:
             finally:
                 up.close()
             assert report.rows_acked == 0 and report.retry_at == wait, report
+
+
+def test_a_partial_batch_queued_under_a_clock_far_ahead_is_not_held_until_that_date(tmp_path: Path) -> None:
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server, batch_max_count=100, batch_max_age_s=30.0)
+        with open_store(cfg) as st:
+            ids = fill_store(st, cfg.station_id, sessions=1, measurements=2)
+            created = st.outbox_pending(1)[0].created_at
+            back_in_time = created - timedelta(days=400)  # NTP put the clock right after the rows were queued
+            up = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: back_in_time)
+            try:
+                report = up.drain_once()
+            finally:
+                up.close()
+            assert report.rows_acked == len(ids), f"rows dated in the future waited for that date: {report}"

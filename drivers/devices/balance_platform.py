@@ -5,8 +5,9 @@ its own calibration: ``PlatformCorrection``), publishes the centre of pressure a
 ``Progress("cop_mm", (x, y))`` per frame, and lets ``drivers.balance.SingleLegStandTimer`` find the
 lift and the touch-down. It ends with ``FinalReading(item="single_leg_stand_eyes_closed",
 values={...: seconds}, side=standing foot)`` whose details hold how it ended and the sway metrics
-(path length, 95 % ellipse area, mean velocity) of the one-foot phase. Times come from the frame
-count (the platform's clock), not from when frames happened to arrive.
+(path length, 95 % ellipse area, mean velocity) of the one-foot phase. Times come from the frames'
+sequence counter (the platform's clock), not from when frames happened to arrive nor from how many
+arrived: a frame lost on the line still counts, and a counter jump of over 1 s is an error.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import AsyncIterator
 from typing import ClassVar
 
 from drivers.balance import PlatformGeometry, SingleLegStandTimer, StandPhase, centre_of_pressure, sway_metrics
-from drivers.base import DeviceReportedError, DeviceTimeout, FinalReading, MeasurementEvent, Progress
+from drivers.base import DeviceReportedError, DeviceTimeout, DriverError, FinalReading, MeasurementEvent, Progress
 from drivers.calibration import PlatformCorrection
 from drivers.codecs import balance_platform as bp
 from drivers.codecs.instrument_frame import InstrumentMessage
@@ -75,15 +76,25 @@ class BalancePlatform(SerialInstrumentDriver):
         info = await self.info()
         geometry = PlatformGeometry(info.width_mm, info.length_mm)
         timer = SingleLegStandTimer(info.rate_hz, max_duration_s=max_duration_s)
-        frames = 0
+        ticks = 0  # platform frame periods since the first frame, from its 16-bit counter (lost frames count)
+        last_seq: int | None = None
         phase = timer.phase
         async with contextlib.aclosing(self._frames(info.rate_hz)) as stream:
             async for frame in stream:
+                if last_seq is not None:
+                    step = (frame.seq - last_seq) & 0xFFFF
+                    if step == 0:
+                        continue  # the same frame again
+                    if step > info.rate_hz:  # over 1 s lost, or the counter restarted: the time is unknown
+                        raise DriverError(f"frame counter jumped {last_seq} -> {frame.seq}: the stand time is lost",
+                                          device_id=self.device_id,
+                                          resident_message="That stand was not recorded cleanly. Please try again.")
+                    ticks += step
+                last_seq = frame.seq
                 forces = correction.apply(frame.kg)
                 total = sum(forces)
                 cop = centre_of_pressure(forces, geometry)
-                t = frames / info.rate_hz
-                frames += 1
+                t = ticks / info.rate_hz
                 phase = timer.feed(t, cop, total)
                 if cop is not None:
                     yield Progress(self.device_id, "cop_mm", (round(cop[0], 1), round(cop[1], 1)), self.elapsed_s(),

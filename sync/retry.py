@@ -6,7 +6,8 @@ time. Network errors, 429, 502, 503 and 504 always retry with capped exponential
 jitter, honouring ``Retry-After`` in both its forms (delta-seconds and HTTP-date), itself capped.
 Other 4xx quarantine the batch at once; other 5xx (500, 501, …) retry until they have been seen
 ``quarantine_after_5xx`` times in a row, then quarantine. A 401 that survived a token refresh is a
-station set-up problem, not a bad batch: it retries (with backoff) and never quarantines data.
+station set-up problem, not a bad batch: it retries (with backoff) and never quarantines data; so do
+1xx and 3xx (redirects are not followed: a captive portal's 302 must not quarantine the outbox).
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ def classify(status: int | None, *, consecutive_5xx: int, policy: RetryPolicy) -
         return Decision(Verdict.RETRY, f"HTTP {status} is transient")
     if status in AUTH_STATUSES:
         return Decision(Verdict.RETRY, f"HTTP {status}: credentials refused after a refresh (station set-up)")
+    if status < 200 or 300 <= status < 400:  # redirects are not followed: the FHIR server never judged the batch
+        return Decision(Verdict.RETRY, f"HTTP {status}: redirected or no final answer (captive portal or moved "
+                                       "endpoint: station set-up)")
     if 500 <= status < 600:
         seen = consecutive_5xx + 1
         if seen >= policy.quarantine_after_5xx:

@@ -13,7 +13,7 @@ from kiosk.config import SyncAuth, SyncConfig
 from kiosk.errors import ConfigError
 from kiosk.storage import open_store
 from sync.http import FhirClient
-from sync.retry import RetryPolicy, parse_retry_after, retry_delay_s
+from sync.retry import RetryPolicy, Verdict, classify, parse_retry_after, retry_delay_s
 from sync.testing.fhir_test_server import FhirTestServer
 from sync.testing.station import fill_store, station_config
 from sync.upload_state import BACKOFF_KEY, BackoffState
@@ -166,3 +166,25 @@ def test_a_partial_batch_queued_under_a_clock_far_ahead_is_not_held_until_that_d
             finally:
                 up.close()
             assert report.rows_acked == len(ids), f"rows dated in the future waited for that date: {report}"
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_the_servers_verdict_and_never_quarantines(status: int) -> None:
+    """A captive portal or a moved endpoint answers 302/301: the FHIR server never saw the batch."""
+    for seen in range(POLICY.quarantine_after_5xx + 2):
+        assert classify(status, consecutive_5xx=seen, policy=POLICY).verdict is Verdict.RETRY, status
+
+
+def test_a_captive_portal_redirect_defers_the_outbox_instead_of_quarantining_it(tmp_path: Path) -> None:
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server, batch_max_count=2)
+        with open_store(cfg) as st:
+            fill_store(st, cfg.station_id, sessions=2, measurements=2)
+            server.inject("status", status=302, count=10)
+            up = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+            try:
+                report = up.drain_once()
+            finally:
+                up.close()
+            assert report.rows_quarantined == 0 and report.retry_at is not None, report
+            assert st.outbox_stats()["pending"] == 4

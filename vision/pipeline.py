@@ -245,7 +245,8 @@ class VisionPipeline:
         """Filter, analyse and hand out one frame whose pose is (or will shortly be) ready."""
         result = future.result()
         pose = self.smoother(result.frame)
-        events: list[AnalyserEvent] = self.analyser.feed(pose) if self.analyser is not None else []
+        events: list[AnalyserEvent] = (self.analyser.feed(pose, people_count=result.people_count)
+                                       if self.analyser is not None else [])
         framing = None
         if self.exercise is not None:
             started = self.analyser is not None and self.analyser.started_at_s is not None

@@ -216,3 +216,21 @@ def test_a_camera_that_stops_delivering_frames_pauses_counting_and_reports_the_b
 def test_a_bad_max_frame_gap_is_refused():
     with pytest.raises(ValueError, match="max_frame_gap_s"):
         make_analyser("squat", max_frame_gap_s=0.0)
+
+
+def test_a_second_person_in_view_pauses_counting_as_the_framing_check_says():
+    """The backend found two people (num_poses > 1): the pipeline's framing says 'only one person', so the
+    analyser must not count whoever the model happened to pick, and must say why."""
+    seq = chair_stand_sequence(10, view="front")
+    second = (seq.truth.reps[3].started_s - 0.3, seq.truth.reps[5].started_s - 0.3)
+    analyser = make_analyser("chair-stand", view="front", start_at_s=1.0)
+    events = []
+    for f in seq.frames:
+        people = 2 if second[0] <= f.timestamp_s < second[1] else 1
+        events += analyser.feed(f, people_count=people)
+    events += analyser.finish(reason="stream_ended")
+    paused = [e for e in events if e.kind is EventKind.PAUSED]
+    assert len(paused) == 1 and paused[0].evidence["hints"] == ["one_person_only"], (
+        f"expected one pause asking for one person only, got {[e.evidence for e in paused]}")
+    assert analyser.result().count == seq.truth.count - 2, (
+        f"the two stands made while two people were in view must not count, got {analyser.result().count}")

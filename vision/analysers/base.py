@@ -255,8 +255,11 @@ class ExerciseAnalyser(ABC):
         self.started_at_s = float(at_s)
         return [self._event(EventKind.TEST_STARTED, at_s, "test_started", duration_s=self.duration_s)]
 
-    def feed(self, frame: PoseFrame) -> list[AnalyserEvent]:
-        """Advance by one frame; frames out of time order or with a bad timestamp are ignored."""
+    def feed(self, frame: PoseFrame, *, people_count: int | None = None) -> list[AnalyserEvent]:
+        """Advance by one frame; frames out of time order or with a bad timestamp are ignored.
+
+        ``people_count`` is how many people the backend found, when it knows: more than one is not a usable
+        view (whose stands would be counted?), as the framing check says."""
         t = float(frame.timestamp_s)
         if self.finished or not math.isfinite(t) or (self._last_t is not None and t <= self._last_t):
             return []
@@ -271,7 +274,7 @@ class ExerciseAnalyser(ABC):
             end = self.started_at_s + self.duration_s
             if t >= end:
                 return events + self.finish(end, reason="time_up")
-        check = self._check(frame)
+        check = self._check(frame, people_count)
         events += self._update_gate(check, t)
         if self._gate is Gate.ACTIVE and check.usable:
             try:
@@ -332,7 +335,9 @@ class ExerciseAnalyser(ABC):
             text = template
         return AnalyserEvent(kind, float(at_s), message, evidence, text)
 
-    def _check(self, frame: PoseFrame) -> FrameCheck:
+    def _check(self, frame: PoseFrame, people_count: int | None = None) -> FrameCheck:
+        if people_count is not None and people_count > 1:
+            return FrameCheck(False, "framing", (FramingHint.ONE_PERSON_ONLY,))
         if frame.points is None:
             return FrameCheck(False, "no_person", (FramingHint.NO_PERSON,))
         pts = np.asarray(frame.points)

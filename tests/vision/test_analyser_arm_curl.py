@@ -146,3 +146,16 @@ def test_auto_arm_in_front_view_still_counts_the_right_arm_with_noise():
     frames = add_spikes(add_jitter(seq.frames, 2.0, seed=5), 0.02, seed=6)
     _, result = run(frames, view="front", start_at_s=1.0)
     assert result.count == seq.truth.count, f"expected {seq.truth.count} right-arm curls, counted {result.count}"
+
+
+def test_a_full_curl_before_the_start_signal_is_rejected_as_early_not_as_partial():
+    """The first curl is made fully before "Go" (2.8 s): it does not count, and the resident must not be told
+    to bring the weight all the way up, nor may it show as a partial-range fault in the result."""
+    seq = arm_curl_sequence(12, view="side")
+    events, result = run(seq.frames, view="side", start_at_s=2.8)
+    rejected = [e for e in events if e.kind is EventKind.REP_REJECTED]
+    assert [e.message for e in rejected] == ["arm-curl.rejected.before_start"], (
+        f"expected one before-start rejection, got {[e.message for e in rejected]}")
+    assert "partial_range" not in result.fault_counts, f"no partial curl was made, got {dict(result.fault_counts)}"
+    assert result.reps[0].faults == ("before_start",) and not result.reps[0].counted
+    assert result.count == seq.truth.count - 1

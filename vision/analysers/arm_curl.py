@@ -60,6 +60,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         "curl_counted": "{count}",
         "curl_counted_halfway": "{count}",
         "rejected.partial_range": "Bring the weight all the way up.",
+        "rejected.before_start": "Wait for the start signal, then start curling.",
         "rejected.lost_view": "",
         "fault.not_fully_lowered": "Lower your arm all the way each time.",
     }
@@ -219,8 +220,9 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         assert c is not None
         self._curl = None
         rom = c.extended_deg - c.min_deg
-        faults = ("partial_range",) if partial and not c.counted else (() if c.counted else ("before_start",))
-        if faults:
+        # A full curl made before the start signal is not a partial one: it must not be called one.
+        faults = () if c.counted else ("partial_range",) if partial else ("before_start",)
+        if faults == ("partial_range",):
             self._fault_counts["partial_range"] = self._fault_counts.get("partial_range", 0) + 1
         grade = RepGrade.GOOD if c.counted else RepGrade.FAULTED
         evidence = {"range_of_motion_deg": rom, "min_elbow_deg": c.min_deg, "extended_elbow_deg": c.extended_deg}
@@ -229,8 +231,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         self._reps.append(RepRecord(len(self._reps) + 1, c.started_at_s, c.counted_at_s or t, c.counted, grade, faults,
                                     evidence))
         if faults:
-            return [self._event(EventKind.REP_REJECTED, t, "rejected.partial_range", reason="partial_range",
-                                **evidence)]
+            return [self._event(EventKind.REP_REJECTED, t, f"rejected.{faults[0]}", reason=faults[0], **evidence)]
         return []
 
     def _on_pause(self, t: float) -> list[AnalyserEvent]:

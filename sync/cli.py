@@ -121,6 +121,9 @@ def _push(args: argparse.Namespace) -> int:
     finally:
         uploader.close()
         store.close()
+    if report.busy:
+        print("the upload service is sending right now; nothing was pushed (see: kiosk sync status)")
+        return 1
     print(f"sent {report.rows_acked} rows in {report.batches_acked} batch(es); "
           f"quarantined {report.rows_quarantined} rows in {report.batches_quarantined} batch(es); {left} still queued")
     if report.retry_at is not None:

@@ -79,3 +79,4 @@ class DrainReport:
     retry_at: datetime | None = None  # backing off until then
     waiting_until: datetime | None = None  # a partial batch waits to fill up until then
     last_error: str | None = None
+    busy: bool = False  # another uploader (the service, or `kiosk sync push`) held the lock: nothing was done

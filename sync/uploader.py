@@ -18,23 +18,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import fcntl
 import gzip
 import json
 import logging
+import os
 import random as _random
 import signal
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import StationConfig
 from kiosk.domain import utcnow
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, StorageError
 from kiosk.logs import log_event
 from sync.errors import MappingError, TransportError
 from sync.http import GZIP_LEVEL, FhirClient, SendResult
@@ -48,6 +51,7 @@ from sync.upload_state import (
     InflightBatch,
 )
 
+LOCK_NAME = "uploader.lock"  # in the data directory: one uploader sends at a time
 RETENTION_EVERY = timedelta(hours=1)  # the service runs the retention purge at most this often
 
 if TYPE_CHECKING:
@@ -114,8 +118,20 @@ class Uploader:
     # ---- one drain -----------------------------------------------------------------------------
     def drain_once(self, *, force: bool = False, max_batches: int | None = None) -> DrainReport:
         """Send batches until the queue is empty, a partial batch is waiting to fill, or a failure
-        asks for backoff. ``force`` ignores the backoff timer and the batch age (`kiosk sync push`)."""
+        asks for backoff. ``force`` ignores the backoff timer and the batch age (`kiosk sync push`).
+
+        One uploader at a time per data directory (an exclusive lock file): `kiosk sync push` while the
+        service drains would otherwise resend the service's in-flight batch under its key concurrently
+        and send the same rows in parallel batches, which a server's conditional create may duplicate.
+        A drain that finds the lock taken sends nothing and returns ``busy``."""
         store, _ = self._ensure()
+        with _exclusive(self.cfg.data_path / LOCK_NAME) as locked:
+            if not locked:
+                log_event(log, logging.INFO, "another uploader is sending; this drain sends nothing")
+                return DrainReport(busy=True, last_error="another uploader is sending from this station")
+            return self._drain(store, force, max_batches)
+
+    def _drain(self, store: Store, force: bool, max_batches: int | None) -> DrainReport:
         report = DrainReport()
         backoff = BackoffState.from_json(store.sync_state_get(BACKOFF_KEY))
         now = self._clock()
@@ -370,6 +386,25 @@ class Uploader:
                         await asyncio.wait_for(self._wake.wait(), timeout=pause)
             finally:
                 await self._loop.run_in_executor(worker, self.close)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[bool]:
+    """A non-blocking exclusive ``flock`` on ``path`` for the ``with`` block: yields whether it was obtained.
+    The kernel drops it when the process dies, so a killed uploader never leaves it stuck."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as e:
+        raise StorageError(f"cannot open the uploader lock {path}: {e.strerror or e}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _aware(at: datetime) -> datetime:

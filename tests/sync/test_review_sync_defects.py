@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,7 @@ from sync.retry import RetryPolicy, Verdict, classify, parse_retry_after, retry_
 from sync.testing.fhir_test_server import FhirTestServer
 from sync.testing.station import fill_store, station_config
 from sync.upload_state import BACKOFF_KEY, BackoffState
-from sync.uploader import Uploader
+from sync.uploader import LOCK_NAME, Uploader
 
 POLICY = RetryPolicy(base_delay_s=1.0, max_delay_s=8.0, max_retry_after_s=120.0, quarantine_after_5xx=3)
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -188,3 +189,25 @@ def test_a_captive_portal_redirect_defers_the_outbox_instead_of_quarantining_it(
                 up.close()
             assert report.rows_quarantined == 0 and report.retry_at is not None, report
             assert st.outbox_stats()["pending"] == 4
+
+
+def test_only_one_uploader_sends_from_a_station_at_a_time(tmp_path: Path) -> None:
+    """`kiosk sync push` while the service drains used to resend the service's in-flight batch concurrently
+    and send the same rows again in parallel batches (a server's conditional create can race)."""
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server)
+        with open_store(cfg) as st:
+            ids = fill_store(st, cfg.station_id, sessions=1, measurements=2)
+            with open(cfg.data_path / LOCK_NAME, "a+b") as other:  # the other uploader, as another process holds it
+                fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                up = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+                try:
+                    report = up.drain_once(force=True)
+                    assert report.busy and report.rows_acked == 0, report
+                    assert not server.log.received, "nothing may be sent while another uploader holds the lock"
+                    assert st.outbox_stats()["pending"] == len(ids)
+                    fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+                    after = up.drain_once(force=True)
+                finally:
+                    up.close()
+            assert not after.busy and after.rows_acked == len(ids), after

@@ -66,6 +66,7 @@ class PipelineUpdate:
     latency_s: float
     processing_s: float = 0.0
     final: bool = False
+    error: str | None = None  # on the final update when the pipeline stopped on an error (test not finished)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class VisionPipeline:
         self._last_lighting_hint: FramingHint | None = None
         self._last_lighting_event_at = -math.inf
         self.error: BaseException | None = None
+        self._last_pose_t = 0.0  # timestamp of the last frame handed out
 
     # -- control ---------------------------------------------------------------------------------------------
     def start(self) -> VisionPipeline:
@@ -228,6 +230,7 @@ class VisionPipeline:
         except BaseException as e:  # recorded for the caller; the thread must not die silently
             self.error = e
             log.exception("vision pipeline stopped by an error")
+            self._emit_failure(e)
         finally:
             for pool in pools:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -245,6 +248,7 @@ class VisionPipeline:
         """Filter, analyse and hand out one frame whose pose is (or will shortly be) ready."""
         result = future.result()
         pose = self.smoother(result.frame)
+        self._last_pose_t = pose.timestamp_s
         events: list[AnalyserEvent] = (self.analyser.feed(pose, people_count=result.people_count)
                                        if self.analyser is not None else [])
         framing = None
@@ -303,6 +307,14 @@ class VisionPipeline:
         t = self.analyser.ended_at_s if self.analyser.ended_at_s is not None else 0.0
         empty = PoseFrame(t, None)
         self._emit(PipelineUpdate(-1, empty, empty, 0, tuple(events), None, None, False, 0.0, 0.0, final=True))
+
+    def _emit_failure(self, error: BaseException) -> None:
+        """A final update naming the error, so a listener waiting for ``final`` is not left waiting. The
+        analyser is left unfinished: a test cut short by a fault must not read as a finished result."""
+        empty = PoseFrame(self._last_pose_t, None)
+        with contextlib.suppress(Exception):
+            self._emit(PipelineUpdate(-1, empty, empty, 0, (), None, None, False, 0.0, 0.0, final=True,
+                                      error=f"{type(error).__name__}: {error}"))
 
     def _emit(self, update: PipelineUpdate) -> None:
         if self.on_update is not None:

@@ -296,3 +296,16 @@ def test_a_timed_test_still_ends_on_time_when_the_camera_is_unplugged_mid_test()
         f"the 1-s test must end by time up while the camera is gone, got {analyser.end_reason!r}")
     finished = [e for u in updates for e in u.events if e.kind is EventKind.TEST_FINISHED]
     assert finished and finished[0].evidence["reason"] == "time_up", "the closing event must reach the listener"
+
+
+def test_a_backend_failure_reaches_the_listener_as_a_final_update_naming_the_error(grey_clip):
+    """A kiosk screen waits for the final update; an error must end that wait and say what went wrong,
+    while the analyser stays unfinished (a cut-short test is not a result)."""
+    analyser = make_analyser("chair-stand")
+    pipeline = VisionPipeline(FrameCapture(str(grey_clip), pace=False), ScriptedBackend(fail_at=5), analyser)
+    updates = collect(pipeline, timeout_s=30)
+    finals = [u for u in updates if u.final]
+    assert len(finals) == 1 and finals[0] is updates[-1], "exactly one final update, the last one"
+    assert finals[0].error is not None and "scripted failure" in finals[0].error, (
+        f"the final update must name the error, got {finals[0].error!r}")
+    assert not analyser.finished, "a test cut short by an error must not be finished as a result"

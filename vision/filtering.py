@@ -146,6 +146,7 @@ class LandmarkSmoother:
         self._last_person_t_s = t
         points = self._points(t, frame.points)
         world = self._world(t, frame.world) if frame.world is not None else None
-        raw_vis = frame.visibility if frame.visibility is not None else np.ones(N_LANDMARKS)
-        vis = self._smooth_visibility(t, np.asarray(raw_vis, dtype=np.float64))
+        raw_vis = np.asarray(frame.visibility if frame.visibility is not None else np.ones(N_LANDMARKS), np.float64)
+        # An unknown (NaN) visibility reads as not visible; kept as NaN it would stay NaN in the smoothing for good.
+        vis = self._smooth_visibility(t, np.where(np.isfinite(raw_vis), raw_vis, 0.0))
         return replace(frame, points=points, world=world, visibility=vis)

@@ -191,3 +191,16 @@ def test_the_smoother_keeps_a_chair_stand_countable_through_occasional_nan_landm
     analyser.finish(reason="stream_ended")
     assert analyser.result().count == seq.truth.count, (
         f"expected {seq.truth.count} stands through the smoother, counted {analyser.result().count}")
+
+
+def test_a_nan_visibility_reads_as_hidden_for_that_frame_only():
+    smoother = LandmarkSmoother()
+    pts = np.full((N_LANDMARKS, 3), 0.5)
+    for i in range(30):
+        vis = np.ones(N_LANDMARKS)
+        if i == 3:
+            vis[5] = math.nan
+        out = smoother(PoseFrame(i / 30, pts, vis))
+    assert out.visibility is not None and out.visibility[5] == pytest.approx(1.0, abs=1e-3), (
+        f"landmark 5 is fully visible again after one NaN visibility, got {out.visibility[5]}")
+    assert smoother.visible_mask[5], "landmark 5 must count as visible again"

@@ -18,30 +18,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import fcntl
 import gzip
 import json
 import logging
-import os
 import random as _random
 import signal
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import StationConfig
 from kiosk.domain import utcnow
-from kiosk.errors import KioskError, StorageError
+from kiosk.errors import KioskError
 from kiosk.logs import log_event
 from sync.errors import MappingError, TransportError
 from sync.http import GZIP_LEVEL, FhirClient, SendResult
 from sync.retry import RetryPolicy, Verdict, classify, retry_delay_s
+from sync.upload_lock import LOCK_NAME, exclusive
 from sync.upload_state import (
     BACKOFF_KEY,
     INFLIGHT_KEY,
@@ -51,7 +49,6 @@ from sync.upload_state import (
     InflightBatch,
 )
 
-LOCK_NAME = "uploader.lock"  # in the data directory: one uploader sends at a time
 RETENTION_EVERY = timedelta(hours=1)  # the service runs the retention purge at most this often
 
 if TYPE_CHECKING:
@@ -125,7 +122,7 @@ class Uploader:
         and send the same rows in parallel batches, which a server's conditional create may duplicate.
         A drain that finds the lock taken sends nothing and returns ``busy``."""
         store, _ = self._ensure()
-        with _exclusive(self.cfg.data_path / LOCK_NAME) as locked:
+        with exclusive(self.cfg.data_path / LOCK_NAME) as locked:
             if not locked:
                 log_event(log, logging.INFO, "another uploader is sending; this drain sends nothing")
                 return DrainReport(busy=True, last_error="another uploader is sending from this station")
@@ -386,25 +383,6 @@ class Uploader:
                         await asyncio.wait_for(self._wake.wait(), timeout=pause)
             finally:
                 await self._loop.run_in_executor(worker, self.close)
-
-
-@contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[bool]:
-    """A non-blocking exclusive ``flock`` on ``path`` for the ``with`` block: yields whether it was obtained.
-    The kernel drops it when the process dies, so a killed uploader never leaves it stuck."""
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as e:
-        raise StorageError(f"cannot open the uploader lock {path}: {e.strerror or e}") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)  # releases the lock
 
 
 def _aware(at: datetime) -> datetime:

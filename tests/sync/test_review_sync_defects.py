@@ -17,8 +17,9 @@ from sync.http import FhirClient
 from sync.retry import RetryPolicy, Verdict, classify, parse_retry_after, retry_delay_s
 from sync.testing.fhir_test_server import FhirTestServer
 from sync.testing.station import fill_store, station_config
+from sync.upload_lock import LOCK_NAME
 from sync.upload_state import BACKOFF_KEY, BackoffState
-from sync.uploader import LOCK_NAME, Uploader
+from sync.uploader import Uploader
 
 POLICY = RetryPolicy(base_delay_s=1.0, max_delay_s=8.0, max_retry_after_s=120.0, quarantine_after_5xx=3)
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

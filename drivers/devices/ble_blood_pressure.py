@@ -67,7 +67,7 @@ class BleBloodPressureMonitor(BleDevice):
         return found
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
-        side = arm_side(options)  # a bad option fails before the cuff inflates
+        side = arm_side(options, self.device_id)  # a bad option fails before the cuff inflates
         record = self._gate()
         await self._ensure_connected()
         uuids = [ble_bps.INTERMEDIATE_CUFF_PRESSURE_UUID, ble_bps.MEASUREMENT_UUID]

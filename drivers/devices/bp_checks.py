@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from drivers.base import DeviceReportedError
+from drivers.base import DeviceReportedError, DriverError
 from kiosk.domain import BP_COMPONENT_LIMITS, Side
 
 IMPLAUSIBLE_MESSAGE = "The reading did not look right. Please sit still, relax and try again."
@@ -25,12 +25,16 @@ def checked_blood_pressure(values: Mapping[str, float], device_id: str) -> dict[
     return out
 
 
-def arm_side(options: Mapping[str, object]) -> Side | None:
-    """The arm the cuff is on, from ``measure(side="left"|"right")``; None when not given."""
+def arm_side(options: Mapping[str, object], device_id: str | None = None) -> Side | None:
+    """The arm the cuff is on, from ``measure(side="left"|"right")``; None when not given.
+
+    A bad value is a DriverError (like every other driver's bad option), so the device manager reports it
+    as the measurement's error instead of letting a bare ValueError escape to the screen.
+    """
     side = options.get("side")
     if side is None or isinstance(side, Side):
         return side
     try:
         return Side(str(side))
     except ValueError:
-        raise ValueError(f"side must be 'left' or 'right', not {side!r}") from None
+        raise DriverError(f"side must be 'left' or 'right', not {side!r}", device_id=device_id) from None

@@ -169,7 +169,7 @@ class OemSerialBloodPressureMonitor:
     # -- measuring
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
-        side = arm_side(options)  # a bad option fails before the cuff inflates
+        side = arm_side(options, self.device_id)  # a bad option fails before the cuff inflates
         record = self._gate()
         await self._ensure_connected()
         self._set_state(DeviceState.MEASURING)

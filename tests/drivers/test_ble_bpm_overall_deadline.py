@@ -1,4 +1,4 @@
-"""A BLE blood-pressure monitor that keeps streaming cuff pressure but never finishes ends with DeviceTimeout."""
+"""BLE BP monitor: a cuff streaming pressure but never finishing times out; a bad arm option is refused."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import ClassVar
 
-from drivers.base import DeviceState, DeviceTimeout
+from drivers.base import DeviceState, DeviceTimeout, DriverError
 from drivers.ble.gatt import FakeGattPeer
 from drivers.codecs import ble_bps
 from drivers.devices.ble_blood_pressure import BleBloodPressureMonitor
@@ -43,5 +43,16 @@ async def test_a_monitor_that_never_finishes_times_out_without_a_reading() -> No
     assert run.finals == [], "no reading from a measurement that never ended"
     assert isinstance(run.error, DeviceTimeout), f"expected DeviceTimeout after the overall limit, got {run.error!r}"
     assert run.progress, "the live cuff pressure was shown while it lasted"
+    assert monitor.state is DeviceState.READY
+    await monitor.close()
+
+
+async def test_a_bad_arm_option_is_a_driver_error_before_anything_is_subscribed() -> None:
+    peer = FakeGattPeer(EndlessCuff())
+    monitor = BleBloodPressureMonitor("bpm-1", peer, book_with("bpm-1"))
+    await monitor.connect()
+    run = await asyncio.wait_for(run_measurement(monitor.measure(side="middle")), 5.0)  # ValueError escaped before
+    assert isinstance(run.error, DriverError) and "left' or 'right" in str(run.error), run.error
+    assert run.progress == [] and run.finals == [], "the cuff never started"
     assert monitor.state is DeviceState.READY
     await monitor.close()

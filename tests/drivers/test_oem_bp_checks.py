@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drivers.base import DeviceReportedError
+from drivers.base import DeviceReportedError, DriverError
 from drivers.devices.bp_checks import IMPLAUSIBLE_MESSAGE, checked_blood_pressure
 
 
@@ -31,5 +31,5 @@ def test_arm_side_option() -> None:
     from kiosk.domain import Side
 
     assert arm_side({"side": "left"}) is Side.LEFT and arm_side({}) is None
-    with pytest.raises(ValueError, match="left' or 'right"):
-        arm_side({"side": "middle"})
+    with pytest.raises(DriverError, match="left' or 'right"):
+        arm_side({"side": "middle"}, "bp")

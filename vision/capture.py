@@ -9,6 +9,7 @@ which is what offline analysis of a recording wants.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 import threading
@@ -313,10 +314,17 @@ class FrameCapture:
                     fps = reader.get(cv2.CAP_PROP_FPS) or 0.0
                     frame_period_s = 1.0 / fps if 1.0 <= fps <= 240.0 else 1.0 / 30.0
                     self._set_state(CaptureState.LIVE, f"{self.source.kind} open")
-                ok, image = reader.read()
+                try:
+                    ok, image = reader.read()
+                except Exception as e:  # cv2.error from some backends when the device goes away
+                    if is_file:
+                        raise
+                    log_event(log, logging.DEBUG, "capture read failed", error=f"{type(e).__name__}: {e}")
+                    ok, image = False, None
                 now = time.monotonic()
                 if not ok or image is None:
-                    reader.release()
+                    with contextlib.suppress(Exception):
+                        reader.release()
                     reader = None
                     if not is_file:
                         self._set_state(CaptureState.LOST, f"{self.source.kind} stopped delivering frames; retrying")

@@ -251,3 +251,36 @@ def test_letterbox_always_gives_the_exact_size_and_keeps_the_aspect(w, h, tw, th
     scale = min(tw / w, th / h)
     assert bw == tw or bh == th, "the picture fills one dimension"
     assert abs(bw - w * scale) <= 1 and abs(bh - h * scale) <= 1, f"{w}x{h} scaled by {scale:.3f} became {bw}x{bh}"
+
+
+class RaisingCamera(FlakyCamera):
+    """A camera whose driver raises (cv2.error, as some OpenCV backends do) instead of returning False when
+    the device is unplugged."""
+
+    class Reader(FlakyCamera.Reader):
+        def read(self) -> tuple[bool, np.ndarray | None]:
+            time.sleep(0.005)
+            with self.camera.lock:
+                if not self.camera.plugged:
+                    raise cv2.error("VIDIOC_DQBUF: No such device")
+                self.camera.frames_sent += 1
+                return True, np.zeros((48, 64, 3), np.uint8)
+
+    def opener(self, source: CameraSource, width: int, height: int, fps: int) -> RaisingCamera.Reader:
+        with self.lock:
+            self.opens += 1
+            return RaisingCamera.Reader(self, self.plugged)
+
+
+def test_camera_whose_driver_raises_on_unplug_is_lost_and_recovers_not_failed():
+    camera = RaisingCamera()
+    with FrameCapture("0", opener=camera.opener, retry_interval_s=0.05) as cap:
+        assert cap.next_frame(timeout_s=5) is not None
+        with camera.lock:
+            camera.plugged = False
+        assert wait_for(lambda: cap.state is not CaptureState.LIVE), "the unplug must be noticed"
+        assert cap.state is CaptureState.LOST, f"an unplugged camera is LOST (retrying), not {cap.state}"
+        with camera.lock:
+            camera.plugged = True
+        assert wait_for(lambda: cap.state is CaptureState.LIVE), f"expected LIVE again, got {cap.state}"
+        assert cap.next_frame(timeout_s=5) is not None, "frames flow again after recovery"

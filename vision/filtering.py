@@ -136,6 +136,8 @@ class LandmarkSmoother:
 
     def __call__(self, frame: PoseFrame) -> PoseFrame:
         t = frame.timestamp_s
+        if not math.isfinite(t):  # no time, no filtering; kept out of the state, or every later dt is NaN
+            return frame
         if frame.points is None:
             if self._last_person_t_s is not None and t - self._last_person_t_s > self.gap_reset_s:
                 self.reset()

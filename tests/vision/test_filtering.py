@@ -204,3 +204,15 @@ def test_a_nan_visibility_reads_as_hidden_for_that_frame_only():
     assert out.visibility is not None and out.visibility[5] == pytest.approx(1.0, abs=1e-3), (
         f"landmark 5 is fully visible again after one NaN visibility, got {out.visibility[5]}")
     assert smoother.visible_mask[5], "landmark 5 must count as visible again"
+
+
+def test_a_frame_without_a_valid_timestamp_does_not_freeze_the_smoother():
+    smoother = LandmarkSmoother()
+    pts = np.full((N_LANDMARKS, 3), 0.5)
+    smoother(PoseFrame(math.nan, pts, np.ones(N_LANDMARKS)))
+    moved = pts.copy()
+    moved[:, 0] = 0.6
+    for i in range(1, 60):
+        out = smoother(PoseFrame(i / 30, moved, np.ones(N_LANDMARKS)))
+    assert out.points is not None and out.points[0, 0] == pytest.approx(0.6, abs=1e-3), (
+        f"after a NaN-timestamped first frame the landmarks must still follow the person, got {out.points[0, 0]}")

@@ -8,6 +8,7 @@ client throw away a token the server refused (a 401) so that the next call fetch
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from sync.retry import RETRYABLE_STATUSES
 log = logging.getLogger("sync.auth")
 
 DEFAULT_LIFETIME_S = 300.0  # when a server omits expires_in
+MAX_TOKEN_LIFETIME_S = 86_400.0  # a longer (or infinite) expires_in is refreshed after a day all the same
 
 
 def read_client_secret(path: str) -> str:
@@ -100,7 +102,9 @@ class ClientCredentialsToken:
             lifetime = float(_json_field(r, "expires_in") or DEFAULT_LIFETIME_S)
         except (TypeError, ValueError):
             lifetime = DEFAULT_LIFETIME_S
-        lifetime = max(lifetime, 1.0)
+        if not math.isfinite(lifetime) or lifetime <= 0:  # NaN/Infinity (JSON as Python reads it) or nonsense
+            lifetime = DEFAULT_LIFETIME_S
+        lifetime = min(max(lifetime, 1.0), MAX_TOKEN_LIFETIME_S)  # NaN or 1e300 meant "never refresh"
         margin = min(self._margin_s, lifetime / 2)
         self.fetches += 1
         log_event(log, logging.INFO, "token obtained", lifetime_s=lifetime, fetches=self.fetches)

@@ -8,11 +8,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kiosk.config import SyncAuth, SyncConfig
 from kiosk.errors import ConfigError
 from kiosk.storage import open_store
+from sync.auth import MAX_TOKEN_LIFETIME_S, ClientCredentialsToken
 from sync.http import FhirClient
 from sync.retry import RetryPolicy, Verdict, classify, parse_retry_after, retry_delay_s
 from sync.testing.fhir_test_server import FhirTestServer
@@ -212,3 +214,21 @@ def test_only_one_uploader_sends_from_a_station_at_a_time(tmp_path: Path) -> Non
                 finally:
                     up.close()
             assert not after.busy and after.rows_acked == len(ids), after
+
+
+@pytest.mark.parametrize("expires_in", ["Infinity", "NaN", "1e300", "-5", "0"])
+def test_a_token_with_a_nonsense_lifetime_is_still_refreshed_in_good_time(expires_in: str) -> None:
+    """expires_in Infinity/NaN (Python's JSON reads both) or 1e300 meant "never refresh before expiry"."""
+    issued = []
+
+    def token_endpoint(request: httpx.Request) -> httpx.Response:
+        issued.append(f"t{len(issued)}")
+        body = f'{{"access_token": "{issued[-1]}", "token_type": "Bearer", "expires_in": {expires_in}}}'
+        return httpx.Response(200, content=body.encode(), headers={"Content-Type": "application/json"})
+
+    clock = [1000.0]
+    with httpx.Client(transport=httpx.MockTransport(token_endpoint)) as http:
+        tokens = ClientCredentialsToken("https://auth.example/token", "c", "s", http=http, clock=lambda: clock[0])
+        first = tokens.bearer()
+        clock[0] += MAX_TOKEN_LIFETIME_S + 1
+        assert tokens.bearer() != first, f"expires_in={expires_in}: the token was never refreshed"

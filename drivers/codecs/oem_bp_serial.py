@@ -298,7 +298,8 @@ class FrameReader:
 
     Garbage, bad checksums and malformed frames come out as ``CodecError`` items (never raised), and the
     reader resynchronises on the next header; every call consumes or keeps a bounded number of bytes, so
-    no input can make it hang or grow without limit.
+    no input can make it hang or grow without limit. While it waits for the rest of a frame, a complete
+    valid frame starting inside the awaited span wins: the first header was noise or a frame cut short.
     """
 
     def __init__(self, header: bytes = DEVICE_HEADER) -> None:
@@ -314,6 +315,18 @@ class FrameReader:
             out.append(CodecError(f"{len(skipped)} byte(s) of garbage skipped{where}: "
                                   f"{skipped[:16].hex(' ').upper()}"))
         del self._buffer[:count]
+
+    def _complete_frame_after(self, buf: bytearray) -> int | None:
+        """Offset (> 0) of the first header in ``buf`` that starts a complete frame with a good checksum."""
+        at = buf.find(self._header, 1)
+        while at > 0:
+            length = buf[at + 2] if len(buf) > at + 2 else 0
+            if MIN_LEN <= length <= MAX_LEN and len(buf) >= at + 4 + length:
+                body = bytes(buf[at + 2: at + 3 + length])
+                if xor_checksum(body) == buf[at + 3 + length]:
+                    return at
+            at = buf.find(self._header, at + 1)
+        return None
 
     def feed(self, data: bytes | bytearray) -> list[Message | CodecError]:
         self._buffer += data
@@ -337,7 +350,15 @@ class FrameReader:
                 del buf[:1]
                 continue
             if len(buf) < 4 + length:
-                break
+                later = self._complete_frame_after(buf)
+                if later is None:
+                    break  # the frame is still arriving
+                # a complete, valid frame starts inside the awaited span: the header was noise (or a frame
+                # cut short), and waiting for its bytes could hold back the module's last frame for ever
+                out.append(CodecError(f"{later} byte(s) skipped: a header with length {length} was cut short "
+                                      f"by a complete frame: {bytes(buf[:later]).hex(' ').upper()}"))
+                del buf[:later]
+                continue
             frame = bytes(buf[: 4 + length])
             try:
                 out.append(decode_frame(frame))

@@ -22,6 +22,7 @@ import numpy as np
 from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, RepGrade, RepRecord, View
 from vision.analysers.measures import (
     ReferenceLength,
+    RunConfirm,
     foreshortened_inclination_deg,
     joint_angle,
     missing_names,
@@ -34,6 +35,8 @@ ARMS = {
     "left": (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
     "right": (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST),
 }
+
+_ARM_CHOICE_S = 0.2
 
 
 class Phase(enum.Enum):
@@ -94,7 +97,8 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         self._last_angle = 180.0
         self._halfway_applied = False
         self._prev_angle: float | None = None
-        self._arm_candidate: str | None = None  # front view, ``auto``: the arm that has begun to curl
+        # Front view, ``auto``: how long each arm has been bent past the attempt angle (the curling arm is chosen).
+        self._arm_choice = {s: RunConfirm(frames=5, min_s=_ARM_CHOICE_S) for s in ARMS}
 
     def _chain(self, frame: PoseFrame) -> tuple[int, ...] | None:
         """The curling arm's landmarks when visible. ``auto`` picks the camera-near arm in a side view on
@@ -143,20 +147,16 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         return 180.0 - foreshortened_inclination_deg(float(wrist[1] - elbow[1]), ref)
 
     def _elbow_deg_either_arm(self, frame: PoseFrame) -> float | None:
-        """Front view, arm not yet known: the more flexed arm's angle; the arm is chosen for good once it
-        has been below ``attempt_deg`` in two consecutive frames (one spiked landmark cannot choose it)."""
+        """Front view, arm not yet known: the arm is chosen for good once it has stayed below ``attempt_deg``
+        for ``_ARM_CHOICE_S`` (a curl does; a spiked landmark, even smoothed, does not). Until then the right
+        arm's angle is used, so a spike on the idle arm never reaches the state machine."""
         angles = {s: a for s in ARMS if (a := self._front_elbow_deg(frame, s)) is not None}
-        if not angles:
-            self._arm_candidate = None
-            return None
-        side = min(angles, key=lambda s: angles[s])
-        if angles[side] <= self.attempt_deg:
-            if self._arm_candidate == side:
-                self.arm = side
-            self._arm_candidate = side
-        else:
-            self._arm_candidate = None
-        return angles[side]
+        t = frame.timestamp_s
+        curling = [s for s in ARMS if self._arm_choice[s].update(s in angles and angles[s] <= self.attempt_deg, t)]
+        if curling:
+            self.arm = min(curling, key=lambda s: self._arm_choice[s].since_s or t)
+            return angles[self.arm]
+        return angles.get("right", angles.get("left"))
 
     def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
         raw = self._elbow_deg(frame)

@@ -22,6 +22,7 @@ import gzip
 import json
 import logging
 import random as _random
+import re
 import signal
 import sys
 import threading
@@ -266,7 +267,8 @@ class Uploader:
             return self._settle_response(store, batch, result, report)
         if decision.verdict is Verdict.QUARANTINE:
             outcome = result.body if result and (result.body or {}).get("resourceType") == "OperationOutcome" else None
-            self._quarantine(store, batch, decision.reason, status, outcome, report)
+            refused_one = _named_entry_owner(batch, outcome) if status is not None and status < 500 else None
+            self._quarantine(store, batch, decision.reason, status, outcome, report, culprit=refused_one)
             if status is not None and status < 500:
                 self._clear_backoff(store)
                 return True
@@ -292,7 +294,8 @@ class Uploader:
             if code is None or not 200 <= code < 300:  # 201 created, 200 already there: both acknowledged
                 outcome = (response or {}).get("outcome")
                 self._quarantine(store, batch, f"entry {index} (record {batch.owners[index]}) answered "
-                                               f"{status_text or 'nothing'}", code, outcome, report)
+                                               f"{status_text or 'nothing'}", code, outcome, report,
+                                 culprit=batch.owners[index])
                 self._clear_backoff(store)
                 return True
         store.outbox_mark_acked(batch.ids, batch.batch_id)  # rule (2): one transaction, after the answer
@@ -306,11 +309,15 @@ class Uploader:
         return True
 
     def _quarantine(self, store: Store, batch: InflightBatch, reason: str, status: int | None,
-                    outcome: dict[str, Any] | None, report: DrainReport) -> None:
-        store.outbox_quarantine(batch.ids, batch.batch_id, reason, status, outcome)
+                    outcome: dict[str, Any] | None, report: DrainReport, *, culprit: str | None = None) -> None:
+        """Set the batch aside; when the server named the one record it refused (``culprit``, an outbox id of
+        this batch), only that record: the others stay queued and go in a new batch. Quarantining them all
+        tied the innocent rows to the refused one for good (requeued, they were batched with it again)."""
+        ids = (culprit,) if culprit is not None and culprit in batch.ids and len(batch.ids) > 1 else batch.ids
+        store.outbox_quarantine(ids, batch.batch_id, reason, status, outcome)
         store.sync_state_set(INFLIGHT_KEY, "")
         report.batches_quarantined += 1
-        report.rows_quarantined += len(batch.ids)
+        report.rows_quarantined += len(ids)
         report.last_error = reason
 
     def _back_off(self, store: Store, status: int | None, error: str, retry_after: str | None,
@@ -387,6 +394,24 @@ class Uploader:
 
 def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _named_entry_owner(batch: InflightBatch, outcome: dict[str, Any] | None) -> str | None:
+    """The outbox id of the one entry a refusal's OperationOutcome names (``Bundle.entry[N]``), if exactly one."""
+    named: set[int] = set()
+    for issue in (outcome or {}).get("issue") or []:
+        for where in (issue.get("expression") or []) if isinstance(issue, dict) else []:
+            match = _ENTRY_EXPRESSION.match(str(where))
+            if match is None:
+                return None  # an issue about something else: the batch as a whole is refused
+            named.add(int(match.group(1)))
+    if len(named) != 1:
+        return None
+    (index,) = named
+    return batch.owners[index] if index < len(batch.owners) else None
+
+
+_ENTRY_EXPRESSION = re.compile(r"Bundle\.entry\[(\d+)\]")
 
 
 def _status_code(text: str) -> int | None:

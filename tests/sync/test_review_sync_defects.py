@@ -15,12 +15,13 @@ from kiosk.config import SyncAuth, SyncConfig
 from kiosk.errors import ConfigError
 from kiosk.storage import open_store
 from sync.auth import MAX_TOKEN_LIFETIME_S, ClientCredentialsToken
-from sync.http import FhirClient
+from sync.fhir_map import batch_bundle
+from sync.http import FhirClient, SendResult
 from sync.retry import RetryPolicy, Verdict, classify, parse_retry_after, retry_delay_s
 from sync.testing.fhir_test_server import FhirTestServer
 from sync.testing.station import fill_store, station_config
 from sync.upload_lock import LOCK_NAME
-from sync.upload_state import BACKOFF_KEY, BackoffState
+from sync.upload_state import BACKOFF_KEY, INFLIGHT_KEY, BackoffState, DrainReport
 from sync.uploader import Uploader
 
 POLICY = RetryPolicy(base_delay_s=1.0, max_delay_s=8.0, max_retry_after_s=120.0, quarantine_after_5xx=3)
@@ -232,3 +233,41 @@ def test_a_token_with_a_nonsense_lifetime_is_still_refreshed_in_good_time(expire
         first = tokens.bearer()
         clock[0] += MAX_TOKEN_LIFETIME_S + 1
         assert tokens.bearer() != first, f"expires_in={expires_in}: the token was never refreshed"
+
+
+def _first_observation_owner(server_entries: list[dict]) -> int:
+    return next(i for i, e in enumerate(server_entries) if e["resource"]["resourceType"] == "Observation")
+
+
+@pytest.mark.parametrize("fault", ["entry_error", "reject_naming_entry"])
+def test_a_refused_record_is_quarantined_alone_and_the_rest_of_its_batch_still_goes(tmp_path: Path,
+                                                                                    fault: str) -> None:
+    """The whole batch used to be quarantined; requeued, its rows were batched together again, so one
+    refused record kept every innocent row of its batch out of the cloud."""
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server, batch_max_count=4)
+        with open_store(cfg) as st:
+            ids = fill_store(st, cfg.station_id, sessions=1, measurements=4)
+            built = batch_bundle(st, st.outbox_pending(4), cfg)
+            index = _first_observation_owner(built.bundle["entry"])
+            refused = built.entry_owner[index]
+            if fault == "entry_error":
+                server.inject("entry_error", entry=index)
+            else:
+                up0 = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+                outcome = {"resourceType": "OperationOutcome", "issue": [
+                    {"severity": "error", "code": "business-rule", "expression": [f"Bundle.entry[{index}]"]}]}
+                up0._ensure()
+                batch = up0._next_batch(st, True, DrainReport())  # as drain_once builds and saves it
+                st.sync_state_set(INFLIGHT_KEY, batch.to_json())
+                up0._settle(st, batch, SendResult(422, outcome, None, 0.0), None, DrainReport())
+                up0.close()
+            up = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+            try:
+                up.drain_once(force=True)
+            finally:
+                up.close()
+            (q,) = st.quarantine_list()
+            assert q["ids"] == [refused], f"only the refused record belongs in quarantine: {q['ids']}"
+            stats = st.outbox_stats()
+            assert (stats["acked"], stats["pending"]) == (len(ids) - 1, 0), stats

@@ -182,13 +182,15 @@ def test_a_rejected_batch_is_quarantined_and_a_technician_can_requeue_it(station
     stored_once(server, ids)
 
 
-def test_an_entry_error_in_the_response_quarantines_the_batch_with_that_entrys_outcome(station, store,
+def test_an_entry_error_in_the_response_quarantines_that_entrys_record_with_its_outcome(station, store,
                                                                                          server) -> None:
-    fill_store(store, station.station_id, sessions=1, measurements=2)
-    server.inject("entry_error", entry=1)
+    ids = fill_store(store, station.station_id, sessions=1, measurements=2)
+    server.inject("entry_error", entry=1)  # entry 0 is the Patient, entry 1 the first measurement
     report = uploader(station, store).drain_once()
-    assert report.batches_quarantined == 1 and report.rows_acked == 0
+    assert (report.batches_quarantined, report.rows_quarantined) == (1, 1), report
+    assert report.rows_acked == 1, "the batch's other record goes on in a new batch"
     (q,) = store.quarantine_list()
+    assert q["ids"] == [ids[0]], q
     assert q["http_status"] == 400 and "entry 1" in q["reason"]
     assert q["outcome"]["issue"][0]["expression"] == ["Bundle.entry[1]"]
 

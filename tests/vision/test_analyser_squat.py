@@ -7,8 +7,9 @@ from functools import cache
 import pytest
 
 from vision.analysers import EventKind, ExerciseResult, RepGrade, make_analyser
+from vision.filtering import LandmarkSmoother
 from vision.landmarks import L
-from vision.synthetic import add_jitter, occlude, step_out
+from vision.synthetic import add_jitter, add_spikes, drop_frames, occlude, step_out
 from vision.synthetic_exercises import SquatSpec, SyntheticSequence, squat_sequence
 
 MIXED = (
@@ -127,3 +128,17 @@ def test_timed_squat_test_stops_counting_at_the_end():
 def test_inconsistent_thresholds_are_refused():
     with pytest.raises(ValueError, match="depth_knee_deg < rep_knee_deg < standing_knee_deg"):
         make_analyser("squat", rep_knee_deg=90.0)
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_a_smoothed_landmark_spike_is_not_counted_as_an_extra_squat(seed):
+    """Through the pipeline's smoother a spiked knee holds for a few frames: a 0.2-s 'rep' right after a real
+    one was counted as a seventh, shallow squat. It is rejected as too brief, and its faults are not kept."""
+    seq = squat_sequence(6, view="side")
+    noisy = add_spikes(drop_frames(add_jitter(seq.frames, 4.0, seed=seed), 0.05, seed=seed + 10), 0.05, seed=seed + 20)
+    smoother = LandmarkSmoother()
+    events, result = run([smoother(f) for f in noisy], view="side")
+    assert result.count == seq.truth.count, f"expected {seq.truth.count} squats, counted {result.count}"
+    brief = [e for e in events if e.message == "squat.rejected.too_brief"]
+    assert brief and all(e.evidence["duration_s"] < 0.5 for e in brief), "the glitch is reported as too brief"
+    assert all(r.completed_at_s - r.started_at_s >= 0.5 for r in result.reps)

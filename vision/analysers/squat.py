@@ -7,7 +7,9 @@ hip height above the ankles (a fraction of the standing height) does it: below `
 (about a 125° knee) starts a rep, above ``standing_height_ratio`` ends it. The gap between the two
 thresholds is the hysteresis that keeps jitter from double counting. Each rep is graded ``faulted`` (a form fault was
 held for at least three frames), else ``shallow`` (the deepest knee angle stayed above
-``depth_knee_deg``), else ``good``. What a camera view can show decides what is checked: knee valgus
+``depth_knee_deg``), else ``good``. A "rep" shorter than ``min_rep_s`` from leaving to regaining standing
+is no squat but a landmark glitch (a smoothed spike can hold for a few frames) and is rejected as
+``too_brief``. What a camera view can show decides what is checked: knee valgus
 needs the front view (the knee moving inside the hip–ankle line); depth, heel lift and trunk lean
 are checked in both (the front view recovers knee and trunk angles from foreshortening).
 """
@@ -73,6 +75,7 @@ class SquatAnalyser(ExerciseAnalyser):
         "rep_completed.shallow": "Try to go a little deeper.",
         "rep_completed.faulted": "Watch your form on the next one.",
         "rejected.lost_view": "",
+        "rejected.too_brief": "",
         "fault.knee_valgus": "Keep your knees in line with your toes.",
         "fault.heel_lift": "Keep your heels on the floor.",
         "fault.trunk_lean": "Keep your chest up.",
@@ -89,9 +92,13 @@ class SquatAnalyser(ExerciseAnalyser):
         valgus_ratio: float = 0.15,
         heel_lift_ratio: float = 0.07,
         trunk_lean_deg: float = 50.0,
+        min_rep_s: float = 0.5,
         **options: Any,
     ) -> None:
         super().__init__(**options)
+        if not min_rep_s >= 0:
+            raise ValueError(f"min_rep_s must be a non-negative number of seconds, not {min_rep_s!r}")
+        self.min_rep_s = min_rep_s
         self.standing_knee_deg, self.rep_knee_deg = standing_knee_deg, rep_knee_deg
         if not depth_knee_deg < self.rep_knee_deg < self.standing_knee_deg:
             raise ValueError("squat thresholds must satisfy depth_knee_deg < rep_knee_deg < standing_knee_deg")
@@ -242,6 +249,14 @@ class SquatAnalyser(ExerciseAnalyser):
         rep = self._rep
         assert rep is not None
         self._rep = None
+        if t - rep.started_at_s < self.min_rep_s:
+            for key in rep.faults:  # faults seen in a glitch are not the resident's
+                self._fault_counts[key] -= 1
+                if not self._fault_counts[key]:
+                    del self._fault_counts[key]
+            return [self._event(EventKind.REP_REJECTED, t, "rejected.too_brief", reason="too_brief",
+                                duration_s=t - rep.started_at_s, min_rep_s=self.min_rep_s,
+                                min_knee_deg=rep.min_knee_deg)]
         if rep.faults:
             grade = RepGrade.FAULTED
         elif rep.min_knee_deg > self.depth_knee_deg:

@@ -22,7 +22,6 @@ import gzip
 import json
 import logging
 import random as _random
-import re
 import signal
 import sys
 import threading
@@ -40,6 +39,7 @@ from kiosk.logs import log_event
 from sync.errors import MappingError, TransportError
 from sync.http import GZIP_LEVEL, FhirClient, SendResult
 from sync.retry import RetryPolicy, Verdict, classify, retry_delay_s
+from sync.upload_answers import entry_status_code, named_entry_owner
 from sync.upload_lock import LOCK_NAME, exclusive
 from sync.upload_state import (
     BACKOFF_KEY,
@@ -267,7 +267,7 @@ class Uploader:
             return self._settle_response(store, batch, result, report)
         if decision.verdict is Verdict.QUARANTINE:
             outcome = result.body if result and (result.body or {}).get("resourceType") == "OperationOutcome" else None
-            refused_one = _named_entry_owner(batch, outcome) if status is not None and status < 500 else None
+            refused_one = named_entry_owner(batch.owners, outcome) if status is not None and status < 500 else None
             self._quarantine(store, batch, decision.reason, status, outcome, report, culprit=refused_one)
             if status is not None and status < 500:
                 self._clear_backoff(store)
@@ -290,7 +290,7 @@ class Uploader:
         for index, entry in enumerate(entries):
             response = entry.get("response") if isinstance(entry, dict) else None
             status_text = str((response or {}).get("status", ""))
-            code = _status_code(status_text)
+            code = entry_status_code(status_text)
             if code is None or not 200 <= code < 300:  # 201 created, 200 already there: both acknowledged
                 outcome = (response or {}).get("outcome")
                 self._quarantine(store, batch, f"entry {index} (record {batch.owners[index]}) answered "
@@ -394,29 +394,6 @@ class Uploader:
 
 def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
-
-
-def _named_entry_owner(batch: InflightBatch, outcome: dict[str, Any] | None) -> str | None:
-    """The outbox id of the one entry a refusal's OperationOutcome names (``Bundle.entry[N]``), if exactly one."""
-    named: set[int] = set()
-    for issue in (outcome or {}).get("issue") or []:
-        for where in (issue.get("expression") or []) if isinstance(issue, dict) else []:
-            match = _ENTRY_EXPRESSION.match(str(where))
-            if match is None:
-                return None  # an issue about something else: the batch as a whole is refused
-            named.add(int(match.group(1)))
-    if len(named) != 1:
-        return None
-    (index,) = named
-    return batch.owners[index] if index < len(batch.owners) else None
-
-
-_ENTRY_EXPRESSION = re.compile(r"Bundle\.entry\[(\d+)\]")
-
-
-def _status_code(text: str) -> int | None:
-    head = text.split(" ", 1)[0]
-    return int(head) if head.isdigit() else None
 
 
 def serve_until_signalled(uploader: Uploader, *, idle_poll_s: float = 5.0) -> None:

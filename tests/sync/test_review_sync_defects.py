@@ -20,6 +20,7 @@ from sync.http import FhirClient, SendResult
 from sync.retry import RetryPolicy, Verdict, classify, parse_retry_after, retry_delay_s
 from sync.testing.fhir_test_server import FhirTestServer
 from sync.testing.station import fill_store, station_config
+from sync.upload_answers import entry_status_code, named_entry_owner
 from sync.upload_lock import LOCK_NAME
 from sync.upload_state import BACKOFF_KEY, INFLIGHT_KEY, BackoffState, DrainReport
 from sync.uploader import Uploader
@@ -271,3 +272,20 @@ def test_a_refused_record_is_quarantined_alone_and_the_rest_of_its_batch_still_g
             assert q["ids"] == [refused], f"only the refused record belongs in quarantine: {q['ids']}"
             stats = st.outbox_stats()
             assert (stats["acked"], stats["pending"]) == (len(ids) - 1, 0), stats
+
+
+@pytest.mark.parametrize(("outcome", "expected"), [
+    ({"issue": [{"expression": ["Bundle.entry[1].resource.valueQuantity"]}]}, "b"),
+    ({"issue": [{"expression": ["Bundle.entry[1]"]}, {"expression": ["Bundle.entry[2]"]}]}, None),  # two named
+    ({"issue": [{"expression": ["Bundle.entry[0]"]}]}, None),  # the shared Patient: the batch as a whole
+    ({"issue": [{"expression": ["Bundle.entry[9]"]}]}, None),  # not an entry of this batch
+    ({"issue": [{"expression": ["Bundle.meta"]}, {"expression": ["Bundle.entry[1]"]}]}, None),
+    ({"issue": 5}, None), ({"issue": [{"expression": "Bundle.entry[1]"}]}, None), ({}, None), (None, None),
+])
+def test_the_refused_record_is_read_from_the_outcome_only_when_it_is_unambiguous(outcome, expected) -> None:
+    assert named_entry_owner([None, "b", "c"], outcome) == expected
+
+
+@pytest.mark.parametrize(("text", "code"), [("201 Created", 201), ("200", 200), ("²01 OK", None), ("", None)])
+def test_entry_status_codes_are_read_from_ascii_digits_only(text: str, code: int | None) -> None:
+    assert entry_status_code(text) == code

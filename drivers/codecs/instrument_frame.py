@@ -19,7 +19,9 @@ real board's firmware can be made to speak it or a new codec module can replace 
 
 ``FrameStream.feed(bytes)`` returns complete frames and ``CodecError`` values in arrival order: garbage
 before a sync word, an impossible length or a bad CRC each become one error, then decoding resumes at
-the next possible sync word. It never raises, never loops without consuming input, and bounds its buffer.
+the next possible sync word. While it waits for the rest of a frame, a complete frame with a good CRC
+starting inside the awaited span wins (the first sync word was noise). It never raises, never loops
+without consuming input, and bounds its buffer.
 """
 
 from __future__ import annotations
@@ -127,7 +129,14 @@ class FrameStream:
                 continue
             end = pos + 3 + length + 2
             if len(buf) < end:
-                break
+                later = self._complete_frame_after(buf, pos)
+                if later is None:
+                    break  # the frame is still arriving
+                # a complete frame starts inside the awaited span: this sync word was noise (or a frame cut
+                # short), and waiting for its bytes could hold back an instrument's last frame for ever
+                out.append(self._error(f"length {length} cut short by a complete frame: skipped {later - pos} bytes"))
+                pos = later
+                continue
             body = buf[pos + 2:pos + 3 + length]
             got = (buf[end - 2] << 8) | buf[end - 1]
             want = crc16_ccitt(body)
@@ -143,6 +152,18 @@ class FrameStream:
             out.append(self._error(f"dropped {len(buf)} buffered bytes"))
             buf.clear()
         return out
+
+    def _complete_frame_after(self, buf: bytearray, pos: int) -> int | None:
+        """Offset (> pos) of the first sync word in ``buf`` that starts a complete frame with a good CRC."""
+        at = buf.find(self.sync, pos + 1)
+        while at > pos:
+            length = buf[at + 2] if len(buf) > at + 2 else 0
+            end = at + 3 + length + 2
+            if 1 <= length <= self.max_len and len(buf) >= end \
+                    and (buf[end - 2] << 8) | buf[end - 1] == crc16_ccitt(buf[at + 2:at + 3 + length]):
+                return at
+            at = buf.find(self.sync, at + 1)
+        return None
 
     def _error(self, message: str) -> CodecError:
         self.errors += 1

@@ -281,18 +281,21 @@ class Uploader:
     def _settle_response(self, store: Store, batch: InflightBatch, result: SendResult, report: DrainReport) -> bool:
         body = result.body or {}
         entries = body.get("entry") if body.get("type") == "transaction-response" else None
-        if not isinstance(entries, list) or len(entries) != len(batch.owners):
-            # e.g. a proxy's page: unknown whether the server applied it, so resend (safe) like a 500
+        if not isinstance(entries, list) or len(entries) != len(batch.owners) or not all(
+                isinstance(e, dict) and isinstance(e.get("response"), dict)
+                and entry_status_code(str(e["response"].get("status", ""))) is not None for e in entries):
+            # e.g. a proxy's page, or entries without a readable status: unknown whether the server applied
+            # it, so resend (safe) like a 500
             got = len(entries) if isinstance(entries, list) else "no"
             failure = TransportError(f"HTTP {result.status} but not a transaction-response ({got} entries for "
                                      f"{len(batch.owners)} sent)", http_status=500)
             return self._settle(store, batch, None, failure, report)
         for index, entry in enumerate(entries):
-            response = entry.get("response") if isinstance(entry, dict) else None
-            status_text = str((response or {}).get("status", ""))
+            response = entry["response"]
+            status_text = str(response.get("status", ""))
             code = entry_status_code(status_text)
             if code is None or not 200 <= code < 300:  # 201 created, 200 already there: both acknowledged
-                outcome = (response or {}).get("outcome")
+                outcome = response.get("outcome") if isinstance(response.get("outcome"), dict) else None
                 self._quarantine(store, batch, f"entry {index} (record {batch.owners[index]}) answered "
                                                f"{status_text or 'nothing'}", code, outcome, report,
                                  culprit=batch.owners[index])

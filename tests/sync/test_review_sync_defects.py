@@ -289,3 +289,35 @@ def test_the_refused_record_is_read_from_the_outcome_only_when_it_is_unambiguous
 @pytest.mark.parametrize(("text", "code"), [("201 Created", 201), ("200", 200), ("²01 OK", None), ("", None)])
 def test_entry_status_codes_are_read_from_ascii_digits_only(text: str, code: int | None) -> None:
     assert entry_status_code(text) == code
+
+
+class _AnsweringClient:
+    """A FHIR client whose every POST gets the given 200 body (a broken proxy or server), for the settle logic."""
+
+    def __init__(self, body: dict) -> None:
+        self.body = body
+
+    def post_transaction(self, body_gzip: bytes, idempotency_key: str) -> SendResult:
+        return SendResult(200, self.body, None, 0.0)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("entries", [["201 Created"] * 3, [{"response": "201 Created"}] * 3,
+                                     [{"response": {"status": None}}] * 3])
+def test_a_transaction_response_with_unreadable_entries_is_resent_not_a_crash(tmp_path: Path, entries) -> None:
+    """An entry that is not an object, or a response that is a string, raised AttributeError out of
+    drain_once: no backoff was saved and the service resent the batch every few seconds for ever."""
+    with FhirTestServer() as server:  # only for the config: the client below answers every POST
+        cfg = station_config(tmp_path / "var", server)
+    with open_store(cfg) as st:
+        fill_store(st, cfg.station_id, sessions=1, measurements=2)  # Patient + 2 Observations = 3 entries
+        client = _AnsweringClient({"resourceType": "Bundle", "type": "transaction-response", "entry": entries})
+        up = Uploader(cfg, store=st, client=client, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+        try:
+            report = up.drain_once()
+        finally:
+            up.close()
+        assert report.retry_at is not None and report.rows_acked == 0 and report.rows_quarantined == 0, report
+        assert st.outbox_stats()["pending"] == 2

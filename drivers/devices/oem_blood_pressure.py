@@ -96,6 +96,10 @@ class OemSerialBloodPressureMonitor:
             await self.port.close()
             self._set_state(DeviceState.ABSENT)
             raise
+        except DriverError:  # a NAK or an unusable line: something answers, but not a usable module
+            await self.port.close()
+            self._set_state(DeviceState.ERROR)
+            raise
         self._set_state(DeviceState.READY)
 
     async def close(self) -> None:

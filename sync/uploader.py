@@ -255,6 +255,13 @@ class Uploader:
             return client.post_transaction(batch.body_gzip, batch.batch_id), None
         except TransportError as e:
             return None, e
+        except KioskError:
+            raise  # e.g. a ConfigError: the drain fails and says why
+        except Exception as e:  # e.g. a token that cannot go in a header (httpx: UnicodeEncodeError)
+            # unknown whether it left: like a network error, resent under the same key after a backoff (saved),
+            # instead of escaping drain_once with no backoff and being retried every idle poll for ever
+            log.exception("BUG: sending a batch raised %s; retried after a backoff", type(e).__name__)
+            return None, TransportError(f"sending failed: {type(e).__name__}")
 
     def _settle(self, store: Store, batch: InflightBatch, result: SendResult | None, failure: TransportError | None,
                 report: DrainReport) -> bool:

@@ -321,3 +321,29 @@ def test_a_transaction_response_with_unreadable_entries_is_resent_not_a_crash(tm
             up.close()
         assert report.retry_at is not None and report.rows_acked == 0 and report.rows_quarantined == 0, report
         assert st.outbox_stats()["pending"] == 2
+
+
+def test_an_unexpected_error_while_sending_backs_off_instead_of_escaping_the_drain(tmp_path: Path) -> None:
+    """A token endpoint handing out a non-ASCII token: httpx raises UnicodeEncodeError building the header.
+    It escaped drain_once, so no backoff was saved and the service retried every idle poll for ever."""
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+
+    def cloud(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/token", "the batch itself can never be sent with that token"
+        return httpx.Response(200, json={"access_token": "令牌", "token_type": "Bearer", "expires_in": 600})
+
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server, auth=SyncAuth.OAUTH2, token_url="http://127.0.0.1:9/token",
+                             client_id="station", client_secret_file=str(secret))
+    with open_store(cfg) as st:
+        fill_store(st, cfg.station_id, sessions=1, measurements=2)
+        client = FhirClient(cfg.sync, transport=httpx.MockTransport(cloud))
+        up = Uploader(cfg, store=st, client=client, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+        try:
+            report = up.drain_once()
+        finally:
+            up.close()
+        assert report.retry_at is not None and "UnicodeEncodeError" in (report.last_error or ""), report
+        assert BackoffState.from_json(st.sync_state_get(BACKOFF_KEY)).failures == 1, "the backoff must be saved"
+        assert st.outbox_stats()["pending"] == 2 and st.sync_state_get(INFLIGHT_KEY), "same batch, same key, later"

@@ -6,7 +6,8 @@ right-rear).
 
 Sway metrics over a CoP path sampled at ``rate_hz``:
 - path length = Σ distance between consecutive CoP points (mm);
-- mean velocity = path length / duration (mm/s), duration = (n − 1) / rate_hz;
+- mean velocity = path length / duration (mm/s), duration = (n − 1) / rate_hz, or the sample times'
+  span when samples were lost;
 - 95 % confidence-ellipse area = π · χ²₂(0.95) · √(λ₁λ₂) = π · 5.991 · √det(Σ), with Σ the sample
   covariance (n − 1) of x and y: the area expected to hold 95 % of CoP points of a bivariate normal.
 
@@ -68,13 +69,18 @@ class SwayMetrics:
                 "duration_s": round(self.duration_s, 2), "samples": self.samples}
 
 
-def sway_metrics(path_mm: Sequence[tuple[float, float]], rate_hz: float) -> SwayMetrics:
-    """Sway metrics of a CoP path (see the module docstring); fewer than 3 points give zeros."""
+def sway_metrics(path_mm: Sequence[tuple[float, float]], rate_hz: float, *,
+                 duration_s: float | None = None) -> SwayMetrics:
+    """Sway metrics of a CoP path (see the module docstring); fewer than 3 points give zeros.
+
+    ``duration_s`` is the time the path spans when samples are missing (frames lost on the line); without
+    it the path is taken as gap-free, (n − 1) / rate_hz.
+    """
     n = len(path_mm)
     if n < 3:
         return SwayMetrics(0.0, 0.0, 0.0, max(0, n - 1) / rate_hz, n)
     length = sum(math.dist(a, b) for a, b in itertools.pairwise(path_mm))
-    duration = (n - 1) / rate_hz
+    duration = duration_s if duration_s is not None and duration_s > 0 else (n - 1) / rate_hz
     mx = sum(p[0] for p in path_mm) / n
     my = sum(p[1] for p in path_mm) / n
     sxx = sum((p[0] - mx) ** 2 for p in path_mm) / (n - 1)
@@ -120,6 +126,11 @@ class SingleLegStandTimer:
     _ref_points: list[tuple[float, float]] = field(default_factory=list)
     stance_path: list[tuple[float, float]] = field(default_factory=list)
     _stance_times: list[float] = field(default_factory=list)
+
+    @property
+    def stance_duration_s(self) -> float:
+        """Time from the first to the last sample of ``stance_path`` (sample times, so lost samples count)."""
+        return self._stance_times[-1] - self._stance_times[0] if len(self._stance_times) > 1 else 0.0
 
     @property
     def duration_s(self) -> float | None:

@@ -105,7 +105,7 @@ class BalancePlatform(SerialInstrumentDriver):
                     raise DeviceTimeout(f"no foot lifted within {lift_within_s:.0f} s", device_id=self.device_id,
                                         resident_message="Please lift one foot when you are ready.")
         assert timer.duration_s is not None and timer.end_reason is not None
-        sway = sway_metrics(timer.stance_path, info.rate_hz)
+        sway = sway_metrics(timer.stance_path, info.rate_hz, duration_s=timer.stance_duration_s)
         yield FinalReading(
             device_id=self.device_id, item=ITEM, values={ITEM: round(timer.duration_s, 1)}, unit="s",
             taken_at=self.clock(), trial=trial, side=Side(timer.standing_side) if timer.standing_side else None,

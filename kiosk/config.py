@@ -207,8 +207,10 @@ def _check_ranges(cfg: StationConfig, source: str) -> None:
         (set(cfg.languages) <= {"zh", "en"} and cfg.languages, "station.languages", 'some of ["zh", "en"]'),
         (cfg.sync.batch_max_count >= 1, "sync.batch_max_count", "at least 1"),
         (cfg.sync.connect_timeout_s > 0 and cfg.sync.read_timeout_s > 0, "sync.*_timeout_s", "positive seconds"),
-        (not cfg.sync.endpoint or cfg.sync.endpoint.startswith(("https://", "http://127.", "http://localhost")),
+        (not cfg.sync.endpoint or _secure_or_loopback(cfg.sync.endpoint),
          "sync.endpoint", "an https:// URL (plain http only to this machine, for tests)"),
+        (not cfg.sync.token_url or _secure_or_loopback(cfg.sync.token_url),
+         "sync.token_url", "an https:// URL (plain http only to this machine, for tests)"),
         (cfg.sync.auth is not SyncAuth.MTLS or (cfg.sync.client_cert and cfg.sync.client_key),
          "sync.client_cert", "client_cert and client_key when auth = \"mtls\""),
         (cfg.sync.auth is not SyncAuth.OAUTH2 or not cfg.sync.endpoint or (cfg.sync.token_url and cfg.sync.client_id),
@@ -217,6 +219,24 @@ def _check_ranges(cfg: StationConfig, source: str) -> None:
     for ok, key, expected in checks:
         if not ok:
             raise ConfigError(f"expected {expected}", path=source, key=key)
+
+
+def _secure_or_loopback(url: str) -> bool:
+    """https anywhere; plain http only to a loopback host (the FHIR test double)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return bool(parts.hostname)
+    if parts.scheme != "http" or not parts.hostname:
+        return False
+    if parts.hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def _table(raw: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:

@@ -107,6 +107,10 @@ def test_no_file_gives_the_demo_station_on_simulators() -> None:
         ("[[devices]]\nname='a'\nkind='grip'\nprotocol='g'\nsimulate=true\n"
          "[[devices]]\nname='a'\nkind='grip'\nprotocol='g'\nsimulate=true\n", "devices[1].name", "used twice"),
         ("[sync]\nendpoint = 'http://cloud.example.org'\n", "sync.endpoint", "https://"),
+        ("[sync]\nendpoint = 'http://localhost.evil.example/fhir'\nauth='none'\n", "sync.endpoint", "https://"),
+        ("[sync]\nendpoint = 'http://127.0.0.1.nip.io/fhir'\nauth='none'\n", "sync.endpoint", "https://"),
+        ("[sync]\nendpoint = 'https://x.example'\ntoken_url = 'http://auth.example/t'\nclient_id = 'c'\n",
+         "sync.token_url", "https://"),
         ("[sync]\nendpoint = 'https://x.example'\nauth='mtls'\n", "sync.client_cert", "client_key"),
         ("[sync]\nendpoint = 'https://x.example'\n", "sync.token_url", "token_url"),
         ("devices = 3\n", "devices", "array of tables"),
@@ -134,6 +138,8 @@ def test_broken_toml_and_a_missing_file_are_named(tmp_path: Path) -> None:
 def test_plain_http_is_allowed_only_to_this_machine() -> None:
     cfg = parse_config({"sync": {"endpoint": "http://127.0.0.1:8080/fhir", "auth": "none"}})
     assert cfg.sync.endpoint.startswith("http://127.0.0.1")
+    for url in ("http://localhost:8089/fhir", "http://[::1]:8089/fhir", "http://127.5.5.5/fhir"):
+        assert parse_config({"sync": {"endpoint": url, "auth": "none"}}).sync.endpoint == url
 
 
 def test_show_hides_secret_file_names_and_round_trips_the_layout() -> None:

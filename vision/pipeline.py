@@ -350,5 +350,13 @@ def camera_pipeline(camera: CameraConfig, exercise: str | None = None, *,
                            request_size=(camera.width, camera.height), request_fps=camera.fps,
                            on_state=on_capture_state)
     analyser = make_analyser(exercise, **analyser_options) if exercise is not None else None
-    backends: list[PoseBackend] = [MediapipePoseBackend(settings) for _ in range(max(1, workers))]
+    backends: list[PoseBackend] = []
+    try:
+        for _ in range(max(1, workers)):
+            backends.append(MediapipePoseBackend(settings))
+    except BaseException:  # the landmarkers already made hold native graphs: release them
+        for made in backends:
+            with contextlib.suppress(Exception):
+                made.close()
+        raise
     return VisionPipeline(capture, backends, analyser, exercise=exercise, on_update=on_update)

@@ -309,3 +309,22 @@ def test_a_backend_failure_reaches_the_listener_as_a_final_update_naming_the_err
     assert finals[0].error is not None and "scripted failure" in finals[0].error, (
         f"the final update must name the error, got {finals[0].error!r}")
     assert not analyser.finished, "a test cut short by an error must not be finished as a result"
+
+
+def test_camera_pipeline_that_cannot_make_every_backend_closes_the_ones_it_made(grey_clip, monkeypatch):
+    import vision.pose_backend as pose_backend
+    from kiosk.errors import KioskError
+
+    made: list[ScriptedBackend] = []
+
+    def backend_factory(settings=None) -> ScriptedBackend:
+        if len(made) == 1:
+            raise pose_backend.PoseBackendError("second landmarker refused")
+        made.append(ScriptedBackend())
+        return made[-1]
+
+    monkeypatch.setattr(pose_backend, "MediapipePoseBackend", backend_factory)
+    cfg = CameraConfig(source=str(grey_clip), width=64, height=48, fps=30)
+    with pytest.raises(KioskError, match="second landmarker refused"):
+        camera_pipeline(cfg, "chair-stand", workers=2)
+    assert made and all(b.closed for b in made), "a landmarker made before the failure must be closed, not leaked"

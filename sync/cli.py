@@ -185,7 +185,8 @@ def _bundle(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config
-    from sync.uploader import Uploader, serve_until_signalled
+    from sync.service import serve_until_signalled
+    from sync.uploader import Uploader
 
     cfg = station_config(args)
     if not cfg.sync.endpoint:

@@ -45,7 +45,7 @@ FAULTS = [
 
 def start_uploader(config: Path, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "sync.uploader", "--config", str(config), "--idle-poll", "0.05"],
+        return subprocess.Popen([sys.executable, "-m", "sync.service", "--config", str(config), "--idle-poll", "0.05"],
                                 cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
 
 

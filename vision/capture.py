@@ -244,6 +244,8 @@ class FrameCapture:
     # -- capture thread ------------------------------------------------------------------------------------
     def _set_state(self, state: CaptureState, detail: str) -> None:
         with self._cond:
+            if self._stop.is_set() and state is not CaptureState.STOPPED:
+                return  # stopped is final: a read that returns after stop() must not report LOST/LIVE
             changed = state != self._state
             if not changed and detail == self._detail:
                 return

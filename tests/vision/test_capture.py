@@ -284,3 +284,44 @@ def test_camera_whose_driver_raises_on_unplug_is_lost_and_recovers_not_failed():
             camera.plugged = True
         assert wait_for(lambda: cap.state is CaptureState.LIVE), f"expected LIVE again, got {cap.state}"
         assert cap.next_frame(timeout_s=5) is not None, "frames flow again after recovery"
+
+
+class HangingCamera(FlakyCamera):
+    """A network camera whose read blocks (up to its read timeout) and then fails."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hang = threading.Event()
+        self.release_read = threading.Event()
+
+    class Reader(FlakyCamera.Reader):
+        def read(self) -> tuple[bool, np.ndarray | None]:
+            camera = self.camera
+            assert isinstance(camera, HangingCamera)
+            if camera.hang.is_set():
+                camera.release_read.wait(5)
+                return False, None
+            return super().read()
+
+    def opener(self, source: CameraSource, width: int, height: int, fps: int) -> HangingCamera.Reader:
+        with self.lock:
+            self.opens += 1
+            return HangingCamera.Reader(self, True)
+
+
+def test_a_read_that_returns_after_stop_does_not_turn_stopped_into_lost():
+    camera = HangingCamera()
+    states: list[CaptureState] = []
+    cap = FrameCapture("rtsp://camera.invalid/stream", opener=camera.opener, retry_interval_s=0.05,
+                       on_state=lambda s, d: states.append(s))
+    cap.start()
+    assert cap.next_frame(timeout_s=5) is not None
+    camera.hang.set()
+    time.sleep(0.05)
+    cap.stop(timeout_s=0.1)  # the read is still blocked: the join times out
+    assert cap.state is CaptureState.STOPPED
+    camera.release_read.set()  # the read now fails, after stop()
+    wait_for(lambda: states[-1] is not CaptureState.STOPPED, timeout_s=0.5)
+    assert cap.state is CaptureState.STOPPED, f"stopped is final, got {cap.state} (states {states})"
+    assert states[-1] is CaptureState.STOPPED, f"no state may be reported after STOPPED, got {states}"
+    cap.stop(timeout_s=5)

@@ -234,3 +234,23 @@ def test_a_second_person_in_view_pauses_counting_as_the_framing_check_says():
         f"expected one pause asking for one person only, got {[e.evidence for e in paused]}")
     assert analyser.result().count == seq.truth.count - 2, (
         f"the two stands made while two people were in view must not count, got {analyser.result().count}")
+
+
+def test_time_not_seen_after_the_start_signal_is_reported_as_paused():
+    """The start signal is given while nobody is in view: those seconds of the 30-s clock could not be
+    counted, so paused_s must include them (a resident never seen must not look like one who sat still)."""
+    seq = chair_stand_sequence(10, view="front")
+    late = [replace(f, points=None, visibility=None) if f.timestamp_s < 6.0 else f for f in seq.frames]
+    analyser = make_analyser("chair-stand", view="front", start_at_s=1.0)
+    for f in late:
+        analyser.feed(f)
+    analyser.finish(reason="stream_ended")
+    assert analyser.result().paused_s >= 5.0, f"5 s unseen after the start, got paused_s={analyser.result().paused_s}"
+
+    never = make_analyser("chair-stand", view="front", start_at_s=1.0)
+    for f in seq.frames:
+        never.feed(replace(f, points=None, visibility=None))
+    never.finish(reason="stream_ended")
+    result = never.result()
+    assert result.count == 0 and result.paused_s == pytest.approx(30.0), (
+        f"a resident never seen: 0 counted and all 30 s paused, got {result.count} and {result.paused_s}")

@@ -253,6 +253,10 @@ class ExerciseAnalyser(ABC):
         if self.started_at_s is not None:
             return []
         self.started_at_s = float(at_s)
+        if self._gate is not Gate.ACTIVE and self._paused_since is None:
+            # Not seen at the start signal: the clock runs while nothing can be counted, and paused_s must say
+            # so (else a resident never seen scores 0 stands with "0 s paused", like one who sat still).
+            self._paused_since = self.started_at_s
         return [self._event(EventKind.TEST_STARTED, at_s, "test_started", duration_s=self.duration_s)]
 
     def feed(self, frame: PoseFrame, *, people_count: int | None = None) -> list[AnalyserEvent]:

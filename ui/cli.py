@@ -29,9 +29,14 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"  calibration {cal['device']:<15} {cal['procedure']:<28} {cal['result']}")
     for s in summary["sessions"]:
         grade = s["national_grade"]
-        grade_text = grade["en"] if isinstance(grade, dict) else "not graded"
-        print(f"  {s['resident']}: {len(s['tests'])} device tests, national total {s['national_total']} "
-              f"({grade_text}); flags: {', '.join(s['flags']) or 'none'}")
+        if s["national_total"] is None:
+            national = "no national standard covers this age"
+        elif isinstance(grade, dict) and grade.get("level"):
+            national = f"national total {s['national_total']}, grade: {grade['en']}"
+        else:
+            national = f"national total {s['national_total']}, not rated ({'; '.join(s['not_rated_because'])})"
+        flags = ", ".join(s["flags"]) or "none"
+        print(f"  {s['resident']}: {len(s['tests'])} device tests; {national}; flags: {flags}")
         failed = [t for t in s["tests"] if "error" in t]
         for t in failed:
             print(f"     ! {t['device']} trial {t['trial']}: {t['error']}")

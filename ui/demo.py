@@ -231,6 +231,7 @@ async def _resident_session(cfg: StationConfig, manager: DeviceManager, store: S
     return {"resident": who.label, "session_id": str(session.id), "tests": tests, "live_values": live,
             "camera_chair_stand": camera, "national_total": data.get("national_total"),
             "national_grade": data.get("national_grade"), "flags": report.flag_names(),
+            "not_rated_because": [r for st in data.get("standards", []) for r in st.get("not_rated_reasons", [])],
             "urgent_notices": len(data.get("urgent_notices", [])), "needs_doctor_review": data["needs_doctor_review"],
             "trend_against": data.get("previous_test_date"),
             "report_json": str(folder / "report.json"), "report_html": str(folder / "report.html")}

@@ -8,6 +8,7 @@ yields a final reading, so a partial value can never be recorded as final.
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,7 @@ from typing import Protocol, runtime_checkable
 
 from kiosk.domain import CalibrationRecord, Measurement, Method, Side, utcnow
 from kiosk.errors import KioskError
+from kiosk.logs import log_event
 
 
 class DeviceState(enum.StrEnum):
@@ -99,6 +101,23 @@ class FinalReading:
 
 
 MeasurementEvent = Progress | FinalReading
+
+
+class DeviceStateLog:
+    """The driver's own state, every change logged under the driver module's logger."""
+
+    device_id: str
+    _state: DeviceState = DeviceState.ABSENT
+
+    @property
+    def state(self) -> DeviceState:
+        return self._state
+
+    def _set_state(self, state: DeviceState) -> None:
+        if state is not self._state:
+            log_event(logging.getLogger(type(self).__module__), logging.INFO, "device state",
+                      device_id=self.device_id, state=state.value)
+            self._state = state
 
 
 @runtime_checkable

@@ -14,7 +14,14 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from drivers.base import CalibrationBook, DeviceDisconnected, DeviceState, DeviceTimeout, DriverError
+from drivers.base import (
+    CalibrationBook,
+    DeviceDisconnected,
+    DeviceState,
+    DeviceStateLog,
+    DeviceTimeout,
+    DriverError,
+)
 from drivers.ble.gatt import GattClient
 from drivers.devices.calibration_gate import calibration_in_force
 from kiosk.domain import CalibrationRecord, utcnow
@@ -26,7 +33,7 @@ LINK_LOST = object()
 FrameListener = Callable[[str, bytes, float], None]  # (char uuid, bytes, perf_counter at arrival)
 
 
-class BleDevice:
+class BleDevice(DeviceStateLog):
     """Base of the BLE drivers: subclasses set ``kind``/``service_uuid`` and write ``measure()``."""
 
     REQUIRES_CALIBRATION: bool = True  # False: usable with no record on file (a failed or expired one still locks)
@@ -45,15 +52,6 @@ class BleDevice:
         self._state = DeviceState.ABSENT
         self._queues: list[asyncio.Queue[object]] = []
         self.services: dict[str, tuple[str, ...]] = {}
-
-    @property
-    def state(self) -> DeviceState:
-        return self._state
-
-    def _set_state(self, state: DeviceState) -> None:
-        if state is not self._state:
-            log_event(_log, logging.INFO, "device state", device_id=self.device_id, state=state.value)
-            self._state = state
 
     async def connect(self) -> None:
         """Connect and check the peripheral offers this driver's service; DeviceDisconnected if not reachable."""

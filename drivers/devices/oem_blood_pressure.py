@@ -26,6 +26,7 @@ from drivers.base import (
     DeviceDisconnected,
     DeviceReportedError,
     DeviceState,
+    DeviceStateLog,
     DeviceTimeout,
     DriverError,
     FinalReading,
@@ -44,7 +45,7 @@ _log = logging.getLogger(__name__)
 MAX_BAD_FRAMES = 25  # this many codec errors in one measurement means the line is unusable
 
 
-class OemSerialBloodPressureMonitor:
+class OemSerialBloodPressureMonitor(DeviceStateLog):
     kind = "blood_pressure"
 
     answer_timeout_s = 2.0  # ack / status replies
@@ -65,15 +66,6 @@ class OemSerialBloodPressureMonitor:
         self.bad_frames = 0
         self._pending: list[oem.Message | CodecError] = []
         self._state = DeviceState.ABSENT
-
-    @property
-    def state(self) -> DeviceState:
-        return self._state
-
-    def _set_state(self, state: DeviceState) -> None:
-        if state is not self._state:
-            log_event(_log, logging.INFO, "device state", device_id=self.device_id, state=state.value)
-            self._state = state
 
     # -- link
 

@@ -98,6 +98,20 @@ class SyncConfig:
 
 
 @dataclass(frozen=True)
+class UiConfig:
+    """The touch screen: how it presents itself, speaks, prints and times out."""
+
+    fullscreen: bool = True  # kiosk mode; staff leave it with the exit gesture and a PIN
+    language: str = "zh"  # the language each new session starts in
+    voice: bool = True  # voice guidance on at the start of each session (residents can turn it off)
+    tts_engine: str = ""  # QtTextToSpeech engine; "" = the platform's (speech-dispatcher on Linux), "mock" in tests
+    idle_warning_s: int = 20  # the on-screen warning shows this long before an idle session closes
+    printer: str = ""  # CUPS printer name; "" = the system default; "none" = save the PDF only
+    reports_dir: str = "reports"  # saved report PDFs, relative to data_dir unless absolute
+    report_url: str = ""  # the report QR opens this URL with the token appended; "" = the bare token
+
+
+@dataclass(frozen=True)
 class StationConfig:
     station_id: str = "demo-station-001"
     site: str = "Demo community health station"
@@ -109,6 +123,7 @@ class StationConfig:
     camera: CameraConfig = field(default_factory=CameraConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
     source: str = "<defaults>"  # where this configuration came from
 
     @property
@@ -143,7 +158,7 @@ def demo_config(data_dir: str = "var") -> StationConfig:
 
 # ---- reading and validating -------------------------------------------------------------------
 
-_TOP_SECTIONS = {"station", "storage", "norms", "devices", "camera", "sync"}
+_TOP_SECTIONS = {"station", "storage", "norms", "devices", "camera", "sync", "ui"}
 
 
 def load_config(path: str | Path | None) -> StationConfig:
@@ -195,6 +210,7 @@ def parse_config(raw: Mapping[str, Any], *, source: str = "<memory>") -> Station
                         "camera": _build(CameraConfig, _table(raw, "camera", source), source, "camera"),
                         "storage": _build(StorageConfig, _table(raw, "storage", source), source, "storage"),
                         "sync": _build(SyncConfig, _table(raw, "sync", source), source, "sync"),
+                        "ui": _build(UiConfig, _table(raw, "ui", source), source, "ui"),
                         "source": source})
     _check_ranges(cfg, source)
     return cfg
@@ -205,6 +221,9 @@ def _check_ranges(cfg: StationConfig, source: str) -> None:
         (cfg.idle_timeout_s >= 15, "station.idle_timeout_s", "at least 15 seconds"),
         (cfg.storage.retention_days >= 1, "storage.retention_days", "at least 1 day"),
         (set(cfg.languages) <= {"zh", "en"} and cfg.languages, "station.languages", 'some of ["zh", "en"]'),
+        (cfg.ui.language in cfg.languages, "ui.language", f"one of the station languages {list(cfg.languages)}"),
+        (5 <= cfg.ui.idle_warning_s < cfg.idle_timeout_s, "ui.idle_warning_s",
+         "at least 5 seconds and less than station.idle_timeout_s"),
         (cfg.sync.batch_max_count >= 1, "sync.batch_max_count", "at least 1"),
         (cfg.sync.connect_timeout_s > 0 and cfg.sync.read_timeout_s > 0, "sync.*_timeout_s", "positive seconds"),
         (not cfg.sync.endpoint or _secure_or_loopback(cfg.sync.endpoint),
@@ -307,4 +326,4 @@ def config_as_toml_dict(cfg: StationConfig) -> dict[str, Any]:
     secret_keys = {"client_secret_file", "pseudonym_key_file", "client_key"}
     sync = {k: ("<set>" if k in secret_keys and v else v) for k, v in d["sync"].items()}
     return {"station": station, "storage": d["storage"], "norms": {"packs": d["norm_packs"]},
-            "camera": d["camera"], "sync": sync, "devices": d["devices"], "source": d["source"]}
+            "camera": d["camera"], "sync": sync, "ui": d["ui"], "devices": d["devices"], "source": d["source"]}

@@ -168,3 +168,15 @@ def test_the_documented_example_station_file_is_valid() -> None:
     cfg = load_config(Path(__file__).resolve().parents[2] / "docs" / "station.example.toml")
     assert cfg.storage.encryption is StorageEncryption.SQLCIPHER
     assert {d.kind for d in cfg.devices} >= {"blood_pressure", "grip", "spirometer", "balance", "scale"}
+
+
+def test_ui_section_is_read_and_checked(tmp_path: Path) -> None:
+    from kiosk.config import load_config
+
+    p = tmp_path / "s.toml"
+    p.write_text('[ui]\nlanguage = "en"\nprinter = "none"\nidle_warning_s = 30\n', encoding="utf-8")
+    cfg = load_config(p)
+    assert (cfg.ui.language, cfg.ui.printer, cfg.ui.idle_warning_s) == ("en", "none", 30)
+    p.write_text('[station]\nidle_timeout_s = 20\n[ui]\nidle_warning_s = 30\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="ui.idle_warning_s"):
+        load_config(p)

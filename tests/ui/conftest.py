@@ -1,0 +1,46 @@
+"""UI tests: the real station, offscreen, on simulated devices; screenshots go to out/screens/."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import CameraConfig, StationConfig, demo_config
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "out" / "screens"
+
+
+def station_config(tmp_path: Path, **ui: object) -> StationConfig:
+    """The demo station in ``tmp_path``: simulators, the mock speech engine, windowed, printing to files."""
+    cfg = demo_config(str(tmp_path / "var"))
+    ui_cfg = replace(cfg.ui, tts_engine="mock", fullscreen=False, printer="none", **ui)
+    return replace(cfg, ui=ui_cfg)
+
+
+def with_camera(cfg: StationConfig, clip: Path) -> StationConfig:
+    return replace(cfg, camera=CameraConfig(source=str(clip), loop=True))
+
+
+@pytest.fixture
+def station_cfg(tmp_path: Path) -> StationConfig:
+    return station_config(tmp_path)
+
+
+@pytest.fixture
+def shots_dir() -> Path:
+    return SCREENSHOTS
+
+
+def add_staff(cfg: StationConfig, name: str, role: str, pin: str) -> None:
+    """Create a staff account in the station's store before the app opens it."""
+    from kiosk.staff import StaffRegistry
+    from kiosk.storage import open_store
+
+    store = open_store(cfg)
+    try:
+        StaffRegistry(store).add(name, role, pin, added_by="test")
+    finally:
+        store.close()

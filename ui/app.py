@@ -19,7 +19,7 @@ from ui import qt_env
 
 qt_env.prepare()
 
-from PySide6 import QtQuick  # noqa: E402,F401  (imported first so the root object is a QQuickWindow)
+from PySide6 import QtQuick  # noqa: E402  (imported first so the root object is a QQuickWindow)
 from PySide6.QtCore import QObject, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtQml import QQmlApplicationEngine  # noqa: E402

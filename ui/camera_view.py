@@ -46,7 +46,7 @@ class CameraFrames(QQuickImageProvider):
         with self._lock:
             return self._frames.get(feed)
 
-    def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802 (Qt's name)
+    def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:
         feed = image_id.split("?", 1)[0]
         with self._lock:
             picture = self._frames.get(feed)

@@ -35,7 +35,8 @@ def build_catalogues() -> list[Path]:
         qm = ts.with_suffix(".qm")
         if qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime:
             continue
-        subprocess.run([str(Path(sys.executable).with_name("pyside6-lrelease")), "-silent", str(ts), "-qm", str(qm)], check=True)
+        lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+        subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(qm)], check=True)
         built.append(qm)
     return built
 

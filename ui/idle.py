@@ -61,7 +61,7 @@ class IdleWatch(QObject):
             self._warned = True
             self.warning.emit(int(left + 0.999))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY:
             self.touch()
         return False

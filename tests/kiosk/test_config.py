@@ -178,5 +178,5 @@ def test_ui_section_is_read_and_checked(tmp_path: Path) -> None:
     cfg = load_config(p)
     assert (cfg.ui.language, cfg.ui.printer, cfg.ui.idle_warning_s) == ("en", "none", 30)
     p.write_text('[station]\nidle_timeout_s = 20\n[ui]\nidle_warning_s = 30\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="ui.idle_warning_s"):
+    with pytest.raises(ConfigError, match=r"ui\.idle_warning_s"):
         load_config(p)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 
@@ -30,10 +31,8 @@ def test_a_bad_id_number_says_which_rule_failed(text: str, rule: str) -> None:
 
 @given(st.text(max_size=30))
 def test_any_text_either_parses_or_is_an_input_error(text: str) -> None:
-    try:
+    with contextlib.suppress(InputError):
         parse_resident_id(text, today=date(2026, 1, 1))
-    except InputError:
-        pass
 
 
 @given(st.from_regex(r"\A[1-6]\d{5}(19[3-9]\d|200\d)(0[1-9]|1[0-2])(0[1-9]|1\d|2[0-8])\d{3}\Z"))

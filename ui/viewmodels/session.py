@@ -130,11 +130,11 @@ class SessionModel(QObject):
         return self.resident is not None
 
     @Property(bool, notify=changed)
-    def isGuest(self) -> bool:  # noqa: N802 (QML names)
+    def isGuest(self) -> bool:
         return bool(self.resident and self.resident.is_guest)
 
     @Property(str, notify=changed)
-    def maskedIdentity(self) -> str:  # noqa: N802
+    def maskedIdentity(self) -> str:
         """What the header may show: the last four characters only, never a name."""
         r = self.resident
         if r is None or r.is_guest:
@@ -148,19 +148,19 @@ class SessionModel(QObject):
         return (r.age_on(date.today()) or -1) if r else -1
 
     @Property(bool, notify=changed)
-    def cameraAllowed(self) -> bool:  # noqa: N802
+    def cameraAllowed(self) -> bool:
         return bool(self.consent and self.consent.camera)
 
     @Property(bool, notify=changed)
-    def exertionAllowed(self) -> bool:  # noqa: N802
+    def exertionAllowed(self) -> bool:
         return bool(self.safety is None or self.safety.exertion_allowed)
 
     @Property("QVariantList", notify=changed)
-    def measuredItems(self) -> list[str]:  # noqa: N802
+    def measuredItems(self) -> list[str]:
         return sorted({m.item for m in self.measurements})
 
     @Property(bool, notify=changed)
-    def hasReport(self) -> bool:  # noqa: N802
+    def hasReport(self) -> bool:
         return self.report is not None
 
     def trials_of(self, item: str) -> list[Measurement]:

@@ -75,7 +75,7 @@ class StationModel(QObject):
         self.screenChanged.emit()
 
     @Slot()
-    def endSession(self) -> None:  # noqa: N802 (QML names)
+    def endSession(self) -> None:
         """Finish or abandon: clear every personal detail, sign staff out, show the attract screen."""
         for forget in self.on_session_end:
             forget()
@@ -95,7 +95,7 @@ class StationModel(QObject):
         return list(self.cfg.languages)
 
     @Slot(str)
-    def setLanguage(self, lang: str) -> None:  # noqa: N802
+    def setLanguage(self, lang: str) -> None:
         if lang not in self.cfg.languages:
             return
         self.translations.use(lang)
@@ -109,12 +109,12 @@ class StationModel(QObject):
 
     # ---- idle ------------------------------------------------------------------------------
     @Property(int, notify=idleChanged)
-    def idleSecondsLeft(self) -> int:  # noqa: N802
+    def idleSecondsLeft(self) -> int:
         """-1 when no warning shows; else the seconds until the session closes itself."""
         return self._idle_left
 
     @Slot()
-    def stillHere(self) -> None:  # noqa: N802
+    def stillHere(self) -> None:
         self.idle.touch()
 
     def _idle_warning(self, left: int) -> None:
@@ -137,19 +137,19 @@ class StationModel(QObject):
 
     # ---- staff -----------------------------------------------------------------------------
     @Property(str, notify=staffChanged)
-    def staffName(self) -> str:  # noqa: N802
+    def staffName(self) -> str:
         return self._staff.name if self._staff else ""
 
     @Property(str, notify=staffChanged)
-    def staffRole(self) -> str:  # noqa: N802
+    def staffRole(self) -> str:
         return self._staff.role.value if self._staff else ""
 
     @Slot(str, result="QStringList")
-    def staffNames(self, role: str) -> list[str]:  # noqa: N802
+    def staffNames(self, role: str) -> list[str]:
         return [m.name for m in self.staff.list() if m.active and m.role.value == role]
 
     @Slot(str, str, str, result=str)
-    def signIn(self, role: str, name: str, pin: str) -> str:  # noqa: N802
+    def signIn(self, role: str, name: str, pin: str) -> str:
         """"" on success; else a plain sentence for the screen (the audit log has the detail)."""
         try:
             member = self.staff.authenticate(name, pin)
@@ -173,7 +173,7 @@ class StationModel(QObject):
         return ""
 
     @Slot()
-    def signOut(self) -> None:  # noqa: N802
+    def signOut(self) -> None:
         if self._staff is not None:
             self.audit.record(self._staff.name, self._staff.role.value, "staff.signout")
             self._staff = None
@@ -201,7 +201,7 @@ class StationModel(QObject):
             self.noticeChanged.emit()
 
     @Slot(str)
-    def showNotice(self, text: str) -> None:  # noqa: N802
+    def showNotice(self, text: str) -> None:
         self._set_notice(text)
 
     @Property(bool, notify=fullscreenChanged)
@@ -209,7 +209,7 @@ class StationModel(QObject):
         return self._fullscreen
 
     @Slot(str, str, result=str)
-    def exitKiosk(self, name: str, pin: str) -> str:  # noqa: N802
+    def exitKiosk(self, name: str, pin: str) -> str:
         """Staff leave kiosk mode: any active staff member's PIN; returns "" and quits, or says why not."""
         try:
             member = self.staff.authenticate(name, pin)
@@ -222,5 +222,5 @@ class StationModel(QObject):
         return ""
 
     @Slot(result="QStringList")
-    def allStaffNames(self) -> list[str]:  # noqa: N802
+    def allStaffNames(self) -> list[str]:
         return [m.name for m in self.staff.list() if m.active]

@@ -7,7 +7,16 @@ from html import escape
 from typing import Any
 
 from kiosk.report import Report
-from kiosk.trend import CLASS_GROUP_OF_ITEM
+from kiosk.report_text import (
+    FITT_FIELDS,
+    HAND_WORDS,
+    SEX_WORDS,
+    TREND_WORDS,
+    graded_text,
+    item_labels,
+    main_score,
+    trial_text,
+)
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;font-size:18pt;margin:1em;color:#111;background:#fff}
@@ -40,27 +49,15 @@ def _table(head: Iterable[tuple[str, str]], rows: Iterable[Iterable[str]]) -> st
 def _trials(item: dict[str, Any]) -> str:
     parts = []
     for t in item["trials"]:
-        c = t.get("components") or {}
-        if "systolic" in c and "diastolic" in c:  # blood pressure; other components (FEV1/FVC …) stay in the JSON
-            text = f"{c['systolic']:g}/{c['diastolic']:g} mmHg"
-            if "pulse" in c:
-                text += f", {c['pulse']:g}/min"
-        else:
-            text = f"{t['value']:g}"
+        text = trial_text(t)
         if t.get("hand"):
-            text += f" ({'右' if t['hand'] == 'right' else '左'} {t['hand']})"
+            text += f" ({HAND_WORDS[t['hand']][0]} {t['hand']})"
         parts.append(_e(text))
     return "<br>".join(parts)
 
 
 def _graded(item: dict[str, Any]) -> str:
-    c = item.get("components")
-    if c and "diastolic" in c:
-        text = f"{c['systolic']:g}/{c['diastolic']:g} {item['unit']}"
-    elif item["graded_value"] is None:
-        text = "—"
-    else:
-        text = f"{item['graded_value']:g} {item['unit']}"
+    text = graded_text(item)
     if item.get("graded_hand"):
         text += f" ({item['graded_hand']})"
     return _e(text)
@@ -69,8 +66,7 @@ def _graded(item: dict[str, Any]) -> str:
 def _score(item: dict[str, Any]) -> str:
     if item["score"] is not None:
         lv = item.get("level") or {}
-        main = next((s for s in item["scores"] if s.get("points") is not None), {})
-        note = main.get("note")
+        note = main_score(item).get("note")
         out = (f"{_e(item['score'])} — {_bi(lv.get('zh'), lv.get('en'))}"
                f"<span class=\"muted\">{_e(item['score_pack'])}</span>")
         if note:
@@ -81,22 +77,13 @@ def _score(item: dict[str, Any]) -> str:
 
 def _labels(item: dict[str, Any], d: dict[str, Any]) -> str:
     """An item's classes and flags as bilingual labels, each once."""
-    labels: dict[tuple[str, str], None] = {}
-    group = d["classes"].get(CLASS_GROUP_OF_ITEM.get(item["item"], ""))
-    if group is not None and item["classes"]:
-        labels[(group["label"]["zh"], group["label"]["en"])] = None
-        for also in group["also"]:
-            labels[(also["label"]["zh"], also["label"]["en"])] = None
-    for f in d["flags"]:
-        if f["name"] in item["flags"]:
-            labels.setdefault((f["label"]["zh"], f["label"]["en"]), None)
-    return "<br>".join(_bi(zh, en) for zh, en in labels)
+    return "<br>".join(_bi(zh, en) for zh, en in item_labels(item, d))
 
 
 def render_report_html(report: Report) -> str:
     """The report as one HTML document; contains no script and loads nothing."""
     d = report.to_dict()
-    sex = {"M": ("男", "male"), "F": ("女", "female")}[d["sex"]]
+    sex = SEX_WORDS[d["sex"]]
     body = [f"<h1>{_bi('健康检测报告', 'Health station report')}</h1>",
             f"<p>{_e(d['test_date'])} · {_e(d['age_years'])}岁 / {_e(d['age_years'])} years · {_e(sex[0])} / "
             f"{_e(sex[1])} · <span class=\"muted\">{_e(d['station_id'])} · report {_e(d['report_id'])}</span></p>"]
@@ -141,20 +128,17 @@ def render_report_html(report: Report) -> str:
         body.append(f"<h2>{_bi('运动处方', 'Exercise prescription (FITT)')}</h2>")
         for c in rx["cautions"]:
             body.append(f"<div class=\"flag\">{_bi(c['zh'], c['en'])}</div>")
-        names = [("frequency", "频率", "Frequency"), ("intensity", "强度", "Intensity"), ("time", "时间", "Time"),
-                 ("type", "方式", "Type")]
         body.append(_table([("要素", "Element"), ("建议", "Advice")],
-                           [[_bi(zh, en), _bi(rx[k]["zh"], rx[k]["en"])] for k, zh, en in names]))
+                           [[_bi(zh, en), _bi(rx[k]["zh"], rx[k]["en"])] for k, zh, en in FITT_FIELDS]))
         body.append("<p class=\"muted\">" + "<br>".join(f"{_e(r['rule'])}: {_e(r['basis'])}"
                                                         for r in rx["rules_fired"]) + "</p>")
     if d["trend"]["items"]:
         since = _e(d["trend"]["previous_test_date"])
         body.append(f"<h2>{_bi('与上次比较', 'Change since the last visit')} ({since})</h2>")
-        words = {"better": ("进步", "better"), "worse": ("退步", "worse"), "same": ("持平", "same"), None: ("—", "—")}
         body.append(_table([("项目", "Item"), ("上次", "Previous"), ("本次", "Now"), ("变化", "Change"),
                             ("评价", "Assessment")],
                            [[_e(t["item"]), _e(t["previous"]), _e(t["current"]), _e(f"{t['delta']:+g}"),
-                             _bi(*words[t["assessment"]])] for t in d["trend"]["items"]]))
+                             _bi(*TREND_WORDS[t["assessment"]])] for t in d["trend"]["items"]]))
     body.append(f"<h2>{_bi('所用标准', 'Standards used')}</h2><ul>"
                 + "".join(f"<li>{_bi(p['title_zh'], p['title_en'])}<span class=\"muted\">{_e(p['name'])}, "
                           f"edition {_e(p['edition'])} — {_e(p['source'])}</span></li>" for p in d["packs"]) + "</ul>")

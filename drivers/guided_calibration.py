@@ -46,6 +46,7 @@ class CalibrationStep:
 
 
 Ask = Callable[[CalibrationStep], Awaitable[None]]
+OnReading = Callable[[CalibrationStep, tuple[float, ...]], None]  # the device's reading for a step, as taken
 
 
 async def _confirm_nothing(_: CalibrationStep) -> None:
@@ -55,14 +56,23 @@ async def _confirm_nothing(_: CalibrationStep) -> None:
 class _Steps:
     """Numbers the steps, asks the technician, then lets a simulator play the reference."""
 
-    def __init__(self, device_id: str, total: int, ask: Ask, play: Callable[[tuple[float, ...]], None]) -> None:
+    def __init__(self, device_id: str, total: int, ask: Ask, play: Callable[[tuple[float, ...]], None],
+                 on_reading: OnReading | None = None) -> None:
         self.device_id, self.total, self.ask, self.play = device_id, total, ask, play
+        self.on_reading = on_reading
         self.done = 0
+        self.current: CalibrationStep | None = None
 
     async def __call__(self, instruction: str, *reference: float) -> None:
         self.done += 1
-        await self.ask(CalibrationStep(self.device_id, self.done, self.total, instruction, tuple(reference)))
+        self.current = CalibrationStep(self.device_id, self.done, self.total, instruction, tuple(reference))
+        await self.ask(self.current)
         self.play(tuple(reference))
+
+    def read(self, value: float | tuple[float, ...]) -> None:
+        """Tell the screen what the device read for the step just confirmed (a live display, not the record)."""
+        if self.on_reading is not None and self.current is not None:
+            self.on_reading(self.current, value if isinstance(value, tuple) else (value,))
 
 
 def _setter(simulator: Any, attribute: str, make: Callable[[tuple[float, ...]], Any]) -> Callable[..., None]:
@@ -74,23 +84,27 @@ def _setter(simulator: Any, attribute: str, make: Callable[[tuple[float, ...]], 
 
 
 async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by: str, *, ask: Ask | None = None,
-                           now: datetime | None = None) -> CalibrationRecord | None:
+                           now: datetime | None = None, on_reading: OnReading | None = None
+                           ) -> CalibrationRecord | None:
     """Run ``kind``'s procedure on a connected driver; None for kinds with no field procedure.
 
-    ``simulator`` is None for a real device. Hold the device manager's per-device lock while this runs.
+    ``simulator`` is None for a real device; ``on_reading`` hears each step's reading as it is taken.
+    Hold the device manager's per-device lock while this runs.
     """
     ask = ask or _confirm_nothing
     at = now or utcnow()
     dev = getattr(driver, "device_id", "device")
     if kind == "grip":
         step = _Steps(dev, len(DEFAULT_GRIP_MASSES_KG) + 1, ask,
-                      _setter(simulator, "hanging_mass_kg", lambda r: r[0]))
+                      _setter(simulator, "hanging_mass_kg", lambda r: r[0]), on_reading)
         await step("Take everything off the grip handle and put the dynamometer on its stand.")
         await driver.tare()
 
         async def hang(mass_kg: float) -> float:
             await step(f"Hang the {mass_kg:g} kg calibration mass on the handle and let it settle.", mass_kg)
-            return float(await driver.read_steady_kg())
+            kg = float(await driver.read_steady_kg())
+            step.read(kg)
+            return kg
 
         try:
             return await run_grip_calibration(dev, performed_by, at, hang)
@@ -100,12 +114,14 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
         procedure = Procedure.SPIROMETER_SYRINGE if kind == "spirometer" else Procedure.VITAL_CAPACITY_SYRINGE
         attribute, make = (("syringe_l", lambda r: r[0]) if kind == "spirometer"
                            else ("syringe_ml", lambda r: r[0] * 1000.0))
-        step = _Steps(dev, SYRINGE_STROKES, ask, _setter(simulator, attribute, make))
+        step = _Steps(dev, SYRINGE_STROKES, ask, _setter(simulator, attribute, make), on_reading)
 
         async def stroke() -> float:
             await step("Connect the 3.00-L calibration syringe and push it through in one smooth stroke "
                        f"(stroke {step.done + 1} of {SYRINGE_STROKES}; vary the speed between strokes).", 3.0)
-            return float(await driver.syringe_stroke_l())
+            litres = float(await driver.syringe_stroke_l())
+            step.read(litres)
+            return litres
 
         try:
             return await run_syringe_check(dev, performed_by, at, stroke, strokes=SYRINGE_STROKES,
@@ -114,7 +130,7 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
             _setter(simulator, attribute, make)(())
     if kind == "balance":
         step = _Steps(dev, len(DEFAULT_PLATFORM_PLACEMENTS) + 1, ask,
-                      _setter(simulator, "placed_mass", lambda r: r))
+                      _setter(simulator, "placed_mass", lambda r: r), on_reading)
 
         async def place(mass_kg: float, x_mm: float, y_mm: float) -> tuple[float, ...]:
             if mass_kg == 0:
@@ -122,7 +138,9 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
             else:
                 await step(f"Place the {mass_kg:g} kg mass on the mark at x = {x_mm:g} mm, y = {y_mm:g} mm.",
                            mass_kg, x_mm, y_mm)
-            return tuple(await driver.read_corners_kg())
+            corners = tuple(float(v) for v in await driver.read_corners_kg())
+            step.read(corners)
+            return corners
 
         try:
             return await run_platform_calibration(dev, performed_by, at, place)
@@ -133,12 +151,14 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
             raise DriverError("this blood-pressure monitor has no manometer mode for a static-pressure check",
                               device_id=dev)
         step = _Steps(dev, len(BP_STATIC_POINTS_MMHG), ask,
-                      _setter(simulator, "static_pressure_mmhg", lambda r: r[0]))
+                      _setter(simulator, "static_pressure_mmhg", lambda r: r[0]), on_reading)
 
         async def pressure(reference_mmhg: float) -> float:
             await step(f"Pump the cuff until the reference manometer reads {reference_mmhg:g} mmHg, and hold.",
                        reference_mmhg)
-            return float(await driver.read_static_pressure())
+            mmhg = float(await driver.read_static_pressure())
+            step.read(mmhg)
+            return mmhg
 
         try:
             return await run_bp_static_check(dev, performed_by, at, pressure)
@@ -148,7 +168,8 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
     return None
 
 
-async def guided_calibration(manager: Any, name: str, performed_by: str, ask: Ask | None = None) -> CalibrationRecord:
+async def guided_calibration(manager: Any, name: str, performed_by: str, ask: Ask | None = None, *,
+                             on_reading: OnReading | None = None) -> CalibrationRecord:
     """Calibrate device ``name`` of a running DeviceManager (simulators play the references).
 
     The caller saves the record in the calibration book and calls ``manager.refresh_calibration()``.
@@ -160,6 +181,7 @@ async def guided_calibration(manager: Any, name: str, performed_by: str, ask: As
         raise DriverError(f"{kind} devices have no field calibration procedure at this station "
                           f"(procedures exist for: {', '.join(CALIBRATED_KINDS)})", device_id=name)
     async with managed.lock:
-        record = await calibrate_driver(kind, managed.driver, managed.simulator, performed_by, ask=ask)
+        record = await calibrate_driver(kind, managed.driver, managed.simulator, performed_by, ask=ask,
+                                        on_reading=on_reading)
     assert record is not None  # every CALIBRATED_KINDS entry has a procedure
     return record

@@ -51,7 +51,8 @@ class PipelineUpdate:
     ``lighting.more_light`` / ``lighting.less_light`` / ``lighting.low_contrast`` when the light is unusable
     (the analyser cannot see the image, so the pipeline speaks for it). ``latency_s`` runs from the frame's
     grab to this update's hand-out (waiting for the worker included); ``processing_s`` from the worker
-    taking the frame to the hand-out.
+    taking the frame to the hand-out. ``image`` is the camera frame itself when the pipeline was made with
+    ``keep_images`` (the station's screen shows it); None otherwise.
     """
 
     frame_index: int
@@ -67,6 +68,7 @@ class PipelineUpdate:
     processing_s: float = 0.0
     final: bool = False
     error: str | None = None  # on the final update when the pipeline stopped on an error (test not finished)
+    image: np.ndarray | None = None  # the processed BGR frame, with ``keep_images`` (for a live picture)
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,8 @@ class VisionPipeline:
                  analyser: ExerciseAnalyser | None = None, *,
                  exercise: str | None = None, smoother: LandmarkSmoother | None = None,
                  on_update: Callable[[PipelineUpdate], None] | None = None, queue_size: int = 64,
-                 lighting_every_s: float = 1.0, close_backend: bool = True, latency_window: int = 20000) -> None:
+                 lighting_every_s: float = 1.0, close_backend: bool = True, latency_window: int = 20000,
+                 keep_images: bool = False, frame_stride: int = 1) -> None:
         self.backends: list[PoseBackend] = [backend] if isinstance(backend, PoseBackend) else list(backend)
         if not self.backends:
             raise ValueError("the pipeline needs at least one pose backend")
@@ -158,6 +161,12 @@ class VisionPipeline:
         self._last_lighting_event_at = -math.inf
         self.error: BaseException | None = None
         self._last_pose_t = 0.0  # timestamp of the last frame handed out
+        self.keep_images = keep_images
+        if frame_stride < 1:
+            raise ValueError(f"frame_stride must be at least 1, not {frame_stride!r}")
+        self.frame_stride = frame_stride  # infer every Nth camera frame (a lighter load on a busy machine)
+        self._start_lock = threading.Lock()
+        self._start_at: float | None = None  # a start signal given from another thread, applied by the worker
 
     # -- control ---------------------------------------------------------------------------------------------
     def start(self) -> VisionPipeline:
@@ -172,6 +181,21 @@ class VisionPipeline:
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout_s)
+
+    def start_test_at(self, at_s: float) -> None:
+        """Give the analyser its start signal ("Go") at ``at_s`` on the frame clock (``time.monotonic()`` for a
+        camera or paced file). Safe from any thread: the worker applies it before the first frame at or after
+        ``at_s``, so the analyser is only ever touched on the worker thread."""
+        with self._start_lock:
+            self._start_at = float(at_s)
+
+    def _due_start(self, t: float) -> list[AnalyserEvent]:
+        with self._start_lock:
+            at = self._start_at
+            if at is None or t < at or self.analyser is None:
+                return []
+            self._start_at = None
+        return self.analyser.start(at)
 
     def wait(self, timeout_s: float | None = None) -> bool:
         """Block until the source has ended and the final update is out; False on timeout."""
@@ -201,7 +225,7 @@ class VisionPipeline:
         n = len(self.backends)
         pools = [ThreadPoolExecutor(1, thread_name_prefix=f"pose-{i}") for i in range(n)] if n > 1 else []
         inflight: deque[tuple[CapturedFrame, float, Future[PoseResult]]] = deque()
-        seq = 0
+        seq = taken = 0
         try:
             while not self._stop.is_set():
                 while inflight and (len(inflight) >= n or inflight[0][2].done()):
@@ -216,6 +240,9 @@ class VisionPipeline:
                     if self.capture.state is CaptureState.LOST and not inflight:
                         self._camera_lost_tick()
                     continue
+                taken += 1
+                if taken % self.frame_stride:  # every Nth frame the worker takes (not by index: the newest-frame
+                    continue                   # capture may hand a slow worker only odd indices)
                 taken_at = time.monotonic()
                 if self._t_first is None:
                     self._t_first = frame.grabbed_at_s
@@ -249,8 +276,9 @@ class VisionPipeline:
         result = future.result()
         pose = self.smoother(result.frame)
         self._last_pose_t = pose.timestamp_s
-        events: list[AnalyserEvent] = (self.analyser.feed(pose, people_count=result.people_count)
-                                       if self.analyser is not None else [])
+        events: list[AnalyserEvent] = self._due_start(pose.timestamp_s)
+        if self.analyser is not None:
+            events += self.analyser.feed(pose, people_count=result.people_count)
         framing = None
         if self.exercise is not None:
             started = self.analyser is not None and self.analyser.started_at_s is not None
@@ -273,7 +301,8 @@ class VisionPipeline:
             self._processing_s.append(now - taken_at)
             self._t_last = now
         self._emit(PipelineUpdate(frame.index, pose, result.frame, result.people_count, tuple(events), framing,
-                                  lighting, counting, result.inference_s, latency, now - taken_at))
+                                  lighting, counting, result.inference_s, latency, now - taken_at,
+                                  image=frame.image if self.keep_images else None))
 
     def _camera_lost_tick(self) -> None:
         """The camera is lost: tell the analyser nobody is seen, now, so it pauses and a timed test still ends
@@ -281,7 +310,7 @@ class VisionPipeline:
         if self.analyser is None or self.analyser.finished:
             return
         empty = PoseFrame(time.monotonic(), None)
-        events = self.analyser.feed(empty)
+        events = self._due_start(empty.timestamp_s) + self.analyser.feed(empty)
         if events:
             self._emit(PipelineUpdate(-1, empty, empty, 0, tuple(events), None, None, self.analyser.counting,
                                       0.0, 0.0))
@@ -335,12 +364,15 @@ def camera_pipeline(camera: CameraConfig, exercise: str | None = None, *,
                     on_update: Callable[[PipelineUpdate], None] | None = None, workers: int = 1,
                     settings: PoseLandmarkerSettings | None = None,
                     on_capture_state: Callable[[CaptureState, str], None] | None = None,
+                    keep_images: bool = False, queue_size: int = 64, frame_stride: int = 1,
                     **analyser_options: Any) -> VisionPipeline:
     """The station's camera pipeline as configured (``[camera]`` in the station file), not yet started.
 
     A file source plays at its own frame rate like a camera (looping per ``camera.loop``); frames are
     letterboxed to ``camera.width``×``camera.height``. ``exercise`` picks the analyser (None: pose and
-    framing only, e.g. for the technician's camera check). Raises CaptureError / PoseBackendError
+    framing only, e.g. for the technician's camera check). ``keep_images`` puts each processed frame on its
+    update (a screen showing the picture should pass a small ``queue_size``: the queue holds that many
+    frames). ``frame_stride`` N infers every Nth camera frame only. Raises CaptureError / PoseBackendError
     (KioskErrors) when the camera source or the model cannot be used.
     """
     from vision.analysers import make_analyser
@@ -359,4 +391,5 @@ def camera_pipeline(camera: CameraConfig, exercise: str | None = None, *,
             with contextlib.suppress(Exception):
                 made.close()
         raise
-    return VisionPipeline(capture, backends, analyser, exercise=exercise, on_update=on_update)
+    return VisionPipeline(capture, backends, analyser, exercise=exercise, on_update=on_update,
+                          keep_images=keep_images, queue_size=queue_size, frame_stride=frame_stride)

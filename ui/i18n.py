@@ -46,20 +46,21 @@ def translate(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
 
 
+_installed: list[QTranslator] = []  # process-wide: one application object, one translator at a time
+
+
 class Translations:
-    """The one installed translator; ``use(lang)`` switches the whole application."""
+    """Switches the whole application's language; ``use(lang)`` replaces whatever translator is installed."""
 
     def __init__(self) -> None:
-        self._translator: QTranslator | None = None
         self.language = SOURCE_LANGUAGE
 
     def use(self, lang: str) -> None:
         if lang not in LANGUAGES:
             raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
         app = QCoreApplication.instance()
-        if self._translator is not None:
-            app.removeTranslator(self._translator)
-            self._translator = None
+        while _installed:
+            app.removeTranslator(_installed.pop())
         if lang != SOURCE_LANGUAGE:
             translator = QTranslator()
             path = catalogue(lang)
@@ -67,5 +68,5 @@ class Translations:
                 log_event(log, logging.ERROR, "translation catalogue missing; showing English", path=str(path))
             else:
                 app.installTranslator(translator)
-                self._translator = translator
+                _installed.append(translator)
         self.language = lang

@@ -15,6 +15,8 @@ def test_staff_sign_in_with_a_wrong_then_right_pin(station_cfg: StationConfig, s
 
     async def scenario(d: ScreenDriver) -> None:
         await d.shot("attract")
+        d.app.station.setLanguage("en")
+        await d.shot("attract")
         await d.click("staffButton")
         await d.wait_screen("StaffSignIn")
         await d.click("roleDoctor")

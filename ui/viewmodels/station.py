@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from kiosk.audit import AuditLog
 from kiosk.config import StationConfig
@@ -100,7 +100,8 @@ class StationModel(QObject):
             return
         self.translations.use(lang)
         self.voice.set_language(lang)
-        self._retranslate()
+        # After the click that asked for it has been handled: a retranslate inside a QML handler is lost.
+        QTimer.singleShot(0, self._retranslate)
         self.languageChanged.emit()
 
     @Slot(str)

@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from models.build_pose_model import MODELS_DIR, ModelBuildError, build
-from tests.vision.footage import POSE2SIM_CAM01, SPORTS2D_DEMO, fetch_footage
 from vision import perf
 from vision.analysers import make_analyser
 from vision.capture import letterbox
+from vision.footage import POSE2SIM_CAM01, SPORTS2D_DEMO, fetch_footage
 from vision.landmarks import PoseFrame
 from vision.pose_backend import MediapipePoseBackend, PoseBackend, PoseLandmarkerSettings
 

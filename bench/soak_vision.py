@@ -12,9 +12,9 @@ from pathlib import Path
 
 from bench.bench_vision import SIZE, _factory
 from models.build_pose_model import MODELS_DIR, build
-from tests.vision.footage import SPORTS2D_DEMO, fetch_footage
 from vision import perf
 from vision.analysers import make_analyser
+from vision.footage import SPORTS2D_DEMO, fetch_footage
 
 
 def main() -> int:

@@ -6,11 +6,10 @@ STAMP  := $(VENV)/.installed-stamp
 MODEL  := models/pose_landmarker_full.task
 OUT    ?= out
 
-export QT_QPA_PLATFORM ?= offscreen
-export QT_QUICK_BACKEND ?= software
-export QSG_RENDER_LOOP ?= basic
+# Tests always render offscreen; the demo opens a window when there is a display (ui/qt_env.py decides).
+HEADLESS_QT := QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software QSG_RENDER_LOOP=basic
 
-.PHONY: all setup system-deps model demo test bench lint clean
+.PHONY: all setup system-deps model footage translations demo test bench lint clean
 
 all: test
 
@@ -24,7 +23,15 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: system-deps $(STAMP) model
+setup: system-deps $(STAMP) model footage translations
+
+# The camera clip the demo and tests use when the machine has no webcam (cached in .cache/, never committed).
+footage: $(STAMP)
+	$(BIN)/python -m vision.footage || echo "WARNING: the demo clip could not be fetched; camera tests in the demo are off"
+
+# The Chinese catalogue compiled from ui/i18n/station_zh.ts (the station also does this when it is stale).
+translations: $(STAMP)
+	$(BIN)/python -c 'from ui.i18n import build_catalogues; build_catalogues()'
 
 model: $(STAMP)
 	$(BIN)/python -m models.build_pose_model --out $(MODEL)
@@ -36,10 +43,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test: setup lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(HEADLESS_QT) $(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup
-	$(BIN)/python -m bench --out $(OUT)/bench
+	$(HEADLESS_QT) $(BIN)/python -m bench --out $(OUT)/bench
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import CameraConfig, StationConfig, demo_config
+from ui import qt_env
+
+qt_env.prepare(headless=True)  # before anything imports Qt: tests always render offscreen
+
+from kiosk.config import CameraConfig, StationConfig, demo_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "out" / "screens"

@@ -1,0 +1,62 @@
+"""Running the station for real: the kiosk window on one qasync loop until staff close it (or a signal)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import replace
+from pathlib import Path
+
+from kiosk.config import CameraConfig, StationConfig
+from kiosk.logs import log_event
+
+log = logging.getLogger("ui.main")
+
+
+def demo_camera_source() -> str:
+    """The machine's webcam if it has one, else the cached real clip (fetched by ``make``)."""
+    if Path("/dev/video0").exists():
+        return "0"
+    from vision.footage import SPORTS2D_DEMO, FootageUnavailable, fetch_footage
+
+    try:
+        return str(fetch_footage(SPORTS2D_DEMO))
+    except FootageUnavailable as e:
+        log_event(log, logging.WARNING, "no camera and no cached clip; camera tests are off", error=str(e))
+        return ""
+
+
+def with_demo_camera(cfg: StationConfig) -> StationConfig:
+    if cfg.camera.source:
+        return cfg
+    return replace(cfg, camera=CameraConfig(source=demo_camera_source(), loop=True))
+
+
+def run_kiosk(cfg: StationConfig, *, sim_speed: float = 1.0, windowed: bool = False) -> int:
+    """Show the station and serve residents until the staff exit (or SIGINT/SIGTERM); returns an exit code."""
+    import qasync
+    from PySide6.QtCore import QTimer
+
+    from ui.app import StationApp, qt_application
+
+    if windowed:
+        cfg = replace(cfg, ui=replace(cfg.ui, fullscreen=False))
+    qt = qt_application()
+    loop = qasync.QEventLoop(qt)
+    asyncio.set_event_loop(loop)
+    app = StationApp(cfg, sim_speed=sim_speed)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: qt.quit())
+    ticker = QTimer()  # lets Python run its signal handlers while Qt waits for events
+    ticker.start(250)
+    ticker.timeout.connect(lambda: None)
+    try:
+        app.show()
+        loop.run_until_complete(app.start())
+        log_event(log, logging.INFO, "station open", screen=app.station.screen, build_s=round(app.build_s, 2))
+        loop.run_forever()
+    finally:
+        loop.run_until_complete(app.close())
+        loop.close()
+    return 0

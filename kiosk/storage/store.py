@@ -298,6 +298,16 @@ class Store:
         return [json.loads(r["body_json"]) for r in
                 self._rows("SELECT body_json FROM reviews WHERE session_id = ? ORDER BY rowid", (str(session_id),))]
 
+    def sessions_awaiting_review(self) -> list[tuple[Session, dict[str, Any]]]:
+        """Completed sessions with a report and no signed review yet, newest first, each with its latest report."""
+        rows = self._rows(
+            "SELECT s.*, (SELECT body_json FROM reports r WHERE r.session_id = s.id ORDER BY r.rowid DESC LIMIT 1) "
+            "AS report_json FROM sessions s WHERE s.state = ? AND EXISTS (SELECT 1 FROM reports r WHERE r.session_id "
+            "= s.id) AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.session_id = s.id AND "
+            "coalesce(json_extract(v.body_json, '$.signed'), 1) != 0) ORDER BY s.started_at DESC, s.rowid DESC",
+            (SessionState.COMPLETED.value,))
+        return [(self._session(r), json.loads(r.pop("report_json"))) for r in rows]
+
     def _latest_document(self, table: str, session_id: uuid.UUID) -> dict[str, Any] | None:
         rows = self._rows(f"SELECT body_json FROM {table} WHERE session_id = ? ORDER BY rowid DESC LIMIT 1",
                           (str(session_id),))

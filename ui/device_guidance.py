@@ -1,0 +1,169 @@
+"""What the resident is told for each device test, and how many trials the standard asks for (plain data).
+
+Per device kind: the big steps on screen, the one sentence the voice says, the live view to show, the
+trials required (national physical-fitness and clinical standards: blood pressure 2 readings 1–2 min
+apart, grip 2 per hand alternating, vital capacity 2, spirometry up to 3 acceptable manoeuvres
+(ATS/ERS 2019, at most 8 blows), single-leg stand 2, sit-and-reach 2, choice reaction 1 run), the
+options each trial passes to the driver, and the plain words for each driver error and device state.
+Every visible string goes through ``translate("DeviceTest", ...)`` so it is translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from drivers.base import (
+    CodecError,
+    DeviceDisconnected,
+    DeviceLocked,
+    DeviceReportedError,
+    DeviceState,
+    DeviceTimeout,
+    DriverError,
+)
+from ui.i18n import translate
+
+BP_REST_S = 60.0  # between the two readings (1–2 min)
+BP_GRADE3_REST_S = 300.0  # a grade-3 reading: 5 min quiet rest before the repeat
+SPIRO_MAX_BLOWS = 8  # ATS/ERS 2019: stop after 8 attempts even without 3 acceptable ones
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """Everything the device screen needs to know about one kind of test."""
+
+    kind: str
+    title: str
+    steps: tuple[str, ...]
+    spoken: str
+    live: str  # "cuff" | "force" | "flow" | "sway" | "number"
+    items: tuple[str, ...]  # kiosk.domain.ITEMS names this test stores
+    trials: int  # trials (acceptable manoeuvres for spirometry) the standard asks for
+    max_attempts: int  # spirometry allows more blows than it needs; others = trials
+    rest_between_s: float = 0.0
+    options: Callable[[int], dict[str, object]] = field(default=lambda trial: {})
+
+
+def grip_side(trial: int) -> str:
+    """Grip alternates hands, starting with the right: trials 1, 3 right; 2, 4 left."""
+    return "right" if trial % 2 == 1 else "left"
+
+
+def _grip_options(trial: int) -> dict[str, object]:
+    return {"side": grip_side(trial)}
+
+
+def guidance(kind: str) -> Guidance:
+    """The guidance for a device kind (as in ``DeviceConfig.kind``); KeyError for a kind with no screen."""
+    tr = translate
+    if kind == "blood_pressure":
+        return Guidance(kind, tr("DeviceTest", "Blood pressure"), (
+            tr("DeviceTest", "Sit with your back supported and both feet on the floor."),
+            tr("DeviceTest", "Put the cuff on your upper arm, level with your heart."),
+            tr("DeviceTest", "Rest your arm on the table. Do not talk or move."),
+            tr("DeviceTest", "Press Start. The cuff will squeeze, then slowly let go.")),
+            tr("DeviceTest", "Sit still with the cuff on your arm, then press Start. Please do not talk."),
+            "cuff", ("blood_pressure",), 2, 2, BP_REST_S)
+    if kind == "scale":
+        return Guidance(kind, tr("DeviceTest", "Weight"), (
+            tr("DeviceTest", "Take off your shoes and heavy coat."),
+            tr("DeviceTest", "Press Start, then step onto the scale."),
+            tr("DeviceTest", "Stand still in the middle until your weight shows.")),
+            tr("DeviceTest", "Take off your shoes, press Start, then stand still on the scale."),
+            "number", ("weight",), 1, 1)
+    if kind == "grip":
+        return Guidance(kind, tr("DeviceTest", "Grip strength"), (
+            tr("DeviceTest", "Stand up straight with your arm down by your side."),
+            tr("DeviceTest", "Hold the handle in the hand shown below."),
+            tr("DeviceTest", "Press Start, then squeeze as hard as you can for 3 seconds."),
+            tr("DeviceTest", "We test each hand twice, taking turns.")),
+            tr("DeviceTest", "Hold the handle in the hand shown, press Start, then squeeze as hard as you can."),
+            "force", ("grip",), 4, 4, 0.0, _grip_options)
+    if kind == "vital_capacity":
+        return Guidance(kind, tr("DeviceTest", "Vital capacity"), (
+            tr("DeviceTest", "Stand up and put a new mouthpiece on."),
+            tr("DeviceTest", "Breathe in as deeply as you can."),
+            tr("DeviceTest", "Press Start, seal your lips around it and blow out slowly until empty.")),
+            tr("DeviceTest", "Breathe in deeply, then blow out slowly into the mouthpiece until you are empty."),
+            "number", ("vital_capacity",), 2, 2)
+    if kind == "spirometer":
+        return Guidance(kind, tr("DeviceTest", "Lung function"), (
+            tr("DeviceTest", "Sit up straight and put the nose clip on."),
+            tr("DeviceTest", "Breathe in as deeply as you can."),
+            tr("DeviceTest", "Press Start, then blow out as hard and fast as you can."),
+            tr("DeviceTest", "Keep blowing until you are completely empty.")),
+            tr("DeviceTest", "Breathe in fully, then blast the air out as hard and fast as you can, and keep going."),
+            "flow", ("fvc", "fev1", "pef"), 3, SPIRO_MAX_BLOWS)
+    if kind == "balance":
+        return Guidance(kind, tr("DeviceTest", "Standing on one leg"), (
+            tr("DeviceTest", "Stand on the platform near the rail. Staff can stand by you."),
+            tr("DeviceTest", "Press Start and close your eyes."),
+            tr("DeviceTest", "Lift one foot and stand as long as you can."),
+            tr("DeviceTest", "Put your foot down whenever you feel unsteady.")),
+            tr("DeviceTest", "Close your eyes, lift one foot and stand as long as you can. Hold the rail if needed."),
+            "sway", ("single_leg_stand_eyes_closed",), 2, 2)
+    if kind == "sit_and_reach":
+        return Guidance(kind, tr("DeviceTest", "Sit and reach"), (
+            tr("DeviceTest", "Sit with your legs straight and feet flat against the box."),
+            tr("DeviceTest", "Press Start, then slowly push the slider forward with both hands."),
+            tr("DeviceTest", "Keep your knees straight. Do not bounce.")),
+            tr("DeviceTest", "Keep your knees straight and slowly push the slider as far as you can."),
+            "number", ("sit_and_reach",), 2, 2)
+    if kind == "reaction_time":
+        return Guidance(kind, tr("DeviceTest", "Reaction time"), (
+            tr("DeviceTest", "Rest your hand on the start button."),
+            tr("DeviceTest", "Press Start. When a key lights up, press it as fast as you can."),
+            tr("DeviceTest", "Then go back to the start button and wait for the next light.")),
+            tr("DeviceTest", "When a key lights up, press it as fast as you can."),
+            "number", ("choice_reaction_time",), 1, 1)
+    raise KeyError(kind)
+
+
+def is_grade3_bp(systolic: float, diastolic: float) -> bool:
+    """Grade 3 hypertension (systolic ≥ 180 or diastolic ≥ 110 mmHg): the repeat waits 5 minutes."""
+    return systolic >= 180 or diastolic >= 110
+
+
+def rest_after(kind: str, values: dict[str, float], *, grade3_rest_s: float = BP_GRADE3_REST_S,
+               rest_s: float | None = None) -> float:
+    """Seconds the resident must rest before the next trial, after a reading with these values."""
+    g = guidance(kind)
+    base = g.rest_between_s if rest_s is None else rest_s
+    if kind == "blood_pressure" and is_grade3_bp(values.get("systolic", 0.0), values.get("diastolic", 0.0)):
+        return max(base, grade3_rest_s)
+    return base
+
+
+def error_message(error: DriverError, *, english: bool = True) -> str:
+    """Plain words for a driver error. A device-specific hint is shown in English only (it is not in the catalogue)."""
+    tr = translate
+    if isinstance(error, DeviceLocked):
+        return tr("DeviceTest", "This device is not available today. Please ask a member of staff.")
+    if isinstance(error, DeviceDisconnected):
+        return tr("DeviceTest", "The device lost its connection. Please wait a moment and try again, or ask staff.")
+    if isinstance(error, DeviceTimeout):
+        if english and error.resident_message != DeviceTimeout.resident_message:
+            return error.resident_message
+        return tr("DeviceTest", "The device stopped answering. Please try again, or ask staff.")
+    if isinstance(error, CodecError):
+        return tr("DeviceTest", "The device sent an unclear signal. Please try again.")
+    if isinstance(error, DeviceReportedError):
+        if english and error.resident_message != DriverError.resident_message:
+            return error.resident_message
+        return tr("DeviceTest", "The device could not get a good reading. Please sit still and try again.")
+    return tr("DeviceTest", "That try did not finish. Please try again, or ask staff.")
+
+
+def state_message(state: DeviceState) -> str:
+    """What the screen says about a device that is not ready (empty when it is)."""
+    tr = translate
+    if state is DeviceState.LOCKED:
+        return tr("DeviceTest", "This device is not available today. Please ask a member of staff.")
+    if state is DeviceState.CONNECTING:
+        return tr("DeviceTest", "Getting the device ready. Please wait a moment.")
+    if state is DeviceState.ABSENT:
+        return tr("DeviceTest", "The device is not connected. Please ask a member of staff.")
+    if state is DeviceState.ERROR:
+        return tr("DeviceTest", "The device has a problem. Please ask a member of staff.")
+    return ""

@@ -1,0 +1,53 @@
+import QtQuick
+import QtQuick.Layouts
+import Station
+
+// Centre-of-pressure trace on the platform (mm, ±80) and the time stood so far.
+Item {
+    id: root
+    RowLayout {
+        anchors.fill: parent; anchors.margins: Theme.gap; spacing: Theme.gap
+        Canvas {
+            id: canvas
+            objectName: "swayCanvas"
+            Layout.fillHeight: true; Layout.preferredWidth: height
+            onPaint: {
+                var ctx = getContext("2d");
+                ctx.reset();
+                var r = 80, c = width / 2, k = (width / 2 - 4) / r;
+                ctx.strokeStyle = Theme.line; ctx.lineWidth = 2;
+                ctx.beginPath(); ctx.arc(c, c, width / 2 - 2, 0, 2 * Math.PI); ctx.stroke();
+                ctx.beginPath(); ctx.moveTo(c, 0); ctx.lineTo(c, width); ctx.moveTo(0, c); ctx.lineTo(width, c);
+                ctx.stroke();
+                var s = deviceTest.series;
+                var n = s.length / 2;
+                ctx.strokeStyle = Theme.primary; ctx.lineWidth = 3;
+                ctx.beginPath();
+                for (var i = Math.max(0, n - 600); i < n; i++) {
+                    var x = c + Math.max(-r, Math.min(r, s[2 * i])) * k;
+                    var y = c - Math.max(-r, Math.min(r, s[2 * i + 1])) * k;
+                    if (i === Math.max(0, n - 600)) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+                }
+                ctx.stroke();
+                if (n > 0) {
+                    ctx.fillStyle = Theme.danger;
+                    ctx.beginPath();
+                    ctx.arc(c + Math.max(-r, Math.min(r, s[2 * n - 2])) * k,
+                            c - Math.max(-r, Math.min(r, s[2 * n - 1])) * k, 10, 0, 2 * Math.PI);
+                    ctx.fill();
+                }
+            }
+            Connections { target: deviceTest; function onLiveChanged() { canvas.requestPaint() } }
+        }
+        ColumnLayout {
+            Layout.fillWidth: true; Layout.alignment: Qt.AlignVCenter
+            BodyText { text: qsTr("Time"); font.bold: true; Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter }
+            Text {
+                objectName: "swaySeconds"
+                Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
+                text: deviceTest.liveSeconds.toFixed(0) + " s"
+                font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true; color: Theme.primary
+            }
+        }
+    }
+}

@@ -56,7 +56,7 @@ ScreenPage {
             spacing: Theme.gap
             ColumnLayout {
                 Layout.alignment: Qt.AlignTop
-                Layout.preferredWidth: 230
+                Layout.preferredWidth: 300; Layout.maximumWidth: 300; Layout.minimumWidth: 300
                 spacing: 12
                 Repeater {
                     model: [{ name: "results", text: qsTr("Results") }, { name: "history", text: qsTr("History") },
@@ -64,7 +64,7 @@ ScreenPage {
                     BigButton {
                         objectName: "tab_" + modelData.name
                         Layout.fillWidth: true
-                        implicitWidth: 230; implicitHeight: Theme.touchMin
+                        implicitWidth: 300; implicitHeight: Theme.touchMin
                         textSize: Theme.smallSize
                         kind: page.tab === modelData.name ? "primary" : "secondary"
                         text: (page.tab === modelData.name ? "▶ " : "") + modelData.text
@@ -135,8 +135,10 @@ ScreenPage {
                         text: doctor.visitCount > 1 ? qsTr("%1 visits, oldest on the left.").arg(doctor.visitCount)
                               : qsTr("No earlier visits to compare with.")
                     }
+                    Item { Layout.fillHeight: true; visible: doctor.history.length === 0 }
                     Flickable {
                         objectName: "historyFlick"
+                        visible: doctor.history.length > 0
                         Layout.fillWidth: true; Layout.fillHeight: true
                         clip: true
                         contentHeight: chartGrid.implicitHeight

@@ -1,0 +1,441 @@
+"""The camera exercise test screen's view-model (QML ``cameraTest``): instructions, framing, countdown, count.
+
+The vision pipeline infers in worker threads; its listener (on a worker thread) draws the skeleton onto
+the frame and makes the QImage there, throttled to ``publish_fps``, then hops to the qasync loop, where
+this object updates the count, time left and hints and publishes the picture (``image://camera/exercise``).
+The analyser is only ever touched on the pipeline's thread: "Go" reaches it through ``start_test_at``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QImage
+
+from kiosk.domain import Measurement, Method
+from kiosk.errors import KioskError
+from kiosk.logs import log_event
+from ui.camera_view import bgr_to_qimage
+from ui.i18n import translate
+from ui.skeleton_overlay import draw_skeleton
+from ui.viewmodels import camera_test_text as words
+from vision.analysers import EventKind
+from vision.capture import CaptureState
+from vision.pipeline import PipelineUpdate, VisionPipeline, camera_pipeline
+
+if TYPE_CHECKING:
+    from ui.app import StationApp
+
+log = logging.getLogger("ui.camera_test")
+
+FEED = "exercise"
+SCREEN = "CameraTest"
+_HINT_SPOKEN_EVERY_S = 4.0
+_FORM_HINT_SHOWN_S = 4.0
+
+
+class CameraTestModel(QObject):
+    """One camera exercise at a time. Phases: idle, instructions, framing, countdown, counting, result,
+    unavailable. Tests may shorten ``duration_s`` / ``countdown_s``; the benchmark tunes ``workers``,
+    ``frame_stride`` and ``publish_fps``."""
+
+    changed = Signal()
+    liveChanged = Signal()  # count, time left, hint: often, so kept apart from the rest
+
+    def __init__(self, app: StationApp, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.duration_s: float | None = None  # None: the exercise's own (30 s)
+        self.countdown_s = 3
+        self.framing_hold_s = 1.5  # a good view held this long starts the countdown by itself
+        self.workers = 2
+        self.frame_stride = 1
+        self.publish_fps = 15.0
+        self.pipeline: VisionPipeline | None = None
+        self.last_update: PipelineUpdate | None = None
+        self.published_pose: Any = None  # the pose drawn on the picture last shown (tests check the skeleton)
+        self.updates_seen = 0
+        self._stopping: list[asyncio.Future[Any]] = []
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._countdown_from = 0.0
+        self._gen = 0
+        self._reset()
+        app.station.screenChanged.connect(self._screen_changed)
+        app.station.on_session_end.append(self.clear)
+
+    def _reset(self) -> None:
+        self._phase, self._exercise, self._problem = "idle", "", ""
+        self._hint, self._countdown, self._count, self._seconds_left = "", "", 0, 0
+        self._paused = self._has_picture = False
+        self._result_text, self._go_at, self._hint_until = "", 0.0, 0.0
+        self._framed_since: float | None = None
+        self._spoken_hint, self._spoken_at = "", -math.inf
+        self._finished_pending = False
+
+    # ---- QML properties ------------------------------------------------------------------------
+    @Property(str, notify=changed)
+    def phase(self) -> str:
+        return self._phase
+
+    @Property(str, notify=changed)
+    def exercise(self) -> str:
+        return self._exercise
+
+    @Property(str, notify=changed)
+    def title(self) -> str:
+        return words.title(self._exercise)
+
+    @Property("QStringList", notify=changed)
+    def steps(self) -> list[str]:
+        return words.steps(self._exercise)
+
+    @Property(str, notify=changed)
+    def countWord(self) -> str:
+        return words.count_word(self._exercise)
+
+    @Property(str, notify=changed)
+    def problem(self) -> str:
+        return self._problem
+
+    @Property(str, notify=changed)
+    def resultText(self) -> str:
+        return self._result_text
+
+    @Property(str, notify=liveChanged)
+    def countdown(self) -> str:
+        return self._countdown
+
+    @Property(int, notify=liveChanged)
+    def count(self) -> int:
+        return self._count
+
+    @Property(int, notify=liveChanged)
+    def secondsLeft(self) -> int:
+        return self._seconds_left
+
+    @Property(str, notify=liveChanged)
+    def hint(self) -> str:
+        return self._hint
+
+    @Property(bool, notify=liveChanged)
+    def paused(self) -> bool:
+        return self._paused
+
+    @Property(bool, notify=liveChanged)
+    def hasPicture(self) -> bool:
+        return self._has_picture
+
+    # ---- slots -----------------------------------------------------------------------------------
+    @Slot(str)
+    def begin(self, exercise: str) -> None:
+        """Open the test for ``exercise`` ("chair-stand", "squat", "arm-curl"): instructions, or why not."""
+        self._halt()
+        self._reset()
+        self._exercise = exercise = words.exercise_named(exercise)
+        session = self.app.session
+        if exercise not in words.PLANS:
+            reason = "unknown"
+        elif not session.cameraAllowed:
+            reason = "no_consent"
+        elif not session.exertionAllowed:
+            reason = "no_exertion"
+        elif not self.app.cfg.camera.source:
+            reason = "no_camera"
+        else:
+            reason = ""
+        if reason:
+            log_event(log, logging.INFO, "camera test not offered", exercise=exercise, reason=reason)
+            self._unavailable(reason)
+        else:
+            self._phase = "instructions"
+            self.changed.emit()
+            self.app.voice.say(" ".join(words.steps(exercise)[:3]))
+        self.liveChanged.emit()
+
+    @Slot()
+    def ready(self) -> None:
+        """The resident is in place: start the camera and check the framing."""
+        if self._phase != "instructions":
+            return
+        plan = words.PLANS[self._exercise]
+        self._gen += 1
+        gen, loop = self._gen, asyncio.get_event_loop()
+        last_publish = [0.0]
+
+        def on_update(update: PipelineUpdate) -> None:  # worker thread: draw and convert off the GUI thread
+            picture: QImage | None = None
+            now = time.monotonic()
+            if update.image is not None and now - last_publish[0] >= 1.0 / self.publish_fps:
+                last_publish[0] = now
+                pose = update.pose
+                picture = bgr_to_qimage(draw_skeleton(update.image, pose.points, pose.visibility))
+            loop.call_soon_threadsafe(self._on_update, gen, update, picture)
+
+        def on_capture(state: CaptureState, detail: str) -> None:
+            loop.call_soon_threadsafe(self._on_capture, gen, state, detail)
+
+        try:
+            self.pipeline = camera_pipeline(
+                self.app.cfg.camera, plan.exercise, on_update=on_update, on_capture_state=on_capture,
+                workers=self.workers, keep_images=True, queue_size=2, frame_stride=self.frame_stride,
+                view=plan.view, duration_s=self.duration_s or plan.duration_s, auto_start=False)
+            self.pipeline.start()
+        except (KioskError, OSError, ValueError) as e:
+            log_event(log, logging.ERROR, "camera test could not start", exercise=self._exercise, error=str(e))
+            self.pipeline = None
+            self._unavailable("camera")
+            return
+        log_event(log, logging.INFO, "camera test started", exercise=self._exercise, workers=self.workers)
+        self._phase = "framing"
+        self._hint = words.hint("no_person")
+        self.changed.emit()
+        self.liveChanged.emit()
+
+    @Slot()
+    def startNow(self) -> None:
+        """Start the countdown without waiting for a good view (staff standing by, or the resident asks)."""
+        if self._phase == "framing":
+            self._start_countdown()
+
+    @Slot()
+    def stop(self) -> None:
+        """The resident stops the test: nothing is stored."""
+        if self._phase in ("framing", "countdown", "counting"):
+            log_event(log, logging.INFO, "camera test stopped by the resident", exercise=self._exercise)
+        self._halt()
+        self._leave()
+
+    @Slot()
+    def finish(self) -> None:
+        """Leave the result (or the plain-words problem) for the next step of the visit."""
+        self._halt()
+        self._leave()
+
+    def clear(self) -> None:
+        """Session end: stop the camera and forget the picture and the count."""
+        self._halt()
+        self._reset()
+        self.app.camera_frames.clear(FEED)
+        self.changed.emit()
+        self.liveChanged.emit()
+
+    async def aclose(self) -> None:
+        self._halt()
+        for waiting in self._stopping:
+            with contextlib.suppress(Exception):
+                await waiting
+        self._stopping.clear()
+
+    # ---- internals -------------------------------------------------------------------------------
+    def _leave(self) -> None:
+        flow = self.app.viewmodels.get("flow")
+        if flow is not None and hasattr(flow, "testFinished"):
+            flow.testFinished()
+        else:
+            self.app.station.go("TestMenu")
+
+    def _unavailable(self, reason: str) -> None:
+        self._phase, self._problem = "unavailable", words.problem(reason)
+        self.changed.emit()
+        self.app.voice.say(self._problem)
+
+    def _halt(self) -> None:
+        """Stop the pipeline without blocking the loop; its threads are awaited in the background."""
+        self._gen += 1  # late updates from the old pipeline are ignored
+        self._timer.stop()
+        pipeline, self.pipeline = self.pipeline, None
+        if pipeline is not None:
+            pipeline.stop(timeout_s=0)  # sets the flag; the join happens off the loop
+            waiting = asyncio.get_event_loop().run_in_executor(None, pipeline.wait, 15.0)
+            self._stopping = [f for f in self._stopping if not f.done()] + [waiting]
+        self._has_picture = False
+        if self._phase in ("framing", "countdown", "counting"):
+            self._phase = "idle"
+
+    def _screen_changed(self) -> None:
+        if self.app.station.screen != SCREEN and self.pipeline is not None:
+            log_event(log, logging.INFO, "camera test left mid-test", exercise=self._exercise, phase=self._phase)
+            self._halt()
+            self.app.camera_frames.clear(FEED)
+
+    def _start_countdown(self) -> None:
+        self._phase = "countdown"
+        self._countdown_from = time.monotonic()
+        self._countdown = ""
+        self.changed.emit()
+        self._timer.start(100)
+        self._tick()
+
+    def _tick(self) -> None:
+        """The countdown, then the time left; a test whose end never arrives (no frames at all) is called off.
+        A QTimer, not an asyncio task: a slot may run inside a click the test loop is still handling."""
+        now = time.monotonic()
+        if self._phase == "countdown":
+            n = self.countdown_s - int(now - self._countdown_from)
+            if n > 0:
+                if self._countdown != str(n):
+                    self._countdown = str(n)
+                    self.liveChanged.emit()
+                    self.app.voice.say(str(n))
+                return
+            self._go(now)
+        if self._phase != "counting":
+            self._timer.stop()
+            return
+        duration = self.duration_s or words.PLANS[self._exercise].duration_s
+        left = max(0, math.ceil(duration - (now - self._go_at)))
+        if left != self._seconds_left:
+            self._seconds_left = left
+            self.liveChanged.emit()
+        if self._hint and now > self._hint_until and not self._paused:
+            self._hint = ""
+            self.liveChanged.emit()
+        if now - self._go_at > duration + 8.0:
+            log_event(log, logging.ERROR, "camera test never ended", exercise=self._exercise)
+            self._halt()
+            self._unavailable("camera")
+
+    def _go(self, now: float) -> None:
+        if self.pipeline is None:
+            return
+        self._countdown = translate("CameraTest", "Go!")
+        self._go_at = now
+        self.pipeline.start_test_at(now)
+        self._phase = "counting"
+        self._hint = ""
+        self._seconds_left = -1
+        self.changed.emit()
+        self.liveChanged.emit()
+        self.app.voice.say(self._countdown)
+        self._timer.start(250)
+
+    def _on_capture(self, gen: int, state: CaptureState, detail: str) -> None:
+        if gen != self._gen:
+            return
+        if state is CaptureState.FAILED:
+            log_event(log, logging.ERROR, "camera failed during the test", exercise=self._exercise, detail=detail)
+            self._halt()
+            self._unavailable("camera")
+        elif state is CaptureState.LOST and self._phase == "framing":
+            self._set_hint(words.event_text("paused.no_frames"), speak=True)
+
+    def _on_update(self, gen: int, update: PipelineUpdate, picture: QImage | None) -> None:
+        """On the loop thread: one processed frame (or a camera-lost tick, or the final update)."""
+        if gen != self._gen:
+            return
+        self.last_update = update
+        self.updates_seen += 1
+        if picture is not None:
+            self.app.camera.publish(FEED, picture)
+            self.published_pose = update.pose
+            if not self._has_picture:
+                self._has_picture = True
+                self.liveChanged.emit()
+        if update.error is not None:
+            log_event(log, logging.ERROR, "camera test pipeline failed", exercise=self._exercise, error=update.error)
+            self._halt()
+            self._unavailable("camera")
+            return
+        if self._phase == "framing":
+            self._framing(update)
+        elif self._phase == "counting" and update.pose.timestamp_s >= self._go_at:
+            paused = not update.counting  # not seen since Go, or lost from view: say so over the picture
+            if paused != self._paused:
+                self._paused = paused
+                self.liveChanged.emit()
+        for event in update.events:
+            self._event(event)
+        if update.final and self._phase in ("framing", "countdown", "counting") and not self._finished_pending:
+            log_event(log, logging.ERROR, "camera stream ended before the test finished", exercise=self._exercise)
+            self._halt()
+            self._unavailable("camera")
+
+    def _framing(self, update: PipelineUpdate) -> None:
+        report = update.framing
+        if report is None:
+            return
+        now = time.monotonic()
+        if report.ok:
+            self._framed_since = self._framed_since or now
+            self._set_hint(words.hint("ok"), speak=False)
+            if now - self._framed_since >= self.framing_hold_s:
+                self._start_countdown()
+        else:
+            self._framed_since = None
+            self._set_hint(words.hint(report.primary_hint.value), speak=True)
+
+    def _event(self, event: Any) -> None:
+        key = event.message.split(".", 1)[1] if event.message.startswith(self._exercise + ".") else event.message
+        if event.kind is EventKind.REP_COMPLETED:
+            self._count = int(event.evidence.get("count", self._count + 1))
+            self.liveChanged.emit()
+        elif event.kind is EventKind.TEST_FINISHED:
+            self._finished(int(event.evidence.get("count", self._count)))
+            return
+        if self._phase != "counting" and event.kind is not EventKind.FRAMING:
+            return
+        text = words.event_text(key)
+        if text:  # framing hints come only while not counting (waiting or paused); they repeat, so not forced
+            self._set_hint(text, speak=True, force=event.kind is not EventKind.FRAMING)
+
+    def _set_hint(self, text: str, *, speak: bool, force: bool = False) -> None:
+        now = time.monotonic()
+        if text != self._hint:
+            self._hint = text
+            self.liveChanged.emit()
+        self._hint_until = now + _FORM_HINT_SHOWN_S
+        if speak and text and (force or text != self._spoken_hint or now - self._spoken_at >= _HINT_SPOKEN_EVERY_S):
+            self._spoken_hint, self._spoken_at = text, now
+            self.app.voice.say(text)
+
+    def _finished(self, count: int) -> None:
+        """Time is up: store the count, stop the camera, show the result."""
+        self._finished_pending = True
+        plan = words.PLANS[self._exercise]
+        result = self.pipeline.result() if self.pipeline is not None else None
+        paused_s = result.paused_s if result is not None else 0.0
+        self._halt()
+        self._count, self._seconds_left, self._paused, self._hint = count, 0, False, ""
+        flags = frozenset({"paused"}) if paused_s >= 3.0 else frozenset()
+        try:
+            self.app.session.add_measurement(Measurement(item=plan.item, value=float(count), unit="count",
+                                                         method=Method.CAMERA, device_id="camera",
+                                                         quality_flags=flags))
+        except (KioskError, RuntimeError) as e:
+            log_event(log, logging.ERROR, "camera test result not saved", exercise=self._exercise, error=str(e))
+            self._unavailable("save")
+            self.liveChanged.emit()
+            return
+        log_event(log, logging.INFO, "camera test finished", exercise=self._exercise, count=count,
+                  paused_s=round(paused_s, 1))
+        self._phase = "result"
+        self._result_text = words.result_sentence(self._exercise, count)
+        self.changed.emit()
+        self.liveChanged.emit()
+        self.app.voice.say(translate("CameraTest", "Finished. Well done.") + " " + self._result_text)
+
+
+def install(app: StationApp) -> None:
+    model = CameraTestModel(app)
+    app.add_viewmodel("cameraTest", model)
+    flow = app.viewmodels.get("flow")
+    if flow is not None and hasattr(flow, "currentTestChanged"):
+        flow.currentTestChanged.connect(lambda: _follow_flow(app, model))
+    app.station.screenChanged.connect(lambda: _follow_flow(app, model))
+
+
+def _follow_flow(app: StationApp, model: CameraTestModel) -> None:
+    """Entering the screen from the test menu opens the exercise the flow picked."""
+    flow = app.viewmodels.get("flow")
+    if app.station.screen != SCREEN or flow is None:
+        return
+    test = words.exercise_named(str(getattr(flow, "currentTest", "") or ""))
+    if test in words.PLANS and (model.exercise != test or model.phase in ("idle", "result", "unavailable")):
+        model.begin(test)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.trend import CLASS_GROUP_OF_ITEM
+
 # Tiers, highest first: what puts a session at the top of the queue.
 URGENT, REVIEW, FLAGGED, ROUTINE = 3, 2, 1, 0
 
@@ -130,16 +132,17 @@ def item_value(item: Mapping[str, Any]) -> str:
     return format_value(item.get("graded_value"))
 
 
-def _class_labels(report: Mapping[str, Any], lang: str) -> dict[str, str]:
+def _class_labels(report: Mapping[str, Any], lang: str) -> dict[tuple[str, str], str]:
+    """(group, class name) -> words: class names repeat across groups ("normal" BP, "normal" BMI)."""
     labels = {}
-    for c in _map(report.get("classes")).values():
+    for group, c in _map(report.get("classes")).items():
         c = _map(c)
         if isinstance(c.get("class"), str):
-            labels[c["class"]] = words(c.get("label"), lang)
+            labels[(group, c["class"])] = words(c.get("label"), lang)
         for also in _list(c.get("also")):
             a = _map(also)
             if isinstance(a.get("class"), str):
-                labels[a["class"]] = words(a.get("label"), lang)
+                labels[(group, a["class"])] = words(a.get("label"), lang)
     return labels
 
 
@@ -154,7 +157,8 @@ def result_rows(report: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
     rows = []
     for it in map(_map, _list(report.get("items"))):
         level = words(it.get("level"), lang) if it.get("level") else ""
-        cls = [classes.get(c, str(c).replace("_", " ")) for c in _list(it.get("classes"))]
+        group = CLASS_GROUP_OF_ITEM.get(str(it.get("item")), str(it.get("item")))
+        cls = [classes.get((group, str(c)), str(c).replace("_", " ")) for c in _list(it.get("classes"))]
         fl = [flags.get(f, str(f).replace("_", " ")) for f in _list(it.get("flags"))]
         fl = [f for f in dict.fromkeys(fl) if f not in cls]
         rows.append({"item": str(it.get("item") or ""), "label": words(it.get("label"), lang) or str(it.get("item")),

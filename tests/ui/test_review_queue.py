@@ -110,12 +110,16 @@ def _item(name: str, value: float, **extra: Any) -> dict[str, Any]:
 def test_result_rows_in_words() -> None:
     r = {"items": [_item("blood_pressure", 184, components={"systolic": 184, "diastolic": 112},
                          classes=["grade_3_hypertension"], flags=["hypertension", "see_doctor_today"]),
-                   _item("grip", 31.5, level={"en": "3 of 5 points", "zh": "3分"})],
+                   _item("grip", 31.5, level={"en": "3 of 5 points", "zh": "3分"}),
+                   _item("bmi", 22.0, classes=["normal"])],
          "classes": {"blood_pressure": {"class": "grade_3_hypertension",
-                                        "label": {"en": "Grade 3 hypertension", "zh": "3级高血压"}}},
+                                        "label": {"en": "Grade 3 hypertension", "zh": "3级高血压"}},
+                     "bmi": {"class": "normal", "label": {"en": "Normal weight", "zh": "正常体重"}},
+                     "waist": {"class": "normal", "label": {"en": "Normal waist", "zh": "腰围正常"}}},
          "flags": [{"name": "hypertension", "label": {"en": "Grade 3 hypertension", "zh": "3级高血压"}},
                    {"name": "see_doctor_today", "label": {"en": "See a doctor today", "zh": "请今天就医"}}]}
-    bp, grip = result_rows(r, "en")
+    bp, grip, bmi = result_rows(r, "en")
+    assert bmi["classes"] == "Normal weight"  # a class name shared by groups is read in the item's group
     assert bp["value"] == "184/112" and bp["classes"] == "Grade 3 hypertension"
     assert bp["flags"] == "See a doctor today" and bp["flagged"]  # a flag that repeats the class shows once
     assert grip["grade"] == "3 of 5 points" and not grip["flagged"] and grip["label"] == "Grip"

@@ -186,7 +186,7 @@ class DoctorModel(QObject):
         if not isinstance(g, Mapping):
             return ""
         total = self._report.get("national_total")
-        grade = words(g, self.lang) or translate("Doctor", "not rated")
+        grade = words(g, self.lang) if g.get("level") is not None else translate("Doctor", "not rated")
         return translate("Doctor", "National standard: %1 points, %2").replace("%1", str(total)).replace("%2", grade)
 
     @Property("QVariantList", notify=sessionChanged)

@@ -68,8 +68,10 @@ def report_document(report: Mapping[str, Any], lang: str, qr: str,
             if row["value"]:
                 html.append(f"<tr><td width='28%'>{label}</td><td width='24%'><b>{_e(row['value'])}</b></td>"
                             f"<td>{_e(row['detail'])}</td></tr>")
-            else:
+            elif row["detail"]:
                 html.append(f"<tr><td width='28%'>{label}</td><td colspan='2'>{_e(row['detail'])}</td></tr>")
+            else:
+                html.append(f"<tr><td colspan='3'>{label}</td></tr>")
         html.append("</table>")
         if section["key"] == "trend":
             html.append(_charts(doc, report, previous, lang))
@@ -83,7 +85,9 @@ def _charts(doc: QTextDocument, report: Mapping[str, Any], previous: Sequence[Ma
     """Two charts a row, drawn at 3× and shown at PDF size so they stay sharp."""
     items = {it["item"]: it for it in report["items"]}
     cells = []
-    for name in trend_items(report, previous)[:MAX_CHARTS]:
+    names = trend_items(report, previous)
+    changed = [n for n in names if len({v for _, v in trend_series(report, previous, n)}) > 1]
+    for name in (changed + [n for n in names if n not in changed])[:MAX_CHARTS]:  # items that moved first
         it = items[name]
         image = trend_image(trend_series(report, previous, name), pick(it["label"], lang),
                             unit_word(it["unit"], lang), width=960, height=420, font_px=40)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -102,7 +103,9 @@ class SessionModel(QObject):
         if self.session is None:
             raise RuntimeError("no open session")
         previous = self.previous_reports[-1] if self.previous_reports else None
-        report = grade_session(self.store.load_session(self.session.id), self.norms, previous).to_dict()
+        # The stored measurements, graded for the resident in memory: a guest's birth year is never stored.
+        stored = replace(self.store.load_session(self.session.id), resident=self.resident)
+        report = grade_session(stored, self.norms, previous).to_dict()
         self.store.save_report(self.session.id, report)
         self.store.finish_session(self.session.id, SessionState.COMPLETED)
         self.report = report

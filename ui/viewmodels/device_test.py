@@ -354,11 +354,13 @@ class DeviceTestModel(QObject):
     def restSecondsLeft(self) -> int:
         return self._rest_left
 
-    @Property(bool, notify=changed)
-    def grade3Rest(self) -> bool:
+    # ints, not bools: PySide6 under-counts references to True/False returned by often-read
+    # properties and the process aborts ("bool_dealloc") after many reads
+    @Property(int, notify=changed)
+    def grade3Rest(self) -> int:
         last = self._results_measurements()[-1:] if self.guide else []
-        return bool(last and self.guide and self.guide.kind == "blood_pressure"
-                    and dg.is_grade3_bp(last[0].components.get("systolic", 0), last[0].components.get("diastolic", 0)))
+        return int(bool(last and self.guide and self.guide.kind == "blood_pressure"
+                    and dg.is_grade3_bp(last[0].components.get("systolic", 0), last[0].components.get("diastolic", 0))))
 
     @Property(float, notify=liveChanged)
     def liveValue(self) -> float:
@@ -372,9 +374,9 @@ class DeviceTestModel(QObject):
     def liveSeconds(self) -> float:
         return self._live_seconds
 
-    @Property(bool, notify=liveChanged)
-    def liveRising(self) -> bool:
-        return self._live_rising
+    @Property(int, notify=liveChanged)
+    def liveRising(self) -> int:
+        return int(self._live_rising)
 
     @Property("QVariantList", notify=liveChanged)
     def series(self) -> list[float]:
@@ -396,7 +398,7 @@ class DeviceTestModel(QObject):
         rows = []
         for m in sorted(trials, key=lambda t: (t.trial, t.taken_at)):
             rows.append({"trial": m.trial, "text": result_text(m, every), "side": m.side.value if m.side else "",
-                         "best": m.id == graded.id})
+                         "best": int(m.id == graded.id)})
         return rows
 
     @Property(str, notify=changed)

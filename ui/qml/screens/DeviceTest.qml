@@ -53,7 +53,7 @@ ScreenPage {
 
             // the steps (hidden once the results matter more, or when there is a problem)
             Repeater {
-                model: page.problem || page.phase === "done" ? [] : deviceTest.steps
+                model: page.problem || page.phase === "done" || (deviceTest.results.length > 0 && page.phase !== "intro") ? [] : deviceTest.steps
                 RowLayout {
                     Layout.fillWidth: true; spacing: 12
                     Rectangle {

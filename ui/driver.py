@@ -14,10 +14,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import qasync
-
 from kiosk.config import StationConfig
 from ui.app import StationApp, qt_application
+from ui.loop import StationLoop
 
 T = TypeVar("T")
 
@@ -90,7 +89,7 @@ def run_station(cfg: StationConfig, scenario: Callable[[ScreenDriver], Awaitable
                 start_uploader: bool = True, before_show: Callable[[StationApp], None] | None = None) -> T:
     """Build and show the station, start it, run the scenario, close everything; returns its result."""
     qt = qt_application()
-    loop = qasync.QEventLoop(qt)
+    loop = StationLoop(qt)
     asyncio.set_event_loop(loop)
 
     async def main() -> T:

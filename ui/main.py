@@ -35,15 +35,15 @@ def with_demo_camera(cfg: StationConfig) -> StationConfig:
 
 def run_kiosk(cfg: StationConfig, *, sim_speed: float = 1.0, windowed: bool = False) -> int:
     """Show the station and serve residents until the staff exit (or SIGINT/SIGTERM); returns an exit code."""
-    import qasync
     from PySide6.QtCore import QTimer
 
     from ui.app import StationApp, qt_application
+    from ui.loop import StationLoop
 
     if windowed:
         cfg = replace(cfg, ui=replace(cfg.ui, fullscreen=False))
     qt = qt_application()
-    loop = qasync.QEventLoop(qt)
+    loop = StationLoop(qt)
     asyncio.set_event_loop(loop)
     app = StationApp(cfg, sim_speed=sim_speed)
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -1,0 +1,66 @@
+"""The station loop: callbacks from other threads arrive in order and leave Python's refcounts intact."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+
+from tests.ui.conftest import ROOT  # sets the offscreen platform before Qt loads
+from ui.app import qt_application
+from ui.loop import StationLoop
+
+CALLS = 20_000
+
+
+def _flood(loop_class: type) -> tuple[list[int], int]:
+    """A reader-like thread posts CALLS callbacks carrying True; returns what arrived and the refcount drift."""
+    loop = loop_class(qt_application())
+    asyncio.set_event_loop(loop)
+    seen: list[int] = []
+    done = asyncio.Event()
+
+    def arrive(i: int, flag: bool) -> None:
+        assert flag is True
+        seen.append(i)
+        if len(seen) == CALLS:
+            done.set()
+
+    def reader() -> None:
+        for i in range(CALLS):
+            loop.call_soon_threadsafe(arrive, i, True)
+
+    async def main() -> int:
+        before = sys.getrefcount(True)
+        t = threading.Thread(target=reader)
+        t.start()
+        await asyncio.wait_for(done.wait(), 60)
+        t.join()
+        await asyncio.sleep(0.05)
+        return sys.getrefcount(True) - before
+
+    try:
+        drift = loop.run_until_complete(main())
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    return seen, drift
+
+
+def test_cross_thread_callbacks_arrive_in_order_without_losing_references() -> None:
+    seen, drift = _flood(StationLoop)
+    assert seen == list(range(CALLS))
+    assert abs(drift) < 100, f"the refcount of True moved by {drift} over {CALLS} cross-thread calls"
+
+
+def test_the_plain_qasync_loop_is_the_one_that_breaks() -> None:
+    """Why StationLoop exists (in a child process, since it aborts Python): if this starts failing,
+    PySide has fixed its queued-signal refcounts and StationLoop can go."""
+    code = (f"import sys, qasync; sys.path.insert(0, {str(ROOT)!r}); from tests.ui.test_loop import _flood; "
+            "_, drift = _flood(qasync.QEventLoop); print('drift', drift); sys.exit(0 if abs(drift) < 100 else 3)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, cwd=ROOT)
+    assert proc.returncode != 0, f"qasync's signal path no longer loses references: {proc.stdout}"
+    assert proc.returncode == 3 or "bool_dealloc" in proc.stderr, proc.stderr[-500:]

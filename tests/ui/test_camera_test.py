@@ -4,8 +4,10 @@ skeleton, the stored count; the plain words when the camera cannot be used; leav
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -111,6 +113,8 @@ def test_chair_stand_on_real_footage_counts_stores_and_shows_the_result(
         await d.shot("camera-test-framing")
         await d.click("startNowButton")
         await d.until(lambda: model.phase == "counting", 5, "Go")
+        await d.settle(1.5)  # a few frames after Go: the walkers are not seated, so counting waits and says why
+        assert model.paused and d.visible("pausedBanner") and d.text("hintText")
         await d.until(lambda: model.published_pose is not None and model.published_pose.has_person, 10, "a person")
         # the skeleton is on the published picture: joint colour at the visible joints' pixels
         pose, picture = model.published_pose, d.app.camera_frames.latest("exercise")
@@ -177,6 +181,7 @@ def test_a_camera_that_cannot_be_opened_is_explained_not_a_crash(station_cfg: St
         await d.click("readyButton")
         await d.until(lambda: model.phase == "unavailable", 30, "the camera problem")
         assert "camera is not working" in d.text("problemText")
+        assert not d.app.session.measurements, "a stream that ended early is no score"
         await d.until(lambda: not _pose_threads(), 15, "the pipeline's threads to end")
 
     run_station(with_camera(station_cfg, broken), scenario, start_uploader=False)
@@ -206,3 +211,52 @@ def test_leaving_mid_test_or_ending_the_session_stops_the_pipeline(station_cfg: 
         await d.until(lambda: not _pose_threads(), 15, "the pipeline's threads to end")
 
     run_station(with_camera(station_cfg, clip), scenario, start_uploader=False)
+
+
+# ---- what the screen added to the pipeline -----------------------------------------------------------
+@pytest.fixture
+def grey_clip(tmp_path: Path) -> Path:
+    import cv2
+
+    path = tmp_path / "grey.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (64, 48))
+    for i in range(30):
+        writer.write(np.full((48, 64, 3), 100 + i, np.uint8))
+    writer.release()
+    return path
+
+
+def test_pipeline_hands_out_frames_takes_go_from_another_thread_and_can_infer_every_other_frame(
+        grey_clip: Path) -> None:
+    from tests.vision.test_pipeline import ScriptedBackend
+    from vision.analysers import EventKind, make_analyser
+    from vision.capture import FrameCapture
+    from vision.pipeline import VisionPipeline
+
+    backend = ScriptedBackend()
+    analyser = make_analyser("squat", view="front", auto_start=False, duration_s=30)
+    pipeline = VisionPipeline(FrameCapture(str(grey_clip), pace=True, loop=False), backend, analyser,
+                              keep_images=True, frame_stride=2)
+    updates = []
+    pipeline.on_update = updates.append
+    go_at = time.monotonic() + 0.4
+    pipeline.start_test_at(go_at)  # from this (not the worker's) thread
+    pipeline.start()
+    assert pipeline.wait(30)
+    frames = [u for u in updates if u.frame_index >= 0]
+    assert frames and all(u.image is not None and u.image.shape == (48, 64, 3) for u in frames)
+    assert 10 <= len(frames) <= 16 and backend.calls == len(frames), "every 2nd of 30 frames inferred"
+    started = [e for u in updates for e in u.events if e.kind is EventKind.TEST_STARTED]
+    assert len(started) == 1 and started[0].at_s == go_at and analyser.started_at_s == go_at
+    before = [u for u in frames if u.pose.timestamp_s < go_at]
+    assert before and not any(e.kind is EventKind.TEST_STARTED for u in before for e in u.events)
+    plain = VisionPipeline(FrameCapture(str(grey_clip), pace=False), ScriptedBackend())
+    assert all(u.image is None for u in collect_all(plain))
+
+
+def collect_all(pipeline: Any) -> list[Any]:
+    updates: list[Any] = []
+    pipeline.on_update = updates.append
+    pipeline.start()
+    assert pipeline.wait(30)
+    return updates

@@ -56,8 +56,23 @@ class ScreenDriver:
     async def click(self, object_name: str, timeout_s: float = 10.0) -> None:
         await self.until(lambda: (i := self.app.item(object_name)) is not None and i.isEnabled(), timeout_s,
                          f"enabled item {object_name!r}")
-        self.app.click(object_name)
+        await self.outside_task(lambda: self.app.click(object_name))
         await self.settle(0.05)
+
+    async def outside_task(self, action: Callable[[], T]) -> T:
+        """Run ``action`` as a plain loop callback, like a real touch: a synthetic click delivers Qt events
+        at once, and a handler that starts or steps a task must not find the scenario's task running."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[T] = loop.create_future()
+
+        def run() -> None:
+            try:
+                done.set_result(action())
+            except Exception as e:  # handed to the awaiting scenario
+                done.set_exception(e)
+
+        loop.call_soon(run)
+        return await done
 
     async def type_keys(self, keys: str, pad: str = "") -> None:
         """Press NumberPad keys (``key_0`` … ``key_X``) one by one."""

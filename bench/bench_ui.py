@@ -83,15 +83,14 @@ def _cold() -> dict[str, Any]:
     import asyncio
     from dataclasses import replace
 
-    import qasync
-
     from kiosk.config import demo_config
     from ui.app import StationApp, qt_application
+    from ui.loop import StationLoop
 
     tmp = tempfile.mkdtemp(prefix="bench-ui-")
     cfg = demo_config(str(Path(tmp) / "var"))
     cfg = replace(cfg, ui=replace(cfg.ui, tts_engine="mock", fullscreen=False, printer="none"))
-    loop = qasync.QEventLoop(qt_application())
+    loop = StationLoop(qt_application())
     asyncio.set_event_loop(loop)
     out: dict[str, Any] = {}
 

@@ -127,6 +127,7 @@ def test_chair_stand_on_real_footage_counts_stores_and_shows_the_result(
                                       int(pose.points[i, 1] * picture.height())).getRgb()[:3] == JOINT_BGR[::-1]
                    for i in joints)
         assert hits >= len(joints) / 2, (hits, joints)
+        assert d.app.idle.idle_s() < 3.0, "a resident moving in front of the camera is not idle"
         assert d.visible("timeLeft") and d.visible("repCount")
         await d.until(lambda: model.phase == "result", 20, "the result")
         await d.shot("camera-test-result")

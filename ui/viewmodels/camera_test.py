@@ -78,6 +78,7 @@ class CameraTestModel(QObject):
         self._framed_since: float | None = None
         self._spoken_hint, self._spoken_at = "", -math.inf
         self._finished_pending = False
+        self._touched_at = 0.0
 
     # ---- QML properties ------------------------------------------------------------------------
     @Property(str, notify=changed)
@@ -343,6 +344,9 @@ class CameraTestModel(QObject):
             self._halt()
             self._unavailable("camera")
             return
+        if update.pose.has_person and time.monotonic() - self._touched_at >= 1.0:
+            self._touched_at = time.monotonic()
+            self.app.idle.touch()  # someone in front of the camera is using the station, touching nothing
         if self._phase == "framing":
             self._framing(update)
         elif self._phase == "counting" and update.pose.timestamp_s >= self._go_at:

@@ -1,0 +1,137 @@
+"""Which tests the resident is offered today, in what order, and what each tile says (no Qt here).
+
+The menu follows the station's configuration (one tile per configured device, plus the camera
+exercises when a camera is configured), the resident's answers (camera consent, the safety screen)
+and the devices' live states: a device locked by calibration, in error or disconnected shows as
+"not available today" instead of disappearing, so the resident knows to ask staff. The "full check"
+runs the offered, usable tests in the catalogue order below, skipping what is already done.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from drivers.base import DeviceState
+from kiosk.config import DeviceConfig
+
+# Kinds in the order of a full check: resting measurements first (blood pressure before any effort),
+# then strength, lungs, balance, flexibility, reaction; the camera exercises come last.
+KIND_ORDER = ("blood_pressure", "height", "scale", "glucometer", "grip", "vital_capacity", "spirometer",
+              "balance", "sit_and_reach", "reaction_time")
+
+# What each kind stores (the first item is the one whose trials are counted).
+KIND_ITEMS: Mapping[str, tuple[str, ...]] = {
+    "blood_pressure": ("blood_pressure",), "height": ("height",), "scale": ("weight",),
+    "glucometer": ("glucose_fasting",), "grip": ("grip",), "vital_capacity": ("vital_capacity",),
+    "spirometer": ("fvc", "fev1", "pef"), "balance": ("single_leg_stand_eyes_closed",),
+    "sit_and_reach": ("sit_and_reach",), "reaction_time": ("choice_reaction_time",),
+}
+
+# The standard number of trials (national fitness standard; spirometry: ATS/ERS at least three;
+# grip: two per hand, alternating).
+KIND_TRIALS: Mapping[str, int] = {
+    "blood_pressure": 1, "height": 1, "scale": 1, "glucometer": 1, "grip": 4, "vital_capacity": 2,
+    "spirometer": 3, "balance": 2, "sit_and_reach": 2, "reaction_time": 2,
+}
+
+# Kinds still offered after a "yes" on the safety screen: resting and body measurements only.
+RESTING_KINDS = frozenset({"blood_pressure", "height", "scale", "glucometer"})
+
+CAMERA_KIND = "camera"
+# Camera exercises: (analyser name, stored item, trials).
+CAMERA_EXERCISES: tuple[tuple[str, str, int], ...] = (
+    ("chair-stand", "chair_stand_30s", 1), ("squat", "squat", 1), ("arm-curl", "arm_curl_30s", 1))
+
+USABLE_STATES = frozenset({DeviceState.READY, DeviceState.MEASURING})
+
+
+class TileState(enum.StrEnum):
+    READY = "ready"  # can be started, not done yet (or partly done)
+    DONE = "done"  # the standard number of trials is stored (it can still be repeated)
+    STARTING = "starting"  # the device is still connecting
+    UNAVAILABLE = "unavailable"  # locked by calibration, in error or disconnected: ask staff
+
+
+@dataclass(frozen=True)
+class TestSpec:
+    """One offered test: a configured device (``name`` from the config) or a camera exercise."""
+
+    name: str
+    kind: str  # a device kind from the config, or "camera"
+    items: tuple[str, ...]
+    trials: int
+    exertion: bool
+
+    @property
+    def is_camera(self) -> bool:
+        return self.kind == CAMERA_KIND
+
+
+@dataclass(frozen=True)
+class Tile:
+    spec: TestSpec
+    state: TileState
+    trials_done: int
+
+    @property
+    def startable(self) -> bool:
+        return self.state in (TileState.READY, TileState.DONE)
+
+
+def catalogue(devices: Sequence[DeviceConfig], camera_configured: bool) -> list[TestSpec]:
+    """Every test this station could run, in full-check order (unknown kinds go last, still offered)."""
+    def rank(d: DeviceConfig) -> int:
+        return KIND_ORDER.index(d.kind) if d.kind in KIND_ORDER else len(KIND_ORDER)
+
+    tests = [TestSpec(d.name, d.kind, KIND_ITEMS.get(d.kind, (d.kind,)), KIND_TRIALS.get(d.kind, 1),
+                      d.kind not in RESTING_KINDS) for d in sorted(devices, key=rank)]
+    if camera_configured:
+        tests += [TestSpec(name, CAMERA_KIND, (item,), trials, True) for name, item, trials in CAMERA_EXERCISES]
+    return tests
+
+
+def offered_tests(devices: Sequence[DeviceConfig], *, camera_configured: bool, camera_consent: bool,
+                  exertion_allowed: bool) -> list[TestSpec]:
+    """The tests shown on the menu: no exertion after a safety "yes", no camera without consent."""
+    return [t for t in catalogue(devices, camera_configured)
+            if (exertion_allowed or not t.exertion) and (camera_consent or not t.is_camera)]
+
+
+def tile_state(spec: TestSpec, device_state: DeviceState | None, trials_done: int) -> TileState:
+    """A camera exercise needs no device state; a device must be ready (or measuring) to be started."""
+    if not spec.is_camera:
+        if device_state in (None, DeviceState.CONNECTING):
+            return TileState.STARTING
+        if device_state not in USABLE_STATES:
+            return TileState.UNAVAILABLE
+    return TileState.DONE if trials_done >= spec.trials else TileState.READY
+
+
+def count_trials(spec: TestSpec, measured_items: Iterable[str]) -> int:
+    """Trials done = stored measurements of the test's first item (a spirometry manoeuvre stores three)."""
+    return sum(1 for item in measured_items if item == spec.items[0])
+
+
+def menu_tiles(tests: Sequence[TestSpec], states: Mapping[str, DeviceState],
+               measured_items: Sequence[str]) -> list[Tile]:
+    """``measured_items``: one entry per stored measurement (repeats count as trials)."""
+    tiles = []
+    for spec in tests:
+        done = count_trials(spec, measured_items)
+        tiles.append(Tile(spec, tile_state(spec, states.get(spec.name), done), done))
+    return tiles
+
+
+def full_check_order(tiles: Sequence[Tile]) -> list[str]:
+    """The tests a "full check" runs: every startable tile not yet done, in menu order."""
+    return [t.spec.name for t in tiles if t.state is TileState.READY]
+
+
+def next_in_full_check(order: Sequence[str], current: str | None, startable: Iterable[str]) -> str | None:
+    """The test after ``current`` in ``order`` that can still be started (a device may have been locked
+    meanwhile); None when the full check is over. ``current`` None (or not in the order) starts at the top."""
+    usable = set(startable)
+    start = order.index(current) + 1 if current in order else 0
+    return next((name for name in order[start:] if name in usable), None)

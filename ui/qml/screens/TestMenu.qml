@@ -1,0 +1,105 @@
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import Station
+
+// The offered tests as big tiles; status in words and a sign, never colour alone.
+ScreenPage {
+    id: page
+    title: qsTr("Choose a test")
+    spokenIntro: qsTr("Touch a test to start it, or touch Full check to do them all.")
+    helpText: qsTr("A test marked with ⚠ cannot be used today. Staff can help.")
+
+    footerExtra: [
+        BigButton {
+            objectName: "fullCheckButton"
+            implicitHeight: Theme.touchMin
+            text: qsTr("Full check: all tests in turn")
+            onClicked: flow.startFullCheck()
+        },
+        BigButton {
+            objectName: "finishButton"
+            kind: "ok"; implicitHeight: Theme.touchMin
+            text: qsTr("Finish and see my report")
+            onClicked: flow.finish()
+        }
+    ]
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 12
+
+        BodyText {
+            objectName: "menuSafetyNotice"
+            Layout.fillWidth: true
+            visible: !session.exertionAllowed
+            color: Theme.warn; font.bold: true; font.pixelSize: Theme.smallSize
+            text: qsTr("ⓘ Because of your answers, exercise and strength tests are skipped today. Please see a doctor.")
+        }
+        BodyText {
+            objectName: "menuCameraNotice"
+            Layout.fillWidth: true
+            visible: session.exertionAllowed && flow.cameraConfigured && !session.cameraAllowed
+            color: Theme.muted; font.pixelSize: Theme.smallSize
+            text: qsTr("The camera tests are not shown, as you chose.")
+        }
+
+        GridLayout {
+            id: grid
+            Layout.fillWidth: true; Layout.fillHeight: true
+            readonly property int count: flow.tiles.length
+            columns: count > 9 ? 4 : 3
+            readonly property int rows: Math.max(1, Math.ceil(count / columns))
+            rowSpacing: 12; columnSpacing: 12
+            Repeater {
+                model: flow.tiles
+                Button {
+                    id: tile
+                    required property var modelData
+                    objectName: "tile_" + modelData.name
+                    readonly property bool locked: modelData.state === "unavailable" || modelData.state === "starting"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    Layout.preferredHeight: Math.min(170, (grid.height - (grid.rows - 1) * 12) / grid.rows)
+                    enabled: modelData.startable
+                    Accessible.name: modelData.title + ". " + modelData.status
+                    onClicked: flow.startTest(modelData.name)
+                    background: Rectangle {
+                        radius: Theme.radius
+                        color: tile.locked ? Theme.secondary : modelData.state === "done" ? "#E6F2E8" : Theme.panel
+                        border.width: tile.locked ? 2 : 4
+                        border.color: tile.locked ? Theme.line : modelData.state === "done" ? Theme.ok : Theme.primary
+                        opacity: tile.down ? 0.8 : 1.0
+                    }
+                    contentItem: ColumnLayout {
+                        spacing: 4
+                        RowLayout {
+                            Layout.fillWidth: true
+                            spacing: 10
+                            Text {
+                                text: modelData.icon
+                                font.family: Theme.fontFamily; font.pixelSize: Theme.headingSize; font.bold: true
+                                color: tile.locked ? Theme.warn : modelData.state === "done" ? Theme.ok : Theme.primary
+                            }
+                            Text {
+                                objectName: "tileTitle_" + modelData.name
+                                Layout.fillWidth: true
+                                text: modelData.title
+                                font.family: Theme.fontFamily; font.pixelSize: Theme.bodySize; font.bold: true
+                                color: Theme.ink; wrapMode: Text.Wrap; maximumLineCount: 2; elide: Text.ElideRight
+                            }
+                        }
+                        Text {
+                            objectName: "tileStatus_" + modelData.name
+                            Layout.fillWidth: true
+                            text: (modelData.camera ? qsTr("By camera") + " · " : "") + modelData.status
+                            font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize
+                            color: tile.locked ? Theme.warn : Theme.ink
+                            wrapMode: Text.Wrap; maximumLineCount: 2; elide: Text.ElideRight
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

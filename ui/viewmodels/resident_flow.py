@@ -1,0 +1,477 @@
+"""The resident's way from "start" to the test menu: identify, consent, safety, choose tests (QML ``flow``).
+
+Identify: a QR code from the station camera (``ui.qr_scan``), a typed ID number or mobile number,
+or a guest. A typed mistake is answered in plain words on the screen and the resident stays to fix
+it; nothing blocks. Phone numbers and guests give sex and birth year so grading can pick the table.
+The menu (``ui.menu_plan``) follows the configured devices, their live states, the consent and the
+safety answers. Device and camera test screens read ``currentTest``/``currentTestKind`` and call
+``testFinished()``, which returns to the menu or starts the next test of a full check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import Property, QObject, Signal, Slot
+
+from drivers.manager import DeviceEvent, EventKind
+from kiosk.domain import Resident, Sex
+from kiosk.errors import InputError, KioskError
+from kiosk.identity import ResidentId, parse_phone, parse_resident_id
+from kiosk.logs import log_event
+from ui.i18n import translate
+from ui.menu_plan import Tile, TileState, full_check_order, menu_tiles, next_in_full_check, offered_tests
+from ui.qr_scan import QrScanner, resident_id_from_qr
+
+if TYPE_CHECKING:
+    from ui.app import StationApp
+
+log = logging.getLogger("ui.resident_flow")
+
+SAFETY_KEYS = ("chest_pain", "dizziness_or_fainting", "recent_surgery", "doctor_said_no_exercise",
+               "bone_or_joint_problem")
+IDENTIFY_STEPS = ("choose", "qr", "id", "phone", "details")
+CAMERA_FEED = "identify"
+OLDEST_AGE, YOUNGEST_AGE = 110, 10  # a typed birth year outside this is a typing mistake
+
+
+def _titles() -> dict[str, str]:
+    """Tile titles by device kind or camera exercise (built each time, so they follow the language)."""
+    return {
+        "blood_pressure": translate("ResidentFlow", "Blood pressure and pulse"),
+        "height": translate("ResidentFlow", "Height"),
+        "scale": translate("ResidentFlow", "Weight and body"),
+        "glucometer": translate("ResidentFlow", "Blood sugar"),
+        "grip": translate("ResidentFlow", "Grip strength"),
+        "vital_capacity": translate("ResidentFlow", "Vital capacity"),
+        "spirometer": translate("ResidentFlow", "Spirometry (breathing out hard)"),
+        "balance": translate("ResidentFlow", "Stand on one leg"),
+        "sit_and_reach": translate("ResidentFlow", "Sit and reach"),
+        "reaction_time": translate("ResidentFlow", "Reaction time"),
+        "chair-stand": translate("ResidentFlow", "30-second chair stand"),
+        "squat": translate("ResidentFlow", "Squats"),
+        "arm-curl": translate("ResidentFlow", "30-second arm curl"),
+    }
+
+
+def _id_error(e: InputError) -> str:
+    """The resident's words for what ``parse_resident_id`` refused (its message is for the log)."""
+    detail = str(e)
+    if "18 characters" in detail:
+        return translate("ResidentFlow", "An ID number has 18 characters. Please check the number and type it again.")
+    if "birth date" in detail:
+        return translate("ResidentFlow", "The birth date in this ID number is not right. Please check the number.")
+    if "check character" in detail:
+        return translate("ResidentFlow", "This ID number is not right. A digit is probably mistyped. Please check it.")
+    return translate("ResidentFlow", "An ID number is 17 digits and then a digit or X. Please check it.")
+
+
+class ResidentFlow(QObject):
+    changed = Signal()
+    identifyStepChanged = Signal()  # its own signal: the screen clears its keypad on a new step, not on an error
+    tilesChanged = Signal()
+    currentTestChanged = Signal()
+
+    def __init__(self, app: StationApp, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self._scanner: QrScanner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tiles: list[Tile] | None = None
+        self._reset()
+        app.session.changed.connect(self._invalidate_tiles)
+        app.station.languageChanged.connect(self._language_changed)
+        app.station.screenChanged.connect(self._screen_changed)
+        app.manager.add_listener(self._device_event)
+        self._screen = app.station.screen
+
+    def _reset(self) -> None:
+        self._step = "choose"
+        self._error: Callable[[], str] = str
+        self._scan_problem: Callable[[], str] = str
+        self._details_for = ""  # "phone" | "guest"
+        self._phone = ""
+        self._sex: Sex | None = None
+        self._current = ""
+        self._full_check: list[str] | None = None
+
+    @Slot()
+    def clear(self) -> None:
+        """The session ended: stop the camera, forget the typed number and everything chosen."""
+        self._stop_scanner()
+        self._reset()
+        self._tiles = None
+        self.identifyStepChanged.emit()
+        self.changed.emit()
+        self.tilesChanged.emit()
+        self.currentTestChanged.emit()
+
+    async def aclose(self) -> None:
+        scanner, self._scanner = self._scanner, None
+        if scanner is not None:
+            await asyncio.to_thread(scanner.stop)
+
+    # ---- identify: properties -------------------------------------------------------------
+    @Property(str, notify=identifyStepChanged)
+    def identifyStep(self) -> str:
+        return self._step
+
+    @Property(str, notify=changed)
+    def identifyError(self) -> str:
+        return self._error()
+
+    @Property(str, notify=changed)
+    def detailsFor(self) -> str:
+        return self._details_for
+
+    @Property(str, notify=changed)
+    def chosenSex(self) -> str:
+        return self._sex.value if self._sex else ""
+
+    @Property(bool, constant=True)
+    def cameraConfigured(self) -> bool:
+        return self.app.cfg.camera.source != ""
+
+    @Property(bool, notify=changed)
+    def scanning(self) -> bool:
+        return self._scanner is not None
+
+    @Property(str, notify=changed)
+    def scanProblem(self) -> str:
+        return self._scan_problem()
+
+    @Property(int, constant=True)
+    def earliestBirthYear(self) -> int:
+        return date.today().year - OLDEST_AGE
+
+    @Property(int, constant=True)
+    def latestBirthYear(self) -> int:
+        return date.today().year - YOUNGEST_AGE
+
+    # ---- identify: actions ----------------------------------------------------------------
+    @Slot(str)
+    def chooseIdentify(self, step: str) -> None:
+        """Open one way of identifying ("qr", "id", "phone"), or go back to the choice ("choose")."""
+        if step not in IDENTIFY_STEPS or step == "details":
+            raise ValueError(f"unknown identify step {step!r}")
+        if step != "qr":
+            self._stop_scanner()
+        self._step, self._error, self._details_for, self._phone, self._sex = step, str, "", "", None
+        self.identifyStepChanged.emit()
+        if step == "qr":
+            self._start_scanner()
+        self.changed.emit()
+
+    @Slot(str, result=bool)
+    def submitIdNumber(self, text: str) -> bool:
+        try:
+            rid = parse_resident_id(text)
+        except InputError as e:
+            log_event(log, logging.INFO, "ID number refused", reason=str(e))
+            self._set_error(lambda e=e: _id_error(e))  # bound: `e` is deleted after except
+            return False
+        self._identify_by_id(rid, "id_number")
+        return True
+
+    @Slot(str, result=bool)
+    def submitPhone(self, text: str) -> bool:
+        try:
+            self._phone = parse_phone(text)
+        except InputError as e:
+            log_event(log, logging.INFO, "phone number refused", reason=str(e))
+            self._set_error(lambda: translate(
+                "ResidentFlow", "A mobile number has 11 digits and starts with 1. Please check it."))
+            return False
+        self._step, self._details_for, self._error, self._sex = "details", "phone", str, None
+        self.identifyStepChanged.emit()
+        self.changed.emit()
+        return True
+
+    @Slot()
+    def chooseGuest(self) -> None:
+        self._stop_scanner()
+        self._step, self._details_for, self._error, self._phone, self._sex = "details", "guest", str, "", None
+        self.identifyStepChanged.emit()
+        self.changed.emit()
+
+    @Slot(str)
+    def setSex(self, sex: str) -> None:
+        self._sex = Sex(sex)
+        self._error = str
+        self.changed.emit()
+
+    @Slot(str, result=bool)
+    def submitDetails(self, birth_year: str) -> bool:
+        """Sex and birth year for a phone number or a guest; then the session starts."""
+        if self._sex is None:
+            self._set_error(lambda: translate("ResidentFlow", "Please touch Man or Woman first."))
+            return False
+        year = int(birth_year) if birth_year.isdigit() and len(birth_year) == 4 else 0
+        first, last = date.today().year - OLDEST_AGE, date.today().year - YOUNGEST_AGE
+        if not first <= year <= last:
+            self._set_error(lambda: translate(
+                "ResidentFlow", "Please type the year you were born: four digits, from %1 to %2.")
+                .replace("%1", str(first)).replace("%2", str(last)))
+            return False
+        if self._details_for == "phone" and self._phone:
+            resident = Resident(pseudonym=self.app.session.pseudonym_for("phone:" + self._phone), sex=self._sex,
+                                birth_date=date(year, 7, 1), phone=self._phone)
+            self.app.session.identify(resident, "phone")
+        elif self._details_for == "guest":
+            self.app.session.start_guest(self._sex, year)
+        else:
+            raise RuntimeError("details are asked only for a phone number or a guest")
+        self._identified()
+        return True
+
+    def _identify_by_id(self, rid: ResidentId, by: str) -> None:
+        resident = Resident(pseudonym=self.app.session.pseudonym_for("cn-id:" + rid.number), sex=rid.sex,
+                            birth_date=rid.birth_date, national_id=rid.number)
+        self.app.session.identify(resident, by)
+        self._identified()
+
+    def _identified(self) -> None:
+        self._stop_scanner()
+        self._step, self._error, self._details_for, self._phone, self._sex = "choose", str, "", "", None
+        self.identifyStepChanged.emit()
+        self.changed.emit()
+        self.app.station.go("Consent")
+
+    def _set_error(self, message: Callable[[], str]) -> None:
+        self._error = message
+        self.changed.emit()
+
+    # ---- the QR scanner -------------------------------------------------------------------
+    def _start_scanner(self) -> None:
+        if self._scanner is not None or not self.cameraConfigured:
+            return
+        self._loop = asyncio.get_event_loop()
+        cam = self.app.cfg.camera
+        scanner: QrScanner
+
+        def hop(fn: Callable[..., None], *args: Any) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed while the thread finished a frame
+                self._loop.call_soon_threadsafe(fn, scanner, *args)  # type: ignore[union-attr]
+
+        scanner = QrScanner(cam.source, loop=cam.loop, request_size=(cam.width, cam.height), request_fps=cam.fps,
+                            on_frame=lambda f: hop(self._qr_frame, f), on_code=lambda t: hop(self._qr_code, t),
+                            on_problem=lambda d: hop(self._qr_problem, d))
+        self._scanner, self._scan_problem = scanner, str
+        scanner.start()
+        log_event(log, logging.INFO, "QR scanner started")
+
+    def _stop_scanner(self) -> None:
+        scanner, self._scanner = self._scanner, None
+        if scanner is not None:
+            scanner.stop(timeout_s=0)  # the thread ends within one frame; not worth blocking the screen
+            self.app.camera_frames.clear(CAMERA_FEED)
+            log_event(log, logging.INFO, "QR scanner stopped", frames=scanner.frames_seen, decodes=scanner.decodes)
+            self.changed.emit()
+
+    def _qr_frame(self, scanner: QrScanner, frame: np.ndarray) -> None:
+        if scanner is self._scanner:
+            self.app.camera.publish(CAMERA_FEED, frame)
+
+    def _qr_code(self, scanner: QrScanner, text: str) -> None:
+        if scanner is not self._scanner:
+            return
+        try:
+            rid = resident_id_from_qr(text)
+        except InputError as e:
+            log_event(log, logging.INFO, "QR code refused", reason=str(e), length=len(text))
+            self._set_error(lambda: translate(
+                "ResidentFlow", "This code is not a resident card. Try another card, or type your number instead."))
+            return
+        self._identify_by_id(rid, "qr")
+
+    def _qr_problem(self, scanner: QrScanner, detail: str) -> None:
+        if scanner is not self._scanner:
+            return
+        log_event(log, logging.ERROR, "QR scanner stopped by the camera", detail=detail)
+        self._scanner = None
+        self._scan_problem = lambda: translate(
+            "ResidentFlow", "The camera is not working right now. Please type your number instead, or ask staff.")
+        self.changed.emit()
+
+    # ---- consent and safety ---------------------------------------------------------------
+    @Slot(bool, bool, result=bool)
+    def giveConsent(self, health_data: bool, camera: bool) -> bool:
+        """Health data is required to measure; the camera is optional (and off when none is configured)."""
+        if not health_data:
+            return False
+        self.app.session.set_consent(True, camera and self.cameraConfigured)
+        self.app.station.go("Safety")
+        return True
+
+    @Property("QStringList", constant=True)
+    def safetyKeys(self) -> list[str]:
+        return list(SAFETY_KEYS)
+
+    @Slot("QVariantMap", result=bool)
+    def submitSafety(self, answers: dict[str, Any]) -> bool:
+        if set(answers) != set(SAFETY_KEYS):
+            raise ValueError(f"safety answers must be exactly {SAFETY_KEYS}; got {sorted(answers)}")
+        try:
+            self.app.session.set_safety({k: bool(answers[k]) for k in SAFETY_KEYS})
+        except KioskError as e:  # the store refused: say so plainly, keep the answers on screen
+            log_event(log, logging.ERROR, "could not open the session", error=str(e))
+            self.app.station.showNotice(translate("ResidentFlow", "Your answers could not be saved. Please ask staff."))
+            return False
+        self.app.station.go("TestMenu")
+        return True
+
+    # ---- the test menu --------------------------------------------------------------------
+    def _current_tiles(self) -> list[Tile]:
+        if self._tiles is None:
+            s, cfg = self.app.session, self.app.cfg
+            tests = offered_tests(cfg.devices, camera_configured=cfg.camera.source != "",
+                                  camera_consent=s.cameraAllowed, exertion_allowed=s.exertionAllowed)
+            self._tiles = menu_tiles(tests, self.app.manager.states(), [m.item for m in s.measurements])
+        return self._tiles
+
+    @Property("QVariantList", notify=tilesChanged)
+    def tiles(self) -> list[dict[str, Any]]:
+        titles = _titles()
+        out = []
+        for t in self._current_tiles():
+            spec = t.spec
+            out.append({"name": spec.name, "title": titles.get(spec.name if spec.is_camera else spec.kind, spec.name),
+                        "camera": spec.is_camera, "state": t.state.value, "startable": t.startable,
+                        "trialsDone": t.trials_done, "trials": spec.trials, "status": self._status(t),
+                        "icon": {TileState.READY: "▶", TileState.DONE: "✓", TileState.STARTING: "…",
+                                 TileState.UNAVAILABLE: "⚠"}[t.state]})
+        return out
+
+    @staticmethod
+    def _status(t: Tile) -> str:
+        if t.state is TileState.UNAVAILABLE:
+            return translate("ResidentFlow", "Not available today. Please ask staff.")
+        if t.state is TileState.STARTING:
+            return translate("ResidentFlow", "Getting ready, please wait")
+        if t.state is TileState.DONE:
+            if t.spec.trials == 1:
+                return translate("ResidentFlow", "Done")
+            return translate("ResidentFlow", "Done: %1 tries").replace("%1", str(t.trials_done))
+        if t.trials_done:
+            return translate("ResidentFlow", "%1 of %2 tries done").replace("%1", str(t.trials_done)).replace(
+                "%2", str(t.spec.trials))
+        return translate("ResidentFlow", "Not done yet")
+
+    @Property(str, notify=currentTestChanged)
+    def currentTest(self) -> str:
+        return self._current
+
+    @Property(str, notify=currentTestChanged)
+    def currentTestKind(self) -> str:
+        """"device" or "camera" ("" when no test is open)."""
+        tile = self._tile(self._current)
+        return "" if tile is None else ("camera" if tile.spec.is_camera else "device")
+
+    @Property(str, notify=currentTestChanged)
+    def currentDeviceKind(self) -> str:
+        """The config kind of the open device ("blood_pressure", "grip" …); "camera" for an exercise."""
+        tile = self._tile(self._current)
+        return tile.spec.kind if tile else ""
+
+    @Property(str, notify=currentTestChanged)
+    def currentTestTitle(self) -> str:
+        tile = self._tile(self._current)
+        return "" if tile is None else _titles().get(tile.spec.name if tile.spec.is_camera else tile.spec.kind,
+                                                     tile.spec.name)
+
+    @Property(bool, notify=currentTestChanged)
+    def fullCheckActive(self) -> bool:
+        return self._full_check is not None
+
+    def _tile(self, name: str) -> Tile | None:
+        return next((t for t in self._current_tiles() if t.spec.name == name), None) if name else None
+
+    @Slot(str, result=bool)
+    def startTest(self, name: str) -> bool:
+        tile = self._tile(name)
+        if tile is None or not tile.startable:
+            self.app.station.showNotice(translate("ResidentFlow", "This test cannot be started right now."))
+            return False
+        self._current = name
+        self.currentTestChanged.emit()
+        log_event(log, logging.INFO, "test started", test=name, full_check=self._full_check is not None)
+        self.app.station.go("CameraTest" if tile.spec.is_camera else "DeviceTest")
+        return True
+
+    @Slot(result=bool)
+    def startFullCheck(self) -> bool:
+        order = full_check_order(self._current_tiles())
+        if not order:
+            self.app.station.showNotice(translate("ResidentFlow", "Every test on offer is done or not available."))
+            return False
+        self._full_check = order
+        return self.startTest(order[0])
+
+    @Slot()
+    def testFinished(self) -> None:
+        """A test screen is done: the next test of a full check, or back to the menu."""
+        if self._full_check is not None:
+            startable = [t.spec.name for t in self._current_tiles() if t.startable]
+            following = next_in_full_check(self._full_check, self._current, startable)
+            if following is not None and self.startTest(following):
+                return
+        self._full_check = None
+        self._current = ""
+        self.currentTestChanged.emit()
+        self.app.station.go("TestMenu")
+
+    @Slot()
+    def stopFullCheck(self) -> None:
+        self._full_check = None
+        self.currentTestChanged.emit()
+
+    @Slot(result=bool)
+    def finish(self) -> bool:
+        """Grade and save the report, then show it."""
+        try:
+            self.app.session.finish()
+        except (KioskError, RuntimeError) as e:
+            log_event(log, logging.ERROR, "could not finish the session", error=str(e))
+            self.app.station.showNotice(translate("ResidentFlow", "The report could not be made. Please ask staff."))
+            return False
+        self._full_check, self._current = None, ""
+        self.currentTestChanged.emit()
+        self.app.station.go("Report")
+        return True
+
+    # ---- signals from elsewhere -----------------------------------------------------------
+    def _invalidate_tiles(self) -> None:
+        self._tiles = None
+        self.tilesChanged.emit()
+
+    def _device_event(self, event: DeviceEvent) -> None:
+        if event.kind is EventKind.STATE:
+            self._invalidate_tiles()
+
+    def _language_changed(self) -> None:
+        self.changed.emit()
+        self.tilesChanged.emit()
+        self.currentTestChanged.emit()
+
+    def _screen_changed(self) -> None:
+        screen, before = self.app.station.screen, self._screen
+        self._screen = screen
+        if screen != "Identify":
+            self._stop_scanner()
+        elif before != "Identify":  # a fresh start: the choice, no old error
+            self._step, self._error, self._details_for, self._phone, self._sex = "choose", str, "", "", None
+            self.identifyStepChanged.emit()
+            self.changed.emit()
+
+
+def install(app: StationApp) -> None:
+    flow = ResidentFlow(app)
+    app.flow = flow  # type: ignore[attr-defined]
+    app.add_viewmodel("flow", flow)
+    app.station.on_session_end.append(flow.clear)

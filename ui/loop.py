@@ -1,12 +1,12 @@
 """The station's event loop: qasync's Qt-driven asyncio loop with a safe cross-thread wake-up.
 
 qasync hands ``call_soon_threadsafe`` callbacks to the Qt thread through a queued Qt signal carrying
-Python objects. Under the load of the balance platform's 100-Hz reader thread, PySide 6.12 drops a
-reference on every delivery of a ``True`` or ``False`` inside those arguments, and the process
-aborts with ``bool_dealloc`` after a minute or two (measured: the refcount of ``True`` fell by about
-800 a second). Here, callbacks from other threads go into a lock-protected deque instead, and a
-byte written to a socket pair wakes the Qt thread through a QSocketNotifier: no Python object ever
-crosses threads inside a Qt signal.
+Python objects, one signal per callback. With PySide6 6.12.0 that path dropped a reference to
+``True`` on every delivery and the station aborted (``bool_dealloc``) during a balance test, whose
+reader thread posts 100 frames a second (the pin to PySide6 < 6.12 fixes the root cause; see
+tests/ui/test_pyside_refcounts.py). Here, callbacks from other threads go into a lock-protected
+deque and a byte on a socket pair wakes the Qt thread through a QSocketNotifier: no Python object
+crosses threads inside a Qt signal, and a burst of frames costs one wake-up instead of one signal each.
 """
 
 from __future__ import annotations

@@ -427,3 +427,11 @@ def install(app: StationApp) -> None:
     model = DeviceTestModel(app)
     app.add_viewmodel("deviceTest", model)
     app.station.on_session_end.append(model.clear)
+    flow = app.viewmodels.get("flow")
+    if flow is not None:  # the test menu (and a full check) open a device test by setting flow.currentTest
+
+        def follow_flow() -> None:
+            if flow.currentTestKind == "device" and flow.currentTest:
+                model.begin(flow.currentTest)
+
+        flow.currentTestChanged.connect(follow_flow)

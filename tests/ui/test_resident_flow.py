@@ -42,7 +42,12 @@ async def start(d: ScreenDriver) -> None:
 async def consent_and_safety(d: ScreenDriver, *, camera: bool | None = True, yes: tuple[str, ...] = (),
                              shots: bool = False) -> None:
     await d.wait_screen("Consent")
+    await d.click("healthNo")
+    assert d.visible("healthDeclined") and not d.app.item("consentContinue").isEnabled()
+    if shots:
+        await shot_both(d, "consent-health-declined")
     await d.click("healthYes")
+    assert not d.visible("healthDeclined")
     if camera is not None:
         await d.click("cameraYes" if camera else "cameraNo")
     if shots:
@@ -204,8 +209,6 @@ def test_qr_card_from_the_camera_and_camera_declined(tmp_path: Path, station_cfg
         await d.click("qrChoice")
         await d.until(lambda: d.app.camera_frames.counts.get("identify", 0) > 0 or d.screen == "Consent", 10,
                       "a camera picture")
-        if d.screen == "Identify":
-            await shot_both(d, "identify-qr")
         await d.wait_screen("Consent", 15)
         r = d.app.session.resident
         assert r is not None and r.national_id == number and d.app.session.identified_by == "qr"
@@ -220,7 +223,8 @@ def test_qr_card_from_the_camera_and_camera_declined(tmp_path: Path, station_cfg
     run_station(cfg, scenario, shots_dir=shots_dir, start_uploader=False)
 
 
-def test_a_code_that_is_not_a_resident_card_is_refused(tmp_path: Path, station_cfg: StationConfig) -> None:
+def test_a_code_that_is_not_a_resident_card_is_refused(tmp_path: Path, station_cfg: StationConfig,
+                                                       shots_dir: Path) -> None:
     cfg = with_camera(station_cfg, write_clip(tmp_path / "pay.avi", "https://pay.example.com/q/8812"))
 
     async def scenario(d: ScreenDriver) -> None:
@@ -228,7 +232,9 @@ def test_a_code_that_is_not_a_resident_card_is_refused(tmp_path: Path, station_c
         await d.click("qrChoice")
         await d.until(lambda: d.app.flow.identifyError, 15, "the refusal")
         assert "not a resident card" in d.text("identifyError") and d.app.session.resident is None
+        await d.until(lambda: d.app.camera_frames.latest("identify") is not None, 5, "the live picture")
+        await shot_both(d, "identify-qr")
         await d.click("identifyBack")
         assert d.app.flow._scanner is None, "leaving the QR step stops the camera"
 
-    run_station(cfg, scenario, start_uploader=False)
+    run_station(cfg, scenario, shots_dir=shots_dir, start_uploader=False)

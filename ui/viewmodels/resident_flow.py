@@ -44,14 +44,14 @@ OLDEST_AGE, YOUNGEST_AGE = 110, 10  # a typed birth year outside this is a typin
 def _titles() -> dict[str, str]:
     """Tile titles by device kind or camera exercise (built each time, so they follow the language)."""
     return {
-        "blood_pressure": translate("ResidentFlow", "Blood pressure and pulse"),
+        "blood_pressure": translate("ResidentFlow", "Blood pressure"),
         "height": translate("ResidentFlow", "Height"),
         "scale": translate("ResidentFlow", "Weight and body"),
         "glucometer": translate("ResidentFlow", "Blood sugar"),
         "grip": translate("ResidentFlow", "Grip strength"),
-        "vital_capacity": translate("ResidentFlow", "Vital capacity"),
-        "spirometer": translate("ResidentFlow", "Spirometry (breathing out hard)"),
-        "balance": translate("ResidentFlow", "Stand on one leg"),
+        "vital_capacity": translate("ResidentFlow", "Lung capacity"),
+        "spirometer": translate("ResidentFlow", "Breathing test"),
+        "balance": translate("ResidentFlow", "One-leg stand"),
         "sit_and_reach": translate("ResidentFlow", "Sit and reach"),
         "reaction_time": translate("ResidentFlow", "Reaction time"),
         "chair-stand": translate("ResidentFlow", "30-second chair stand"),
@@ -351,7 +351,7 @@ class ResidentFlow(QObject):
     @staticmethod
     def _status(t: Tile) -> str:
         if t.state is TileState.UNAVAILABLE:
-            return translate("ResidentFlow", "Not available today. Please ask staff.")
+            return translate("ResidentFlow", "Not available today: ask staff")
         if t.state is TileState.STARTING:
             return translate("ResidentFlow", "Getting ready, please wait")
         if t.state is TileState.DONE:

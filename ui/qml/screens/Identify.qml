@@ -11,6 +11,13 @@ ScreenPage {
 
     footerExtra: [
         BigButton {
+            objectName: "typeInsteadButton"
+            visible: flow.identifyStep === "qr"
+            kind: "secondary"; implicitHeight: Theme.touchMin
+            text: qsTr("Type my ID number instead")
+            onClicked: flow.chooseIdentify("id")
+        },
+        BigButton {
             objectName: "identifyBack"
             kind: "secondary"; implicitHeight: Theme.touchMin
             text: flow.identifyStep === "choose" ? qsTr("Back to start") : qsTr("Back")
@@ -116,7 +123,7 @@ ScreenPage {
             Image {
                 objectName: "qrPicture"
                 anchors.fill: parent; anchors.margins: 6
-                source: flow.identifyStep === "qr" ? camera.source("identify") : ""
+                source: flow.identifyStep === "qr" ? "image://camera/identify?" + camera.revision : ""
                 cache: false; fillMode: Image.PreserveAspectFit; asynchronous: false
             }
         }
@@ -137,12 +144,6 @@ ScreenPage {
             }
             ErrorLine { Layout.fillWidth: true }
             Item { Layout.fillHeight: true }
-            BigButton {
-                objectName: "typeInsteadButton"
-                kind: "secondary"
-                text: qsTr("Type my ID number instead")
-                onClicked: flow.chooseIdentify("id")
-            }
         }
     }
 

@@ -9,6 +9,8 @@ ScreenPage {
     title: qsTr("Choose a test")
     spokenIntro: qsTr("Touch a test to start it, or touch Full check to do them all.")
     helpText: qsTr("A test marked with ⚠ cannot be used today. Staff can help.")
+    // Read here, not inside the GridLayout: GridLayout's own `flow` property hides the view-model there.
+    readonly property var tiles: flow.tiles
 
     footerExtra: [
         BigButton {
@@ -47,20 +49,21 @@ ScreenPage {
         GridLayout {
             id: grid
             Layout.fillWidth: true; Layout.fillHeight: true
-            readonly property int count: flow.tiles.length
+            readonly property int count: page.tiles.length
             columns: count > 9 ? 4 : 3
             readonly property int rows: Math.max(1, Math.ceil(count / columns))
             rowSpacing: 12; columnSpacing: 12
             Repeater {
-                model: flow.tiles
+                model: page.tiles
                 Button {
                     id: tile
                     required property var modelData
                     objectName: "tile_" + modelData.name
                     readonly property bool locked: modelData.state === "unavailable" || modelData.state === "starting"
-                    Layout.fillWidth: true
-                    Layout.preferredWidth: 1
-                    Layout.preferredHeight: Math.min(170, (grid.height - (grid.rows - 1) * 12) / grid.rows)
+                    Layout.fillWidth: true; Layout.fillHeight: true
+                    Layout.preferredWidth: 1; Layout.preferredHeight: 1   // equal shares of the grid
+                    Layout.maximumHeight: 200
+                    padding: 10
                     enabled: modelData.startable
                     Accessible.name: modelData.title + ". " + modelData.status
                     onClicked: flow.startTest(modelData.name)
@@ -97,6 +100,7 @@ ScreenPage {
                             color: tile.locked ? Theme.warn : Theme.ink
                             wrapMode: Text.Wrap; maximumLineCount: 2; elide: Text.ElideRight
                         }
+                        Item { Layout.fillHeight: true }
                     }
                 }
             }

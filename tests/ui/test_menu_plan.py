@@ -1,0 +1,105 @@
+"""Which tests the menu offers, what each tile says, and the full-check order (plain data, no Qt)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drivers.base import DeviceState
+from kiosk.config import DEMO_DEVICES, DeviceConfig
+from ui.menu_plan import (
+    CAMERA_EXERCISES,
+    RESTING_KINDS,
+    TileState,
+    catalogue,
+    full_check_order,
+    menu_tiles,
+    next_in_full_check,
+    offered_tests,
+    tile_state,
+)
+
+DEVICE_NAMES = [d.name for d in DEMO_DEVICES]
+CAMERA_NAMES = [name for name, _, _ in CAMERA_EXERCISES]
+READY = {name: DeviceState.READY for name in DEVICE_NAMES}
+
+
+def names(tests: list) -> list[str]:
+    return [t.name for t in tests]
+
+
+def test_everything_is_offered_with_consent_and_no_safety_yes() -> None:
+    tests = offered_tests(DEMO_DEVICES, camera_configured=True, camera_consent=True, exertion_allowed=True)
+    assert names(tests) == ["bp", "scale", "grip", "vital_capacity", "spirometer", "balance", "sit_and_reach",
+                            "reaction", *CAMERA_NAMES]
+
+
+def test_a_safety_yes_leaves_blood_pressure_and_body_measurements() -> None:
+    tests = offered_tests(DEMO_DEVICES, camera_configured=True, camera_consent=True, exertion_allowed=False)
+    assert names(tests) == ["bp", "scale"]
+    assert all(t.kind in RESTING_KINDS and not t.exertion for t in tests)
+
+
+def test_no_camera_tests_without_consent_or_without_a_camera() -> None:
+    for configured, consent in ((True, False), (False, True), (False, False)):
+        tests = offered_tests(DEMO_DEVICES, camera_configured=configured, camera_consent=consent,
+                              exertion_allowed=True)
+        assert not any(t.is_camera for t in tests), (configured, consent)
+        assert len(tests) == len(DEMO_DEVICES)
+
+
+def test_config_order_does_not_change_the_full_check_order() -> None:
+    shuffled = (DEMO_DEVICES[4], DEMO_DEVICES[0], DEMO_DEVICES[7], DEMO_DEVICES[2])
+    assert names(catalogue(shuffled, False)) == ["bp", "grip", "spirometer", "reaction"]
+    odd = catalogue((DeviceConfig("thermo", "thermometer", "x"), DEMO_DEVICES[0]), False)
+    assert names(odd) == ["bp", "thermo"] and odd[1].exertion, "an unknown kind goes last and counts as exertion"
+
+
+def test_tile_states_follow_the_device_and_the_trials() -> None:
+    bp, grip = catalogue(DEMO_DEVICES[:1], False)[0], catalogue(DEMO_DEVICES[2:3], False)[0]
+    assert tile_state(bp, DeviceState.READY, 0) is TileState.READY
+    assert tile_state(bp, DeviceState.READY, 1) is TileState.DONE
+    assert tile_state(grip, DeviceState.READY, 3) is TileState.READY, "grip is four trials, two per hand"
+    assert tile_state(grip, DeviceState.MEASURING, 4) is TileState.DONE
+    for state in (DeviceState.LOCKED, DeviceState.ERROR, DeviceState.ABSENT):
+        assert tile_state(bp, state, 0) is TileState.UNAVAILABLE, state
+        assert tile_state(bp, state, 1) is TileState.UNAVAILABLE, "a done test on a locked device is not restarted"
+    assert tile_state(bp, DeviceState.CONNECTING, 0) is TileState.STARTING
+    assert tile_state(bp, None, 0) is TileState.STARTING
+    camera = catalogue((), True)[0]
+    assert tile_state(camera, None, 0) is TileState.READY
+
+
+def test_spirometry_trials_count_manoeuvres_not_values() -> None:
+    tests = catalogue(DEMO_DEVICES, False)
+    measured = ["fvc", "fev1", "pef", "fvc", "fev1", "pef", "blood_pressure"]
+    tiles = {t.spec.name: t for t in menu_tiles(tests, READY, measured)}
+    assert tiles["spirometer"].trials_done == 2 and tiles["spirometer"].state is TileState.READY
+    assert tiles["bp"].state is TileState.DONE and tiles["scale"].trials_done == 0
+
+
+def test_the_full_check_skips_done_and_locked_tests() -> None:
+    tests = offered_tests(DEMO_DEVICES, camera_configured=True, camera_consent=True, exertion_allowed=True)
+    states = {**READY, "grip": DeviceState.LOCKED, "balance": DeviceState.ERROR}
+    tiles = menu_tiles(tests, states, ["blood_pressure", "weight"])
+    assert full_check_order(tiles) == ["vital_capacity", "spirometer", "sit_and_reach", "reaction", *CAMERA_NAMES]
+
+
+def test_next_in_full_check_goes_on_past_tests_that_became_unusable() -> None:
+    order = ["bp", "grip", "spirometer", "chair-stand"]
+    assert next_in_full_check(order, None, order) == "bp"
+    assert next_in_full_check(order, "bp", order) == "grip"
+    assert next_in_full_check(order, "bp", ["bp", "spirometer", "chair-stand"]) == "spirometer"
+    assert next_in_full_check(order, "chair-stand", order) is None
+    assert next_in_full_check(order, "grip", []) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(order=st.lists(st.sampled_from(DEVICE_NAMES + CAMERA_NAMES), unique=True, max_size=11),
+       usable=st.sets(st.sampled_from(DEVICE_NAMES + CAMERA_NAMES)))
+def test_a_full_check_visits_each_usable_test_once_in_order(order: list[str], usable: set[str]) -> None:
+    visited, current = [], None
+    while (current := next_in_full_check(order, current, usable)) is not None:
+        visited.append(current)
+        assert len(visited) <= len(order), "the full check must end"
+    assert visited == [n for n in order if n in usable]

@@ -1,4 +1,4 @@
-"""`kiosk demo`: the scripted station day on simulated devices (headless until the touch screens land)."""
+"""`kiosk station` (the touch screen) and `kiosk demo` (the station on simulated devices)."""
 
 from __future__ import annotations
 
@@ -9,39 +9,56 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "demo", help="run a scripted station day on simulated devices and write reports and a summary",
-        description="A technician calibrates every simulated device, two scripted residents test themselves, "
-                    "each session is stored, graded, written as report.json and report.html, and synced to a "
-                    "FHIR test double on 127.0.0.1. Everything but the residents' choices is the real code path.")
-    p.add_argument("--out", default="out/demo", help="output folder (default: out/demo)")
+        "station", help="open the touch screen station (fullscreen kiosk; staff leave it with a PIN)",
+        description="Open the station as configured (--config; the demo station on simulators without it). "
+                    "Staff close it by holding the top-left corner for three seconds and typing a staff PIN.")
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen (for set-up)")
+    p.set_defaults(func=_station)
+
+    p = sub.add_parser(
+        "demo", help="the station on simulated devices: a window with a display, else a scripted session headless",
+        description="With a display: opens the station on simulated devices and a camera (the webcam if present, "
+                    "else a cached real video clip). With no display: a simulated technician calibrates the "
+                    "devices, then a scripted resident goes through the real screens offscreen (identify, consent, "
+                    "safety, device tests, a camera chair stand on the clip, the report), a doctor reviews the "
+                    "session, and the results sync to a FHIR test double on 127.0.0.1. Every screen is saved as PNG "
+                    "in both languages, with the report PDF and summary.json, in the output folder.")
+    p.add_argument("--out", default="out/demo", help="output folder for the headless run (default: out/demo)")
     p.add_argument("--speed", type=float, default=4.0,
                    help="how many times faster than real time the simulated devices run (default: 4)")
+    p.add_argument("--headless", action="store_true", help="run the scripted session even when there is a display")
     p.set_defaults(func=_demo)
 
 
-def _demo(args: argparse.Namespace) -> int:
-    from ui.demo import run
+def _station(args: argparse.Namespace) -> int:
+    from kiosk.cli import station_config
+    from ui.main import run_kiosk
 
-    out = Path(args.out)
-    summary = run(out, sim_speed=args.speed)
-    print(f"Station day finished in {summary['seconds']} s. Output in {out}/")
+    return run_kiosk(station_config(args), windowed=args.windowed)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ui import qt_env
+
+    if args.headless or not qt_env.has_display():
+        return _headless_demo(Path(args.out), args.speed)
+    from kiosk.config import demo_config
+    from ui.main import run_kiosk, with_demo_camera
+
+    return run_kiosk(with_demo_camera(demo_config()), sim_speed=1.0, windowed=True)
+
+
+def _headless_demo(out: Path, speed: float) -> int:
+    from ui.demo_screens import run
+
+    summary = run(out, sim_speed=speed)
+    print(f"Scripted station session finished in {summary['seconds']} s. Output in {out}/")
     for cal in summary["calibrations"]:
         print(f"  calibration {cal['device']:<15} {cal['procedure']:<28} {cal['result']}")
     for s in summary["sessions"]:
-        grade = s["national_grade"]
-        if s["national_total"] is None:
-            national = "no national standard covers this age"
-        elif isinstance(grade, dict) and grade.get("level"):
-            national = f"national total {s['national_total']}, grade: {grade['en']}"
-        else:
-            national = f"national total {s['national_total']}, not rated ({'; '.join(s['not_rated_because'])})"
-        flags = ", ".join(s["flags"]) or "none"
-        print(f"  {s['resident']}: {len(s['tests'])} device tests; {national}; flags: {flags}")
-        failed = [t for t in s["tests"] if "error" in t]
-        for t in failed:
-            print(f"     ! {t['device']} trial {t['trial']}: {t['error']}")
-        print(f"     report: {s['report_html']}")
-    sync = summary["sync"]
-    print(f"  sync: {json.dumps(sync['drain'], default=str)}")
+        print(f"  {s['resident']}: tests {', '.join(s['tests_done'])}; flags: {', '.join(s['flags']) or 'none'}")
+        print(f"     report PDF: {s['report_pdf']}")
+    print(f"  screens: {len(summary['screenshots'])} PNGs in {out / 'screens'}/ (zh and en)")
+    print(f"  sync: {json.dumps(summary['sync'], default=str)}")
     print(f"  summary: {out / 'summary.json'}")
     return 0

@@ -1,0 +1,264 @@
+"""The headless demo: a scripted station session through the real screens, offscreen.
+
+A simulated technician calibrates the devices (the simulators play the known masses and the
+syringe), then a scripted resident taps through the real QML screens: attract, identify by ID
+number on the keypad, consent, safety questions, a full check (every device test on its simulator,
+the camera chair stand on a cached real video clip), the report, printing (saved as PDF when no
+printer is configured). A doctor then signs in, reviews the flagged session and signs it. Every
+screen is saved as PNG in Chinese and in English (the language is switched mid-flow, as a resident
+may), the report PDF is written and rendered, and results sync to the FHIR test double on 127.0.0.1.
+Waits between blood-pressure readings are shortened by the demo's speed factor, and the summary says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import shutil
+import subprocess
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import CameraConfig, StationConfig
+from kiosk.logs import log_event
+from ui.demo import calibrate_station, demo_station
+from ui.driver import ScreenDriver, run_station
+
+log = logging.getLogger("ui.demo_screens")
+
+RESIDENT_ID = "11010519491231002X"  # the GB 11643 worked example (a woman born 1949), not a real person
+DOCTOR, DOCTOR_PIN = "Dr Demo", "246810"
+TECHNICIAN, TECHNICIAN_PIN = "Tech Demo", "135790"
+SAFETY_KEYS = ("chest_pain", "dizziness_or_fainting", "recent_surgery", "doctor_said_no_exercise",
+               "bone_or_joint_problem")
+
+
+class Tour:
+    """Takes the screenshots: each screen in the current language, then the other, then back."""
+
+    def __init__(self, d: ScreenDriver) -> None:
+        self.d = d
+        self.count = 0
+
+    async def both(self, name: str) -> None:
+        self.count += 1
+        label = f"{self.count:02d}-{name}"
+        station = self.d.app.station
+        here = station.language
+        await self.d.shot(label)
+        for other in station.languages:
+            if other != here:
+                station.setLanguage(other)
+                await self.d.settle(0.2)
+                await self.d.shot(label)
+        station.setLanguage(here)
+        await self.d.settle(0.2)
+
+
+async def _device_test(d: ScreenDriver, tour: Tour, name: str, log_: list[dict[str, Any]]) -> None:
+    vm = d.app.viewmodels["deviceTest"]
+    await tour.both(f"test-{name}-intro")
+    shot_live = True
+    deadline = time.monotonic() + 240
+    while vm.phase != "done":
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"device test {name} did not finish (phase {vm.phase})")
+        if vm.phase in ("intro", "saved") and vm.restSecondsLeft == 0:
+            await d.click("startButton")
+        elif vm.phase == "measuring" and shot_live and vm.liveValue > 0:
+            await asyncio.sleep(0.4)
+            await tour.both(f"test-{name}-live")
+            shot_live = False
+        elif vm.phase in ("error", "locked", "unavailable"):
+            log_.append({"device": name, "problem": vm.message})
+            await tour.both(f"test-{name}-problem")
+            await d.click("skipButton")
+            return
+        await asyncio.sleep(0.05)
+    await tour.both(f"test-{name}-done")
+    log_.append({"device": name, "trials": vm.trialsDone})
+    await d.click("finishButton")
+
+
+async def _camera_test(d: ScreenDriver, tour: Tour, log_: list[dict[str, Any]]) -> None:
+    cam = d.app.viewmodels["cameraTest"]
+    await d.until(lambda: cam.phase == "instructions", 10, "camera instructions")
+    await tour.both("camera-instructions")
+    await d.click("readyButton")
+    await d.until(lambda: cam.hasPicture, 30, "the camera picture")
+    await asyncio.sleep(1.0)
+    await tour.both("camera-framing")
+    if cam.phase == "framing":  # the clip's people never sit down, so the framing check never settles
+        await d.click("startNowButton")
+    await d.until(lambda: cam.phase == "counting", 20, "counting")
+    await asyncio.sleep(3.0)
+    await tour.both("camera-counting")
+    await d.until(lambda: cam.phase in ("result", "unavailable"), 90, "the camera result")
+    await tour.both("camera-result")
+    log_.append({"device": "camera", "exercise": "chair-stand", "phase": cam.phase,
+                 "count": cam.property("count") if cam.phase == "result" else None})
+    await d.click("continueButton")
+
+
+async def resident_session(d: ScreenDriver, tour: Tour, out: Path) -> dict[str, Any]:
+    app = d.app
+    await tour.both("attract")
+    await d.click("startButton")
+    await d.wait_screen("Identify")
+    await tour.both("identify")
+    await d.click("idChoice")
+    await d.type_keys(RESIDENT_ID)
+    await tour.both("identify-id-number")
+    await d.click("numberSubmit")
+    await d.wait_screen("Consent")
+    await d.click("healthYes")
+    await d.click("cameraYes")
+    await tour.both("consent")
+    await d.click("consentContinue")
+    await d.wait_screen("Safety")
+    for key in SAFETY_KEYS:
+        await d.click(f"safety_{key}_no")
+    await tour.both("safety")
+    await d.click("safetyContinue")
+    await d.wait_screen("TestMenu")
+    await tour.both("test-menu")
+    flow = app.viewmodels["flow"]
+    tests: list[dict[str, Any]] = []
+    await d.click("fullCheckButton")
+    while True:
+        await d.until(lambda: d.screen in ("DeviceTest", "CameraTest", "TestMenu"), 30, "the next test")
+        await d.settle(0.3)
+        if d.screen == "TestMenu":
+            break
+        if d.screen == "CameraTest":
+            await _camera_test(d, tour, tests)
+        else:
+            await _device_test(d, tour, flow.currentTest, tests)
+    await tour.both("test-menu-done")
+    await d.click("finishButton")
+    await d.wait_screen("Report")
+    await tour.both("report")
+    report_vm = app.viewmodels["report"]
+    await d.click("printButton")
+    await d.until(lambda: report_vm.last_print is not None, 60, "the printout")
+    await tour.both("report-printed")
+    pdfs = {}
+    for lang in app.station.languages:
+        app.station.setLanguage(lang)
+        await d.settle(0.3)
+        pdfs[lang] = out / f"report-{lang}.pdf"
+        report_vm.exportPdf(str(pdfs[lang]))
+    report = app.session.report or {}
+    await d.click("finishButton")
+    await d.wait_screen("Attract")
+    return {"resident": "scripted resident (GB 11643 example ID, woman born 1949)",
+            "session_id": str(report.get("session_id", "")), "tests": tests,
+            "tests_done": [t["device"] for t in tests if "problem" not in t],
+            "flags": [f.get("flag", f.get("name", "")) for f in report.get("flags", []) if isinstance(f, dict)],
+            "urgent_notices": len(report.get("urgent_notices", [])),
+            "printout": {k: str(v) for k, v in vars(report_vm.last_print).items()}
+            if hasattr(report_vm.last_print, "__dict__") else str(report_vm.last_print),
+            "report_pdf": str(pdfs.get("zh", "")), "report_pdfs": {k: str(v) for k, v in pdfs.items()}}
+
+
+async def doctor_review(d: ScreenDriver, tour: Tour) -> dict[str, Any]:
+    await d.click("staffButton")
+    await d.wait_screen("StaffSignIn")
+    await d.click("roleDoctor")
+    await d.click(f"staff_{DOCTOR}")
+    await d.type_keys(DOCTOR_PIN)
+    await tour.both("staff-sign-in")
+    await d.click("signInButton")
+    await d.wait_screen("DoctorQueue")
+    await tour.both("doctor-queue")
+    await d.click("queueRow_0")
+    await d.wait_screen("DoctorSession")
+    await tour.both("doctor-session")
+    await d.click("tab_history")
+    await tour.both("doctor-history")
+    await d.click("tab_prescription")
+    await tour.both("doctor-prescription")
+    await d.click("tab_note")
+    note = d.app.item("noteField")
+    if note is not None:
+        note.setProperty("text", "Blood pressure re-check in two weeks; walking programme as prescribed.")
+    await tour.both("doctor-note")
+    await d.click("signReviewButton")
+    await d.wait_screen("DoctorQueue")
+    await d.click("signOutButton")
+    await d.wait_screen("Attract")
+    return {"doctor": DOCTOR, "reviewed": True}
+
+
+def _render_pdf(pdf: Path) -> list[str]:
+    """The PDF's pages as PNG (poppler's pdftoppm), so a person can look at the printout."""
+    if not shutil.which("pdftoppm") or not pdf.exists():
+        return []
+    prefix = pdf.with_suffix("")
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(prefix)], check=True, timeout=60)
+    return sorted(str(p) for p in pdf.parent.glob(prefix.name + "-*.png"))
+
+
+def demo_config(out: Path, endpoint: str, camera_source: str) -> StationConfig:
+    cfg = demo_station(out, endpoint)
+    ui = replace(cfg.ui, tts_engine="mock", fullscreen=False, printer="none")
+    return replace(cfg, ui=ui, camera=CameraConfig(source=camera_source, loop=True))
+
+
+def run(out: Path, *, sim_speed: float = 4.0) -> dict[str, Any]:
+    """Run the scripted session headless; write screens, PDFs and ``summary.json`` under ``out``."""
+    from kiosk.staff import StaffRegistry
+    from kiosk.storage import open_store
+    from sync.testing.fhir_test_server import FhirTestServer
+    from ui.main import demo_camera_source
+
+    started = time.perf_counter()
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    with FhirTestServer() as server:
+        cfg = demo_config(out, server.base_url, demo_camera_source())
+        store = open_store(cfg)
+        try:
+            staff = StaffRegistry(store)
+            staff.add(DOCTOR, "doctor", DOCTOR_PIN, added_by="demo")
+            staff.add(TECHNICIAN, "technician", TECHNICIAN_PIN, added_by="demo")
+        finally:
+            store.close()
+
+        async def scenario(d: ScreenDriver) -> dict[str, Any]:
+            tour = Tour(d)
+            await d.app.manager.wait_until_settled(15.0)
+            calibrations = await calibrate_station(d.app.manager, d.app.store, performed_by=TECHNICIAN)
+            dt = d.app.viewmodels["deviceTest"]
+            dt.rest_s = dt.rest_s / sim_speed
+            dt.grade3_rest_s = dt.grade3_rest_s / sim_speed
+            session = await resident_session(d, tour, out)
+            review = await doctor_review(d, tour)
+            uploader = d.app.uploader
+            if uploader is not None:
+                uploader.wake()
+                await d.until(lambda: d.app.store.outbox_stats().get("pending", 1) == 0, 60, "the outbox to drain")
+            return {"calibrations": calibrations, "session": session, "review": review,
+                    "screens_visited": list(d.app.station.history), "spoken": list(d.app.voice.history),
+                    "outbox_after": d.app.store.outbox_stats()}
+
+        result = run_station(cfg, scenario, shots_dir=out / "screens", sim_speed=sim_speed, timeout_s=900)
+        accepted = server.memory.counts() if hasattr(server.memory, "counts") else None
+    session = result["session"]
+    session["report_pages"] = _render_pdf(Path(session["report_pdf"])) if session["report_pdf"] else []
+    shots = sorted(str(p.relative_to(out)) for p in (out / "screens").rglob("*.png"))
+    summary = {"output": str(out), "calibrations": result["calibrations"], "sessions": [session],
+               "doctor_review": result["review"], "screens_visited": result["screens_visited"],
+               "screenshots": shots, "spoken_sentences": len(result["spoken"]),
+               "bp_rest_note": f"waits between blood-pressure readings shortened {sim_speed:g}x for the demo",
+               "sync": {"endpoint": "FHIR test double on 127.0.0.1 (a test double, not the regional cloud)",
+                        "outbox_after": result["outbox_after"], "server_holds": accepted},
+               "seconds": round(time.perf_counter() - started, 1)}
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str),
+                                      encoding="utf-8")
+    log_event(log, logging.INFO, "demo finished", seconds=summary["seconds"], screenshots=len(shots))
+    return summary

@@ -236,5 +236,11 @@ def test_a_code_that_is_not_a_resident_card_is_refused(tmp_path: Path, station_c
         await shot_both(d, "identify-qr")
         await d.click("identifyBack")
         assert d.app.flow._scanner is None, "leaving the QR step stops the camera"
+        await d.click("qrChoice")
+        await d.until(lambda: d.app.flow.identifyError, 15, "the refusal again")
+        d.app.station.endSession()  # what the idle timeout does
+        await d.wait_screen("Attract")
+        assert d.app.flow._scanner is None and d.app.flow.identifyError == "" and d.app.flow.identifyStep == "choose"
+        assert d.app.camera_frames.latest("identify") is None
 
     run_station(cfg, scenario, shots_dir=shots_dir, start_uploader=False)

@@ -244,8 +244,12 @@ class ResidentFlow(QObject):
         self.app.station.go("Consent")
 
     def _set_error(self, message: Callable[[], str]) -> None:
+        """Show the sentence under the keypad and say it aloud (many residents read poorly)."""
+        repeated = message() == self._error()
         self._error = message
         self.changed.emit()
+        if not repeated:
+            self.app.station.say(message())
 
     # ---- the QR scanner -------------------------------------------------------------------
     def _start_scanner(self) -> None:

@@ -60,8 +60,8 @@ async def calibrate_grip(d: ScreenDriver, shots: str = "") -> str:
         number = d.app.viewmodels["techCal"].stepNumber
         await d.click("calDoneButton")
         confirmed += 1
-        await d.until(lambda: d.app.viewmodels["techCal"].phase != "step"
-                      or d.app.viewmodels["techCal"].stepNumber != number, 5, "the step to be taken")
+        await d.until(lambda n=number: d.app.viewmodels["techCal"].phase != "step"
+                      or d.app.viewmodels["techCal"].stepNumber != n, 5, "the step to be taken")
     assert phase == "finished", d.app.viewmodels["techCal"].message
     assert confirmed == 5, f"grip has 5 steps (clear + 4 masses), confirmed {confirmed}"
     assert len(d.app.viewmodels["techCal"].readings) == 4, "one reading per mass, shown as it came"
@@ -107,7 +107,7 @@ def test_calibration_fails_and_locks_then_passes_and_unlocks(station_cfg: Statio
         assert "PASSED" in d.text("recordText")
         await d.click("testReadingButton")  # raw live values from the manager while the screen is open
         await d.until(lambda: not app.technician.busy, 30, "the test reading to end")
-        assert app.technician.raw and d.visible("rawLine"), f"raw lines {app.technician.raw}, {app.technician.probeText}"
+        assert app.technician.raw and d.visible("rawLine"), f"raw {app.technician.raw}, {app.technician.probeText}"
         await d.click("probeButton")
         await d.until(lambda: "firmware" in d.text("probeText"), 10, "probe result")
         await both_languages(d, "tech-device")

@@ -99,10 +99,12 @@ class TechnicianModel(QObject):
         else:
             due = translate("Technician", "Calibration due %1").replace("%1", f"{record.valid_until:%Y-%m-%d}")
         extra = [f"{k} {found[k]}" for k in ("firmware", "battery") if k in found]
+        reason = managed.locked_reason or (managed.last_error if managed.state in
+                                           (DeviceState.ABSENT, DeviceState.ERROR) else "")
+        reason = reason.removeprefix(f"{name}: ")  # the card already names the device
         return {"name": name, "kind": managed.config.kind, "state": managed.state.value,
                 "stateText": state_text(managed.state), "locked": managed.state is DeviceState.LOCKED,
-                "reason": managed.locked_reason or (managed.last_error if managed.state in
-                                                    (DeviceState.ABSENT, DeviceState.ERROR) else ""),
+                "reason": reason,
                 "calibration": due, "lastReading": self._last_reading.get(name, ""), "info": ", ".join(extra),
                 "simulated": managed.config.simulate}
 

@@ -23,7 +23,7 @@ ScreenPage {
         anchors.fill: parent
         spacing: Theme.margin
         ColumnLayout {
-            Layout.preferredWidth: parent.width * 0.6; Layout.fillHeight: true; Layout.alignment: Qt.AlignTop
+            Layout.preferredWidth: parent.width * 0.56; Layout.fillHeight: true; Layout.alignment: Qt.AlignTop
             spacing: Theme.gap
             visible: techCal.phase === "step" || techCal.phase === "reading"
             Text { objectName: "calStepNumber"; text: qsTr("Step %1 of %2").arg(techCal.stepNumber).arg(techCal.stepCount)
@@ -38,7 +38,7 @@ ScreenPage {
                        text: qsTr("Tap Done when the reference is in place.") }
         }
         ColumnLayout {
-            Layout.preferredWidth: parent.width * 0.6; Layout.fillHeight: true; Layout.alignment: Qt.AlignTop
+            Layout.preferredWidth: parent.width * 0.56; Layout.fillHeight: true; Layout.alignment: Qt.AlignTop
             spacing: 12
             visible: techCal.phase === "finished" || techCal.phase === "stopped"
             Rectangle {
@@ -61,7 +61,7 @@ ScreenPage {
                        maximumLineCount: 3; elide: Text.ElideRight }
         }
         ColumnLayout {
-            Layout.fillWidth: true; Layout.fillHeight: true; Layout.alignment: Qt.AlignTop
+            Layout.preferredWidth: parent.width * 0.4; Layout.fillHeight: true; Layout.alignment: Qt.AlignTop
             spacing: 8
             Heading { text: qsTr("Readings"); font.pixelSize: Theme.bodySize }
             Rectangle {

@@ -24,7 +24,7 @@ ScreenPage {
             Image {
                 objectName: "cameraPicture"
                 anchors.fill: parent; anchors.margins: 6
-                source: camera.source("tech"); cache: false; fillMode: Image.PreserveAspectFit
+                source: "image://camera/tech?" + camera.revision; cache: false; fillMode: Image.PreserveAspectFit
             }
         }
         ColumnLayout {

@@ -24,7 +24,7 @@ ScreenPage {
         anchors.fill: parent
         clip: true
         cellWidth: width / 2
-        cellHeight: 130
+        cellHeight: 128
         model: tech.devices
         delegate: Item {
             width: grid.cellWidth; height: grid.cellHeight
@@ -54,14 +54,13 @@ ScreenPage {
                                    font.pixelSize: Theme.smallSize; font.bold: true }
                         }
                     }
-                    Text { Layout.fillWidth: true; elide: Text.ElideRight; color: Theme.ink
+                    Text { Layout.fillWidth: true; elide: Text.ElideRight
+                           color: modelData.reason !== "" ? Theme.danger : Theme.ink
                            font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize
-                           text: modelData.calibration
-                                 + (modelData.lastReading !== "" ? "  ·  " + qsTr("Last: %1").arg(modelData.lastReading) : "")
-                                 + (modelData.info !== "" ? "  ·  " + modelData.info : "") }
-                    Text { Layout.fillWidth: true; elide: Text.ElideRight; color: Theme.danger
-                           font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize
-                           text: modelData.reason; visible: text !== "" }
+                           text: modelData.reason !== "" ? modelData.reason
+                                 : modelData.calibration
+                                   + (modelData.lastReading !== "" ? "  ·  " + qsTr("Last: %1").arg(modelData.lastReading) : "")
+                                   + (modelData.info !== "" ? "  ·  " + modelData.info : "") }
                 }
             }
         }

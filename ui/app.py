@@ -150,6 +150,9 @@ class StationApp:
         """The visible QML item with this objectName on the current screen (or the window chrome)."""
         return next((i for i in _items_named(self.window.contentItem(), object_name) if _really_visible(i)), None)
 
+    def items_named(self, object_name: str) -> list[QtQuick.QQuickItem]:
+        return _items_named(self.window.contentItem(), object_name)
+
     def click(self, object_name: str) -> None:
         """Click the middle of a visible item, as a finger would (through the window, not a slot call)."""
         from PySide6.QtTest import QTest

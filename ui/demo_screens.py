@@ -25,6 +25,7 @@ from typing import Any
 from kiosk.config import CameraConfig, StationConfig
 from kiosk.logs import log_event
 from ui.demo import calibrate_station, demo_station
+from ui.device_guidance import BP_GRADE3_REST_S, BP_REST_S
 from ui.driver import ScreenDriver, run_station
 
 log = logging.getLogger("ui.demo_screens")
@@ -234,8 +235,8 @@ def run(out: Path, *, sim_speed: float = 4.0) -> dict[str, Any]:
             await d.app.manager.wait_until_settled(15.0)
             calibrations = await calibrate_station(d.app.manager, d.app.store, performed_by=TECHNICIAN)
             dt = d.app.viewmodels["deviceTest"]
-            dt.rest_s = dt.rest_s / sim_speed
-            dt.grade3_rest_s = dt.grade3_rest_s / sim_speed
+            dt.rest_s = BP_REST_S / sim_speed
+            dt.grade3_rest_s = BP_GRADE3_REST_S / sim_speed
             session = await resident_session(d, tour, out)
             review = await doctor_review(d, tour)
             uploader = d.app.uploader

@@ -56,66 +56,65 @@ def _grip_options(trial: int) -> dict[str, object]:
 
 def guidance(kind: str) -> Guidance:
     """The guidance for a device kind (as in ``DeviceConfig.kind``); KeyError for a kind with no screen."""
-    tr = translate
     if kind == "blood_pressure":
-        return Guidance(kind, tr("DeviceTest", "Blood pressure"), (
-            tr("DeviceTest", "Sit with your back supported and both feet on the floor."),
-            tr("DeviceTest", "Put the cuff on your upper arm, level with your heart."),
-            tr("DeviceTest", "Rest your arm on the table. Do not talk or move."),
-            tr("DeviceTest", "Press Start. The cuff will squeeze, then slowly let go.")),
-            tr("DeviceTest", "Sit still with the cuff on your arm, then press Start. Please do not talk."),
+        return Guidance(kind, translate("DeviceTest", "Blood pressure"), (
+            translate("DeviceTest", "Sit with your back supported and both feet on the floor."),
+            translate("DeviceTest", "Put the cuff on your upper arm, level with your heart."),
+            translate("DeviceTest", "Rest your arm on the table. Do not talk or move."),
+            translate("DeviceTest", "Press Start. The cuff will squeeze, then slowly let go.")),
+            translate("DeviceTest", "Sit still with the cuff on your arm, then press Start. Please do not talk."),
             "cuff", ("blood_pressure",), 2, 2, BP_REST_S)
     if kind == "scale":
-        return Guidance(kind, tr("DeviceTest", "Weight"), (
-            tr("DeviceTest", "Take off your shoes and heavy coat."),
-            tr("DeviceTest", "Press Start, then step onto the scale."),
-            tr("DeviceTest", "Stand still in the middle until your weight shows.")),
-            tr("DeviceTest", "Take off your shoes, press Start, then stand still on the scale."),
+        return Guidance(kind, translate("DeviceTest", "Weight"), (
+            translate("DeviceTest", "Take off your shoes and heavy coat."),
+            translate("DeviceTest", "Press Start, then step onto the scale."),
+            translate("DeviceTest", "Stand still in the middle until your weight shows.")),
+            translate("DeviceTest", "Take off your shoes, press Start, then stand still on the scale."),
             "number", ("weight",), 1, 1)
     if kind == "grip":
-        return Guidance(kind, tr("DeviceTest", "Grip strength"), (
-            tr("DeviceTest", "Stand up straight with your arm down by your side."),
-            tr("DeviceTest", "Hold the handle in the hand shown below."),
-            tr("DeviceTest", "Press Start, then squeeze as hard as you can for 3 seconds."),
-            tr("DeviceTest", "We test each hand twice, taking turns.")),
-            tr("DeviceTest", "Hold the handle in the hand shown, press Start, then squeeze as hard as you can."),
+        return Guidance(kind, translate("DeviceTest", "Grip strength"), (
+            translate("DeviceTest", "Stand up straight with your arm down by your side."),
+            translate("DeviceTest", "Hold the handle in the hand shown below."),
+            translate("DeviceTest", "Press Start, then squeeze as hard as you can for 3 seconds."),
+            translate("DeviceTest", "We test each hand twice, taking turns.")),
+            translate("DeviceTest", "Hold the handle in the hand shown, press Start, then squeeze as hard as you can."),
             "force", ("grip",), 4, 4, 0.0, _grip_options)
     if kind == "vital_capacity":
-        return Guidance(kind, tr("DeviceTest", "Vital capacity"), (
-            tr("DeviceTest", "Stand up and put a new mouthpiece on."),
-            tr("DeviceTest", "Breathe in as deeply as you can."),
-            tr("DeviceTest", "Press Start, seal your lips around it and blow out slowly until empty.")),
-            tr("DeviceTest", "Breathe in deeply, then blow out slowly into the mouthpiece until you are empty."),
+        return Guidance(kind, translate("DeviceTest", "Vital capacity"), (
+            translate("DeviceTest", "Stand up and put a new mouthpiece on."),
+            translate("DeviceTest", "Breathe in as deeply as you can."),
+            translate("DeviceTest", "Press Start, seal your lips around it and blow out slowly until empty.")),
+            translate("DeviceTest", "Breathe in deeply, then blow out slowly into the mouthpiece until you are empty."),
             "number", ("vital_capacity",), 2, 2)
     if kind == "spirometer":
-        return Guidance(kind, tr("DeviceTest", "Lung function"), (
-            tr("DeviceTest", "Sit up straight and put the nose clip on."),
-            tr("DeviceTest", "Breathe in as deeply as you can."),
-            tr("DeviceTest", "Press Start, then blow out as hard and fast as you can."),
-            tr("DeviceTest", "Keep blowing until you are completely empty.")),
-            tr("DeviceTest", "Breathe in fully, then blast the air out as hard and fast as you can, and keep going."),
+        return Guidance(kind, translate("DeviceTest", "Lung function"), (
+            translate("DeviceTest", "Sit up straight and put the nose clip on."),
+            translate("DeviceTest", "Breathe in as deeply as you can."),
+            translate("DeviceTest", "Press Start, then blow out as hard and fast as you can."),
+            translate("DeviceTest", "Keep blowing until you are completely empty.")),
+            translate("DeviceTest", "Breathe in fully, then blast the air out as hard and fast as you can, and keep going."),  # noqa: E501 (one literal, for lupdate)
             "flow", ("fvc", "fev1", "pef"), 3, SPIRO_MAX_BLOWS)
     if kind == "balance":
-        return Guidance(kind, tr("DeviceTest", "Standing on one leg"), (
-            tr("DeviceTest", "Stand on the platform near the rail. Staff can stand by you."),
-            tr("DeviceTest", "Press Start and close your eyes."),
-            tr("DeviceTest", "Lift one foot and stand as long as you can."),
-            tr("DeviceTest", "Put your foot down whenever you feel unsteady.")),
-            tr("DeviceTest", "Close your eyes, lift one foot and stand as long as you can. Hold the rail if needed."),
+        return Guidance(kind, translate("DeviceTest", "Standing on one leg"), (
+            translate("DeviceTest", "Stand on the platform near the rail. Staff can stand by you."),
+            translate("DeviceTest", "Press Start and close your eyes."),
+            translate("DeviceTest", "Lift one foot and stand as long as you can."),
+            translate("DeviceTest", "Put your foot down whenever you feel unsteady.")),
+            translate("DeviceTest", "Close your eyes, lift one foot and stand as long as you can. Hold the rail if needed."),  # noqa: E501 (one literal, for lupdate)
             "sway", ("single_leg_stand_eyes_closed",), 2, 2)
     if kind == "sit_and_reach":
-        return Guidance(kind, tr("DeviceTest", "Sit and reach"), (
-            tr("DeviceTest", "Sit with your legs straight and feet flat against the box."),
-            tr("DeviceTest", "Press Start, then slowly push the slider forward with both hands."),
-            tr("DeviceTest", "Keep your knees straight. Do not bounce.")),
-            tr("DeviceTest", "Keep your knees straight and slowly push the slider as far as you can."),
+        return Guidance(kind, translate("DeviceTest", "Sit and reach"), (
+            translate("DeviceTest", "Sit with your legs straight and feet flat against the box."),
+            translate("DeviceTest", "Press Start, then slowly push the slider forward with both hands."),
+            translate("DeviceTest", "Keep your knees straight. Do not bounce.")),
+            translate("DeviceTest", "Keep your knees straight and slowly push the slider as far as you can."),
             "number", ("sit_and_reach",), 2, 2)
     if kind == "reaction_time":
-        return Guidance(kind, tr("DeviceTest", "Reaction time"), (
-            tr("DeviceTest", "Rest your hand on the start button."),
-            tr("DeviceTest", "Press Start. When a key lights up, press it as fast as you can."),
-            tr("DeviceTest", "Then go back to the start button and wait for the next light.")),
-            tr("DeviceTest", "When a key lights up, press it as fast as you can."),
+        return Guidance(kind, translate("DeviceTest", "Reaction time"), (
+            translate("DeviceTest", "Rest your hand on the start button."),
+            translate("DeviceTest", "Press Start. When a key lights up, press it as fast as you can."),
+            translate("DeviceTest", "Then go back to the start button and wait for the next light.")),
+            translate("DeviceTest", "When a key lights up, press it as fast as you can."),
             "number", ("choice_reaction_time",), 1, 1)
     raise KeyError(kind)
 
@@ -137,33 +136,31 @@ def rest_after(kind: str, values: dict[str, float], *, grade3_rest_s: float = BP
 
 def error_message(error: DriverError, *, english: bool = True) -> str:
     """Plain words for a driver error. A device-specific hint is shown in English only (it is not in the catalogue)."""
-    tr = translate
     if isinstance(error, DeviceLocked):
-        return tr("DeviceTest", "This device is not available today. Please ask a member of staff.")
+        return translate("DeviceTest", "This device is not available today. Please ask a member of staff.")
     if isinstance(error, DeviceDisconnected):
-        return tr("DeviceTest", "The device lost its connection. Please wait a moment and try again, or ask staff.")
+        return translate("DeviceTest", "The device lost its connection. Please wait a moment and try again, or ask staff.")  # noqa: E501 (one literal, for lupdate)
     if isinstance(error, DeviceTimeout):
         if english and error.resident_message != DeviceTimeout.resident_message:
             return error.resident_message
-        return tr("DeviceTest", "The device stopped answering. Please try again, or ask staff.")
+        return translate("DeviceTest", "The device stopped answering. Please try again, or ask staff.")
     if isinstance(error, CodecError):
-        return tr("DeviceTest", "The device sent an unclear signal. Please try again.")
+        return translate("DeviceTest", "The device sent an unclear signal. Please try again.")
     if isinstance(error, DeviceReportedError):
         if english and error.resident_message != DriverError.resident_message:
             return error.resident_message
-        return tr("DeviceTest", "The device could not get a good reading. Please sit still and try again.")
-    return tr("DeviceTest", "That try did not finish. Please try again, or ask staff.")
+        return translate("DeviceTest", "The device could not get a good reading. Please sit still and try again.")
+    return translate("DeviceTest", "That try did not finish. Please try again, or ask staff.")
 
 
 def state_message(state: DeviceState) -> str:
     """What the screen says about a device that is not ready (empty when it is)."""
-    tr = translate
     if state is DeviceState.LOCKED:
-        return tr("DeviceTest", "This device is not available today. Please ask a member of staff.")
+        return translate("DeviceTest", "This device is not available today. Please ask a member of staff.")
     if state is DeviceState.CONNECTING:
-        return tr("DeviceTest", "Getting the device ready. Please wait a moment.")
+        return translate("DeviceTest", "Getting the device ready. Please wait a moment.")
     if state is DeviceState.ABSENT:
-        return tr("DeviceTest", "The device is not connected. Please ask a member of staff.")
+        return translate("DeviceTest", "The device is not connected. Please ask a member of staff.")
     if state is DeviceState.ERROR:
-        return tr("DeviceTest", "The device has a problem. Please ask a member of staff.")
+        return translate("DeviceTest", "The device has a problem. Please ask a member of staff.")
     return ""

@@ -54,8 +54,13 @@ class ScreenDriver:
         return await self.until(lambda: self.app.item(object_name), timeout_s, f"item {object_name!r}")
 
     async def click(self, object_name: str, timeout_s: float = 10.0) -> None:
-        await self.until(lambda: (i := self.app.item(object_name)) is not None and i.isEnabled(), timeout_s,
-                         f"enabled item {object_name!r}")
+        try:
+            await self.until(lambda: (i := self.app.item(object_name)) is not None and i.isEnabled(), timeout_s,
+                             f"enabled item {object_name!r}")
+        except TimeoutError as e:
+            found = self.app.items_named(object_name)
+            seen = "; ".join(f"visible={i.isVisible()} enabled={i.isEnabled()} opacity={i.opacity()}" for i in found)
+            raise TimeoutError(f"{e} (items with that name: {seen or 'none'})") from None
         await self.outside_task(lambda: self.app.click(object_name))
         await self.settle(0.05)
 

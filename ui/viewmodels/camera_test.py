@@ -443,8 +443,8 @@ def install(app: StationApp) -> None:
     model = CameraTestModel(app)
     app.add_viewmodel("cameraTest", model)
     flow = app.viewmodels.get("flow")
-    if flow is not None and hasattr(flow, "currentTestChanged"):
-        flow.currentTestChanged.connect(lambda: _follow_flow(app, model))
+    if flow is not None:  # testOpened, not currentTestChanged (re-emitted on a language switch: no restart)
+        flow.testOpened.connect(lambda _name: _follow_flow(app, model))
     app.station.screenChanged.connect(lambda: _follow_flow(app, model))
 
 

@@ -428,10 +428,12 @@ def install(app: StationApp) -> None:
     app.add_viewmodel("deviceTest", model)
     app.station.on_session_end.append(model.clear)
     flow = app.viewmodels.get("flow")
-    if flow is not None:  # the test menu (and a full check) open a device test by setting flow.currentTest
+    if flow is not None:  # the test menu (and a full check) open a device test through the flow
 
-        def follow_flow() -> None:
-            if flow.currentTestKind == "device" and flow.currentTest:
-                model.begin(flow.currentTest)
+        def follow_flow(name: str) -> None:
+            # testOpened, not currentTestChanged: the flow re-emits that on a language switch, which must
+            # not restart a test the resident is in the middle of.
+            if flow.currentTestKind == "device":
+                model.begin(name)
 
-        flow.currentTestChanged.connect(follow_flow)
+        flow.testOpened.connect(follow_flow)

@@ -77,6 +77,7 @@ class ResidentFlow(QObject):
     identifyStepChanged = Signal()  # its own signal: the screen clears its keypad on a new step, not on an error
     tilesChanged = Signal()
     currentTestChanged = Signal()
+    testOpened = Signal(str)  # a test screen is being opened for this test (not re-emitted on a language switch)
 
     def __init__(self, app: StationApp, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -404,6 +405,7 @@ class ResidentFlow(QObject):
             return False
         self._current = name
         self.currentTestChanged.emit()
+        self.testOpened.emit(name)
         log_event(log, logging.INFO, "test started", test=name, full_check=self._full_check is not None)
         self.app.station.go("CameraTest" if tile.spec.is_camera else "DeviceTest")
         return True

@@ -10,7 +10,7 @@ Item {
         Canvas {
             id: canvas
             objectName: "swayCanvas"
-            Layout.fillHeight: true; Layout.preferredWidth: height
+            Layout.fillHeight: true; Layout.preferredWidth: Math.min(height, root.width - 240)
             onPaint: {
                 var ctx = getContext("2d");
                 ctx.reset();
@@ -21,26 +21,31 @@ Item {
                 ctx.stroke();
                 var s = deviceTest.series;
                 var n = s.length / 2;
+                // Sway about the stance: on one foot the centre of pressure sits far from the platform's
+                // centre, so the trace is drawn around its own mean (the sway is what matters).
+                var mx = 0, my = 0, first = Math.max(0, n - 600);
+                for (var j = first; j < n; j++) { mx += s[2 * j]; my += s[2 * j + 1]; }
+                if (n > first) { mx /= (n - first); my /= (n - first); }
                 ctx.strokeStyle = Theme.primary; ctx.lineWidth = 3;
                 ctx.beginPath();
                 for (var i = Math.max(0, n - 600); i < n; i++) {
-                    var x = c + Math.max(-r, Math.min(r, s[2 * i])) * k;
-                    var y = c - Math.max(-r, Math.min(r, s[2 * i + 1])) * k;
+                    var x = c + Math.max(-r, Math.min(r, s[2 * i] - mx)) * k;
+                    var y = c - Math.max(-r, Math.min(r, s[2 * i + 1] - my)) * k;
                     if (i === Math.max(0, n - 600)) ctx.moveTo(x, y); else ctx.lineTo(x, y);
                 }
                 ctx.stroke();
                 if (n > 0) {
                     ctx.fillStyle = Theme.danger;
                     ctx.beginPath();
-                    ctx.arc(c + Math.max(-r, Math.min(r, s[2 * n - 2])) * k,
-                            c - Math.max(-r, Math.min(r, s[2 * n - 1])) * k, 10, 0, 2 * Math.PI);
+                    ctx.arc(c + Math.max(-r, Math.min(r, s[2 * n - 2] - mx)) * k,
+                            c - Math.max(-r, Math.min(r, s[2 * n - 1] - my)) * k, 10, 0, 2 * Math.PI);
                     ctx.fill();
                 }
             }
             Connections { target: deviceTest; function onLiveChanged() { canvas.requestPaint() } }
         }
         ColumnLayout {
-            Layout.fillWidth: true; Layout.alignment: Qt.AlignVCenter
+            Layout.fillWidth: true; Layout.minimumWidth: 200; Layout.alignment: Qt.AlignVCenter
             BodyText { text: qsTr("Time"); font.bold: true; Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter }
             Text {
                 objectName: "swaySeconds"

@@ -427,6 +427,13 @@ def install(app: StationApp) -> None:
     model = DeviceTestModel(app)
     app.add_viewmodel("deviceTest", model)
     app.station.on_session_end.append(model.clear)
+
+    def reword() -> None:  # the guidance's words are translated when made: make them again in the new language
+        if model.guide is not None:
+            model.guide = dg.guidance(model.guide.kind)
+            model.changed.emit()
+
+    app.station.languageChanged.connect(reword)
     flow = app.viewmodels.get("flow")
     if flow is not None:  # the test menu (and a full check) open a device test through the flow
 

@@ -39,6 +39,11 @@ def decode_qr(frame: np.ndarray, detector: cv2.QRCodeDetector | None = None) -> 
         big = cv2.resize(grey, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
         blur = cv2.GaussianBlur(big, (0, 0), 2.0)
         text = _try(detector, cv2.addWeighted(big, 1.6, blur, -0.6, 0))
+    if text is None:  # sensor noise on a nearly square-on code can defeat the finder patterns: denoise, binarise
+        text = _try(detector, cv2.medianBlur(grey, 3))
+    if text is None:
+        _, binary = cv2.threshold(cv2.GaussianBlur(grey, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        text = _try(detector, binary)
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,14 +19,29 @@ SCREENSHOTS = ROOT / "out" / "screens"
 
 
 def station_config(tmp_path: Path, **ui: object) -> StationConfig:
-    """The demo station in ``tmp_path``: simulators, the mock speech engine, windowed, printing to files."""
+    """The demo station in ``tmp_path``: simulators, the mock speech engine, windowed, printing to files,
+    starting in English (tests that check Chinese switch, as a resident would)."""
     cfg = demo_config(str(tmp_path / "var"))
+    ui = {"language": "en", **ui}
     ui_cfg = replace(cfg.ui, tts_engine="mock", fullscreen=False, printer="none", **ui)
     return replace(cfg, ui=ui_cfg)
 
 
 def with_camera(cfg: StationConfig, clip: Path) -> StationConfig:
     return replace(cfg, camera=CameraConfig(source=str(clip), loop=True))
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests() -> Iterator[None]:
+    """The translator is process-wide: a test that ends in Chinese must not change the next test's words."""
+    yield
+    from PySide6.QtCore import QCoreApplication
+
+    from ui import i18n
+
+    app = QCoreApplication.instance()
+    while app is not None and i18n._installed:
+        app.removeTranslator(i18n._installed.pop())
 
 
 @pytest.fixture

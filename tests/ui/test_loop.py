@@ -50,4 +50,5 @@ def _flood(loop_class: type) -> tuple[list[int], int]:
 def test_cross_thread_callbacks_arrive_in_order_without_losing_references() -> None:
     seen, drift = _flood(StationLoop)
     assert seen == list(range(CALLS))
-    assert abs(drift) < 100, f"the refcount of True moved by {drift} over {CALLS} cross-thread calls"
+    # Other threads of earlier tests may hold or drop a few references meanwhile; the bug lost one per call.
+    assert abs(drift) < CALLS // 20, f"the refcount of True moved by {drift} over {CALLS} cross-thread calls"

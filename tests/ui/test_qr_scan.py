@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 import segno
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kiosk.domain import Sex
@@ -61,6 +61,8 @@ def test_a_resident_card_code_is_read_from_a_noisy_frame() -> None:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(angle=st.floats(-40, 40), seed=st.integers(0, 1000), noise=st.floats(0, 18))
+@example(angle=1.0, seed=0, noise=6.0)  # found by hypothesis: read only after denoising
+@example(angle=7.5, seed=0, noise=12.0)
 def test_rotated_noisy_codes_are_read(angle: float, seed: int, noise: float) -> None:
     number = valid_id()
     assert decode_qr(scene(qr_image(number), angle=angle, noise=noise, seed=seed)) == number

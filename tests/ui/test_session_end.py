@@ -24,7 +24,7 @@ async def identify_and_consent(d: ScreenDriver) -> None:
 
 
 def test_walking_away_clears_everything_personal(tmp_path: Path) -> None:
-    cfg = replace(station_config(tmp_path, idle_warning_s=5), idle_timeout_s=15)
+    cfg = replace(station_config(tmp_path, idle_warning_s=5, language="zh"), idle_timeout_s=15)
 
     async def scenario(d: ScreenDriver) -> None:
         await identify_and_consent(d)

@@ -32,7 +32,11 @@ def test_staff_sign_in_with_a_wrong_then_right_pin(station_cfg: StationConfig, s
     run_station(station_cfg, scenario, shots_dir=shots_dir, start_uploader=False)
 
 
-def test_language_switches_in_place_and_back(station_cfg: StationConfig) -> None:
+def test_language_switches_in_place_and_back(tmp_path: Path) -> None:
+    from tests.ui.conftest import station_config
+
+    station_cfg = station_config(tmp_path, language="zh")  # the station's usual start language
+
     async def scenario(d: ScreenDriver) -> None:
         assert d.app.station.language == "zh"
         zh_title = d.text("screenTitle")

@@ -43,9 +43,9 @@ def _demo(args: argparse.Namespace) -> int:
     if args.headless or not qt_env.has_display():
         return _headless_demo(Path(args.out), args.speed)
     from kiosk.config import demo_config
-    from ui.main import run_kiosk, with_demo_camera
+    from ui.main import prepare_demo_station, run_kiosk, with_demo_camera
 
-    return run_kiosk(with_demo_camera(demo_config()), sim_speed=1.0, windowed=True)
+    return run_kiosk(with_demo_camera(demo_config()), sim_speed=1.0, windowed=True, after_start=prepare_demo_station)
 
 
 def _headless_demo(out: Path, speed: float) -> int:

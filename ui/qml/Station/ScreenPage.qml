@@ -89,7 +89,7 @@ Rectangle {
     Rectangle {
         id: footer
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: station.idleSecondsLeft >= 0 ? 150 : (footerRow.children.length > 0 || station.notice !== "" ? 112 : 0)
+        height: station.idleSecondsLeft >= 0 ? 150 : (footerRow.visibleChildren.length > 0 || station.notice !== "" ? 112 : 0)
         color: station.idleSecondsLeft >= 0 ? Theme.warnBack : Theme.panel
         border.color: station.idleSecondsLeft >= 0 ? Theme.warn : "transparent"; border.width: 3
         RowLayout {

@@ -77,7 +77,7 @@ class StationModel(QObject):
     @Slot()
     def endSession(self) -> None:
         """Finish or abandon: clear every personal detail, sign staff out, show the attract screen."""
-        for forget in self.on_session_end:
+        for forget in reversed(self.on_session_end):  # screens stop their work before the session is wiped
             forget()
         self.signOut()
         self.voice.stop()

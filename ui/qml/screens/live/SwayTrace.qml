@@ -23,15 +23,17 @@ Item {
                 var n = s.length / 2;
                 // Sway about the stance: on one foot the centre of pressure sits far from the platform's
                 // centre, so the trace is drawn around its own mean (the sway is what matters).
-                var mx = 0, my = 0, first = Math.max(0, n - 600);
-                for (var j = first; j < n; j++) { mx += s[2 * j]; my += s[2 * j + 1]; }
-                if (n > first) { mx /= (n - first); my /= (n - first); }
+                // The last 3 s of trace (about 300 samples), centred on the last 1.5 s: the step from two feet
+                // to one leaves the picture quickly instead of drawing a long line from the middle.
+                var mx = 0, my = 0, first = Math.max(0, n - 300), recent = Math.max(0, n - 150);
+                for (var j = recent; j < n; j++) { mx += s[2 * j]; my += s[2 * j + 1]; }
+                if (n > recent) { mx /= (n - recent); my /= (n - recent); }
                 ctx.strokeStyle = Theme.primary; ctx.lineWidth = 3;
                 ctx.beginPath();
-                for (var i = Math.max(0, n - 600); i < n; i++) {
+                for (var i = first; i < n; i++) {
                     var x = c + Math.max(-r, Math.min(r, s[2 * i] - mx)) * k;
                     var y = c - Math.max(-r, Math.min(r, s[2 * i + 1] - my)) * k;
-                    if (i === Math.max(0, n - 600)) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+                    if (i === first) ctx.moveTo(x, y); else ctx.lineTo(x, y);
                 }
                 ctx.stroke();
                 if (n > 0) {

@@ -8,6 +8,7 @@ changes, and forgets everything when the session ends (it holds health data).
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from ui.app import StationApp
 
 log = logging.getLogger("ui.report")
+DOUBLE_TAP_S = 1.0  # the report's Finish ignores taps this soon after the report appeared
 
 
 class ReportImages(QQuickImageProvider):
@@ -60,6 +62,7 @@ class ReportModel(QObject):
         self._revision = 0
         self._printing = False
         self._print_message = ""
+        self._loaded_at = 0.0
         app.session.reportReady.connect(self.load)
         app.station.languageChanged.connect(self.changed)
 
@@ -74,6 +77,7 @@ class ReportModel(QObject):
         self.token = report_token(report)  # the random report_id, or a random token kept here with the report
         self.qr = qr_text(self.app.cfg.ui.report_url, self.token)
         self._revision += 1
+        self._loaded_at = time.monotonic()
         self._set_print(False, "")
         self.changed.emit()
 
@@ -183,6 +187,9 @@ class ReportModel(QObject):
 
     @Slot()
     def finish(self) -> None:
+        """End the session; a tap right after the report appeared is the menu Finish's double tap (same corner)."""
+        if time.monotonic() - self._loaded_at < DOUBLE_TAP_S:
+            return
         self.app.station.endSession()
 
 

@@ -439,7 +439,10 @@ class ResidentFlow(QObject):
 
     @Slot(result=bool)
     def finish(self) -> bool:
-        """Grade and save the report, then show it."""
+        """Grade and save the report, then show it (once: a double tap must not grade and store it twice)."""
+        if self.app.session.hasReport:
+            self.app.station.go("Report")
+            return True
         try:
             self.app.session.finish()
         except (KioskError, RuntimeError) as e:

@@ -50,6 +50,7 @@ class DeviceTestModel(QObject):
         self.rest_s: float | None = None  # override of the standard rest between readings (None: standard)
         self.grade3_rest_s = dg.BP_GRADE3_REST_S
         self._task: asyncio.Task[None] | None = None
+        self._rests: dict[str, float] = {}  # device -> end of its rest: leaving the screen does not end a rest
         self._timer = QTimer(self)
         self._timer.setInterval(66)
         self._timer.timeout.connect(self._tick)
@@ -96,6 +97,11 @@ class DeviceTestModel(QObject):
             return
         self._trial = len(self.app.session.trials_of(self.guide.items[0])) + 1
         self._phase = "intro"
+        if self._rests.get(name, 0.0) > self.clock():  # back before the rest is over: it goes on
+            self._rest_until = self._rests[name]
+            self._rest_left = math.ceil(self._rest_until - self.clock())
+            self._phase = "resting"
+            self.restChanged.emit()
         self._check_state()
         self.changed.emit()
 
@@ -242,7 +248,7 @@ class DeviceTestModel(QObject):
         rest = dg.rest_after(self.guide.kind, dict(final.values), grade3_rest_s=self.grade3_rest_s,
                              rest_s=self.rest_s)
         if rest > 0:
-            self._rest_until = self.clock() + rest
+            self._rest_until = self._rests[self.device] = self.clock() + rest
             self._rest_left = math.ceil(rest)
             self.restChanged.emit()
             self._set_phase("resting", "")
@@ -284,6 +290,7 @@ class DeviceTestModel(QObject):
         """Forget the resident's values (session end)."""
         self._cancel()
         self._reset()
+        self._rests.clear()
         self.changed.emit()
         self.liveChanged.emit()
 

@@ -244,6 +244,8 @@ def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0) -> dict[st
 
         async def scenario(d: ScreenDriver) -> dict[str, Any]:
             tour = Tour(d)
+            spoken: list[str] = []  # the voice forgets at each session end; the demo counts the whole run
+            d.app.voice.spoken.connect(spoken.append)
             await d.app.manager.wait_until_settled(15.0)
             calibrations = await calibrate_station(d.app.manager, d.app.store, performed_by=TECHNICIAN)
             dt = d.app.viewmodels["deviceTest"]
@@ -256,7 +258,7 @@ def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0) -> dict[st
                 uploader.wake()
                 await d.until(lambda: d.app.store.outbox_stats().get("pending", 1) == 0, 60, "the outbox to drain")
             return {"calibrations": calibrations, "session": session, "review": review,
-                    "screens_visited": list(d.app.station.history), "spoken": list(d.app.voice.history),
+                    "screens_visited": list(d.app.station.history), "spoken": spoken,
                     "outbox_after": d.app.store.outbox_stats()}
 
         result = run_station(cfg, scenario, shots_dir=out / "screens", sim_speed=sim_speed, timeout_s=900)

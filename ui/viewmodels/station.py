@@ -81,6 +81,7 @@ class StationModel(QObject):
             forget()
         self.signOut()
         self.voice.stop()
+        self.voice.history.clear()  # what was said to the resident (results, notices) goes too
         self.setLanguage(self.cfg.ui.language if self.cfg.ui.language in self.cfg.languages else self.cfg.languages[0])
         self.voice.enabled = self.cfg.ui.voice
         self.go(ATTRACT)

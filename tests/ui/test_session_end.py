@@ -80,3 +80,22 @@ def test_switching_language_mid_test_keeps_the_test_where_it_is(tmp_path: Path) 
 
     run_station(cfg, scenario, shots_dir=Path(__file__).resolve().parents[2] / "out" / "screens",
                 start_uploader=False)
+
+
+def test_finishing_with_no_test_done_says_so_and_makes_no_report(tmp_path: Path) -> None:
+    async def scenario(d: ScreenDriver) -> None:
+        await identify_and_consent(d)
+        await d.click("healthYes")
+        await d.click("consentContinue")
+        await d.wait_screen("Safety")
+        for key in ("chest_pain", "dizziness_or_fainting", "recent_surgery", "doctor_said_no_exercise",
+                    "bone_or_joint_problem"):
+            await d.click(f"safety_{key}_no")
+        await d.click("safetyContinue")
+        await d.wait_screen("TestMenu")
+        await d.click("finishButton")
+        assert d.screen == "TestMenu" and "No test has been done" in d.text("noticeText")
+        assert d.app.session.report is None
+        assert d.app.store.conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 0
+
+    run_station(station_config(tmp_path), scenario, start_uploader=False)

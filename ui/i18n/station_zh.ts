@@ -1268,6 +1268,10 @@
             <translation>能做的测试都已做完，其余暂不能做。</translation>
         </message>
         <message>
+            <source>No test has been done yet. Please choose a test first.</source>
+            <translation>您还没有做任何检测，请先选择一个项目。</translation>
+        </message>
+        <message>
             <source>The report could not be made. Please ask staff.</source>
             <translation>报告没能生成。请找工作人员。</translation>
         </message>

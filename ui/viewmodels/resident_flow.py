@@ -443,6 +443,10 @@ class ResidentFlow(QObject):
         if self.app.session.hasReport:
             self.app.station.go("Report")
             return True
+        if not self.app.session.measurements:  # a report of nothing would still carry a prescription
+            notice = translate("ResidentFlow", "No test has been done yet. Please choose a test first.")
+            self.app.station.showNotice(notice)
+            return False
         try:
             self.app.session.finish()
         except (KioskError, RuntimeError) as e:

@@ -99,8 +99,10 @@ class StationModel(QObject):
     def setLanguage(self, lang: str) -> None:
         if lang not in self.cfg.languages:
             return
-        self.translations.use(lang)
         self.voice.set_language(lang)
+        if lang == self.translations.language:
+            return  # a no-op switch must not re-evaluate every binding (under a finger, or mid-click)
+        self.translations.use(lang)
         # After the click that asked for it has been handled: a retranslate inside a QML handler is lost.
         QTimer.singleShot(0, self._retranslate)
         self.languageChanged.emit()

@@ -87,13 +87,7 @@ class StationApp:
         self.viewmodels: dict[str, QObject] = {"station": self.station, "session": self.session,
                                                "voice": self.voice, "camera": self.camera}
         for name in VIEWMODEL_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as e:
-                if e.name != name:
-                    raise
-                continue  # TODO(issue 6): every module exists before this lands
-            module.install(self)
+            importlib.import_module(name).install(self)
         ctx = self.engine.rootContext()
         for name, obj in self.viewmodels.items():
             ctx.setContextProperty(name, obj)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from drivers.sim.oscillometric import BloodPressureTruth
 from kiosk.config import StationConfig
-from kiosk.domain import Sex
+from kiosk.domain import Measurement, Method, Sex
 from tests.ui.test_device_test import calibrate, open_test, vm
 from ui.driver import ScreenDriver, run_station
 
@@ -26,6 +26,7 @@ def test_a_double_tap_on_finish_makes_one_report_and_shows_it(station_cfg: Stati
     async def scenario(d: ScreenDriver) -> None:
         calibrate(d, "grip")
         await _guest_at_menu(d)
+        d.app.session.add_measurement(Measurement(item="weight", value=61.0, unit="kg", method=Method.STAFF_ENTRY))
         await d.click("finishButton")
         await d.click("finishButton")  # the second tap of a double tap
         await d.settle(0.2)

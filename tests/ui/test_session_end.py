@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.ui.test_device_test import calibrate
+from ui.demo_screens import SAFETY_KEYS
 from ui.driver import ScreenDriver, run_station
 
 from .conftest import station_config
@@ -21,6 +22,18 @@ async def identify_and_consent(d: ScreenDriver) -> None:
     await d.type_keys(ID_NUMBER)
     await d.click("numberSubmit")
     await d.wait_screen("Consent")
+
+
+async def reach_test_menu(d: ScreenDriver) -> None:
+    """Identified, consented to health data, every safety answer "no": the test menu."""
+    await identify_and_consent(d)
+    await d.click("healthYes")
+    await d.click("consentContinue")
+    await d.wait_screen("Safety")
+    for key in SAFETY_KEYS:
+        await d.click(f"safety_{key}_no")
+    await d.click("safetyContinue")
+    await d.wait_screen("TestMenu")
 
 
 def test_walking_away_clears_everything_personal(tmp_path: Path) -> None:
@@ -52,15 +65,7 @@ def test_switching_language_mid_test_keeps_the_test_where_it_is(tmp_path: Path) 
     cfg = station_config(tmp_path)
 
     async def scenario(d: ScreenDriver) -> None:
-        await identify_and_consent(d)
-        await d.click("healthYes")
-        await d.click("consentContinue")
-        await d.wait_screen("Safety")
-        for key in ("chest_pain", "dizziness_or_fainting", "recent_surgery", "doctor_said_no_exercise",
-                    "bone_or_joint_problem"):
-            await d.click(f"safety_{key}_no")
-        await d.click("safetyContinue")
-        await d.wait_screen("TestMenu")
+        await reach_test_menu(d)
         calibrate(d, "grip")
         await d.until(lambda: "Getting ready" not in d.text("tileStatus_grip"), 20, "grip ready")
         await d.click("tile_grip")
@@ -84,15 +89,7 @@ def test_switching_language_mid_test_keeps_the_test_where_it_is(tmp_path: Path) 
 
 def test_finishing_with_no_test_done_says_so_and_makes_no_report(tmp_path: Path) -> None:
     async def scenario(d: ScreenDriver) -> None:
-        await identify_and_consent(d)
-        await d.click("healthYes")
-        await d.click("consentContinue")
-        await d.wait_screen("Safety")
-        for key in ("chest_pain", "dizziness_or_fainting", "recent_surgery", "doctor_said_no_exercise",
-                    "bone_or_joint_problem"):
-            await d.click(f"safety_{key}_no")
-        await d.click("safetyContinue")
-        await d.wait_screen("TestMenu")
+        await reach_test_menu(d)
         await d.click("finishButton")
         assert d.screen == "TestMenu" and "No test has been done" in d.text("noticeText")
         assert d.app.session.report is None

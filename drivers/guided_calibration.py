@@ -41,8 +41,25 @@ class CalibrationStep:
     device_id: str
     number: int
     of: int
-    instruction: str
+    template: str  # one of STEP_TEXT's values; a screen translates it, then fills in ``params``
     reference: tuple[float, ...] = ()
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def instruction(self) -> str:
+        return self.template.format(**dict(self.params))
+
+
+# Every instruction a procedure gives, as a template, so that a screen can show it in its own language.
+STEP_TEXT = {
+    "grip_clear": "Take everything off the grip handle and put the dynamometer on its stand.",
+    "grip_hang": "Hang the {mass} kg calibration mass on the handle and let it settle.",
+    "syringe_stroke": "Connect the 3.00-L calibration syringe and push it through in one smooth stroke "
+                      "(stroke {stroke} of {strokes}; vary the speed between strokes).",
+    "platform_clear": "Clear the platform completely; nobody touches it.",
+    "platform_place": "Place the {mass} kg mass on the mark at x = {x} mm, y = {y} mm.",
+    "bp_static": "Pump the cuff until the reference manometer reads {pressure} mmHg, and hold.",
+}
 
 
 Ask = Callable[[CalibrationStep], Awaitable[None]]
@@ -63,9 +80,10 @@ class _Steps:
         self.done = 0
         self.current: CalibrationStep | None = None
 
-    async def __call__(self, instruction: str, *reference: float) -> None:
+    async def __call__(self, text: str, *reference: float, **params: str) -> None:
         self.done += 1
-        self.current = CalibrationStep(self.device_id, self.done, self.total, instruction, tuple(reference))
+        self.current = CalibrationStep(self.device_id, self.done, self.total, STEP_TEXT[text], tuple(reference),
+                                       tuple(params.items()))
         await self.ask(self.current)
         self.play(tuple(reference))
 
@@ -97,11 +115,11 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
     if kind == "grip":
         step = _Steps(dev, len(DEFAULT_GRIP_MASSES_KG) + 1, ask,
                       _setter(simulator, "hanging_mass_kg", lambda r: r[0]), on_reading)
-        await step("Take everything off the grip handle and put the dynamometer on its stand.")
+        await step("grip_clear")
         await driver.tare()
 
         async def hang(mass_kg: float) -> float:
-            await step(f"Hang the {mass_kg:g} kg calibration mass on the handle and let it settle.", mass_kg)
+            await step("grip_hang", mass_kg, mass=f"{mass_kg:g}")
             kg = float(await driver.read_steady_kg())
             step.read(kg)
             return kg
@@ -117,8 +135,7 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
         step = _Steps(dev, SYRINGE_STROKES, ask, _setter(simulator, attribute, make), on_reading)
 
         async def stroke() -> float:
-            await step("Connect the 3.00-L calibration syringe and push it through in one smooth stroke "
-                       f"(stroke {step.done + 1} of {SYRINGE_STROKES}; vary the speed between strokes).", 3.0)
+            await step("syringe_stroke", 3.0, stroke=str(step.done + 1), strokes=str(SYRINGE_STROKES))
             litres = float(await driver.syringe_stroke_l())
             step.read(litres)
             return litres
@@ -134,10 +151,9 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
 
         async def place(mass_kg: float, x_mm: float, y_mm: float) -> tuple[float, ...]:
             if mass_kg == 0:
-                await step("Clear the platform completely; nobody touches it.", 0.0, 0.0, 0.0)
+                await step("platform_clear", 0.0, 0.0, 0.0)
             else:
-                await step(f"Place the {mass_kg:g} kg mass on the mark at x = {x_mm:g} mm, y = {y_mm:g} mm.",
-                           mass_kg, x_mm, y_mm)
+                await step("platform_place", mass_kg, x_mm, y_mm, mass=f"{mass_kg:g}", x=f"{x_mm:g}", y=f"{y_mm:g}")
             corners = tuple(float(v) for v in await driver.read_corners_kg())
             step.read(corners)
             return corners
@@ -154,8 +170,7 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
                       _setter(simulator, "static_pressure_mmhg", lambda r: r[0]), on_reading)
 
         async def pressure(reference_mmhg: float) -> float:
-            await step(f"Pump the cuff until the reference manometer reads {reference_mmhg:g} mmHg, and hold.",
-                       reference_mmhg)
+            await step("bp_static", reference_mmhg, pressure=f"{reference_mmhg:g}")
             mmhg = float(await driver.read_static_pressure())
             step.read(mmhg)
             return mmhg

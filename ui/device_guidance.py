@@ -22,6 +22,7 @@ from drivers.base import (
     DeviceTimeout,
     DriverError,
 )
+from ui.driver_text import resident_hint
 from ui.i18n import translate
 
 BP_REST_S = 60.0  # between the two readings (1–2 min)
@@ -135,22 +136,22 @@ def rest_after(kind: str, values: dict[str, float], *, grade3_rest_s: float = BP
 
 
 def error_message(error: DriverError, *, english: bool = True) -> str:
-    """Plain words for a driver error. A device-specific hint is shown in English only (it is not in the catalogue)."""
+    """Plain words for a driver error: the device's own hint when it has one that can be shown in this
+    language (``ui.driver_text``), else a general sentence for the kind of failure."""
     if isinstance(error, DeviceLocked):
         return translate("DeviceTest", "This device is not available today. Please ask a member of staff.")
     if isinstance(error, DeviceDisconnected):
         return translate("DeviceTest", "The device lost its connection. Please wait a moment and try again, or ask staff.")  # noqa: E501 (one literal, for lupdate)
+    own = type(error).resident_message
+    specific = resident_hint(error.resident_message, english=english) if error.resident_message != own else None
     if isinstance(error, DeviceTimeout):
-        if english and error.resident_message != DeviceTimeout.resident_message:
-            return error.resident_message
-        return translate("DeviceTest", "The device stopped answering. Please try again, or ask staff.")
+        return specific or translate("DeviceTest", "The device stopped answering. Please try again, or ask staff.")
     if isinstance(error, CodecError):
         return translate("DeviceTest", "The device sent an unclear signal. Please try again.")
     if isinstance(error, DeviceReportedError):
-        if english and error.resident_message != DriverError.resident_message:
-            return error.resident_message
-        return translate("DeviceTest", "The device could not get a good reading. Please sit still and try again.")
-    return translate("DeviceTest", "That try did not finish. Please try again, or ask staff.")
+        return specific or translate("DeviceTest", "The device could not get a good reading. "
+                                                   "Please sit still and try again.")
+    return specific or translate("DeviceTest", "That try did not finish. Please try again, or ask staff.")
 
 
 def state_message(state: DeviceState) -> str:

@@ -29,6 +29,33 @@
         </message>
     </context>
     <context>
+        <name>CalibrationText</name>
+        <message>
+            <source>Take everything off the grip handle and put the dynamometer on its stand.</source>
+            <translation>取下握力计手柄上的所有物品，把握力计放到支架上。</translation>
+        </message>
+        <message>
+            <source>Hang the {mass} kg calibration mass on the handle and let it settle.</source>
+            <translation>把 {mass} 千克校准砝码挂到手柄上，等它稳定。</translation>
+        </message>
+        <message>
+            <source>Connect the 3.00-L calibration syringe and push it through in one smooth stroke (stroke {stroke} of {strokes}; vary the speed between strokes).</source>
+            <translation>接上 3.00 升校准定标筒，平稳地一次推到底（第 {stroke} 次，共 {strokes} 次；每次推的速度要有变化）。</translation>
+        </message>
+        <message>
+            <source>Clear the platform completely; nobody touches it.</source>
+            <translation>把平衡台上的东西全部拿走，任何人都不要碰它。</translation>
+        </message>
+        <message>
+            <source>Place the {mass} kg mass on the mark at x = {x} mm, y = {y} mm.</source>
+            <translation>把 {mass} 千克砝码放在 x = {x} 毫米、y = {y} 毫米的标记上。</translation>
+        </message>
+        <message>
+            <source>Pump the cuff until the reference manometer reads {pressure} mmHg, and hold.</source>
+            <translation>给袖带打气，直到标准压力计读数为 {pressure} 毫米汞柱，然后保持不动。</translation>
+        </message>
+    </context>
+    <context>
         <name>CameraTest</name>
         <message>
             <source>The camera only counts your movements. No picture is stored.</source>
@@ -917,6 +944,165 @@
         </message>
     </context>
     <context>
+        <name>DriverText</name>
+        <message>
+            <source>Please step off the platform and ask a member of staff.</source>
+            <translation>请走下平衡台，请工作人员帮忙。</translation>
+        </message>
+        <message>
+            <source>Please lift one foot when you are ready.</source>
+            <translation>准备好后，请抬起一只脚。</translation>
+        </message>
+        <message>
+            <source>That stand was not recorded cleanly. Please try again.</source>
+            <translation>这次站立没有记录好，请再试一次。</translation>
+        </message>
+        <message>
+            <source>The cuff seems loose. Please wrap it again, snugly.</source>
+            <translation>袖带好像松了，请重新绑紧一些。</translation>
+        </message>
+        <message>
+            <source>The monitor could not find your blood pressure. Please sit still, relax and try again.</source>
+            <translation>血压计没有测到您的血压。请坐好、放松，再试一次。</translation>
+        </message>
+        <message>
+            <source>The cuff is losing air. Please ask a member of staff to check it.</source>
+            <translation>袖带在漏气，请工作人员检查一下。</translation>
+        </message>
+        <message>
+            <source>You moved during the measurement. Please sit still with your arm resting and try again.</source>
+            <translation>测量时您动了。请坐好，手臂放稳，再试一次。</translation>
+        </message>
+        <message>
+            <source>The cuff pressure went too high and was released. Please sit still and try again.</source>
+            <translation>袖带压力过高，已经放气。请坐好，再试一次。</translation>
+        </message>
+        <message>
+            <source>Your pulse was too weak to read. Please put the cuff on your bare upper arm and try again.</source>
+            <translation>脉搏太弱，测不出来。请把袖带绑在裸露的上臂上，再试一次。</translation>
+        </message>
+        <message>
+            <source>The result could not be measured. Please ask a member of staff.</source>
+            <translation>这次没能测出结果，请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The blood pressure device needs power. Please ask a member of staff.</source>
+            <translation>血压计电量不足，请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The measurement took too long. Please sit still and try again.</source>
+            <translation>测量时间太长了。请坐好，再试一次。</translation>
+        </message>
+        <message>
+            <source>The blood pressure device has a fault. Please ask a member of staff.</source>
+            <translation>血压计出了故障，请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The reading did not look right. Please sit still, relax and try again.</source>
+            <translation>这次读数不太对。请坐好、放松，再试一次。</translation>
+        </message>
+        <message>
+            <source>The reading did not look right. Please try again, or ask a member of staff.</source>
+            <translation>这次读数不太对。请再试一次，或者找工作人员。</translation>
+        </message>
+        <message>
+            <source>The meter gave no result. Please try again with a new strip.</source>
+            <translation>血糖仪没有给出结果。请换一张新试纸再试一次。</translation>
+        </message>
+        <message>
+            <source>That was a meter check, not your test. Please test with a drop of your blood.</source>
+            <translation>刚才是仪器质控检测，不是您的测试。请用一滴血来测。</translation>
+        </message>
+        <message>
+            <source>Please do the test on the meter now.</source>
+            <translation>请现在在血糖仪上测试。</translation>
+        </message>
+        <message>
+            <source>There was not enough blood on the strip. Please try again with a new strip.</source>
+            <translation>试纸上的血不够。请换一张新试纸再试一次。</translation>
+        </message>
+        <message>
+            <source>The strip was not inserted properly. Please insert a new strip fully.</source>
+            <translation>试纸没有插好。请把一张新试纸完全插进去。</translation>
+        </message>
+        <message>
+            <source>This strip does not fit the meter. Please ask a member of staff.</source>
+            <translation>这种试纸不适用于这台血糖仪，请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The strip was removed too early. Please try again with a new strip.</source>
+            <translation>试纸拔出得太早了。请换一张新试纸再试一次。</translation>
+        </message>
+        <message>
+            <source>The meter has a fault. Please ask a member of staff.</source>
+            <translation>血糖仪出了故障，请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The meter could not measure this sample. Please ask a member of staff.</source>
+            <translation>血糖仪测不了这个样本，请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The meter is too warm to measure. Please ask a member of staff.</source>
+            <translation>血糖仪温度太高，无法测量，请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The meter is too cold to measure. Please ask a member of staff.</source>
+            <translation>血糖仪温度太低，无法测量，请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The scale could not weigh you. Please stand still in the middle of the scale and try again.</source>
+            <translation>体重秤没有称出体重。请站在秤的中间不要动，再试一次。</translation>
+        </message>
+        <message>
+            <source>No squeeze was felt. Please squeeze the handle hard.</source>
+            <translation>没有感觉到握力。请用力握紧手柄。</translation>
+        </message>
+        <message>
+            <source>Please do not pull so hard; ask a member of staff.</source>
+            <translation>请不要用力拉扯，请找工作人员。</translation>
+        </message>
+        <message>
+            <source>Please let go of the handle and try again.</source>
+            <translation>请松开手柄，再试一次。</translation>
+        </message>
+        <message>
+            <source>Let's stop this one. Press only the key that lights up.</source>
+            <translation>这次先停下。请只按亮起来的那个键。</translation>
+        </message>
+        <message>
+            <source>Please push the slider back to the start.</source>
+            <translation>请把滑块推回起点。</translation>
+        </message>
+        <message>
+            <source>Please push the slider forward slowly with both hands.</source>
+            <translation>请用双手慢慢向前推滑块。</translation>
+        </message>
+        <message>
+            <source>That blow was not recorded cleanly. Please blow again.</source>
+            <translation>这次吹气没有记录好，请再吹一次。</translation>
+        </message>
+        <message>
+            <source>No blow was felt. Please blow hard into the mouthpiece.</source>
+            <translation>没有感觉到吹气。请对着吹嘴用力吹。</translation>
+        </message>
+        <message>
+            <source>Please keep the mouthpiece still and away from your mouth until asked to blow.</source>
+            <translation>在提示吹气之前，请拿稳吹嘴，不要放到嘴边。</translation>
+        </message>
+        <message>
+            <source>No blow was felt. Take a deep breath and blow out fully into the mouthpiece.</source>
+            <translation>没有感觉到吹气。请深吸一口气，对着吹嘴把气全部吹出来。</translation>
+        </message>
+        <message>
+            <source>Air escaped. Seal your lips round the mouthpiece and blow again.</source>
+            <translation>漏气了。请用嘴唇包紧吹嘴，再吹一次。</translation>
+        </message>
+        <message>
+            <source>That blow could not be measured. Please take a full breath and blow as hard and as long as you can.</source>
+            <translation>这次吹气没能测量。请吸足一口气，尽量用力、尽量长时间地吹。</translation>
+        </message>
+    </context>
+    <context>
         <name>FlowVolume</name>
         <message>
             <source>Flow %1 L/s</source>
@@ -1802,6 +1988,18 @@
         <message>
             <source>Locked</source>
             <translation>已锁定</translation>
+        </message>
+        <message>
+            <source>No calibration on record: calibrate it before resident tests.</source>
+            <translation>没有校准记录：请先校准，居民才能测试。</translation>
+        </message>
+        <message>
+            <source>The last calibration (%1) failed: %2</source>
+            <translation>上次校准（%1）未通过：%2</translation>
+        </message>
+        <message>
+            <source>The calibration expired on %1.</source>
+            <translation>校准已于 %1 过期。</translation>
         </message>
         <message>
             <source>No calibration on record</source>

@@ -20,6 +20,7 @@ from drivers.base import DeviceState, DriverError
 from drivers.guided_calibration import CalibrationStep, guided_calibration
 from kiosk.errors import KioskError
 from kiosk.logs import log_event
+from ui.driver_text import calibration_instruction
 from ui.i18n import translate
 from ui.viewmodels.technician import format_value, record_dict
 
@@ -80,7 +81,7 @@ class CalibrationModel(QObject):
 
     @Property(str, notify=changed)
     def instruction(self) -> str:
-        return self._step.instruction if self._step else ""
+        return calibration_instruction(self._step.template, dict(self._step.params)) if self._step else ""
 
     @Property(str, notify=changed)
     def reference(self) -> str:
@@ -136,7 +137,7 @@ class CalibrationModel(QObject):
         self._phase = "step"
         self._waiting = asyncio.get_running_loop().create_future()
         self.changed.emit()
-        self.app.station.say(step.instruction)
+        self.app.station.say(calibration_instruction(step.template, dict(step.params)))
         try:
             await self._waiting
         finally:

@@ -17,6 +17,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from kiosk.errors import KioskError
 from kiosk.logs import log_event
 from ui.i18n import translate
+from ui.viewmodels.camera_test_text import hint
 
 if TYPE_CHECKING:
     from ui.app import StationApp
@@ -104,7 +105,7 @@ class CameraCheckModel(QObject):
         self.changed.emit()
 
     def _on_update(self, update: PipelineUpdate) -> None:
-        from vision.framing import HINT_TEXT, check_framing
+        from vision.framing import check_framing
 
         if self._pipeline is None:
             return  # an update that was on its way when the check stopped
@@ -119,14 +120,14 @@ class CameraCheckModel(QObject):
             self._framing_ok = report.ok
             self._framing = (translate("Technician", "Framing good: a whole standing person is in view.")
                              if report.ok else translate("Technician", "Framing: %1").replace(
-                                 "%1", translate("Framing", HINT_TEXT[report.primary_hint])))
+                                 "%1", hint(report.primary_hint.value)))
         if update.lighting is not None:
             self._lighting_ok = update.lighting.ok
             s = update.lighting.stats
             detail = f"(mean {s.mean_level:.0f}, contrast {s.contrast_std:.0f})"
             self._lighting = (translate("Technician", "Lighting good %1").replace("%1", detail)
                               if update.lighting.ok else translate("Technician", "Lighting: %1").replace(
-                                  "%1", translate("Framing", update.lighting.text) + " " + detail))
+                                  "%1", hint(update.lighting.hints[0].value) + " " + detail))
         self.changed.emit()
 
     @Slot()

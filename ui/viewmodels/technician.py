@@ -20,6 +20,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from drivers.base import DeviceState, DriverError, FinalReading, Progress
 from drivers.manager import DeviceEvent, EventKind
+from kiosk.domain import CalibrationRecord, CalibrationResult
 from kiosk.logs import log_event
 from ui.i18n import translate
 
@@ -56,6 +57,18 @@ def record_dict(record: Any) -> dict[str, Any]:
             "performedAt": record.performed_at.strftime("%Y-%m-%d %H:%M"), "by": record.performed_by,
             "validUntil": record.valid_until.strftime("%Y-%m-%d %H:%M"), "notes": record.notes,
             "pairs": pairs, "id": str(record.id)}
+
+
+def lock_text(record: CalibrationRecord | None) -> str:
+    """Why a device is locked, from its calibration record, in the screen's language
+    (``drivers.calibration.check_usable`` gives the same reasons in English for the log)."""
+    if record is None:
+        return translate("Technician", "No calibration on record: calibrate it before resident tests.")
+    if record.result is not CalibrationResult.PASSED:
+        return translate("Technician", "The last calibration (%1) failed: %2").replace(
+            "%1", f"{record.performed_at.astimezone():%Y-%m-%d %H:%M}").replace("%2", record.notes)
+    return translate("Technician", "The calibration expired on %1.").replace(
+        "%1", f"{record.valid_until.astimezone():%Y-%m-%d %H:%M}")
 
 
 class TechnicianModel(QObject):
@@ -99,8 +112,10 @@ class TechnicianModel(QObject):
         else:
             due = translate("Technician", "Calibration due %1").replace("%1", f"{record.valid_until:%Y-%m-%d}")
         extra = [f"{k} {found[k]}" for k in ("firmware", "battery") if k in found]
-        reason = managed.locked_reason or (managed.last_error if managed.state in
-                                           (DeviceState.ABSENT, DeviceState.ERROR) else "")
+        if managed.state is DeviceState.LOCKED:
+            reason = lock_text(record) or managed.locked_reason
+        else:  # the driver's own technical detail (a port, a timeout), in English
+            reason = managed.last_error if managed.state in (DeviceState.ABSENT, DeviceState.ERROR) else ""
         reason = reason.removeprefix(f"{name}: ")  # the card already names the device
         return {"name": name, "kind": managed.config.kind, "state": managed.state.value,
                 "stateText": state_text(managed.state), "locked": managed.state is DeviceState.LOCKED,
@@ -261,3 +276,6 @@ def install(app: StationApp) -> None:
     app.add_viewmodel("techCal", CalibrationModel(app, tech))
     app.add_viewmodel("techCamera", CameraCheckModel(app))
     app.add_viewmodel("techSync", SyncModel(app, tech))
+    for signal in (tech.devicesChanged, tech.deviceChanged, app.viewmodels["techCal"].changed,
+                   app.viewmodels["techCamera"].changed):  # their texts are made in Python: make them again
+        app.station.languageChanged.connect(signal)

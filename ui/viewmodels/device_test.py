@@ -64,6 +64,7 @@ class DeviceTestModel(QObject):
         self.guide: dg.Guidance | None = None
         self._phase = "none"
         self._message = ""
+        self._error: DriverError | None = None  # the failure shown, kept to word it again on a language switch
         self._trial = 1
         self._done = 0  # trials (acceptable manoeuvres) done in this visit
         self._attempts = 0
@@ -95,8 +96,11 @@ class DeviceTestModel(QObject):
             self._set_phase("unavailable", translate("DeviceTest", "This test is not available today. "
                                                      "Please ask a member of staff."))
             return
-        self._trial = len(self.app.session.trials_of(self.guide.items[0])) + 1
-        self._phase = "intro"
+        stored = self.app.session.trials_of(self.guide.items[0])  # back to a test begun earlier: go on from there
+        self._trial = len(stored) + 1
+        self._attempts = len(stored)
+        self._done = min(sum(counts_as_trial(m.item, m.quality_flags) for m in stored), self.guide.trials)
+        self._phase = "done" if stored and self._finished() else "intro"
         if self._rests.get(name, 0.0) > self.clock():  # back before the rest is over: it goes on
             self._rest_until = self._rests[name]
             self._rest_left = math.ceil(self._rest_until - self.clock())
@@ -179,8 +183,8 @@ class DeviceTestModel(QObject):
         except DriverError as e:
             log_event(log, logging.WARNING, "device trial failed", device=self.device, trial=trial,
                       error=str(e), error_type=type(e).__name__)
-            english = self.app.station.language == "en"
-            self._set_phase("error", dg.error_message(e, english=english))
+            self._error = e
+            self._set_phase("error", dg.error_message(e, english=self.app.station.language == "en"))
         except Exception as e:  # storage or a bug: nothing was said "saved"; staff see the log
             log_event(log, logging.ERROR, "device trial could not be saved", device=self.device, trial=trial,
                       error=repr(e))
@@ -239,10 +243,9 @@ class DeviceTestModel(QObject):
             self.app.session.add_measurement(m)  # durable before the screen says "saved"
         log_event(log, logging.INFO, "device trial saved", device=self.device, trial=final.trial,
                   items=",".join(m.item for m in measurements))
-        counts = final.item != "fvc" or not ({"fvc_not_acceptable", "fev1_not_acceptable"} & final.quality_flags)
-        self._done += 1 if counts else 0
+        self._done += counts_as_trial(final.item, final.quality_flags)
         self._trial += 1
-        if self._done >= self.guide.trials or self._attempts >= self.guide.max_attempts:
+        if self._finished():
             self._set_phase("done", "")
             return
         rest = dg.rest_after(self.guide.kind, dict(final.values), grade3_rest_s=self.grade3_rest_s,
@@ -254,6 +257,10 @@ class DeviceTestModel(QObject):
             self._set_phase("resting", "")
         else:
             self._set_phase("saved", "")
+
+    def _finished(self) -> bool:
+        assert self.guide is not None
+        return self._done >= self.guide.trials or self._attempts >= self.guide.max_attempts
 
     # ---- finishing ----------------------------------------------------------------------------
     @Slot()
@@ -302,7 +309,17 @@ class DeviceTestModel(QObject):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
+    def reword(self) -> None:
+        """Make the words again in the language just chosen (the guidance and an error's message)."""
+        if self.guide is not None:
+            self.guide = dg.guidance(self.guide.kind)
+        if self._phase == "error" and self._error is not None:
+            self._message = dg.error_message(self._error, english=self.app.station.language == "en")
+        self.changed.emit()
+
     def _set_phase(self, phase: str, message: str) -> None:
+        if phase != "error":
+            self._error = None
         self._phase, self._message = phase, message
         self.changed.emit()
 
@@ -430,17 +447,17 @@ def result_text(m: Measurement, every: list[Measurement]) -> str:
     return f"{m.value:.{decimals}f} {m.unit}"
 
 
+def counts_as_trial(item: str, quality_flags: frozenset[str]) -> bool:
+    """A spirometry blow the ATS/ERS rules reject does not use up one of the trials; anything else does."""
+    return item != "fvc" or not ({"fvc_not_acceptable", "fev1_not_acceptable"} & quality_flags)
+
+
 def install(app: StationApp) -> None:
     model = DeviceTestModel(app)
     app.add_viewmodel("deviceTest", model)
     app.station.on_session_end.append(model.clear)
 
-    def reword() -> None:  # the guidance's words are translated when made: make them again in the new language
-        if model.guide is not None:
-            model.guide = dg.guidance(model.guide.kind)
-            model.changed.emit()
-
-    app.station.languageChanged.connect(reword)
+    app.station.languageChanged.connect(model.reword)
     flow = app.viewmodels.get("flow")
     if flow is not None:  # the test menu (and a full check) open a device test through the flow
 

@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 MODEL  := models/pose_landmarker_full.task
 OUT    ?= out
+# Test processes: two keep both cores busy while one test waits on a simulator or the pose model.
+TEST_WORKERS ?= 2
 
 # Tests always render offscreen; the demo opens a window when there is a display (ui/qt_env.py decides).
 HEADLESS_QT := QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software QSG_RENDER_LOOP=basic
@@ -43,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test: setup lint
-	$(HEADLESS_QT) $(BIN)/python -m pytest -q -p no:cacheprovider
+	$(HEADLESS_QT) $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 bench: setup
 	$(HEADLESS_QT) $(BIN)/python -m bench --out $(OUT)/bench

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 import threading
 
@@ -31,13 +32,19 @@ def _flood(loop_class: type) -> tuple[list[int], int]:
             loop.call_soon_threadsafe(arrive, i, True)
 
     async def main() -> int:
-        before = sys.getrefcount(True)
-        t = threading.Thread(target=reader)
-        t.start()
-        await asyncio.wait_for(done.wait(), 60)
-        t.join()
-        await asyncio.sleep(0.05)
-        return sys.getrefcount(True) - before
+        # The garbage of earlier tests in this process (objects holding True) must not be freed mid-count.
+        gc.collect()
+        gc.disable()
+        try:
+            before = sys.getrefcount(True)
+            t = threading.Thread(target=reader)
+            t.start()
+            await asyncio.wait_for(done.wait(), 60)
+            t.join()
+            await asyncio.sleep(0.05)
+            return sys.getrefcount(True) - before
+        finally:
+            gc.enable()
 
     try:
         drift = loop.run_until_complete(main())

@@ -25,9 +25,10 @@ from drivers.devices.spirometer import split_readings
 from drivers.manager import DeviceEvent, EventKind
 from kiosk.domain import ITEMS, Best, Measurement, Method
 from kiosk.logs import log_event
-from kiosk.trials import select_graded
 from ui import device_guidance as dg
 from ui.i18n import translate
+from ui.live_trace import LiveTrace
+from ui.trial_results import counts_as_trial, result_rows
 
 if TYPE_CHECKING:
     from ui.app import StationApp
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("ui.device_test")
 
 READY_WAIT_S = 30.0  # how long "Try again" waits for a reconnecting device
-SERIES_MAX = 1500  # points kept for a live curve
 
 
 class DeviceTestModel(QObject):
@@ -74,12 +74,7 @@ class DeviceTestModel(QObject):
         self._clear_live()
 
     def _clear_live(self) -> None:
-        self._live_value = 0.0
-        self._live_max = 0.0
-        self._live_seconds = 0.0
-        self._live_rising = False
-        self._series: list[float] = []
-        self._live_dirty = True
+        self._live = LiveTrace()
 
     # ---- starting -----------------------------------------------------------------------------
     @Slot(str)
@@ -193,29 +188,10 @@ class DeviceTestModel(QObject):
 
     # ---- live values --------------------------------------------------------------------------
     def _on_progress(self, p: Progress) -> None:
-        live = self.guide.live if self.guide else ""
-        if isinstance(p.value, tuple):
-            x, y = float(p.value[0]), float(p.value[1])
-            self._series += [x, y]
-            self._live_value = y if live == "flow" else math.hypot(x, y)
-        else:
-            value = float(p.value)
-            self._live_rising = value > self._live_value
-            self._live_value = value
-            if p.quantity in ("cuff_pressure_mmhg", "force_kg", "volume_ml", "displacement_cm"):
-                self._series += [float(p.at_s), value]
-            elif p.quantity == "reaction_s":
-                self._series += [float(len(self._series) // 2 + 1), value]
-        if len(self._series) > 2 * SERIES_MAX:
-            self._series = self._series[-2 * SERIES_MAX:]
-        if p.quantity != "repeats_so_far":
-            self._live_max = max(self._live_max, self._live_value)
-        self._live_seconds = float(p.at_s)
-        self._live_dirty = True
+        self._live.add(p, self.guide.live if self.guide else "")
 
     def _tick(self) -> None:
-        if self._live_dirty:
-            self._live_dirty = False
+        if self._live.take_dirty():
             self.liveChanged.emit()
         left = max(0, math.ceil(self._rest_until - self.clock())) if self._rest_until else 0
         if left != self._rest_left:
@@ -388,24 +364,24 @@ class DeviceTestModel(QObject):
 
     @Property(float, notify=liveChanged)
     def liveValue(self) -> float:
-        return self._live_value
+        return self._live.value
 
     @Property(float, notify=liveChanged)
     def liveMax(self) -> float:
-        return self._live_max
+        return self._live.peak
 
     @Property(float, notify=liveChanged)
     def liveSeconds(self) -> float:
-        return self._live_seconds
+        return self._live.seconds
 
     @Property(int, notify=liveChanged)
     def liveRising(self) -> int:
-        return int(self._live_rising)
+        return int(self._live.rising)
 
     @Property("QVariantList", notify=liveChanged)
     def series(self) -> list[float]:
         """Live curve as flat [x0, y0, x1, y1, …]: (s, value) or (volume L, flow L/s) or (x mm, y mm)."""
-        return self._series
+        return self._live.series
 
     def _results_measurements(self) -> list[Measurement]:
         return self.app.session.trials_of(self.guide.items[0]) if self.guide else []
@@ -416,14 +392,7 @@ class DeviceTestModel(QObject):
         trials = self._results_measurements()
         if not trials or self.guide is None:
             return []
-        item = self.guide.items[0]
-        graded = select_graded(item, trials)
-        every = self.app.session.measurements
-        rows = []
-        for m in sorted(trials, key=lambda t: (t.trial, t.taken_at)):
-            rows.append({"trial": m.trial, "text": result_text(m, every), "side": m.side.value if m.side else "",
-                         "best": int(m.id == graded.id)})
-        return rows
+        return result_rows(self.guide.items[0], trials, self.app.session.measurements)
 
     @Property(str, notify=changed)
     def bestLabel(self) -> str:
@@ -432,24 +401,6 @@ class DeviceTestModel(QObject):
         if ITEMS[self.guide.items[0]].best is Best.LAST:
             return translate("DeviceTest", "Kept")
         return translate("DeviceTest", "Best")
-
-
-def result_text(m: Measurement, every: list[Measurement]) -> str:
-    """One trial in plain numbers (spirometry shows its FEV1 and PEF from the same manoeuvre)."""
-    if m.item == "blood_pressure":
-        c = m.components
-        return translate("DeviceTest", "%1/%2 mmHg, pulse %3").replace("%1", f"{c.get('systolic', m.value):.0f}") \
-            .replace("%2", f"{c.get('diastolic', 0):.0f}").replace("%3", f"{c.get('pulse', 0):.0f}")
-    if m.item == "fvc":
-        same = {o.item: o.value for o in every if o.trial == m.trial and o.device_id == m.device_id}
-        return f"FVC {m.value:.2f} L · FEV1 {same.get('fev1', 0):.2f} L · PEF {same.get('pef', 0):.1f} L/s"
-    decimals = ITEMS[m.item].decimals
-    return f"{m.value:.{decimals}f} {m.unit}"
-
-
-def counts_as_trial(item: str, quality_flags: frozenset[str]) -> bool:
-    """A spirometry blow the ATS/ERS rules reject does not use up one of the trials; anything else does."""
-    return item != "fvc" or not ({"fvc_not_acceptable", "fev1_not_acceptable"} & quality_flags)
 
 
 def install(app: StationApp) -> None:

@@ -1,0 +1,51 @@
+"""What a device test's live view draws: the curve so far, the value now, its peak and its time.
+
+Pure: it is fed the drivers' ``Progress`` events and read by the view-model, which tells QML at most
+fifteen times a second (``dirty``) however fast the device reports.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from drivers.base import Progress
+
+SERIES_MAX = 1500  # points kept for a live curve
+TIMED = ("cuff_pressure_mmhg", "force_kg", "volume_ml", "displacement_cm")  # drawn against seconds
+
+
+@dataclass
+class LiveTrace:
+    value: float = 0.0
+    peak: float = 0.0
+    seconds: float = 0.0
+    rising: bool = False
+    series: list[float] = field(default_factory=list)  # flat [x0, y0, x1, y1, …]
+    dirty: bool = True
+
+    def add(self, p: Progress, live: str) -> None:
+        """One event; ``live`` is the guidance's live view ("flow" draws flow against volume)."""
+        if isinstance(p.value, tuple):
+            x, y = float(p.value[0]), float(p.value[1])
+            self.series += [x, y]
+            self.value = y if live == "flow" else math.hypot(x, y)
+        else:
+            value = float(p.value)
+            self.rising = value > self.value
+            self.value = value
+            if p.quantity in TIMED:
+                self.series += [float(p.at_s), value]
+            elif p.quantity == "reaction_s":
+                self.series += [float(len(self.series) // 2 + 1), value]
+        if len(self.series) > 2 * SERIES_MAX:
+            self.series = self.series[-2 * SERIES_MAX:]
+        if p.quantity != "repeats_so_far":
+            self.peak = max(self.peak, self.value)
+        self.seconds = float(p.at_s)
+        self.dirty = True
+
+    def take_dirty(self) -> bool:
+        """True once after any change (the view-model's timer asks)."""
+        dirty, self.dirty = self.dirty, False
+        return dirty

@@ -27,14 +27,13 @@ from kiosk.logs import log_event
 from ui.demo import calibrate_station, demo_station
 from ui.device_guidance import BP_GRADE3_REST_S, BP_REST_S
 from ui.driver import ScreenDriver, run_station
+from ui.viewmodels.resident_flow import SAFETY_KEYS
 
 log = logging.getLogger("ui.demo_screens")
 
 RESIDENT_ID = "11010519491231002X"  # the GB 11643 worked example (a woman born 1949), not a real person
 DOCTOR, DOCTOR_PIN = "Dr Demo", "246810"
 TECHNICIAN, TECHNICIAN_PIN = "Tech Demo", "135790"
-SAFETY_KEYS = ("chest_pain", "dizziness_or_fainting", "recent_surgery", "doctor_said_no_exercise",
-               "bone_or_joint_problem")
 
 
 class Tour:

@@ -215,7 +215,7 @@ def test_qr_card_from_the_camera_and_camera_declined(tmp_path: Path, station_cfg
         await d.wait_screen("Consent", 15)
         r = d.app.session.resident
         assert r is not None and r.national_id == number and d.app.session.identified_by == "qr"
-        assert d.app.flow._scanner is None and d.app.camera_frames.latest("identify") is None, "scanner stopped"
+        assert not d.app.flow.scanning and d.app.camera_frames.latest("identify") is None, "scanner stopped"
         await consent_and_safety(d, camera=False)
         assert d.visible("menuCameraNotice")
         assert d.visible("tile_grip")
@@ -238,12 +238,12 @@ def test_a_code_that_is_not_a_resident_card_is_refused(tmp_path: Path, station_c
         await d.until(lambda: d.app.camera_frames.latest("identify") is not None, 5, "the live picture")
         await shot_both(d, "identify-qr")
         await d.click("identifyBack")
-        assert d.app.flow._scanner is None, "leaving the QR step stops the camera"
+        assert not d.app.flow.scanning, "leaving the QR step stops the camera"
         await d.click("qrChoice")
         await d.until(lambda: d.app.flow.identifyError, 15, "the refusal again")
         d.app.station.endSession()  # what the idle timeout does
         await d.wait_screen("Attract")
-        assert d.app.flow._scanner is None and d.app.flow.identifyError == "" and d.app.flow.identifyStep == "choose"
+        assert not d.app.flow.scanning and d.app.flow.identifyError == "" and d.app.flow.identifyStep == "choose"
         assert d.app.camera_frames.latest("identify") is None
 
     run_station(cfg, scenario, shots_dir=shots_dir, start_uploader=False)

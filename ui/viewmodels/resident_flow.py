@@ -10,14 +10,11 @@ safety answers. Device and camera test screens read ``currentTest``/``currentTes
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from drivers.manager import DeviceEvent, EventKind
@@ -27,7 +24,9 @@ from kiosk.identity import ResidentId, parse_phone, parse_resident_id
 from kiosk.logs import log_event
 from ui.i18n import translate
 from ui.menu_plan import Tile, TileState, full_check_order, menu_tiles, next_in_full_check, offered_tests
-from ui.qr_scan import QrScanner, resident_id_from_qr
+from ui.qr_scan import resident_id_from_qr
+from ui.viewmodels import resident_flow_text as words
+from ui.viewmodels.card_scanner import CardScanner
 
 if TYPE_CHECKING:
     from ui.app import StationApp
@@ -37,39 +36,7 @@ log = logging.getLogger("ui.resident_flow")
 SAFETY_KEYS = ("chest_pain", "dizziness_or_fainting", "recent_surgery", "doctor_said_no_exercise",
                "bone_or_joint_problem")
 IDENTIFY_STEPS = ("choose", "qr", "id", "phone", "details")
-CAMERA_FEED = "identify"
 OLDEST_AGE, YOUNGEST_AGE = 110, 10  # a typed birth year outside this is a typing mistake
-
-
-def _titles() -> dict[str, str]:
-    """Tile titles by device kind or camera exercise (built each time, so they follow the language)."""
-    return {
-        "blood_pressure": translate("ResidentFlow", "Blood pressure"),
-        "height": translate("ResidentFlow", "Height"),
-        "scale": translate("ResidentFlow", "Weight and body"),
-        "glucometer": translate("ResidentFlow", "Blood sugar"),
-        "grip": translate("ResidentFlow", "Grip strength"),
-        "vital_capacity": translate("ResidentFlow", "Lung capacity"),
-        "spirometer": translate("ResidentFlow", "Breathing test"),
-        "balance": translate("ResidentFlow", "One-leg stand"),
-        "sit_and_reach": translate("ResidentFlow", "Sit and reach"),
-        "reaction_time": translate("ResidentFlow", "Reaction time"),
-        "chair-stand": translate("ResidentFlow", "30-second chair stand"),
-        "squat": translate("ResidentFlow", "Squats"),
-        "arm-curl": translate("ResidentFlow", "30-second arm curl"),
-    }
-
-
-def _id_error(e: InputError) -> str:
-    """The resident's words for what ``parse_resident_id`` refused (its message is for the log)."""
-    detail = str(e)
-    if "18 characters" in detail:
-        return translate("ResidentFlow", "An ID number has 18 characters. Please check the number and type it again.")
-    if "birth date" in detail:
-        return translate("ResidentFlow", "The birth date in this ID number is not right. Please check the number.")
-    if "check character" in detail:
-        return translate("ResidentFlow", "This ID number is not right. A digit is probably mistyped. Please check it.")
-    return translate("ResidentFlow", "An ID number is 17 digits and then a digit or X. Please check it.")
 
 
 class ResidentFlow(QObject):
@@ -82,8 +49,7 @@ class ResidentFlow(QObject):
     def __init__(self, app: StationApp, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.app = app
-        self._scanner: QrScanner | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._scanner = CardScanner(app, on_code=self._qr_code, on_failure=self._qr_failure)
         self._tiles: list[Tile] | None = None
         self._reset()
         app.session.changed.connect(self._invalidate_tiles)
@@ -114,9 +80,7 @@ class ResidentFlow(QObject):
         self.currentTestChanged.emit()
 
     async def aclose(self) -> None:
-        scanner, self._scanner = self._scanner, None
-        if scanner is not None:
-            await asyncio.to_thread(scanner.stop)
+        await self._scanner.aclose()
 
     # ---- identify: properties -------------------------------------------------------------
     @Property(str, notify=identifyStepChanged)
@@ -141,7 +105,7 @@ class ResidentFlow(QObject):
 
     @Property(bool, notify=changed)
     def scanning(self) -> bool:
-        return self._scanner is not None
+        return self._scanner.running
 
     @Property(str, notify=changed)
     def scanProblem(self) -> str:
@@ -175,7 +139,7 @@ class ResidentFlow(QObject):
             rid = parse_resident_id(text)
         except InputError as e:
             log_event(log, logging.INFO, "ID number refused", reason=str(e))
-            self._set_error(lambda e=e: _id_error(e))  # bound: `e` is deleted after except
+            self._set_error(lambda e=e: words.id_error(e))  # bound: `e` is deleted after except
             return False
         self._identify_by_id(rid, "id_number")
         return True
@@ -254,38 +218,15 @@ class ResidentFlow(QObject):
 
     # ---- the QR scanner -------------------------------------------------------------------
     def _start_scanner(self) -> None:
-        if self._scanner is not None or not self.cameraConfigured:
-            return
-        self._loop = asyncio.get_event_loop()
-        cam = self.app.cfg.camera
-        scanner: QrScanner
-
-        def hop(fn: Callable[..., None], *args: Any) -> None:
-            with contextlib.suppress(RuntimeError):  # the loop closed while the thread finished a frame
-                self._loop.call_soon_threadsafe(fn, scanner, *args)  # type: ignore[union-attr]
-
-        scanner = QrScanner(cam.source, loop=cam.loop, request_size=(cam.width, cam.height), request_fps=cam.fps,
-                            on_frame=lambda f: hop(self._qr_frame, f), on_code=lambda t: hop(self._qr_code, t),
-                            on_problem=lambda d: hop(self._qr_problem, d))
-        self._scanner, self._scan_problem = scanner, str
-        scanner.start()
-        log_event(log, logging.INFO, "QR scanner started")
+        if self.cameraConfigured:
+            self._scan_problem = str
+            self._scanner.start()
 
     def _stop_scanner(self) -> None:
-        scanner, self._scanner = self._scanner, None
-        if scanner is not None:
-            scanner.stop(timeout_s=0)  # the thread ends within one frame; not worth blocking the screen
-            self.app.camera_frames.clear(CAMERA_FEED)
-            log_event(log, logging.INFO, "QR scanner stopped", frames=scanner.frames_seen, decodes=scanner.decodes)
+        if self._scanner.stop():
             self.changed.emit()
 
-    def _qr_frame(self, scanner: QrScanner, frame: np.ndarray) -> None:
-        if scanner is self._scanner:
-            self.app.camera.publish(CAMERA_FEED, frame)
-
-    def _qr_code(self, scanner: QrScanner, text: str) -> None:
-        if scanner is not self._scanner:
-            return
+    def _qr_code(self, text: str) -> None:
         try:
             rid = resident_id_from_qr(text)
         except InputError as e:
@@ -295,11 +236,7 @@ class ResidentFlow(QObject):
             return
         self._identify_by_id(rid, "qr")
 
-    def _qr_problem(self, scanner: QrScanner, detail: str) -> None:
-        if scanner is not self._scanner:
-            return
-        log_event(log, logging.ERROR, "QR scanner stopped by the camera", detail=detail)
-        self._scanner = None
+    def _qr_failure(self, detail: str) -> None:
         self._scan_problem = lambda: translate(
             "ResidentFlow", "The camera is not working right now. Please type your number instead, or ask staff.")
         self.changed.emit()
@@ -342,7 +279,7 @@ class ResidentFlow(QObject):
 
     @Property("QVariantList", notify=tilesChanged)
     def tiles(self) -> list[dict[str, Any]]:
-        titles = _titles()
+        titles = words.titles()
         out = []
         for t in self._current_tiles():
             spec = t.spec
@@ -387,7 +324,7 @@ class ResidentFlow(QObject):
     @Property(str, notify=currentTestChanged)
     def currentTestTitle(self) -> str:
         tile = self._tile(self._current)
-        return "" if tile is None else _titles().get(tile.spec.name if tile.spec.is_camera else tile.spec.kind,
+        return "" if tile is None else words.titles().get(tile.spec.name if tile.spec.is_camera else tile.spec.kind,
                                                      tile.spec.name)
 
     @Property(bool, notify=currentTestChanged)

@@ -354,7 +354,7 @@ class CameraTestModel(QObject):
             if paused != self._paused:
                 self._paused = paused
                 self.liveChanged.emit()
-            if paused and (why := _pause_text(update)):
+            if paused and (why := words.pause_text(update)):
                 self._set_hint(why, speak=False)  # spoken by the analyser's own pause and framing events
         for event in update.events:
             self._event(event)
@@ -427,16 +427,6 @@ class CameraTestModel(QObject):
         self.changed.emit()
         self.liveChanged.emit()
         self.app.voice.say(translate("CameraTest", "Finished. Well done.") + " " + self._result_text)
-
-
-def _pause_text(update: PipelineUpdate) -> str:
-    """Why counting waits, from this frame: no picture, nobody seen, or what the framing check asks for."""
-    if update.frame_index < 0:
-        return words.event_text("paused.no_frames")
-    report = update.framing
-    if report is None or report.primary_hint.value == "no_person":
-        return words.event_text("paused.no_person")
-    return "" if report.ok else words.hint(report.primary_hint.value)
 
 
 def install(app: StationApp) -> None:

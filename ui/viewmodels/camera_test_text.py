@@ -7,8 +7,12 @@ event key maps to a ``translate("CameraTest", ...)`` call here (written out so p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ui.i18n import translate
+
+if TYPE_CHECKING:
+    from vision.pipeline import PipelineUpdate
 
 
 @dataclass(frozen=True)
@@ -137,3 +141,13 @@ def problem(reason: str) -> str:
         "camera": translate("CameraTest", "The camera is not working right now. Please ask a member of staff."),
         "save": translate("CameraTest", "Your result could not be saved. Please ask a member of staff."),
     }.get(reason, translate("CameraTest", "This test is not available right now. Please ask a member of staff."))
+
+
+def pause_text(update: PipelineUpdate) -> str:
+    """Why counting waits, from this frame: no picture, nobody seen, or what the framing check asks for."""
+    if update.frame_index < 0:
+        return event_text("paused.no_frames")
+    report = update.framing
+    if report is None or report.primary_hint.value == "no_person":
+        return event_text("paused.no_person")
+    return "" if report.ok else hint(report.primary_hint.value)

@@ -143,6 +143,18 @@ def test_a_device_that_fails_mid_test_says_so_and_try_again_works(station_cfg: S
         await d.until(lambda: vm(d).trialsDone == 1, 40, "trial after the fault cleared")
         assert len(d.app.session.trials_of("grip")) == 1 and d.app.session.trials_of("grip")[0].trial == 1
 
+        # The device's own hint reaches a Chinese screen, and follows a switch back to English.
+        d.app.station.setLanguage("zh")
+        d.app.manager.inject("grip", "overload")
+        await d.click("startButton")
+        await d.until(lambda: vm(d).phase == "error", 20, "overload shown")
+        assert d.text("deviceMessage") == "请不要用力拉扯，请找工作人员。"
+        await d.shot("device-error-hint")
+        d.app.station.setLanguage("en")
+        await d.until(lambda: d.text("deviceMessage") == "Please do not pull so hard; ask a member of staff.", 5,
+                      "the hint in English")
+        assert len(d.app.session.trials_of("grip")) == 1
+
     run_station(station_cfg, scenario, shots_dir=shots_dir, start_uploader=False)
 
 

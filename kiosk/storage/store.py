@@ -246,12 +246,14 @@ class Store:
     def save_report(self, session_id: uuid.UUID, report: Mapping[str, Any]) -> None:
         self._save_document("reports", "report", "report_id", session_id, report)
 
-    def save_review(self, session_id: uuid.UUID, review: Mapping[str, Any]) -> None:
-        """A doctor's note or prescription change, kept beside the original report."""
-        self._save_document("reviews", "review", "review_id", session_id, review)
+    def save_review(self, session_id: uuid.UUID, review: Mapping[str, Any],
+                    audit: Callable[[Connection], object] | None = None) -> None:
+        """A doctor's note or prescription change, kept beside the original report. ``audit`` writes its audit
+        entry in the same transaction: a review is never stored unaudited, nor audited unstored."""
+        self._save_document("reviews", "review", "review_id", session_id, review, also=audit)
 
     def _save_document(self, table: str, kind: str, id_key: str, session_id: uuid.UUID,
-                       body: Mapping[str, Any]) -> None:
+                       body: Mapping[str, Any], also: Callable[[Connection], object] | None = None) -> None:
         doc_id = body.get(id_key)
         try:
             doc_id = str(uuid.UUID(str(doc_id)))
@@ -264,6 +266,8 @@ class Store:
             self._insert(conn, table, {id_key: doc_id, "session_id": str(session_id), "created_at": iso(now),
                                        "body_json": body_json})
             outbox.enqueue(conn, kind, doc_id, str(session_id), now)
+            if also is not None:
+                also(conn)
 
     def finish_session(self, session_id: uuid.UUID, state: SessionState) -> None:
         self._require_session(session_id)

@@ -59,6 +59,28 @@ def test_reports_and_reviews_are_queued_with_their_own_ids(store):
     assert [(i.kind, i.id) for i in store.outbox_pending(10)] == [("report", report_id), ("review", review_id)]
 
 
+def test_a_review_and_its_audit_entry_are_stored_together_or_not_at_all(store):
+    from kiosk.audit import AuditLog
+    from kiosk.errors import InputError
+
+    audit = AuditLog(store)
+    session = sample_session()
+    store.create_session(session)
+    signed = str(uuid.uuid4())
+    store.save_review(session.id, {"review_id": signed, "note": "ok"},
+                      audit=lambda conn: audit.append(conn, "Dr Li", "doctor", "doctor.review_signed", str(session.id)))
+    entry = next(audit.entries())
+    assert entry.action == "doctor.review_signed" and audit.verify().ok
+    assert [(i.kind, i.id) for i in store.outbox_pending(10)] == [("review", signed), ("audit", entry.id)]
+
+    refused = str(uuid.uuid4())  # the audit entry cannot be written: the review is not kept either
+    with pytest.raises(InputError):
+        store.save_review(session.id, {"review_id": refused, "note": "ok"},
+                          audit=lambda conn: audit.append(conn, "Dr Li", "nobody", "doctor.review_signed"))
+    assert [r["review_id"] for r in store.load_reviews(session.id)] == [signed]
+    assert len(list(audit.entries())) == 1 and len(store.outbox_pending(10)) == 2
+
+
 def test_acked_items_leave_the_queue_and_are_counted(store):
     _, ms = _session_with(store)
     store.outbox_mark_acked([str(ms[0].id), str(ms[1].id)], "batch-1")

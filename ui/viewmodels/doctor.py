@@ -271,16 +271,17 @@ class DoctorModel(QObject):
         if self._session is None:
             return ""
         review, _ = self._review()
+        target = str(self._session.id)
         try:
-            self.store.save_review(self._session.id, review)
+            self.store.save_review(self._session.id, review, audit=lambda conn: self.station.audit_in(
+                conn, "doctor.review_signed", target, review_id=review["review_id"],
+                prescription_changed=sorted(self._changes), note_chars=len(review["note"])))
         except KioskError as e:
             log_event(log, logging.ERROR, "review could not be saved", session_id=str(self._session.id), error=str(e))
             self._error = translate("Doctor", "The review could not be saved. Your note is kept; try again or "
                                               "ask the technician.")
             self.sessionChanged.emit()
             return self._error
-        self.station.audit_view("doctor.review_signed", str(self._session.id), review_id=review["review_id"],
-                                prescription_changed=sorted(self._changes), note_chars=len(review["note"]))
         log_event(log, logging.INFO, "review signed", session_id=str(self._session.id))
         self.openQueue()
         self.station.go("DoctorQueue")

@@ -18,6 +18,7 @@ from kiosk.errors import KioskError
 from kiosk.logs import log_event
 from kiosk.staff import LockedOut, StaffMember, StaffRegistry, StaffRole, WrongPin
 from kiosk.storage import Store
+from kiosk.storage.connection import Connection
 from ui.i18n import Translations, translate
 from ui.idle import IdleWatch
 from ui.speech import VoiceGuide
@@ -185,9 +186,17 @@ class StationModel(QObject):
 
     def audit_view(self, action: str, target: str | None = None, **details: object) -> None:
         """Audit what the signed-in staff member opened or changed (doctor and technician screens call this)."""
+        self.audit_in(None, action, target, **details)
+
+    def audit_in(self, conn: Connection | None, action: str, target: str | None = None, **details: object) -> None:
+        """The same, inside the caller's open write transaction (``conn``), or in its own when None."""
         if self._staff is None:
             raise RuntimeError("no staff member is signed in")
-        self.audit.record(self._staff.name, self._staff.role.value, action, target, details or None)
+        who = (self._staff.name, self._staff.role.value, action, target, details or None)
+        if conn is None:
+            self.audit.record(*who)
+        else:
+            self.audit.append(conn, *who)
 
     @property
     def signed_in(self) -> StaffMember | None:

@@ -4,9 +4,7 @@ errors, and retention never purges a session the cloud has not fully acknowledge
 
 from __future__ import annotations
 
-import logging
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,15 +19,6 @@ from tests.kiosk.grading_support import shipped_norms
 OLD = datetime(2025, 1, 1, 9, tzinfo=UTC)
 # Every identifying value of the invented resident in kiosk.storage.testing.sample_session.
 PERSONAL = ("测试 居民", "110101196103020000", "13800000000", "1961-03-02")
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """`kiosk` run in-process points the root log handler at this test's captured stderr; put it back."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:], root.level = handlers, level
 
 
 def error_lines(err: str) -> list[str]:

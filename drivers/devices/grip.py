@@ -137,8 +137,10 @@ class GripDynamometer(SerialInstrumentDriver):
                     if message.overload:
                         raise _device_error(g.DeviceError(g.GripErrorCode.OVERLOAD), self.device_id)
                     force = correction.apply(message.force_kg)
-                    yield Progress(self.device_id, "force_kg", round(force, 2), self.elapsed_s())
-                    samples += 1  # the device's clock: times in the result do not depend on serial latency
+                    # The device's clock, for the live curve as for the result: samples read in one burst
+                    # from the line are still 10 ms apart, and serial latency does not bend the curve.
+                    samples += 1
+                    yield Progress(self.device_id, "force_kg", round(force, 2), samples / RATE_HZ)
                     if detector.feed(samples / RATE_HZ, force):
                         break
                     if detector.started_at_s is None and self.elapsed_s() > squeeze_within_s:

@@ -56,6 +56,10 @@ async def test_a_squeeze_gives_its_peak_with_side_and_trial():
     assert "uncalibrated" in final.quality_flags, "without a calibration book the reading must be flagged"
     assert all(p.quantity == "force_kg" for p in progress) and len(progress) > 100
     assert max(p.value for p in progress) == pytest.approx(31.5, abs=0.2)
+    # Live times are the device's 100 Hz clock, whatever the line's pace (this simulator runs 5× fast):
+    # the peak comes 0.5 s rest + 0.6 s rise after the start, as the simulated hand squeezes.
+    assert [p.at_s for p in progress] == pytest.approx([(i + 1) / 100 for i in range(len(progress))])
+    assert 1.0 < max(progress, key=lambda p: p.value).at_s < 1.3
     measurement = final.to_measurement()
     assert measurement.value == final.values["grip"] and measurement.device_id == "grip-1"
 

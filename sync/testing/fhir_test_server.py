@@ -40,6 +40,7 @@ CONTROL_PREFIX = "/_test"
 
 class FaultKind(enum.StrEnum):
     STATUS = "status"  # answer `status` (500, 502, 503, 429 …) with an OperationOutcome and optional Retry-After
+    #                    (its issue points at `expression`, e.g. "Bundle.entry[2]", when one is given)
     SLOW = "slow"  # apply the request, then wait `delay_s` before answering (past the client's timeout)
     DROP = "drop"  # apply the request, then send half a response and close the connection
     REJECT = "reject"  # 400 with an OperationOutcome, as a server refusing a resource would
@@ -57,6 +58,7 @@ class Fault:
     delay_s: float = 2.0
     apply: bool = True  # SLOW/DROP: whether the server commits the bundle before failing
     entry: int = 0  # ENTRY_ERROR: which entry fails
+    expression: str | None = None  # STATUS: what the OperationOutcome's issue names (None: nothing)
 
 
 @dataclass
@@ -274,8 +276,8 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.fhir.next_fault()
         if fault is not None and fault.kind is FaultKind.STATUS:
             headers = (("Retry-After", fault.retry_after),) if fault.retry_after else ()
-            self._send(Answer(fault.status, operation_outcome("transient", f"injected HTTP {fault.status}")), headers,
-                      key=key)
+            outcome = operation_outcome("transient", f"injected HTTP {fault.status}", expression=fault.expression)
+            self._send(Answer(fault.status, outcome), headers, key=key)
             return
         if fault is not None and fault.kind is FaultKind.UNAUTHORIZED:
             self._send(Answer(401, operation_outcome("login", "injected 401")), key=key)

@@ -7,7 +7,10 @@ jitter, honouring ``Retry-After`` in both its forms (delta-seconds and HTTP-date
 Other 4xx quarantine the batch at once; other 5xx (500, 501, …) retry until they have been seen
 ``quarantine_after_5xx`` times in a row, then quarantine. A 401 that survived a token refresh is a
 station set-up problem, not a bad batch: it retries (with backoff) and never quarantines data; so do
-1xx and 3xx (redirects are not followed: a captive portal's 302 must not quarantine the outbox).
+1xx and 3xx (redirects are not followed: a captive portal's 302 must not quarantine the outbox), and
+404/405 unless the server's OperationOutcome points into the Bundle: a wrong ``sync.endpoint`` or a
+proxy misrouting the path answers every batch that way, and quarantining them moved the whole outbox,
+batch by batch, into the technician's hands. DESIGN.md's "other 4xx" rule is narrowed here on purpose.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from email.utils import parsedate_to_datetime
 
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 AUTH_STATUSES = frozenset({401})
+ENDPOINT_STATUSES = frozenset({404, 405})  # for the base URL itself: the path is wrong, not the batch
 
 
 class Verdict(enum.StrEnum):
@@ -55,12 +59,16 @@ class Decision:
     verdict: Verdict
     reason: str
     consecutive_5xx: int = 0  # to carry into the next attempt of the same batch
+    endpoint_problem: bool = False  # the answer is about the configured URL (check sync.endpoint), not the batch
 
 
-def classify(status: int | None, *, consecutive_5xx: int, policy: RetryPolicy) -> Decision:
+def classify(status: int | None, *, consecutive_5xx: int, policy: RetryPolicy,
+             outcome_names_content: bool = False) -> Decision:
     """Decide on one attempt's outcome. ``status`` is ``None`` for a network error or timeout.
 
     ``consecutive_5xx`` counts earlier non-retryable 5xx of this batch in a row, not this one.
+    ``outcome_names_content`` says the answer's OperationOutcome points into the Bundle (``Bundle.…``):
+    only then is a 404/405 the server's verdict on the batch rather than on the URL it was sent to.
     """
     if status is None:
         return Decision(Verdict.RETRY, "network error or timeout")
@@ -75,6 +83,9 @@ def classify(status: int | None, *, consecutive_5xx: int, policy: RetryPolicy) -
     if status < 200 or 300 <= status < 400:  # redirects are not followed: the FHIR server never judged the batch
         return Decision(Verdict.RETRY, f"HTTP {status}: redirected or no final answer (captive portal or moved "
                                        "endpoint: station set-up)")
+    if status in ENDPOINT_STATUSES and not outcome_names_content:
+        return Decision(Verdict.RETRY, f"HTTP {status}: the endpoint URL is wrong or misrouted (station set-up: "
+                                       "check sync.endpoint)", endpoint_problem=True)
     if 500 <= status < 600:
         seen = consecutive_5xx + 1
         if seen >= policy.quarantine_after_5xx:

@@ -2,7 +2,8 @@
 
 Pure helpers of the uploader (no I/O): the transaction-response's ``entry.response.status`` text, and
 the one ``Bundle.entry[N]`` an OperationOutcome names, mapped to the outbox id that entry belongs to,
-so that a refused record is quarantined alone and the rest of its batch still goes.
+so that a refused record is quarantined alone and the rest of its batch still goes; and whether an
+OperationOutcome is about the batch at all (a 404/405 that is not is about the endpoint URL).
 """
 
 from __future__ import annotations
@@ -32,6 +33,25 @@ def named_entry_owner(owners: Sequence[str | None], outcome: dict[str, Any] | No
 
 
 _ENTRY_EXPRESSION = re.compile(r"Bundle\.entry\[(\d+)\]")
+
+
+def outcome_names_batch_content(outcome: dict[str, Any] | None) -> bool:
+    """Whether an OperationOutcome points into the Bundle sent (an issue's expression or location ``Bundle…``).
+
+    That tells a server's verdict on the batch from a 404/405 about the URL (a proxy's or a wrong path's
+    answer names no part of the Bundle)."""
+    issues = (outcome or {}).get("issue")
+    if not isinstance(issues, list):
+        return False
+    for issue in issues:
+        if not isinstance(issue, dict):
+            continue
+        for field in ("expression", "location"):
+            where = issue.get(field)
+            if isinstance(where, list) and any(str(w) == "Bundle" or str(w).startswith(("Bundle.", "Bundle["))
+                                               for w in where):
+                return True
+    return False
 
 
 def entry_status_code(text: str) -> int | None:

@@ -27,7 +27,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from kiosk.config import StationConfig
 from kiosk.domain import utcnow
@@ -36,7 +38,7 @@ from kiosk.logs import log_event
 from sync.errors import MappingError, TransportError
 from sync.http import GZIP_LEVEL, FhirClient, SendResult
 from sync.retry import RetryPolicy, Verdict, classify, retry_delay_s
-from sync.upload_answers import entry_status_code, named_entry_owner
+from sync.upload_answers import entry_status_code, named_entry_owner, outcome_names_batch_content
 from sync.upload_lock import LOCK_NAME, exclusive
 from sync.upload_state import (
     BACKOFF_KEY,
@@ -264,8 +266,12 @@ class Uploader:
                 report: DrainReport) -> bool:
         """Act on one attempt's outcome; returns whether to go on with the next batch."""
         status = result.status if result is not None else (failure.http_status if failure else None)
-        decision = classify(status, consecutive_5xx=batch.consecutive_5xx, policy=self.policy)
+        answered = result.body if result is not None else None
+        decision = classify(status, consecutive_5xx=batch.consecutive_5xx, policy=self.policy,
+                            outcome_names_content=outcome_names_batch_content(answered))
         error = f"HTTP {status}: {decision.reason}" if result is not None else str(failure)
+        if decision.endpoint_problem and status is not None:
+            error = self._endpoint_problem(batch, status)
         if decision.verdict is Verdict.ACKNOWLEDGED:
             assert result is not None
             return self._settle_response(store, batch, result, report)
@@ -281,6 +287,14 @@ class Uploader:
         if decision.consecutive_5xx != batch.consecutive_5xx:
             store.sync_state_set(INFLIGHT_KEY, replace(batch, consecutive_5xx=decision.consecutive_5xx).to_json())
         return self._back_off(store, status, error, result.retry_after if result else None, report)
+
+    def _endpoint_problem(self, batch: InflightBatch, status: int) -> str:
+        """Log a 404/405 for the FHIR URL loudly and word it for `kiosk sync status`: the fix is in the station file."""
+        endpoint = _shown_url(self.cfg.sync.endpoint)
+        log_event(log, logging.ERROR, "the FHIR endpoint refused the path; batch kept queued: check sync.endpoint",
+                  endpoint=endpoint, status=status, batch_id=batch.batch_id, rows=len(batch.ids))
+        return (f"the server answered {status} {HTTPStatus(status).phrase} for {endpoint}: check sync.endpoint "
+                "(nothing is lost: the results stay queued and are retried)")
 
     def _settle_response(self, store: Store, batch: InflightBatch, result: SendResult, report: DrainReport) -> bool:
         body = result.body or {}
@@ -397,6 +411,13 @@ class Uploader:
                         await asyncio.wait_for(self._wake.wait(), timeout=pause)
             finally:
                 await self._loop.run_in_executor(worker, self.close)
+
+
+def _shown_url(url: str) -> str:
+    """The endpoint as logged and shown: without any user:password@ or query (they may hold secrets)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def _aware(at: datetime) -> datetime:

@@ -22,7 +22,7 @@ def test_network_errors_and_transient_statuses_always_retry(status: int | None) 
         assert d.verdict is Verdict.RETRY, f"{status} after {already} 5xx should retry, got {d}"
 
 
-@pytest.mark.parametrize("status", [400, 403, 404, 409, 410, 412, 413, 415, 422])
+@pytest.mark.parametrize("status", [400, 403, 409, 410, 412, 413, 415, 422])  # 404/405: an endpoint problem
 def test_other_client_errors_quarantine_at_once(status: int) -> None:
     d = classify(status, consecutive_5xx=0, policy=POLICY)
     assert d.verdict is Verdict.QUARANTINE, f"HTTP {status} should quarantine the batch, got {d}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,10 +15,13 @@ import pytest
 from kiosk.config import SyncAuth, SyncConfig
 from kiosk.errors import ConfigError
 from kiosk.storage import open_store
+from sync import upload_answers
 from sync.auth import MAX_TOKEN_LIFETIME_S, ClientCredentialsToken
+from sync.cli import status_figures
 from sync.fhir_map import batch_bundle
 from sync.http import FhirClient, SendResult
 from sync.retry import RetryPolicy, Verdict, classify, parse_retry_after, retry_delay_s
+from sync.testing.fhir_memory import operation_outcome
 from sync.testing.fhir_test_server import FhirTestServer
 from sync.testing.station import fill_store, station_config
 from sync.upload_answers import entry_status_code, named_entry_owner
@@ -347,3 +351,118 @@ def test_an_unexpected_error_while_sending_backs_off_instead_of_escaping_the_dra
         assert report.retry_at is not None and "UnicodeEncodeError" in (report.last_error or ""), report
         assert BackoffState.from_json(st.sync_state_get(BACKOFF_KEY)).failures == 1, "the backoff must be saved"
         assert st.outbox_stats()["pending"] == 2 and st.sync_state_get(INFLIGHT_KEY), "same batch, same key, later"
+
+
+@pytest.mark.parametrize("status", [404, 405])
+def test_a_wrong_endpoint_path_is_a_set_up_problem_that_retries_and_never_quarantines(status: int) -> None:
+    """A 404/405 for the whole FHIR base URL (wrong sync.endpoint, a proxy misrouting the path) judged no
+    batch: quarantining it moved the entire outbox, batch after batch, into the technician's hands."""
+    for seen in range(POLICY.quarantine_after_5xx + 2):
+        decision = classify(status, consecutive_5xx=seen, policy=POLICY)
+        assert decision.verdict is Verdict.RETRY, f"HTTP {status} after {seen} 5xx should retry, got {decision}"
+        assert decision.endpoint_problem, f"HTTP {status} should be reported as an endpoint problem: {decision}"
+
+
+@pytest.mark.parametrize("status", [404, 405])
+def test_a_404_or_405_whose_outcome_points_into_the_bundle_still_condemns_the_batch(status: int) -> None:
+    decision = classify(status, consecutive_5xx=0, policy=POLICY, outcome_names_content=True)
+    assert decision.verdict is Verdict.QUARANTINE and not decision.endpoint_problem, decision
+
+
+@pytest.mark.parametrize("status", [400, 403, 409, 422])
+def test_other_client_errors_quarantine_whatever_their_outcome_names(status: int) -> None:
+    for names in (False, True):
+        decision = classify(status, consecutive_5xx=0, policy=POLICY, outcome_names_content=names)
+        assert decision.verdict is Verdict.QUARANTINE, f"HTTP {status} (outcome names content: {names}): {decision}"
+
+
+@pytest.mark.parametrize(("outcome", "expected"), [
+    (operation_outcome("not-found", "no endpoint /fhri"), False),  # the test double's, or a proxy's, 404
+    (operation_outcome("processing", "x", expression="Bundle.entry[2].resource.valueQuantity"), True),
+    (operation_outcome("processing", "x", expression="Bundle.entry[0]"), True),  # the shared Patient
+    ({"issue": [{"location": ["Bundle.entry[1]"]}]}, True),  # location: deprecated, still sent by some servers
+    ({"issue": [{"expression": ["Observation.code"]}]}, False),
+    ({"issue": [{"expression": "Bundle.entry[1]"}]}, False), ({"issue": 5}, False), ({}, False), (None, False),
+])
+def test_an_outcome_names_batch_content_only_when_an_issue_points_into_the_bundle(outcome, expected) -> None:
+    assert upload_answers.outcome_names_batch_content(outcome) is expected
+
+
+def test_a_wrong_endpoint_path_keeps_the_outbox_queued_backs_off_and_tells_the_technician(tmp_path: Path,
+                                                                                           caplog) -> None:
+    """Weeks unattended with a wrong path: every batch stays queued, the waits grow like an outage's, and
+    the status names the status, the URL and the key to fix; put right, everything goes exactly once."""
+    with FhirTestServer() as server:
+        good = station_config(tmp_path / "var", server, batch_max_count=2)
+        wrong_url = server.origin + "/fhri"
+        wrong = replace(good, sync=replace(good.sync, endpoint=wrong_url))
+        now = [NOW]
+        with open_store(wrong) as st:
+            ids = fill_store(st, wrong.station_id, sessions=3, measurements=2)  # 6 rows, 3 batches
+            up = Uploader(wrong, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: now[0])
+            delays = []
+            try:
+                for _ in range(POLICY.quarantine_after_5xx + 3):
+                    report = up.drain_once()
+                    assert report.rows_quarantined == 0, f"a wrong endpoint path quarantined data: {report}"
+                    assert report.retry_at is not None, f"a wrong endpoint path must back off: {report}"
+                    delays.append((report.retry_at - now[0]).total_seconds())
+                    now[0] = report.retry_at
+            finally:
+                up.close()
+            assert delays == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0], "capped full-jitter backoff, as for an outage"
+            assert {path for path, _key in server.log.received} == {"/fhri"}
+            stats = st.outbox_stats()
+            assert (stats["pending"], stats["quarantined"]) == (6, 0), stats
+            backoff = status_figures(wrong, st)["backoff"]
+            assert backoff["last_status"] == 404, backoff
+            expected = f"the server answered 404 Not Found for {wrong_url}: check sync.endpoint"
+            assert (backoff["last_error"] or "").startswith(expected), backoff["last_error"]
+            logged = [r for r in caplog.records if r.levelno >= logging.ERROR and "sync.endpoint" in r.getMessage()]
+            assert logged, "the endpoint problem must be logged as an error"
+            assert logged[-1].fields["endpoint"] == wrong_url and logged[-1].fields["status"] == 404
+            fixed = Uploader(good, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: now[0])
+            try:
+                assert fixed.drain_once(force=True).rows_acked == 6
+            finally:
+                fixed.close()
+        counts = server.memory.identifier_counts("Observation")
+        assert set(counts) == {f"urn:ietf:rfc:3986|urn:uuid:{i}" for i in ids} and set(counts.values()) == {1}
+
+
+def test_a_405_for_the_endpoint_defers_the_batch_with_the_endpoint_named(tmp_path: Path) -> None:
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server)
+        with open_store(cfg) as st:
+            fill_store(st, cfg.station_id, sessions=1, measurements=2)
+            server.inject("status", status=405, count=10)
+            up = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+            try:
+                report = up.drain_once()
+            finally:
+                up.close()
+            assert report.rows_quarantined == 0 and report.retry_at is not None, report
+            assert (report.last_error or "").startswith(
+                f"the server answered 405 Method Not Allowed for {server.base_url}: check sync.endpoint"), report
+            assert st.outbox_stats()["pending"] == 2 and st.quarantine_list() == []
+
+
+def test_a_404_whose_outcome_names_one_record_quarantines_that_record_alone(tmp_path: Path) -> None:
+    """The server did judge the content here (its OperationOutcome points at Bundle.entry[N]): not an endpoint
+    problem, so the refused record goes to quarantine and the rest of its batch still goes."""
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server, batch_max_count=4)
+        with open_store(cfg) as st:
+            ids = fill_store(st, cfg.station_id, sessions=1, measurements=4)
+            built = batch_bundle(st, st.outbox_pending(4), cfg)
+            index = _first_observation_owner(built.bundle["entry"])
+            server.inject("status", status=404, expression=f"Bundle.entry[{index}]")
+            up = Uploader(cfg, store=st, policy=POLICY, random=lambda: 0.5, clock=lambda: NOW)
+            try:
+                up.drain_once(force=True)
+            finally:
+                up.close()
+            (q,) = st.quarantine_list()
+            assert q["ids"] == [built.entry_owner[index]] and q["http_status"] == 404, q
+            stats = st.outbox_stats()
+            assert (stats["acked"], stats["pending"]) == (len(ids) - 1, 0), stats

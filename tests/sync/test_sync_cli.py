@@ -79,6 +79,22 @@ def test_push_during_an_outage_reports_the_backoff_and_status_shows_it(station, 
     assert "1 failure(s) in a row" in status and "in flight" in status
 
 
+def test_a_wrong_endpoint_path_is_reported_for_the_technician_and_nothing_is_quarantined(tmp_path, server,
+                                                                                       capsys) -> None:
+    wrong_url = server.origin + "/wrong/fhir"
+    cfg = station_config(tmp_path / "var", server, batch_max_count=5, endpoint=wrong_url)
+    config = tmp_path / "station.toml"
+    config.write_text(config_toml(cfg))
+    with open_store(cfg) as st:
+        fill_store(st, cfg.station_id, sessions=3, measurements=3)
+    code, out = run(capsys, "--config", str(config), "sync", "push")
+    assert code == 1 and "quarantined 0 rows" in out and "9 still queued" in out, out
+    _, status = run(capsys, "--config", str(config), "sync", "status")
+    expected = f"last error          the server answered 404 Not Found for {wrong_url}: check sync.endpoint"
+    assert expected in status, status
+    assert "quarantine          0 batch(es), 0 rows" in status, status
+
+
 def test_quarantine_list_show_and_retry(station, server, capsys) -> None:
     config, ids = station
     server.inject("reject")

@@ -10,7 +10,7 @@ Glucose Measurement 0x2A18 (notified, one per stored record)::
               bit 2  concentration unit: 0 = kg/L, 1 = mol/L
               bit 3  sensor status annunciation present
               bit 4  context information follows (a 0x2A34 notification comes next; not decoded here)
-    uint16  sequence number
+    uint16  sequence number (rolls over: 65535 is followed by 0; see ``sequence_is_newer``)
     7 bytes base time (see ble_time)
     sint16  time offset, minutes            if bit 0
     SFLOAT  concentration                   if bit 1
@@ -153,6 +153,28 @@ def encode_glucose_measurement(m: GlucoseMeasurement) -> bytes:
             raise CodecError(f"unknown annunciation(s) {sorted(unknown)}")
         out += struct.pack("<H", sum(1 << ANNUNCIATIONS.index(a) for a in m.annunciations))
     return bytes(out)
+
+
+# ---- sequence numbers --------------------------------------------------------------------------------
+
+SEQUENCE_MODULUS = 0x10000  # the record sequence number is a uint16: after 65535 the meter counts on from 0
+
+
+def sequence_after(sequence_number: int) -> int:
+    """The sequence number a meter gives the record after ``sequence_number`` (65535 is followed by 0)."""
+    return (sequence_number + 1) % SEQUENCE_MODULUS
+
+
+def sequence_is_newer(sequence_number: int, than: int | None) -> bool:
+    """True when record ``sequence_number`` was stored after record ``than`` (``None``: the meter had none).
+
+    Compared modulo 2^16 (serial-number arithmetic, RFC 1982): up to 32767 steps ahead is newer, so 0
+    and 1 come after 65535, while 65535 kept on the meter is older than a 0 or 1 made since. A plain
+    ``>`` would take the 65535 record (someone else's) as newer than the 0 record.
+    """
+    if than is None:
+        return True
+    return 0 < (sequence_number - than) % SEQUENCE_MODULUS < SEQUENCE_MODULUS // 2
 
 
 # ---- Record Access Control Point ------------------------------------------------------------------

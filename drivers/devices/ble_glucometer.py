@@ -1,10 +1,15 @@
 """Glucometer over the Bluetooth Glucose Service (0x1808), fetching records through the RACP (0x2A52).
 
 A meter stores every test; the station must take only the test the resident does now, never an
-older one (another person's). So ``measure()`` first asks for the meter's last record and notes its
-sequence number, then polls "number of records ≥ next" until a new test appears, asks for those
-records (0x2A18 notifications followed by an RACP response) and takes the newest. A transfer that
-loses a record (success reported, record missing) is an error, never a guess.
+older one (another person's). So ``measure()`` first asks for the meter's last (most recent) record
+and notes its sequence number, then polls "report last record" until the meter's newest record is
+newer than that one, and takes it. A transfer that loses a record (success reported, record missing)
+or ends unfinished is an error, never a guess.
+
+Sequence numbers are uint16 and roll over from 65535 to 0, so "newer" is compared modulo 2^16
+(``ble_glucose.sequence_is_newer``). The station does not ask "records ≥ n": a meter compares those
+numbers plainly, so after the wrap its older 65xxx records would count as new, and a full meter that
+drops its oldest record for each new one never reports a higher count.
 
 Meter annunciations that void a result (strip, sample, sensor, temperature, out-of-range) become a
 ``DeviceReportedError``; a low battery or clock fault is kept as a quality flag.
@@ -104,10 +109,14 @@ class BleGlucometer(BleDevice):
         finally:
             await self._unsubscribe(queue, uuids)
 
-    async def _last_stored_sequence(self) -> int | None:
+    async def _last_stored_record(self) -> ble_glucose.GlucoseMeasurement | None:
+        """The meter's most recent record, or None when it holds none."""
         request = ble_glucose.RacpRequest(ble_glucose.RacpOpCode.REPORT_STORED_RECORDS,
                                           ble_glucose.RacpOperator.LAST_RECORD)
         records, response = await self._racp(request)
+        if isinstance(response, RacpResponse) and response.code is RacpResponseCode.PROCEDURE_NOT_COMPLETED:
+            raise DeviceReportedError("meter did not complete the record transfer: PROCEDURE_NOT_COMPLETED",
+                                      code="transfer_incomplete", device_id=self.device_id)
         if isinstance(response, RacpResponse) and response.code not in (RacpResponseCode.SUCCESS,
                                                                         RacpResponseCode.NO_RECORDS_FOUND):
             raise DeviceReportedError(f"meter refused 'report last record': {response.code.name}",
@@ -117,7 +126,11 @@ class BleGlucometer(BleDevice):
             # older (someone else's) record pass as new
             raise DeviceReportedError("meter reported its last record but the record never arrived",
                                       code="transfer_incomplete", device_id=self.device_id)
-        return max((r.sequence_number for r in records), default=None)
+        return records[-1] if records else None
+
+    async def _last_stored_sequence(self) -> int | None:
+        newest = await self._last_stored_record()
+        return None if newest is None else newest.sequence_number
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
         item = glucose_item(options, self.device_id)  # a bad option fails before the meter is asked anything
@@ -127,15 +140,11 @@ class BleGlucometer(BleDevice):
         try:
             # only a test done from now on is this resident's: re-read the newest stored record first
             self.last_sequence = await self._last_stored_sequence()
-            next_sequence = 0 if self.last_sequence is None else self.last_sequence + 1
             started = time.monotonic()
             while True:
-                _, count = await self._racp(ble_glucose.report_number_of_records(next_sequence))
-                if isinstance(count, RacpNumberOfRecords) and count.count > 0:
+                newest = await self._last_stored_record()
+                if newest is not None and ble_glucose.sequence_is_newer(newest.sequence_number, self.last_sequence):
                     break
-                if isinstance(count, RacpResponse) and count.code is not RacpResponseCode.NO_RECORDS_FOUND:
-                    raise DeviceReportedError(f"meter refused to count records: {count.code.name}",
-                                              code=count.code.name.lower(), device_id=self.device_id)
                 waited = time.monotonic() - started
                 if waited > self.start_timeout_s:
                     raise DeviceTimeout(f"no new glucose test within {self.start_timeout_s:.0f} s",
@@ -143,16 +152,11 @@ class BleGlucometer(BleDevice):
                 yield Progress(self.device_id, "waiting_for_test_s", round(waited, 1), waited,
                                message="Please do the test on the meter now.")
                 await asyncio.sleep(self.poll_interval_s)
-            records, response = await self._racp(ble_glucose.report_records_from(next_sequence))
-            if not isinstance(response, RacpResponse) or not response.ok:
-                raise DeviceReportedError(f"meter did not complete the record transfer: {response}",
-                                          code="transfer_incomplete", device_id=self.device_id)
-            fresh = [r for r in records if r.sequence_number >= next_sequence]
-            if not fresh or len(fresh) < count.count:
-                raise DeviceReportedError(f"meter counted {count.count} new record(s) but {len(fresh)} arrived",
-                                          code="transfer_incomplete",
-                                          device_id=self.device_id)
-            newest = max(fresh, key=lambda r: r.sequence_number)
+            if self.last_sequence is not None and newest.sequence_number != ble_glucose.sequence_after(
+                    self.last_sequence):
+                # a second test while waiting, or a meter that skips a number: the newest is the resident's
+                log_event(_log, logging.INFO, "newest record is not the one after the baseline; taking the newest",
+                          device_id=self.device_id, before=self.last_sequence, newest=newest.sequence_number)
             self.last_sequence = newest.sequence_number
             yield self._final(newest, item, trial, record)
         finally:

@@ -28,6 +28,7 @@ from drivers.codecs.instrument_frame import InstrumentMessage
 from drivers.devices.serial_instrument import SerialInstrumentDriver
 from drivers.spirometry import (
     BLOW_START_FLOW_L_S,
+    HPA_TO_MMHG,
     MAX_EXPIRATORY_TIME_S,
     PLATEAU_VOLUME_L,
     PLATEAU_WINDOW_S,
@@ -36,7 +37,6 @@ from drivers.spirometry import (
     btps_factor,
 )
 
-HPA_TO_MMHG = 0.750061683
 MAX_GAP_BLOCKS = 2
 T0_MARGIN_S = 0.5  # time zero lies at most this long after the first flow above threshold in a usable blow
 

@@ -4,6 +4,12 @@
 ``FinalReading(item="vital_capacity", values={"vital_capacity": mL})``, the meter's result times the
 calibration gain (from the 3.00-L syringe check). Meter errors (no blow, interrupted, sensor) raise
 ``DeviceReportedError`` with the meter's code; silence raises ``DeviceTimeout``.
+
+The meter reports every volume at body conditions (BTPS), the calibration syringe's room air
+included, so ``syringe_stroke_l()`` divides the BTPS factor back out (``drivers.spirometry``) at the
+room's temperature and pressure: ``room_c`` / ``room_pressure_hpa``, 23 °C and 1013.25 hPa unless the
+station says otherwise. The factor moves about 0.55 % per °C, so a room 5 °C off the value given
+costs nearly all of the ±3 % allowance; give the real room where it is not near 23 °C.
 """
 
 from __future__ import annotations
@@ -15,17 +21,29 @@ from drivers.base import DeviceReportedError, DeviceTimeout, FinalReading, Measu
 from drivers.calibration import LinearCorrection
 from drivers.codecs import vital_capacity as vc
 from drivers.devices.serial_instrument import SerialInstrumentDriver
+from drivers.spirometry import HPA_TO_MMHG, btps_factor
 
 RESIDENT_MESSAGES = {
     vc.VitalCapacityErrorCode.NO_BLOW: "No blow was felt. Take a deep breath and blow out fully into the mouthpiece.",
     vc.VitalCapacityErrorCode.INTERRUPTED: "Air escaped. Seal your lips round the mouthpiece and blow again.",
 }
 
+# the room the syringe check assumes when the station gives none: mid-range of an indoor 20–26 °C, sea level
+DEFAULT_ROOM_C = 23.0
+DEFAULT_ROOM_PRESSURE_HPA = 1013.25
+
 
 class VitalCapacityMeter(SerialInstrumentDriver):
     CODEC = vc.CODEC
     kind = "vital_capacity"
     BAUD = 9600
+
+    def __init__(self, *args: object, room_c: float = DEFAULT_ROOM_C,
+                 room_pressure_hpa: float = DEFAULT_ROOM_PRESSURE_HPA, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.room_c, self.room_pressure_hpa = room_c, room_pressure_hpa
+        # the factor the meter applies to room air; an impossible room is refused here, not mid-check
+        self.room_btps_factor = btps_factor(room_c, room_pressure_hpa * HPA_TO_MMHG)
 
     async def _blow(self) -> AsyncIterator[vc.Volume | vc.Result]:
         """The meter's messages for one blow, ending with its Result. If the line goes quiet once the
@@ -74,10 +92,16 @@ class VitalCapacityMeter(SerialInstrumentDriver):
                                                 "correction": correction.to_mapping()})
 
     async def syringe_stroke_l(self) -> float:
-        """The meter's uncorrected reading of one calibration-syringe stroke, in litres."""
+        """One calibration-syringe stroke as the meter measured it, in litres of room air (no gain).
+
+        The syringe pushes room air (ATPS), but the meter reports it BTPS-corrected, about 8 % high at
+        23 °C: compared with 3.00 L as it is, a healthy meter would fail ±3 %, and a meter reading
+        8 % low would pass. ATS/ERS 2019 check syringes with the BTPS correction off; this meter's
+        correction cannot be switched off, so it is divided back out with the same factor.
+        """
         await self.settle()
         async with contextlib.aclosing(self._blow()) as blow:
             async for message in blow:
                 if isinstance(message, vc.Result):
-                    return message.volume_ml / 1000.0
+                    return message.volume_ml / 1000.0 / self.room_btps_factor
         raise AssertionError("unreachable: _blow ends with a Result or raises")

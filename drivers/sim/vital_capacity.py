@@ -2,10 +2,18 @@
 
 After StartBlow the meter sends Volume(0) every 0.1 s while it waits; the blow begins after
 ``wait_s``, the volume rises as ``vc_ml`` · (1 − e^(−t/0.8 s)) and, once it has not changed for 1.5 s,
-the meter sends Result. ``syringe_ml`` set: the next blow is a calibration-syringe stroke of exactly
-that volume. QueryResult resends the last result. Faults: the common ones (``drift`` = volume ×
-``drift_gain``), ``no_blow`` (the next blow never comes: error 1 after 10 s), ``interrupted`` (error 2
-halfway through the next blow) and ``lose_result`` (the next Result goes out with a corrupted CRC).
+the meter sends Result. QueryResult resends the last result.
+
+Like the real meter, it reports volumes at body conditions (BTPS): it multiplies what passes its
+sensor (gas at room conditions, ATPS) by the BTPS factor of ``drivers.spirometry`` at the room's
+``ambient_c`` and ``pressure_hpa``. ``vc_ml`` is the resident's vital capacity at BTPS, so a blow
+reads ``vc_ml``; ``syringe_ml`` set: the next blow is a calibration-syringe stroke of that volume of
+room air, which the meter therefore reports about 8 % high at 23 °C (ATS/ERS 2019: syringe checks
+are made with the BTPS correction off, or the expected volume must allow for it).
+
+Faults: the common ones (``drift`` = volume × ``drift_gain``), ``no_blow`` (the next blow never
+comes: error 1 after 10 s), ``interrupted`` (error 2 halfway through the next blow) and
+``lose_result`` (the next Result goes out with a corrupted CRC).
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from typing import ClassVar
 from drivers.codecs import vital_capacity as vc
 from drivers.codecs.instrument_frame import InstrumentMessage
 from drivers.sim.instrument import InstrumentSimulator
+from drivers.spirometry import HPA_TO_MMHG, btps_factor
 
 
 class VitalCapacitySimulator(InstrumentSimulator):
@@ -24,10 +33,13 @@ class VitalCapacitySimulator(InstrumentSimulator):
     EXTRA_FAULTS: ClassVar[frozenset[str]] = frozenset({"no_blow", "interrupted", "lose_result"})
     DEFAULT_DRIFT_GAIN = 1.05
 
-    def __init__(self, *, vc_ml: float = 3200.0, wait_s: float = 1.0, **kwargs: float) -> None:
+    def __init__(self, *, vc_ml: float = 3200.0, wait_s: float = 1.0, ambient_c: float = 23.0,
+                 pressure_hpa: float = 1013.25, **kwargs: float) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.vc_ml = vc_ml
         self.wait_s = wait_s
+        self.ambient_c, self.pressure_hpa = ambient_c, pressure_hpa
+        self.btps = btps_factor(ambient_c, pressure_hpa * HPA_TO_MMHG)  # what the meter multiplies room gas by
         self.syringe_ml: float | None = None
         self._armed = False
         self._t = 0.0
@@ -62,8 +74,8 @@ class VitalCapacitySimulator(InstrumentSimulator):
     def _volume_ml(self, t: float) -> float:
         if self._no_blow or t < self.wait_s:
             return 0.0
-        if self.syringe_ml is not None:
-            return self.syringe_ml * min(1.0, (t - self.wait_s) / 1.0)
+        if self.syringe_ml is not None:  # room air from the syringe, reported at BTPS like any gas
+            return self.syringe_ml * self.btps * min(1.0, (t - self.wait_s) / 1.0)
         return self.vc_ml * (1 - math.exp(-(t - self.wait_s) / 0.8))
 
     def stream(self) -> list[InstrumentMessage]:

@@ -142,3 +142,73 @@ class AngularRate:
 
     def reset(self) -> None:
         self._history.clear()
+
+
+class MovementOnset:
+    """When a movement out of a resting posture began, read back from the frames seen while resting.
+
+    A repetition's state machine only notices a rise, curl or squat once a threshold far from rest is
+    crossed, a few tenths of a second after the body started to move; the start-signal rule ("count
+    what was begun after Go") needs the moment the movement began. Each frame gives one value per
+    channel, signed so that the movement makes it grow (e.g. trunk lean, hip rise, minus the elbow
+    angle). Channels are smoothed with a centred ``smooth``-frame median (one spiked landmark cannot
+    move the onset); a channel's rest level is the ``rest_percentile`` of its values in the last
+    ``window_s``; the onset is the later frame of the last two consecutive frames at which every
+    channel was within its tolerance of rest.
+    """
+
+    def __init__(self, tolerances: tuple[float, ...], *, window_s: float = 5.0, smooth: int = 5,
+                 rest_percentile: float = 20.0) -> None:
+        if not tolerances or any(not tol > 0 for tol in tolerances):
+            raise ValueError(f"tolerances must be positive, got {tolerances!r}")
+        self.tolerances = tolerances
+        self.window_s = window_s
+        self.smooth = max(1, smooth)
+        self.rest_percentile = rest_percentile
+        self._samples: deque[tuple[float, tuple[float | None, ...]]] = deque()
+
+    def add(self, t: float, values: tuple[float | None, ...]) -> None:
+        """One frame's values (None or NaN for a channel not measured in this frame)."""
+        if len(values) != len(self.tolerances):
+            raise ValueError(f"expected {len(self.tolerances)} values, got {len(values)}")
+        clean = tuple(v if v is not None and math.isfinite(v) else None for v in values)
+        self._samples.append((t, clean))
+        while self._samples and t - self._samples[0][0] > self.window_s:
+            self._samples.popleft()
+
+    def reset(self) -> None:
+        self._samples.clear()
+
+    def onset_s(self) -> float | None:
+        """The time the movement began, or None when no frame was seen (then the caller's own estimate stands).
+
+        When no two consecutive frames were at rest, the movement was already under way at the first
+        frame kept, whose time is returned (the earliest moment it is known to have been going on)."""
+        if not self._samples:
+            return None
+        times = [t for t, _ in self._samples]
+        at_rest = [True] * len(times)
+        for c, tol in enumerate(self.tolerances):
+            raw = [v[c] for _, v in self._samples]
+            smoothed = _centred_median(raw, self.smooth)
+            known = [v for v in smoothed if v is not None]
+            if not known:
+                continue
+            rest = float(np.percentile(known, self.rest_percentile))
+            for i, v in enumerate(smoothed):
+                if v is not None and v > rest + tol:
+                    at_rest[i] = False
+        for i in range(len(times) - 1, 0, -1):
+            if at_rest[i] and at_rest[i - 1]:
+                return times[i]
+        return times[0]
+
+
+def _centred_median(values: list[float | None], width: int) -> list[float | None]:
+    """Each value replaced by the median of the known values within ``width // 2`` frames of it."""
+    half = width // 2
+    out: list[float | None] = []
+    for i in range(len(values)):
+        near = [v for v in values[max(0, i - half):i + half + 1] if v is not None]
+        out.append(float(np.median(near)) if near and values[i] is not None else None)
+    return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vision.analysers import EventKind, ExerciseResult, make_analyser
 from vision.landmarks import L
@@ -180,3 +182,48 @@ def test_bad_options_are_clear_errors():
         make_analyser("chair-stand", view="top")
     with pytest.raises(ValueError, match="bad option"):
         make_analyser("chair-stand", colour="red")
+
+
+@cache
+def four_stands(view: str) -> SyntheticSequence:
+    """Four stands; the first rise begins at 1.2 s (trunk lean, then hip lift) and is upright at 2.2 s."""
+    return chair_stand_sequence(4, start_at_s=1.0, duration_s=12.0, view=view)
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+@pytest.mark.parametrize(("rise_began_before_go_s", "counted"), [(0.5, False), (0.0, True), (-0.05, True)])
+def test_a_stand_counts_only_when_its_rise_began_after_go(view, rise_began_before_go_s, counted):
+    """The 30-s chair stand counts stands begun after "Go": a rise begun 0.5 s before it and finished after
+    it used to count (only the completion was compared with Go). A resident seated at Go who rises at once,
+    or a moment later, counts."""
+    seq = four_stands(view)
+    first = seq.truth.reps[0]
+    go = first.started_s + rise_began_before_go_s
+    assert first.top_s > go, "the first stand is finished after Go"
+    events, result = run(seq.frames, view=view, start_at_s=go)
+    assert result.reps[0].counted is counted, (
+        f"{view}: a rise begun {rise_began_before_go_s} s before Go must {'' if counted else 'not '}count: "
+        f"{result.reps[0]}")
+    assert result.count == seq.truth.count - (not counted)
+    if not counted:
+        assert result.reps[0].faults == ("before_start",)
+        rejected = [e for e in events if e.message == "chair-stand.rejected.before_start"]
+        assert len(rejected) == 1 and rejected[0].evidence["began_at_s"] < go <= rejected[0].at_s, rejected
+
+
+@settings(max_examples=8, deadline=None)
+@given(view=st.sampled_from(["front", "side"]), lead_s=st.floats(0.4, 0.9), seed=st.integers(0, 10_000))
+def test_with_jitter_a_rise_begun_well_before_go_never_counts(view, lead_s, seed):
+    seq = four_stands(view)
+    go = seq.truth.reps[0].started_s + lead_s  # upright 1.0 s after the rise began: after Go
+    _, result = run(add_jitter(seq.frames, 2.0, seed=seed), view=view, start_at_s=go)
+    assert not result.reps[0].counted and result.count == seq.truth.count - 1, result.reps[0]
+
+
+@settings(max_examples=8, deadline=None)
+@given(view=st.sampled_from(["front", "side"]), wait_s=st.floats(0.0, 1.0), seed=st.integers(0, 10_000))
+def test_with_jitter_a_resident_seated_at_go_who_rises_at_once_counts(view, wait_s, seed):
+    seq = four_stands(view)
+    go = seq.truth.reps[0].started_s - wait_s  # rises wait_s after Go (at once for 0)
+    _, result = run(add_jitter(seq.frames, 2.0, seed=seed), view=view, start_at_s=go)
+    assert result.count == seq.truth.count, [(r.started_at_s, r.counted, r.faults) for r in result.reps]

@@ -12,6 +12,12 @@ leaving the chest, and rocking for momentum: forward trunk flexion faster than `
 a side view; in a front view, where flexion only shortens the trunk in the image, the trunk's image
 height falling faster than ``rocking_fraction_per_s`` of its upright height per second. By default
 faulted full stands still count and are flagged; ``strict=True`` counts only clean stands.
+
+Only stands begun after the start signal count. A stand begins when the seated resident starts to
+move: the trunk leaning forward more than ``onset_lean_deg`` or the hips rising more than
+``onset_rise`` (shank lengths) from how they sat (see ``MovementOnset``); the rising threshold is
+crossed only a few tenths of a second later, so comparing that (or the moment upright) with "Go"
+counted a stand begun before it.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import numpy as np
 from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, RepGrade, RepRecord, View
 from vision.analysers.measures import (
     AngularRate,
+    MovementOnset,
     ReferenceLength,
     RunConfirm,
     foreshortened_inclination_deg,
@@ -101,6 +108,8 @@ class ChairStandAnalyser(ExerciseAnalyser):
         arms_off_ratio: float = 0.7,
         rocking_deg_s: float = 250.0,
         rocking_fraction_per_s: float = 2.0,
+        onset_lean_deg: float = 10.0,
+        onset_rise: float = 0.1,
         **options: Any,
     ) -> None:
         super().__init__(duration_s=duration_s, **options)
@@ -129,6 +138,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
         self._trunk_rate = AngularRate(0.1)
         self._halfway_applied = False
         self._prev: StandMeasure | None = None
+        self._onset = MovementOnset((onset_lean_deg, onset_rise))  # fed while seated: when a rise began
 
     # ---- measures ---------------------------------------------------------------------------
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
@@ -229,16 +239,22 @@ class ChairStandAnalyser(ExerciseAnalyser):
             else:
                 self._trunk_rate.reset()
 
+        if self.phase is Phase.SEATED:
+            self._onset.add(t, (m.trunk_lean_deg, m.rise))
         if self.phase in (Phase.UNKNOWN, Phase.SEATED) and m.seated:
             if self.phase is Phase.UNKNOWN:
                 self._seated_rises.clear()
+                self._onset.reset()
             self.phase = Phase.SEATED
             self._seated_rises.append(m.rise)
             self._seated_rises = self._seated_rises[-60:]
             self._last_seated_t = t
         elif self.phase is Phase.SEATED and m.rising:
             self.phase = Phase.RISING
-            self._attempt = _Attempt(started_at_s=self._last_seated_t or t, faults=self._pending_faults)
+            last_seated = self._last_seated_t or t
+            began = self._onset.onset_s()
+            self._attempt = _Attempt(started_at_s=min(began, last_seated) if began is not None else last_seated,
+                                     faults=self._pending_faults)
             self._pending_faults = []
             events.append(self._event(EventKind.REP_STARTED, self._attempt.started_at_s, "stand_started",
                                       index=len(self._reps) + 1))
@@ -258,6 +274,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
                 self.phase = Phase.SEATED
                 self._seated_rises = [m.rise]
                 self._last_seated_t = t
+                self._onset.reset()
         elif self.phase is Phase.STANDING:
             if m.upright:
                 self._standing_rises.append(m.rise)
@@ -266,6 +283,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
                 self.phase = Phase.SEATED
                 self._seated_rises = [m.rise]
                 self._last_seated_t = t
+                self._onset.reset()
         return events
 
     def _evidence(self, a: _Attempt, m: StandMeasure | None = None) -> dict[str, Any]:
@@ -281,9 +299,10 @@ class ChairStandAnalyser(ExerciseAnalyser):
         a = self._attempt
         assert a is not None
         self._attempt = None
-        if self.started_at_s is None or t < self.started_at_s:
+        if self.started_at_s is None or a.started_at_s < self.started_at_s:  # begun before "Go", even if ended after
             self._record(a, t, counted=False, extra_faults=("before_start",))
-            return [self._event(EventKind.REP_REJECTED, t, "rejected.before_start", reason="before_start")]
+            return [self._event(EventKind.REP_REJECTED, t, "rejected.before_start", reason="before_start",
+                                began_at_s=a.started_at_s, start_signal_at_s=self.started_at_s)]
         counted = not (self.strict and a.faults)
         if counted:
             self._count += 1

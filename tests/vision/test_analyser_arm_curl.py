@@ -6,6 +6,8 @@ from dataclasses import replace
 from functools import cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vision.analysers import EventKind, ExerciseResult, make_analyser
 from vision.filtering import LandmarkSmoother
@@ -170,3 +172,39 @@ def test_a_full_curl_before_the_start_signal_is_rejected_as_early_not_as_partial
     assert "partial_range" not in result.fault_counts, f"no partial curl was made, got {dict(result.fault_counts)}"
     assert result.reps[0].faults == ("before_start",) and not result.reps[0].counted
     assert result.count == seq.truth.count - 1
+
+
+@cache
+def four_curls(view: str) -> SyntheticSequence:
+    """Four curls; the first begins at 1.2 s (elbow at 170°) and is fully flexed at 1.9 s."""
+    return arm_curl_sequence(4, start_at_s=1.0, duration_s=8.0, view=view)
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+@pytest.mark.parametrize(("curl_began_before_go_s", "counted"), [(0.5, False), (0.0, True), (-0.05, True)])
+def test_a_curl_counts_only_when_it_began_after_go(view, curl_began_before_go_s, counted):
+    """As for the chair stand: a curl begun 0.5 s before "Go" and finished after it used to count."""
+    seq = four_curls(view)
+    first = seq.truth.reps[0]
+    go = first.started_s + curl_began_before_go_s
+    assert first.top_s > go, "the first curl is finished after Go"
+    events, result = run(seq.frames, view=view, start_at_s=go, duration_s=8.0)
+    assert result.reps[0].counted is counted, (
+        f"{view}: a curl begun {curl_began_before_go_s} s before Go must {'' if counted else 'not '}count: "
+        f"{result.reps[0]}")
+    assert result.count == seq.truth.count - (not counted)
+    if not counted:
+        assert result.reps[0].faults == ("before_start",)
+        assert any(e.message == "arm-curl.rejected.before_start" for e in events)
+
+
+@settings(max_examples=8, deadline=None)
+@given(view=st.sampled_from(["front", "side"]), go_after_curl_began_s=st.one_of(st.floats(-1.0, 0.0),
+                                                                                 st.floats(0.4, 0.6)),
+       seed=st.integers(0, 10_000))
+def test_with_jitter_only_curls_begun_after_go_count(view, go_after_curl_began_s, seed):
+    seq = four_curls(view)
+    go = seq.truth.reps[0].started_s + go_after_curl_began_s  # flexed 0.7 s after the curl began
+    _, result = run(add_jitter(seq.frames, 2.0, seed=seed), view=view, start_at_s=go, duration_s=8.0)
+    expected = seq.truth.count - (go_after_curl_began_s > 0)
+    assert result.count == expected, [(r.started_at_s, r.counted, r.faults) for r in result.reps]

@@ -9,6 +9,11 @@ A curl that turns back before full flexion is rejected as ``partial_range``; cur
 arm is lowered is flagged ``not_fully_lowered``. The side view measures the elbow angle directly;
 in a front view it is recovered from the forearm's foreshortening (upper arm assumed vertical).
 In a front view ``arm="auto"`` follows both arms until one curls (the dominant arm is tested).
+
+Only curls begun after the start signal count. A curl begins when the lowered arm starts to bend:
+the elbow closing more than ``onset_deg`` from its resting angle (see ``MovementOnset``). The attempt
+threshold is crossed a few tenths of a second later, and comparing that (or full flexion) with "Go"
+counted a curl begun before it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import numpy as np
 
 from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, RepGrade, RepRecord, View
 from vision.analysers.measures import (
+    MovementOnset,
     ReferenceLength,
     RunConfirm,
     foreshortened_inclination_deg,
@@ -76,6 +82,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         extended_deg: float = 140.0,
         flexed_deg: float = 70.0,
         attempt_deg: float = 125.0,
+        onset_deg: float = 10.0,
         **options: Any,
     ) -> None:
         super().__init__(duration_s=duration_s, **options)
@@ -99,6 +106,9 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         self._prev_angle: float | None = None
         # Front view, ``auto``: how long each arm has been bent past the attempt angle (the curling arm is chosen).
         self._arm_choice = {s: RunConfirm(frames=5, min_s=_ARM_CHOICE_S) for s in ARMS}
+        # Each arm's elbow angle while lowered (minus it: bending makes it grow), to tell when a curl began.
+        self._onset = {s: MovementOnset((onset_deg,)) for s in ARMS}
+        self._frame_angles: dict[str, float] = {}
 
     def _chain(self, frame: PoseFrame) -> tuple[int, ...] | None:
         """The curling arm's landmarks when visible. ``auto`` picks the camera-near arm in a side view on
@@ -126,14 +136,21 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         return missing_names(frame, ARMS["right" if self.arm == "auto" else self.arm], self.visibility_threshold)
 
     def _elbow_deg(self, frame: PoseFrame) -> float | None:
+        """The tested arm's elbow angle; ``_frame_angles`` keeps every arm's angle measured in this frame."""
+        self._frame_angles = {}
         if self.arm == "auto" and self.view is View.FRONT:
             return self._elbow_deg_either_arm(frame)
         chain = self._chain(frame)
         if chain is None:
             return None
+        side = "left" if chain == ARMS["left"] else "right"
         if self.view is View.SIDE:
-            return joint_angle(frame, *chain, threshold=self.visibility_threshold)
-        return self._front_elbow_deg(frame, "left" if chain == ARMS["left"] else "right")
+            angle = joint_angle(frame, *chain, threshold=self.visibility_threshold)
+        else:
+            angle = self._front_elbow_deg(frame, side)
+        if angle is not None:
+            self._frame_angles = {side: angle}
+        return angle
 
     def _front_elbow_deg(self, frame: PoseFrame, side: str) -> float | None:
         pts = points(frame, ARMS[side], self.visibility_threshold)
@@ -151,6 +168,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         for ``_ARM_CHOICE_S`` (a curl does; a spiked landmark, even smoothed, does not). Until then the right
         arm's angle is used, so a spike on the idle arm never reaches the state machine."""
         angles = {s: a for s in ARMS if (a := self._front_elbow_deg(frame, s)) is not None}
+        self._frame_angles = angles
         t = frame.timestamp_s
         curling = [s for s in ARMS if self._arm_choice[s].update(s in angles and angles[s] <= self.attempt_deg, t)]
         if curling:
@@ -170,13 +188,20 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         # ``high`` is the smaller of the two angles (for "extended"), ``low`` the larger (for "flexed").
         high, low, angle = min(raw, prev), max(raw, prev), raw
         events: list[AnalyserEvent] = []
+        if self.phase is Phase.DOWN:
+            for side, elbow in self._frame_angles.items():
+                self._onset[side].add(t, (-elbow,))
         if self.phase in (Phase.UNKNOWN, Phase.DOWN) and high >= self.extended_deg:
+            if self.phase is Phase.UNKNOWN:
+                self._forget_rest()
             self._down_max = max(self._down_max, angle) if self.phase is Phase.DOWN else angle
             self.phase = Phase.DOWN
             self._last_down_t = t
         elif self.phase is Phase.DOWN and low <= self.attempt_deg:
             self.phase = Phase.UP
-            self._curl = _Curl(self._last_down_t or t, self._down_max, angle)
+            last_down = self._last_down_t or t
+            began = self._onset["right" if self.arm == "auto" else self.arm].onset_s()
+            self._curl = _Curl(min(began, last_down) if began is not None else last_down, self._down_max, angle)
             events.append(self._event(EventKind.REP_STARTED, self._curl.started_at_s, "curl_started",
                                       index=len(self._reps) + 1))
         elif self.phase is Phase.UP and self._curl is not None:
@@ -188,12 +213,14 @@ class ArmCurlAnalyser(ExerciseAnalyser):
             elif high >= self.extended_deg:
                 events += self._close(t, partial=True)
                 self.phase, self._down_max, self._last_down_t = Phase.DOWN, angle, t
+                self._forget_rest()
         elif self.phase is Phase.TOP and self._curl is not None:
             self._curl.min_deg = min(self._curl.min_deg, angle)
             self._top_max = max(self._top_max, angle)
             if high >= self.extended_deg:
                 events += self._close(t, partial=False)
                 self.phase, self._down_max, self._last_down_t = Phase.DOWN, angle, t
+                self._forget_rest()
             elif low <= self.flexed_deg and self._top_max >= (self.flexed_deg + self.extended_deg) / 2:
                 self._fault_counts["not_fully_lowered"] = self._fault_counts.get("not_fully_lowered", 0) + 1
                 events.append(self._event(EventKind.FORM_FAULT, t, "fault.not_fully_lowered", fault="not_fully_lowered",
@@ -201,11 +228,16 @@ class ArmCurlAnalyser(ExerciseAnalyser):
                 self._top_max = angle
         return events
 
+    def _forget_rest(self) -> None:
+        """The arm is lowered anew: what it did before says nothing about when the next curl begins."""
+        for onset in self._onset.values():
+            onset.reset()
+
     def _count_curl(self, t: float, halfway: float | None = None) -> list[AnalyserEvent]:
         c = self._curl
         assert c is not None
-        if self.started_at_s is None or t < self.started_at_s:
-            return []
+        if self.started_at_s is None or c.started_at_s < self.started_at_s:  # begun before "Go", even if ended after
+            return []  # rejected as before_start when the arm is lowered
         c.counted, c.counted_at_s, c.halfway = True, t, halfway
         self._count += 1
         evidence: dict[str, Any] = {"elbow_deg": self._last_angle, "extended_deg": c.extended_deg}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vision.analysers import EventKind, ExerciseResult, RepGrade, make_analyser
 from vision.filtering import LandmarkSmoother
@@ -142,3 +144,38 @@ def test_a_smoothed_landmark_spike_is_not_counted_as_an_extra_squat(seed):
     brief = [e for e in events if e.message == "squat.rejected.too_brief"]
     assert brief and all(e.evidence["duration_s"] < 0.5 for e in brief), "the glitch is reported as too brief"
     assert all(r.completed_at_s - r.started_at_s >= 0.5 for r in result.reps)
+
+
+@cache
+def three_squats(view: str) -> SyntheticSequence:
+    """Three squats; the first begins at 1.5 s, is deepest at 2.7 s and standing again at 3.9 s."""
+    return squat_sequence(3, view=view)
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+@pytest.mark.parametrize(("squat_began_before_go_s", "counted"), [(0.5, False), (0.0, True), (-0.05, True)])
+def test_a_squat_counts_only_when_it_began_after_go(view, squat_began_before_go_s, counted):
+    """The squat never looked at the start signal: squats begun before "Go" counted like any other."""
+    seq = three_squats(view)
+    first = seq.truth.reps[0]
+    go = first.started_s + squat_began_before_go_s
+    events, result = run(seq.frames, view=view, start_at_s=go, auto_start=False)
+    assert result.reps[0].counted is counted, (
+        f"{view}: a squat begun {squat_began_before_go_s} s before Go must {'' if counted else 'not '}count: "
+        f"{result.reps[0]}")
+    assert result.count == seq.truth.count - (not counted)
+    if not counted:
+        assert result.reps[0].faults == ("before_start",)
+        assert any(e.message == "squat.rejected.before_start" for e in events)
+
+
+@settings(max_examples=8, deadline=None)
+@given(view=st.sampled_from(["front", "side"]), go_after_squat_began_s=st.one_of(st.floats(-1.0, 0.0),
+                                                                                   st.floats(0.4, 0.9)),
+       seed=st.integers(0, 10_000))
+def test_with_jitter_only_squats_begun_after_go_count(view, go_after_squat_began_s, seed):
+    seq = three_squats(view)
+    go = seq.truth.reps[0].started_s + go_after_squat_began_s
+    _, result = run(add_jitter(seq.frames, 2.0, seed=seed), view=view, start_at_s=go, auto_start=False)
+    expected = seq.truth.count - (go_after_squat_began_s > 0)
+    assert result.count == expected, [(r.started_at_s, r.counted, r.faults) for r in result.reps]

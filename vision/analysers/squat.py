@@ -12,6 +12,11 @@ is no squat but a landmark glitch (a smoothed spike can hold for a few frames) a
 ``too_brief``. What a camera view can show decides what is checked: knee valgus
 needs the front view (the knee moving inside the hip–ankle line); depth, heel lift and trunk lean
 are checked in both (the front view recovers knee and trunk angles from foreshortening).
+
+Only squats begun after the start signal count (with ``auto_start``, when the view first became usable).
+A squat begins when the standing resident starts to go down: the knee angle (side view) closing more than
+``onset_knee_deg``, or the hip height (front view) falling more than ``onset_height_ratio`` of the standing
+height, from how they stood (see ``MovementOnset``). A squat begun earlier is rejected as ``before_start``.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import numpy as np
 
 from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, RepGrade, RepRecord, View
 from vision.analysers.measures import (
+    MovementOnset,
     ReferenceLength,
     RunConfirm,
     foreshortened_inclination_deg,
@@ -58,7 +64,8 @@ class SquatMeasure:
 
 @dataclass
 class _Rep:
-    started_at_s: float
+    started_at_s: float  # when the resident began to go down
+    left_standing_at_s: float  # the last frame still standing (the threshold): what ``min_rep_s`` is measured from
     min_knee_deg: float = 180.0
     bottom_at_s: float = 0.0
     max_trunk_lean_deg: float = 0.0
@@ -76,6 +83,7 @@ class SquatAnalyser(ExerciseAnalyser):
         "rep_completed.faulted": "Watch your form on the next one.",
         "rejected.lost_view": "",
         "rejected.too_brief": "",
+        "rejected.before_start": "Wait for the start signal, then begin.",
         "fault.knee_valgus": "Keep your knees in line with your toes.",
         "fault.heel_lift": "Keep your heels on the floor.",
         "fault.trunk_lean": "Keep your chest up.",
@@ -93,6 +101,8 @@ class SquatAnalyser(ExerciseAnalyser):
         heel_lift_ratio: float = 0.07,
         trunk_lean_deg: float = 50.0,
         min_rep_s: float = 0.5,
+        onset_knee_deg: float = 10.0,
+        onset_height_ratio: float = 0.03,
         **options: Any,
     ) -> None:
         super().__init__(**options)
@@ -122,6 +132,7 @@ class SquatAnalyser(ExerciseAnalyser):
         self._confirm = {k: RunConfirm(frames=3) for k in FAULT_KEYS}
         self._recent_knee: deque[float] = deque(maxlen=3)
         self._prev: SquatMeasure | None = None
+        self._onset = MovementOnset((onset_knee_deg, onset_height_ratio))  # fed while standing: when a squat began
 
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
         thr = self.visibility_threshold
@@ -196,14 +207,21 @@ class SquatAnalyser(ExerciseAnalyser):
         else:
             standing = min(m.knee_deg, prev.knee_deg) >= self.standing_knee_deg
             going_down = max(m.knee_deg, prev.knee_deg) < self.rep_knee_deg
+        if self.phase is Phase.STANDING:  # minus both: going down makes them grow
+            self._onset.add(t, (-m.knee_deg if m.height_ratio is None else None,
+                                -m.height_ratio if m.height_ratio is not None else None))
         if self.phase in (Phase.UNKNOWN, Phase.STANDING) and standing:
+            if self.phase is Phase.UNKNOWN:
+                self._onset.reset()
             self.phase = Phase.STANDING
             self._last_standing_t = t
             if m.heel_ratio is not None:
                 self._heel_base = [*self._heel_base[-89:], m.heel_ratio]
         elif self.phase is Phase.STANDING and going_down:
             self.phase = Phase.DOWN
-            self._rep = _Rep(started_at_s=self._last_standing_t or t)
+            left = self._last_standing_t or t
+            began = self._onset.onset_s()
+            self._rep = _Rep(started_at_s=min(began, left) if began is not None else left, left_standing_at_s=left)
             for c in self._confirm.values():
                 c.reset()
             self._recent_knee.clear()
@@ -215,6 +233,7 @@ class SquatAnalyser(ExerciseAnalyser):
                 events += self._complete(t)
                 self.phase = Phase.STANDING
                 self._last_standing_t = t
+                self._onset.reset()
         return events
 
     def _track(self, rep: _Rep, m: SquatMeasure, t: float) -> list[AnalyserEvent]:
@@ -249,14 +268,17 @@ class SquatAnalyser(ExerciseAnalyser):
         rep = self._rep
         assert rep is not None
         self._rep = None
-        if t - rep.started_at_s < self.min_rep_s:
-            for key in rep.faults:  # faults seen in a glitch are not the resident's
-                self._fault_counts[key] -= 1
-                if not self._fault_counts[key]:
-                    del self._fault_counts[key]
+        if t - rep.left_standing_at_s < self.min_rep_s:
+            self._forget_faults(rep)  # faults seen in a glitch are not the resident's
             return [self._event(EventKind.REP_REJECTED, t, "rejected.too_brief", reason="too_brief",
-                                duration_s=t - rep.started_at_s, min_rep_s=self.min_rep_s,
+                                duration_s=t - rep.left_standing_at_s, min_rep_s=self.min_rep_s,
                                 min_knee_deg=rep.min_knee_deg)]
+        if self.started_at_s is None or rep.started_at_s < self.started_at_s:  # begun before "Go", even if ended after
+            self._forget_faults(rep)  # not part of the test
+            self._reps.append(RepRecord(len(self._reps) + 1, rep.started_at_s, t, False, RepGrade.FAULTED,
+                                        ("before_start",), {"min_knee_deg": rep.min_knee_deg}))
+            return [self._event(EventKind.REP_REJECTED, t, "rejected.before_start", reason="before_start",
+                                began_at_s=rep.started_at_s, start_signal_at_s=self.started_at_s)]
         if rep.faults:
             grade = RepGrade.FAULTED
         elif rep.min_knee_deg > self.depth_knee_deg:
@@ -273,7 +295,16 @@ class SquatAnalyser(ExerciseAnalyser):
             evidence["max_heel_lift_ratio"] = rep.max_heel_lift_ratio
         self._reps.append(RepRecord(len(self._reps) + 1, rep.started_at_s, t, True, grade, tuple(reasons), evidence))
         return [self._event(EventKind.REP_COMPLETED, t, f"rep_completed.{grade.value}", index=len(self._reps),
-                            count=len(self._reps), grade=grade, reasons=reasons, **evidence)]
+                            count=self._count(), grade=grade, reasons=reasons, **evidence)]
+
+    def _forget_faults(self, rep: _Rep) -> None:
+        for key in rep.faults:
+            self._fault_counts[key] -= 1
+            if not self._fault_counts[key]:
+                del self._fault_counts[key]
+
+    def _count(self) -> int:
+        return sum(1 for r in self._reps if r.counted)
 
     def _on_pause(self, t: float) -> list[AnalyserEvent]:
         events = []
@@ -288,9 +319,9 @@ class SquatAnalyser(ExerciseAnalyser):
     def result(self) -> ExerciseResult:
         notes = [] if self.view is View.FRONT else ["knee_valgus_not_checked_in_side_view"]
         return ExerciseResult(
-            exercise=self.exercise, status=self._status(), view=self.view, count=len(self._reps),
+            exercise=self.exercise, status=self._status(), view=self.view, count=self._count(),
             reps=tuple(self._reps), started_at_s=self.started_at_s, ended_at_s=self.ended_at_s,
             duration_s=self.duration_s, end_reason=self.end_reason, paused_s=self.paused_s,
             fault_counts=dict(self._fault_counts), notes=tuple(notes),
-            measures={"shallow_count": sum(1 for r in self._reps if "shallow" in r.faults)},
+            measures={"shallow_count": sum(1 for r in self._reps if r.counted and "shallow" in r.faults)},
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import subprocess
 import sys
@@ -17,16 +16,6 @@ from kiosk.cli import main
 from kiosk.storage import open_store
 from sync.testing.fhir_test_server import FhirTestServer
 from sync.testing.station import config_toml, fill_store, station_config
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """`kiosk` installs a stderr handler bound to pytest's captured stream; put the old handlers back."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture

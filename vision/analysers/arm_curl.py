@@ -307,4 +307,5 @@ class ArmCurlAnalyser(ExerciseAnalyser):
             end_reason=self.end_reason, paused_s=self.paused_s, fault_counts=dict(self._fault_counts),
             notes=tuple(notes),
             measures={"mean_range_of_motion_deg": float(np.mean(roms)) if roms else None, "arm": self.arm},
+            **self._validity_fields(),
         )

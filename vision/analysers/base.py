@@ -47,6 +47,22 @@ class View(enum.StrEnum):
     SIDE = "side"
 
 
+class InvalidReason(enum.StrEnum):
+    """Why a camera test gives no score (it is stored as not measured, never graded or sent as a value)."""
+
+    NOT_STARTED = "not_started"  # no start signal, or the test has not ended yet
+    NEVER_SEEN = "never_seen"  # the person was never usable in view during the test
+    OUT_OF_VIEW = "out_of_view"  # paused for too much of the test
+    NO_START_POSTURE = "no_start_posture"  # never seen in the exercise's starting posture (not doing this test)
+    INCOMPLETE = "incomplete"  # the video or camera ended before the test's time was up
+    FAILED = "failed"  # the camera or the pipeline failed
+    STOPPED = "stopped"  # stopped by staff or the station, not finished
+
+
+# End reasons that end a test validly: the time ran out, or the resident chose to stop (the count so far stands).
+VALID_END_REASONS = frozenset({"time_up", "resident_stopped", "hold_ended"})
+
+
 class ResultStatus(enum.StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
@@ -141,6 +157,9 @@ class ExerciseResult:
     fault_counts: Mapping[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     measures: Mapping[str, Any] = field(default_factory=dict)
+    valid: bool = False
+    invalid_reason: str | None = None
+    deviations: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fault_counts", _frozen(self.fault_counts))
@@ -159,6 +178,7 @@ class ExerciseResult:
             "duration_s": _plain(self.duration_s), "hold_time_s": _plain(self.hold_time_s),
             "end_reason": self.end_reason, "paused_s": _plain(self.paused_s),
             "fault_counts": _plain(self.fault_counts), "notes": list(self.notes), "measures": _plain(self.measures),
+            "valid": self.valid, "invalid_reason": self.invalid_reason, "deviations": list(self.deviations),
         }
 
 
@@ -206,6 +226,7 @@ class ExerciseAnalyser(ABC):
         mirrored: bool = False,
         check_frame: bool = True,
         max_frame_gap_s: float = 1.0,
+        max_paused_fraction: float = 0.2,
     ) -> None:
         try:
             self.view = View(view)
@@ -218,6 +239,10 @@ class ExerciseAnalyser(ABC):
         if not max_frame_gap_s > 0:
             raise ValueError(f"max_frame_gap_s must be a positive number of seconds, not {max_frame_gap_s!r}")
         self.max_frame_gap_s = max_frame_gap_s
+        if not 0 <= max_paused_fraction <= 1:
+            raise ValueError(f"max_paused_fraction must be within 0..1, not {max_paused_fraction!r}")
+        self.max_paused_fraction = max_paused_fraction
+        self._seen_in_test = False  # a usable frame was analysed after the start signal
         self.duration_s = duration_s
         self.auto_start = auto_start
         self.resume_after_s = resume_after_s
@@ -281,6 +306,8 @@ class ExerciseAnalyser(ABC):
         check = self._check(frame, people_count)
         events += self._update_gate(check, t)
         if self._gate is Gate.ACTIVE and check.usable:
+            if self.started_at_s is not None and t >= self.started_at_s:
+                self._seen_in_test = True
             try:
                 events += self._step(frame, t)
             except (FloatingPointError, ValueError, IndexError) as exc:  # malformed landmark arrays
@@ -305,6 +332,40 @@ class ExerciseAnalyser(ABC):
 
     @abstractmethod
     def result(self) -> ExerciseResult: ...
+
+    def validity(self) -> tuple[bool, InvalidReason | None]:
+        """Whether the test ran validly, so its count may be graded; else why not.
+
+        Valid: the test ended by its time running out (or the resident choosing to stop), the person was
+        usable in view for all but ``max_paused_fraction`` of it, and was seen in the exercise's starting
+        posture (someone walking past a chair-stand test is not a resident scoring 0)."""
+        if not self.finished or self.started_at_s is None:
+            return False, InvalidReason.NOT_STARTED
+        if self.end_reason in ("failed", "error"):
+            return False, InvalidReason.FAILED
+        if not self._seen_in_test:
+            return False, InvalidReason.NEVER_SEEN
+        if self.end_reason not in VALID_END_REASONS and not self._ends_validly(self.end_reason):
+            return False, InvalidReason.INCOMPLETE if self.end_reason == "stream_ended" else InvalidReason.STOPPED
+        ran = (self.ended_at_s or self.started_at_s) - self.started_at_s
+        if ran > 0 and self.paused_s > self.max_paused_fraction * ran + 1e-9:
+            return False, InvalidReason.OUT_OF_VIEW
+        if not self._saw_start_posture():
+            return False, InvalidReason.NO_START_POSTURE
+        return True, None
+
+    def _validity_fields(self) -> dict[str, Any]:
+        """``valid`` and ``invalid_reason`` for the result (subclasses pass them to ExerciseResult)."""
+        valid, reason = self.validity()
+        return {"valid": valid, "invalid_reason": reason.value if reason is not None else None}
+
+    def _ends_validly(self, reason: str | None) -> bool:
+        """An analyser's own end reasons that are a valid end (the single-leg stand's foot touching down)."""
+        return False
+
+    def _saw_start_posture(self) -> bool:
+        """Whether the person was ever seen in the exercise's starting posture during the test."""
+        return True
 
     # ---- subclass hooks ---------------------------------------------------------------------
     @abstractmethod

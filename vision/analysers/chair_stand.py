@@ -375,4 +375,5 @@ class ChairStandAnalyser(ExerciseAnalyser):
             end_reason=self.end_reason, paused_s=self.paused_s, fault_counts=dict(self._fault_counts),
             notes=tuple(notes),
             measures={"seated_rise_ratio": float(np.mean(self._seated_rises)) if self._seated_rises else None},
+            **self._validity_fields(),
         )

@@ -238,6 +238,12 @@ class SingleLegStandAnalyser(ExerciseAnalyser):
             self.phase = Phase.DONE
         return []
 
+    def _ends_validly(self, reason: str | None) -> bool:
+        return reason in ("cap_reached", "raised_foot_down", "standing_foot_moved")
+
+    def _saw_start_posture(self) -> bool:
+        return self.hold_start_s is not None  # no foot ever left the floor: no hold to time
+
     def result(self) -> ExerciseResult:
         hold = raw = None
         if self.hold_start_s is not None and self.hold_end_s is not None:
@@ -252,4 +258,5 @@ class SingleLegStandAnalyser(ExerciseAnalyser):
             measures={"raised_foot": self._raised, "aborted_trials": self._aborted,
                       "raw_hold_s": raw,
                       "view": View(self.view).value},
+            **self._validity_fields(),
         )

@@ -324,4 +324,5 @@ class SquatAnalyser(ExerciseAnalyser):
             duration_s=self.duration_s, end_reason=self.end_reason, paused_s=self.paused_s,
             fault_counts=dict(self._fault_counts), notes=tuple(notes),
             measures={"shallow_count": sum(1 for r in self._reps if r.counted and "shallow" in r.faults)},
+            **self._validity_fields(),
         )

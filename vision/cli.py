@@ -2,6 +2,7 @@
 
     kiosk vision analyse VIDEO --exercise chair-stand|squat|arm-curl|single-leg [--view side] [--json]
     kiosk vision bench VIDEO [--seconds 10] [--size 640x480] [--json]
+    kiosk vision eval [MANIFEST] [--split tune|holdout] [--clip ID] [--no-cache] [--json]
 """
 
 from __future__ import annotations
@@ -57,6 +58,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
     b.add_argument("--model", type=Path, default=None, help="pose .task file")
     b.set_defaults(func=cmd_bench)
+
+
+    e = actions.add_parser("eval", help="count every clip of a real-footage manifest and compare with the truth",
+                           description="Runs each clip of the manifest through the real pipeline with the "
+                                       "analysers' default settings and prints, per exercise, the clips counted "
+                                       "exactly right, the mean absolute count error and the worst clip, for the "
+                                       "tuning clips and the held-back ones.")
+    e.add_argument("manifest", type=Path, nargs="?", default=None,
+                   help="manifest TOML (default: vision/clips/manifest.toml)")
+    e.add_argument("--split", choices=("tune", "holdout"), default=None, help="only the clips of this split")
+    e.add_argument("--clip", action="append", default=None, metavar="ID", help="only this clip (repeatable)")
+    e.add_argument("--no-cache", action="store_true", help="run the pose model again instead of its cached output")
+    e.add_argument("--json", action="store_true", help="print one JSON document")
+    e.add_argument("--model", type=Path, default=None, help="pose .task file")
+    e.set_defaults(func=cmd_eval)
 
 
 def _backend_factory(model: Path | None) -> Callable[[], PoseBackend]:
@@ -168,4 +184,63 @@ def cmd_bench(args: argparse.Namespace) -> int:
           "(includes the decoded frames held for the bare-inference run)")
     print("note: figures are for this machine under its current load; other processes sharing the CPU "
           "make them pessimistic")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from vision import eval as ev
+    from vision.pose_backend import DEFAULT_MODEL_PATH
+
+    manifest = args.manifest or ev.DEFAULT_MANIFEST
+    clips = ev.load_manifest(manifest)
+    if args.split:
+        clips = [c for c in clips if c.split == args.split]
+    if args.clip:
+        unknown = set(args.clip) - {c.id for c in clips}
+        if unknown:
+            raise InputError(f"no clip {', '.join(sorted(unknown))} in {manifest.name}", field="--clip")
+        clips = [c for c in clips if c.id in args.clip]
+    model = args.model or DEFAULT_MODEL_PATH
+    if not model.is_file():
+        raise InputError(f"pose model not found: {model}; build it with `make model`", field="--model")
+    make_backend = _backend_factory(args.model)
+    outcomes: list[ev.ClipOutcome] = []
+    for clip in clips:
+        if not clip.available:
+            outcomes += [ev.ClipOutcome(clip, a, None, note="clip not on this machine") for a in ev.analysers_for(clip)]
+            if not args.json:
+                print(f"{clip.id:<44} missing ({'committed' if clip.committed else 'local-only'}): {clip.path}",
+                      file=sys.stderr)
+            continue
+        poses = ev.cached_poses(clip.path, model, make_backend, use_cache=not args.no_cache)
+        for exercise in ev.analysers_for(clip):
+            o = ev.run_clip(clip, exercise, poses)
+            outcomes.append(o)
+            if not args.json:
+                mark = "ok " if o.error == 0 else "ERR"
+                truth = clip.count if clip.exercise != "none" else 0
+                print(f"{mark} {clip.split:<7} {clip.id:<44} {exercise:<11} truth {truth:>2}"
+                      f"  counted {o.counted if o.counted is not None else '-':>2}  view {o.view:<5}"
+                      f"  {'valid' if o.valid else 'invalid: ' + str(o.invalid_reason)}", flush=True)
+    summary = ev.summarise(outcomes)
+    if args.json:
+        doc = {"manifest": str(manifest), "clips": [
+            {"id": o.clip.id, "exercise": o.clip.exercise, "analyser": o.analyser, "split": o.clip.split,
+             "truth": o.clip.count if o.clip.exercise != "none" else 0, "counted": o.counted, "error": o.error,
+             "valid": o.valid, "invalid_reason": o.invalid_reason, "view": o.view, "note": o.note}
+            for o in outcomes],
+            "summary": [{"exercise": s.exercise, "split": s.split, "clips": s.clips, "exact": s.exact,
+                         "mean_abs_error": round(s.mean_abs_error, 3),
+                         "worst": s.worst.clip.id if s.worst else None,
+                         "worst_error": s.worst.error if s.worst else 0} for s in summary]}
+        json.dump(doc, sys.stdout, indent=2)
+        print()
+        return 0
+    print(f"\n{'exercise':<12} {'split':<8} {'exact':>9} {'mean |err|':>10}  worst clip")
+    for s in summary:
+        worst = f"{s.worst.clip.id} ({s.worst.error:+d})" if s.worst and s.worst.error is not None else "-"
+        print(f"{s.exercise:<12} {s.split:<8} {s.exact:>4}/{s.clips:<4} {s.mean_abs_error:>10.2f}  {worst}")
+    missing = sum(1 for o in outcomes if o.counted is None)
+    if missing:
+        print(f"{missing} clip runs skipped: not on this machine (local-only clips are not committed)")
     return 0

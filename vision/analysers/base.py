@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from kiosk.logs import log_event
+from vision.analysers.view import View, ViewTracker
 from vision.framing import HINT_TEXT, FramingHint, check_framing
 from vision.landmarks import PoseFrame
 
@@ -40,11 +41,7 @@ class EventKind(enum.StrEnum):
     HOLD_STARTED = "hold_started"
     HOLD_ENDED = "hold_ended"
     TEST_FINISHED = "test_finished"
-
-
-class View(enum.StrEnum):
-    FRONT = "front"
-    SIDE = "side"
+    VIEW_CHANGED = "view_changed"  # the camera view found from the landmarks changed (front / side)
 
 
 class InvalidReason(enum.StrEnum):
@@ -199,12 +196,18 @@ class FrameCheck:
 class ExerciseAnalyser(ABC):
     """Base of the four analysers. Subclasses implement ``_step`` (one usable frame) and the hooks.
 
-    Options common to all: ``view`` ("front" or "side"), ``duration_s`` (None = untimed),
+    Options common to all: ``view`` ("auto", the default, finds front or side from the landmarks and follows
+    it during the test; "front" or "side" fix it), ``duration_s`` (None = untimed),
     ``start_at_s`` (the start signal; None with ``auto_start`` = when the view first becomes usable),
-    ``resume_after_s`` (a usable view must last this long before counting starts or resumes),
+    ``resume_after_s`` (a usable view must last this long before counting resumes after a pause; the first
+    usable frame starts counting at once),
     ``pause_after_s`` (an unusable view this long pauses counting; shorter gaps are skipped),
     ``visibility_threshold`` and ``mirrored`` (for left/right framing hints), ``max_frame_gap_s`` (no frame
-    at all for longer than this, e.g. a camera that stopped delivering, pauses counting like a lost view).
+    at all for longer than this, e.g. a camera that stopped delivering, pauses counting like a lost view),
+    ``max_paused_fraction`` (paused for more of the test than this, the test is not valid).
+
+    Framing (whole person in view, usable distance) is checked only until the view first becomes usable;
+    after that counting pauses only when the landmarks the analyser needs are hidden.
 
     A timed test's clock keeps running through a pause (the SFT tests are 30 s of wall time); the
     result reports ``paused_s`` so staff can judge whether to repeat the test.
@@ -216,7 +219,7 @@ class ExerciseAnalyser(ABC):
     def __init__(
         self,
         *,
-        view: str | View = View.FRONT,
+        view: str | View = "auto",
         duration_s: float | None = None,
         start_at_s: float | None = None,
         auto_start: bool = True,
@@ -228,10 +231,17 @@ class ExerciseAnalyser(ABC):
         max_frame_gap_s: float = 1.0,
         max_paused_fraction: float = 0.2,
     ) -> None:
-        try:
-            self.view = View(view)
-        except ValueError:
-            raise ValueError(f"view must be 'front' or 'side', not {view!r}") from None
+        if view == "auto":
+            self.view_fixed = False
+            self.view = View.FRONT  # until the landmarks say otherwise (the first usable frame decides)
+        else:
+            try:
+                self.view = View(view)
+            except ValueError:
+                raise ValueError(f"view must be 'auto', 'front' or 'side', not {view!r}") from None
+            self.view_fixed = True
+        self._view_tracker = ViewTracker()
+        self._view_frames: dict[View, int] = {}
         if duration_s is not None and not (math.isfinite(duration_s) and duration_s > 0):
             raise ValueError(f"duration_s must be a positive number of seconds, not {duration_s!r}")
         if resume_after_s < 0 or pause_after_s < 0:
@@ -303,11 +313,14 @@ class ExerciseAnalyser(ABC):
             end = self.started_at_s + self.duration_s
             if t >= end:
                 return events + self.finish(end, reason="time_up")
+        if not self.view_fixed:
+            events += self._follow_view(frame, t)
         check = self._check(frame, people_count)
         events += self._update_gate(check, t)
         if self._gate is Gate.ACTIVE and check.usable:
             if self.started_at_s is not None and t >= self.started_at_s:
                 self._seen_in_test = True
+                self._view_frames[self.view] = self._view_frames.get(self.view, 0) + 1
             try:
                 events += self._step(frame, t)
             except (FloatingPointError, ValueError, IndexError) as exc:  # malformed landmark arrays
@@ -333,6 +346,23 @@ class ExerciseAnalyser(ABC):
     @abstractmethod
     def result(self) -> ExerciseResult: ...
 
+    def _follow_view(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
+        """Track the camera view from the landmarks; a change switches the measures the analyser uses."""
+        new = self._view_tracker.update(frame, t, self.visibility_threshold)
+        if new is None or new is self.view:
+            return []
+        old, self.view = self.view, new
+        self._on_view_change(old, new, t)
+        return [self._event(EventKind.VIEW_CHANGED, t, "view_changed", view=new.value, previous=old.value)]
+
+    def _on_view_change(self, old: View, new: View, t: float) -> None:
+        """The view changed (``view="auto"``): reset what was measured in the old view's terms."""
+        return None
+
+    def result_view(self) -> View:
+        """The view most of the test was seen from (the current one before any frame was used)."""
+        return max(self._view_frames, key=lambda v: self._view_frames[v]) if self._view_frames else self.view
+
     def validity(self) -> tuple[bool, InvalidReason | None]:
         """Whether the test ran validly, so its count may be graded; else why not.
 
@@ -345,7 +375,8 @@ class ExerciseAnalyser(ABC):
             return False, InvalidReason.FAILED
         if not self._seen_in_test:
             return False, InvalidReason.NEVER_SEEN
-        if self.end_reason not in VALID_END_REASONS and not self._ends_validly(self.end_reason):
+        untimed_end = self.duration_s is None and self.end_reason == "stream_ended"  # a recording analysed whole
+        if self.end_reason not in VALID_END_REASONS and not untimed_end and not self._ends_validly(self.end_reason):
             return False, InvalidReason.INCOMPLETE if self.end_reason == "stream_ended" else InvalidReason.STOPPED
         ran = (self.ended_at_s or self.started_at_s) - self.started_at_s
         if ran > 0 and self.paused_s > self.max_paused_fraction * ran + 1e-9:
@@ -401,7 +432,7 @@ class ExerciseAnalyser(ABC):
         return AnalyserEvent(kind, float(at_s), message, evidence, text)
 
     def _check(self, frame: PoseFrame, people_count: int | None = None) -> FrameCheck:
-        if people_count is not None and people_count > 1:
+        if people_count is not None and people_count > 1 and self._gate is Gate.WAITING:
             return FrameCheck(False, "framing", (FramingHint.ONE_PERSON_ONLY,))
         if frame.points is None:
             return FrameCheck(False, "no_person", (FramingHint.NO_PERSON,))
@@ -410,8 +441,10 @@ class ExerciseAnalyser(ABC):
         if pts.ndim != 2 or pts.shape[0] < 33 or pts.shape[1] < 2 or (
                 vis is not None and np.asarray(vis).shape != (pts.shape[0],)):
             return FrameCheck(False, "no_person", (FramingHint.NO_PERSON,))
-        if self.check_frame:
-            report = check_framing(frame, self.exercise, require_posture=self.started_at_s is None,
+        if self.check_frame and self._gate is Gate.WAITING:
+            # Framing decides whether the test may start. Once it has, only the landmarks this analyser needs
+            # matter: a squat's bottom or a stand's crouch is the exercise, not a person out of frame.
+            report = check_framing(frame, self.exercise, require_posture=False,
                                    mirrored=self.mirrored, visibility_threshold=self.visibility_threshold)
             if not report.ok:
                 return FrameCheck(False, "framing", report.hints, report.missing)
@@ -437,8 +470,8 @@ class ExerciseAnalyser(ABC):
             self._gate_since = t
             self._last_usable = check.usable
         since = self._gate_since if self._gate_since is not None else t
-        if check.usable and self._gate is not Gate.ACTIVE and t - since >= self.resume_after_s:
-            first = self._gate is Gate.WAITING
+        first = self._gate is Gate.WAITING  # counting starts on the first usable frame: no warm-up loses a rep
+        if check.usable and self._gate is not Gate.ACTIVE and (first or t - since >= self.resume_after_s):
             self._gate = Gate.ACTIVE
             if self._paused_since is not None:
                 self.paused_s += t - self._paused_since

@@ -221,7 +221,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 truth = clip.count if clip.exercise != "none" else 0
                 print(f"{mark} {clip.split:<7} {clip.id:<44} {exercise:<11} truth {truth:>2}"
                       f"  counted {o.counted if o.counted is not None else '-':>2}  view {o.view:<5}"
-                      f"  {'valid' if o.valid else 'invalid: ' + str(o.invalid_reason)}", flush=True)
+                      f"  {o.note or ('valid' if o.valid else 'invalid: ' + str(o.invalid_reason))}", flush=True)
     summary = ev.summarise(outcomes)
     if args.json:
         doc = {"manifest": str(manifest), "clips": [

@@ -26,11 +26,9 @@ import numpy as np
 
 from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, RepGrade, RepRecord, View
 from vision.analysers.measures import (
+    LevelTracker,
     MovementOnset,
-    ReferenceLength,
     RunConfirm,
-    foreshortened_inclination_deg,
-    joint_angle,
     missing_names,
     near_side,
     points,
@@ -79,10 +77,11 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         *,
         duration_s: float = 30.0,
         arm: str = "auto",
-        extended_deg: float = 140.0,
+        extended_deg: float = 120.0,
         flexed_deg: float = 70.0,
-        attempt_deg: float = 125.0,
+        attempt_deg: float = 105.0,
         onset_deg: float = 10.0,
+        hanging_ratio: float = 0.7,
         **options: Any,
     ) -> None:
         super().__init__(duration_s=duration_s, **options)
@@ -91,13 +90,15 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         if not flexed_deg < attempt_deg < extended_deg:
             raise ValueError("arm-curl thresholds must satisfy flexed_deg < attempt_deg < extended_deg")
         self.arm = arm
+        self.hanging_ratio = hanging_ratio  # the elbow this far below the shoulder (upper-arm lengths) or no curl
         self.extended_deg, self.flexed_deg, self.attempt_deg = extended_deg, flexed_deg, attempt_deg
         self.phase = Phase.UNKNOWN
         self._curl: _Curl | None = None
         self._reps: list[RepRecord] = []
         self._count = 0
         self._fault_counts: dict[str, int] = {}
-        self._forearm = {s: ReferenceLength() for s in ARMS}
+        self._upper = {s: LevelTracker(0.0, (1.0, 1e5), window_s=10.0, min_span_s=0.5) for s in ARMS}
+        self._forearm_len = {s: LevelTracker(0.0, (1.0, 1e5), window_s=10.0, min_span_s=0.5) for s in ARMS}
         self._down_max = 0.0
         self._last_down_t: float | None = None
         self._top_max = 0.0
@@ -144,24 +145,36 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         if chain is None:
             return None
         side = "left" if chain == ARMS["left"] else "right"
-        if self.view is View.SIDE:
-            angle = joint_angle(frame, *chain, threshold=self.visibility_threshold)
-        else:
-            angle = self._front_elbow_deg(frame, side)
+        angle = self._front_elbow_deg(frame, side)
         if angle is not None:
             self._frame_angles = {side: angle}
         return angle
 
     def _front_elbow_deg(self, frame: PoseFrame, side: str) -> float | None:
+        """The elbow angle read from how high the wrist is, in any view.
+
+        With the upper arm hanging still (as the test asks), the wrist sits ``upper - forearm·cos θ`` below
+        the shoulder for an elbow angle θ, seen from the front, the side or between, where the image angle
+        at the elbow is only true from the side and is thrown off by a misplaced shoulder landmark. Arm
+        lengths are learnt from the resident's own frames (a high percentile, so a foreshortened forearm
+        mid-curl does not shrink them)."""
         pts = points(frame, ARMS[side], self.visibility_threshold)
         if pts is None:
             return None
-        _, elbow, wrist = pts
-        self._forearm[side].add(float(np.linalg.norm(wrist - elbow)))
-        ref = self._forearm[side].value
-        if ref is None:
+        shoulder, elbow, wrist = pts
+        t = frame.timestamp_s
+        upper_px, forearm_px = float(np.linalg.norm(elbow - shoulder)), float(np.linalg.norm(wrist - elbow))
+        if upper_px <= 1e-6:
             return None
-        return 180.0 - foreshortened_inclination_deg(float(wrist[1] - elbow[1]), ref)
+        self._upper[side].add(t, upper_px)
+        self._forearm_len[side].add(t, forearm_px)
+        upper = max(self._upper[side].value if self._upper[side].ready else upper_px, 1e-6)
+        forearm = self._forearm_len[side].value if self._forearm_len[side].ready else forearm_px
+        if float(elbow[1] - shoulder[1]) / upper < self.hanging_ratio:
+            return None  # the upper arm is raised (a wave, a stretch, a reach): no curl is measured
+        k = min(max(forearm / upper, 0.6), 1.1)
+        r = float(wrist[1] - shoulder[1]) / upper
+        return float(np.degrees(np.arccos(np.clip((1.0 - r) / k, -1.0, 1.0))))
 
     def _elbow_deg_either_arm(self, frame: PoseFrame) -> float | None:
         """Front view, arm not yet known: the arm is chosen for good once it has stayed below ``attempt_deg``

@@ -35,18 +35,19 @@ from vision.analysers.measures import (
     ReferenceLength,
     RunConfirm,
     foreshortened_inclination_deg,
+    hip_height_shanks,
     inclination_deg,
     joint_angle,
     missing_names,
     near_side,
     point,
-    points,
 )
-from vision.framing import thigh_rise_ratio
 from vision.landmarks import L, PoseFrame
 
 LEFT = (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE)
 RIGHT = (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)
+LEG_LEFT = (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE)
+LEG_RIGHT = (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)
 
 
 class Phase(enum.Enum):
@@ -103,8 +104,8 @@ class ChairStandAnalyser(ExerciseAnalyser):
         upright_hip_deg: float = 160.0,
         seated_rise: float = 0.35,
         rising_rise: float = 0.5,
-        upright_rise: float = 0.85,
-        upright_trunk_lean_deg: float = 25.0,
+        upright_rise: float = 0.8,
+        upright_trunk_lean_deg: float = 30.0,
         arms_off_ratio: float = 0.7,
         rocking_deg_s: float = 250.0,
         rocking_fraction_per_s: float = 2.0,
@@ -142,57 +143,49 @@ class ChairStandAnalyser(ExerciseAnalyser):
 
     # ---- measures ---------------------------------------------------------------------------
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
+        """One whole leg (hip, knee, ankle): the hips' height counts the stands; the trunk and arms only grade."""
         thr = self.visibility_threshold
-        if self.view is View.SIDE:
-            return () if near_side(frame, LEFT, RIGHT, thr) else missing_names(frame, RIGHT, thr)
-        need = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
-        missing = missing_names(frame, need, thr)
-        if not missing and thigh_rise_ratio(frame, thr) is None:
-            missing = missing_names(frame, (L.RIGHT_KNEE, L.RIGHT_ANKLE), thr)
-        return missing
+        if near_side(frame, LEG_LEFT, LEG_RIGHT, thr) is not None:
+            return ()
+        return missing_names(frame, LEG_RIGHT, thr)
 
     def _measure(self, frame: PoseFrame) -> StandMeasure | None:
+        """The stand's measures. The hips' height above the floor-side ankle (in shank lengths, minus the
+        shank) rises from about 0 seated to about 1 standing the same way from the front, the side or
+        between, so it decides seated, rising and upright in every view; knee and hip angles (side view)
+        and the trunk's lean are evidence and form checks."""
         thr = self.visibility_threshold
-        if self.view is View.SIDE:
-            chain = near_side(frame, LEFT, RIGHT, thr)
-            if chain is None:
-                return None
-            sh, hip, knee, ankle = points(frame, chain, thr) or ()
-            shank = float(np.linalg.norm(knee - ankle))
-            rise = float((knee[1] - hip[1]) / shank) if shank > 0 else 0.0
+        height = hip_height_shanks(frame, thr)
+        if height is None:
+            return None
+        rise = height - 1.0
+        knee_deg = hip_deg = None
+        chain = near_side(frame, LEFT, RIGHT, thr)
+        if self.view is View.SIDE and chain is not None:
             knee_deg = joint_angle(frame, chain[1], chain[2], chain[3], thr)
             hip_deg = joint_angle(frame, chain[0], chain[1], chain[2], thr)
-            if knee_deg is None or hip_deg is None:
-                return None
-            trunk, fraction = inclination_deg(sh, hip), None
-            torso = float(np.linalg.norm(sh - hip))
-            seated, rising = knee_deg <= self.seated_knee_deg, knee_deg >= self.rising_knee_deg
-            upright = knee_deg >= self.upright_knee_deg and hip_deg >= self.upright_hip_deg
-        else:
-            pts = points(frame, (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP), thr)
-            rise_ratio = thigh_rise_ratio(frame, thr)
-            if pts is None or rise_ratio is None:
-                return None
-            sh, hip = (pts[0] + pts[1]) / 2, (pts[2] + pts[3]) / 2
-            rise, knee_deg, hip_deg = rise_ratio, None, None
+        trunk = fraction = None
+        sh_pts = [p for p in (point(frame, L.LEFT_SHOULDER, thr), point(frame, L.RIGHT_SHOULDER, thr)) if p is not None]
+        hip_pts = [p for p in (point(frame, L.LEFT_HIP, thr), point(frame, L.RIGHT_HIP, thr)) if p is not None]
+        if sh_pts and hip_pts:
+            sh, hip = np.mean(sh_pts, axis=0), np.mean(hip_pts, axis=0)
             torso = float(np.linalg.norm(sh - hip))
             self._torso.add(torso)
             ref = self._torso.value or torso
-            trunk = foreshortened_inclination_deg(float(hip[1] - sh[1]), ref)
-            fraction = float(hip[1] - sh[1]) / ref if ref > 0 else None
-            seated, rising = rise <= self.seated_rise, rise >= self.rising_rise
-            upright = rise >= self.upright_rise and trunk <= self.upright_trunk_lean_deg
-        if self.view is View.SIDE:
-            self._torso.add(torso)
-        ref = self._torso.value or torso
+            if self.view is View.SIDE:
+                trunk = inclination_deg(sh, hip)
+            else:
+                trunk = foreshortened_inclination_deg(float(hip[1] - sh[1]), ref)
+                fraction = float(hip[1] - sh[1]) / ref if ref > 0 else None
+        ref = self._torso.value
         ratios = []
         for wrist in (L.LEFT_WRIST, L.RIGHT_WRIST):
             w = point(frame, wrist, thr)
-            shoulders = [p for p in (point(frame, L.LEFT_SHOULDER, thr), point(frame, L.RIGHT_SHOULDER, thr)) if
-                         p is not None]
-            if w is not None and shoulders and ref > 0:
-                ratios.append(min(float(np.linalg.norm(w - s)) for s in shoulders) / ref)
+            if w is not None and sh_pts and ref:
+                ratios.append(min(float(np.linalg.norm(w - s)) for s in sh_pts) / ref)
         arms = max(ratios) if ratios else None
+        seated, rising = rise <= self.seated_rise, rise >= self.rising_rise
+        upright = rise >= self.upright_rise and (trunk is None or trunk <= self.upright_trunk_lean_deg)
         return StandMeasure(rise, knee_deg, hip_deg, trunk, fraction, arms, seated, rising, upright)
 
     # ---- state machine ----------------------------------------------------------------------

@@ -212,3 +212,68 @@ def _centred_median(values: list[float | None], width: int) -> list[float | None
         near = [v for v in values[max(0, i - half):i + half + 1] if v is not None]
         out.append(float(np.median(near)) if near and values[i] is not None else None)
     return out
+
+
+_LEGS = ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
+
+
+def hip_height_shanks(frame: PoseFrame, threshold: float = 0.5) -> float | None:
+    """The hips' height above the floor-side ankle, in shank lengths: about 2 standing, about 1 seated or at
+    the bottom of a deep squat, whatever the camera angle.
+
+    Hip height drops the same way seen from the front, the side or anywhere between, where a knee angle
+    is only true from the side. The lower of the visible ankles is the one on the floor (a walker's swing
+    foot is lifted, so walking keeps the hips high); the longer visible shank is the less foreshortened
+    one. None when no leg (hip, knee and ankle) is visible."""
+    if frame.points is None:
+        return None
+    hips, ankles, shanks = [], [], []
+    for chain in _LEGS:
+        pts = points(frame, chain, threshold)
+        if pts is None:
+            continue
+        hip, knee, ankle = pts
+        hips.append(hip[1])
+        ankles.append(ankle[1])
+        shanks.append(float(np.linalg.norm(knee - ankle)))
+    if not shanks or max(shanks) <= 1e-6:
+        return None
+    return float((max(ankles) - float(np.mean(hips))) / max(shanks))
+
+
+class LevelTracker:
+    """A body level learnt from the resident's own frames (e.g. hip height standing), with a prior until known.
+
+    ``value`` is the ``percentile`` of the samples of the last ``window_s`` once ``min_span_s`` of samples
+    were seen, clamped to ``bounds``; before that it is ``prior``, so the first repetition is never lost
+    to a warm-up."""
+
+    def __init__(self, prior: float, bounds: tuple[float, float], *, percentile: float = 90.0,
+                 window_s: float = 20.0, min_span_s: float = 1.0) -> None:
+        self.prior, self.bounds, self.percentile = prior, bounds, percentile
+        self.window_s, self.min_span_s = window_s, min_span_s
+        self._samples: deque[tuple[float, float]] = deque()
+        self._value: float | None = None
+
+    def add(self, t: float, value: float) -> None:
+        if not math.isfinite(value):
+            return
+        self._samples.append((t, value))
+        while self._samples and t - self._samples[0][0] > self.window_s:
+            self._samples.popleft()
+        if t - self._samples[0][0] >= self.min_span_s:
+            raw = float(np.percentile([v for _, v in self._samples], self.percentile))
+            self._value = min(max(raw, self.bounds[0]), self.bounds[1])
+
+    @property
+    def value(self) -> float:
+        return self._value if self._value is not None else self.prior
+
+    @property
+    def ready(self) -> bool:
+        """Whether the level was learnt (else ``value`` is the prior)."""
+        return self._value is not None
+
+    def reset(self) -> None:
+        self._samples.clear()
+        self._value = None

@@ -23,17 +23,19 @@ from __future__ import annotations
 
 import enum
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
 
 from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, RepGrade, RepRecord, View
 from vision.analysers.measures import (
+    LevelTracker,
     MovementOnset,
     ReferenceLength,
     RunConfirm,
     foreshortened_inclination_deg,
+    hip_height_shanks,
     inclination_deg,
     joint_angle,
     missing_names,
@@ -44,6 +46,8 @@ from vision.landmarks import L, PoseFrame
 
 LEFT = (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_FOOT_INDEX)
 RIGHT = (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_FOOT_INDEX)
+LEG_LEFT = (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE)
+LEG_RIGHT = (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)
 FAULT_KEYS = ("knee_valgus", "heel_lift", "trunk_lean")
 
 
@@ -59,7 +63,7 @@ class SquatMeasure:
     trunk_lean_deg: float | None
     valgus_ratio: float | None  # front view: knee inside the hip–ankle line, in hip widths (positive = inward)
     heel_ratio: float | None  # ankle height above the toes, in shank lengths
-    height_ratio: float | None = None  # front view: hip height above the ankles / standing height
+    hip_height: float | None = None  # hips above the floor-side ankle, in shank lengths (≈2 standing)
 
 
 @dataclass
@@ -94,8 +98,8 @@ class SquatAnalyser(ExerciseAnalyser):
         *,
         standing_knee_deg: float = 160.0,
         rep_knee_deg: float = 140.0,
-        standing_height_ratio: float = 0.95,
-        rep_height_ratio: float = 0.88,
+        standing_height_ratio: float = 0.85,
+        rep_height_ratio: float = 0.78,
         depth_knee_deg: float = 100.0,
         valgus_ratio: float = 0.15,
         heel_lift_ratio: float = 0.07,
@@ -133,14 +137,27 @@ class SquatAnalyser(ExerciseAnalyser):
         self._recent_knee: deque[float] = deque(maxlen=3)
         self._prev: SquatMeasure | None = None
         self._onset = MovementOnset((onset_knee_deg, onset_height_ratio))  # fed while standing: when a squat began
+        self._standing_level = LevelTracker(2.0, (1.6, 2.6), percentile=75.0)  # hip height standing, in shank lengths
 
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
+        """One whole leg (hip, knee, ankle): the hip height counts; the rest only grades."""
         thr = self.visibility_threshold
-        if near_side(frame, LEFT, RIGHT, thr) is not None:
+        if near_side(frame, LEG_LEFT, LEG_RIGHT, thr) is not None:
             return ()
-        return missing_names(frame, RIGHT, thr)
+        return missing_names(frame, LEG_RIGHT, thr)
 
     def _measure(self, frame: PoseFrame) -> SquatMeasure | None:
+        height = hip_height_shanks(frame, self.visibility_threshold)
+        if height is None:
+            return None
+        m = self._view_measure(frame)
+        if m is None:  # the grading landmarks (trunk, toes) are hidden: count on, with the leg's image angle
+            chain = near_side(frame, LEG_LEFT, LEG_RIGHT, self.visibility_threshold)
+            knee = joint_angle(frame, *chain, self.visibility_threshold) if chain else None
+            m = SquatMeasure(knee if knee is not None else 180.0, None, None, None)
+        return replace(m, hip_height=height)
+
+    def _view_measure(self, frame: PoseFrame) -> SquatMeasure | None:
         thr = self.visibility_threshold
         if self.view is View.SIDE:
             chain = near_side(frame, LEFT, RIGHT, thr)
@@ -190,7 +207,7 @@ class SquatAnalyser(ExerciseAnalyser):
         if not knees:
             return None
         return SquatMeasure(float(np.mean(knees)), trunk, max(valgus) if valgus else None,
-                            float(np.mean(heels)) if heels else None, float(np.mean(heights)))
+                            float(np.mean(heels)) if heels else None)
 
     def _step(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
         m = self._measure(frame)
@@ -201,15 +218,15 @@ class SquatAnalyser(ExerciseAnalyser):
         prev, self._prev = self._prev, m
         if prev is None:
             return events
-        if m.height_ratio is not None and prev.height_ratio is not None:
-            standing = min(m.height_ratio, prev.height_ratio) >= self.standing_height_ratio
-            going_down = max(m.height_ratio, prev.height_ratio) < self.rep_height_ratio
-        else:
-            standing = min(m.knee_deg, prev.knee_deg) >= self.standing_knee_deg
-            going_down = max(m.knee_deg, prev.knee_deg) < self.rep_knee_deg
+        if m.hip_height is None or prev.hip_height is None:
+            return events
+        level = self._standing_level.value
+        standing = min(m.hip_height, prev.hip_height) >= self.standing_height_ratio * level
+        going_down = max(m.hip_height, prev.hip_height) < self.rep_height_ratio * level
+        if standing:
+            self._standing_level.add(t, m.hip_height)
         if self.phase is Phase.STANDING:  # minus both: going down makes them grow
-            self._onset.add(t, (-m.knee_deg if m.height_ratio is None else None,
-                                -m.height_ratio if m.height_ratio is not None else None))
+            self._onset.add(t, (-m.knee_deg if self.view is View.SIDE else None, -m.hip_height / level))
         if self.phase in (Phase.UNKNOWN, Phase.STANDING) and standing:
             if self.phase is Phase.UNKNOWN:
                 self._onset.reset()

@@ -240,7 +240,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for s in summary:
         worst = f"{s.worst.clip.id} ({s.worst.error:+d})" if s.worst and s.worst.error is not None else "-"
         print(f"{s.exercise:<12} {s.split:<8} {s.exact:>4}/{s.clips:<4} {s.mean_abs_error:>10.2f}  {worst}")
-    missing = sum(1 for o in outcomes if o.counted is None)
+    missing = sum(1 for o in outcomes if o.counted is None and o.note.startswith("clip not"))
+    failed = sum(1 for o in outcomes if o.counted is None and not o.note.startswith("clip not"))
     if missing:
         print(f"{missing} clip runs skipped: not on this machine (local-only clips are not committed)")
+    if failed:
+        print(f"{failed} clip runs failed (see above)")
+        return 1
     return 0

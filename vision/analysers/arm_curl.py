@@ -28,6 +28,7 @@ from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, Ex
 from vision.analysers.measures import (
     LevelTracker,
     MovementOnset,
+    PostureTally,
     RunConfirm,
     missing_names,
     near_side,
@@ -110,6 +111,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         # Each arm's elbow angle while lowered (minus it: bending makes it grow), to tell when a curl began.
         self._onset = {s: MovementOnset((onset_deg,)) for s in ARMS}
         self._frame_angles: dict[str, float] = {}
+        self._posture = PostureTally()  # the SFT arm curl is done seated: a standing test is a deviation
 
     def _chain(self, frame: PoseFrame) -> tuple[int, ...] | None:
         """The curling arm's landmarks when visible. ``auto`` picks the camera-near arm in a side view on
@@ -239,6 +241,10 @@ class ArmCurlAnalyser(ExerciseAnalyser):
                 events.append(self._event(EventKind.FORM_FAULT, t, "fault.not_fully_lowered", fault="not_fully_lowered",
                                           lowest_reached_deg=self._top_max, needed_deg=self.extended_deg))
                 self._top_max = angle
+        if self.phase is Phase.DOWN and self._in_test(t):
+            self._start_posture_seen = True
+        if self._in_test(t):
+            self._posture.add(frame, t, self.visibility_threshold)
         return events
 
     def _forget_rest(self) -> None:
@@ -270,7 +276,8 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         if faults == ("partial_range",):
             self._fault_counts["partial_range"] = self._fault_counts.get("partial_range", 0) + 1
         grade = RepGrade.GOOD if c.counted else RepGrade.FAULTED
-        evidence = {"range_of_motion_deg": rom, "min_elbow_deg": c.min_deg, "extended_elbow_deg": c.extended_deg}
+        evidence = {"bottom_at_s": c.started_at_s, "top_at_s": c.counted_at_s, "range_of_motion_deg": rom,
+                    "min_elbow_deg": c.min_deg, "extended_elbow_deg": c.extended_deg}
         if c.halfway is not None:
             evidence["halfway_progress"] = c.halfway
         self._reps.append(RepRecord(len(self._reps) + 1, c.started_at_s, c.counted_at_s or t, c.counted, grade, faults,
@@ -293,7 +300,8 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         c = self._curl
         if c is not None and c.counted:
             self._reps.append(RepRecord(len(self._reps) + 1, c.started_at_s, c.counted_at_s or t, True, RepGrade.GOOD,
-                                        (), {"range_of_motion_deg": c.extended_deg - c.min_deg,
+                                        (), {"bottom_at_s": c.started_at_s, "top_at_s": c.counted_at_s,
+                                             "range_of_motion_deg": c.extended_deg - c.min_deg,
                                              "min_elbow_deg": c.min_deg, "extended_elbow_deg": c.extended_deg}))
         self._curl = None
 
@@ -318,7 +326,8 @@ class ArmCurlAnalyser(ExerciseAnalyser):
             exercise=self.exercise, status=self._status(), view=self.view, count=self._count, reps=tuple(self._reps),
             started_at_s=self.started_at_s, ended_at_s=self.ended_at_s, duration_s=self.duration_s,
             end_reason=self.end_reason, paused_s=self.paused_s, fault_counts=dict(self._fault_counts),
-            notes=tuple(notes),
+            notes=(*notes, *self._posture.notes()),
+            deviations=self._posture.deviations(),
             measures={"mean_range_of_motion_deg": float(np.mean(roms)) if roms else None, "arm": self.arm},
             **self._validity_fields(),
         )

@@ -253,6 +253,7 @@ class ExerciseAnalyser(ABC):
             raise ValueError(f"max_paused_fraction must be within 0..1, not {max_paused_fraction!r}")
         self.max_paused_fraction = max_paused_fraction
         self._seen_in_test = False  # a usable frame was analysed after the start signal
+        self._start_posture_seen = False  # set by the subclass when its rest posture is seen during the test
         self.duration_s = duration_s
         self.auto_start = auto_start
         self.resume_after_s = resume_after_s
@@ -396,7 +397,10 @@ class ExerciseAnalyser(ABC):
 
     def _saw_start_posture(self) -> bool:
         """Whether the person was ever seen in the exercise's starting posture during the test."""
-        return True
+        return self._start_posture_seen
+
+    def _in_test(self, t: float) -> bool:
+        return self.started_at_s is not None and t >= self.started_at_s
 
     # ---- subclass hooks ---------------------------------------------------------------------
     @abstractmethod

@@ -142,6 +142,12 @@ class ChairStandAnalyser(ExerciseAnalyser):
         self._onset = MovementOnset((onset_lean_deg, onset_rise))  # fed while seated: when a rise began
 
     # ---- measures ---------------------------------------------------------------------------
+    def _hip_height(self, frame: PoseFrame) -> float | None:
+        """Hip height in shank lengths (see ``hip_height_shanks``). The shank is measured in each frame: a
+        learnt shank length was tried for front views, where the shank tilts towards the camera at a
+        squat's bottom, and miscounted real clips whenever the person or camera moved (the scale changed)."""
+        return hip_height_shanks(frame, self.visibility_threshold)
+
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
         """One whole leg (hip, knee, ankle): the hips' height counts the stands; the trunk and arms only grade."""
         thr = self.visibility_threshold
@@ -155,7 +161,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
         between, so it decides seated, rising and upright in every view; knee and hip angles (side view)
         and the trunk's lean are evidence and form checks."""
         thr = self.visibility_threshold
-        height = hip_height_shanks(frame, thr)
+        height = self._hip_height(frame)
         if height is None:
             return None
         rise = height - 1.0
@@ -277,10 +283,12 @@ class ChairStandAnalyser(ExerciseAnalyser):
                 self._seated_rises = [m.rise]
                 self._last_seated_t = t
                 self._onset.reset()
+        if self.phase is Phase.SEATED and self._in_test(t):
+            self._start_posture_seen = True
         return events
 
     def _evidence(self, a: _Attempt, m: StandMeasure | None = None) -> dict[str, Any]:
-        ev: dict[str, Any] = {"peak_rise_ratio": a.peak_rise, "duration_s": None}
+        ev: dict[str, Any] = {"bottom_at_s": a.started_at_s, "peak_rise_ratio": a.peak_rise, "duration_s": None}
         if a.peak_knee_deg is not None:
             ev["peak_knee_deg"] = a.peak_knee_deg
             ev["peak_hip_deg"] = a.peak_hip_deg
@@ -301,6 +309,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
             self._count += 1
         ev = self._evidence(a, m)
         ev["duration_s"] = t - a.started_at_s
+        ev["top_at_s"] = t
         if halfway is not None:
             ev["halfway_progress"] = halfway
             ev["rule"] = "SFT/STEADI: over halfway up at 30 s counts as a stand"
@@ -367,6 +376,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
             started_at_s=self.started_at_s, ended_at_s=self.ended_at_s, duration_s=self.duration_s,
             end_reason=self.end_reason, paused_s=self.paused_s, fault_counts=dict(self._fault_counts),
             notes=tuple(notes),
+            deviations=("arms_not_crossed",) if self._fault_counts.get("arms_off_chest") else (),
             measures={"seated_rise_ratio": float(np.mean(self._seated_rises)) if self._seated_rises else None},
             **self._validity_fields(),
         )

@@ -217,14 +217,16 @@ def _centred_median(values: list[float | None], width: int) -> list[float | None
 _LEGS = ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
 
 
-def hip_height_shanks(frame: PoseFrame, threshold: float = 0.5) -> float | None:
+def hip_height_shanks(frame: PoseFrame, threshold: float = 0.5, shank_px: float | None = None) -> float | None:
     """The hips' height above the floor-side ankle, in shank lengths: about 2 standing, about 1 seated or at
     the bottom of a deep squat, whatever the camera angle.
 
     Hip height drops the same way seen from the front, the side or anywhere between, where a knee angle
     is only true from the side. The lower of the visible ankles is the one on the floor (a walker's swing
     foot is lifted, so walking keeps the hips high); the longer visible shank is the less foreshortened
-    one. None when no leg (hip, knee and ankle) is visible."""
+    one; ``shank_px``, a shank length learnt while it was upright, stands in for a shank that tilts towards
+    the camera (a front view's squat shortens it in the image). None when no leg (hip, knee and ankle) is
+    visible."""
     if frame.points is None:
         return None
     hips, ankles, shanks = [], [], []
@@ -238,7 +240,18 @@ def hip_height_shanks(frame: PoseFrame, threshold: float = 0.5) -> float | None:
         shanks.append(float(np.linalg.norm(knee - ankle)))
     if not shanks or max(shanks) <= 1e-6:
         return None
-    return float((max(ankles) - float(np.mean(hips))) / max(shanks))
+    shank = max(max(shanks), shank_px or 0.0)
+    return float((max(ankles) - float(np.mean(hips))) / shank)
+
+
+def shank_length_px(frame: PoseFrame, threshold: float = 0.5) -> float | None:
+    """The longer visible shank (knee to ankle) in pixels, for learning the resident's shank length."""
+    lengths = []
+    for _, knee, ankle in _LEGS:
+        pts = points(frame, (knee, ankle), threshold)
+        if pts is not None:
+            lengths.append(float(np.linalg.norm(pts[0] - pts[1])))
+    return max(lengths) if lengths else None
 
 
 class LevelTracker:
@@ -277,3 +290,34 @@ class LevelTracker:
     def reset(self) -> None:
         self._samples.clear()
         self._value = None
+
+
+class PostureTally:
+    """Seconds seen seated and standing (from the hips' height), for a protocol that asks for one of them."""
+
+    def __init__(self, *, seated_below: float = 1.4, standing_above: float = 1.7, min_s: float = 1.0) -> None:
+        self.seated_below, self.standing_above, self.min_s = seated_below, standing_above, min_s
+        self.seated_s = self.standing_s = 0.0
+        self._last_t: float | None = None
+
+    def add(self, frame: PoseFrame, t: float, threshold: float = 0.5) -> None:
+        dt = 0.0 if self._last_t is None else min(max(t - self._last_t, 0.0), 0.5)
+        self._last_t = t
+        height = hip_height_shanks(frame, threshold)
+        if height is None:
+            return
+        if height <= self.seated_below:
+            self.seated_s += dt
+        elif height >= self.standing_above:
+            self.standing_s += dt
+
+    def deviations(self) -> tuple[str, ...]:
+        """("standing_not_seated",) when the person was seen standing more than seated."""
+        if self.standing_s >= self.min_s and self.standing_s > self.seated_s:
+            return ("standing_not_seated",)
+        return ()
+
+    def notes(self) -> tuple[str, ...]:
+        if self.seated_s + self.standing_s < self.min_s:
+            return ("posture_not_seen: the legs were not in view, so sitting could not be checked",)
+        return ()

@@ -139,6 +139,12 @@ class SquatAnalyser(ExerciseAnalyser):
         self._onset = MovementOnset((onset_knee_deg, onset_height_ratio))  # fed while standing: when a squat began
         self._standing_level = LevelTracker(2.0, (1.6, 2.6), percentile=75.0)  # hip height standing, in shank lengths
 
+    def _hip_height(self, frame: PoseFrame) -> float | None:
+        """Hip height in shank lengths (see ``hip_height_shanks``). The shank is measured in each frame: a
+        learnt shank length was tried for front views, where the shank tilts towards the camera at a
+        squat's bottom, and miscounted real clips whenever the person or camera moved (the scale changed)."""
+        return hip_height_shanks(frame, self.visibility_threshold)
+
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
         """One whole leg (hip, knee, ankle): the hip height counts; the rest only grades."""
         thr = self.visibility_threshold
@@ -147,7 +153,7 @@ class SquatAnalyser(ExerciseAnalyser):
         return missing_names(frame, LEG_RIGHT, thr)
 
     def _measure(self, frame: PoseFrame) -> SquatMeasure | None:
-        height = hip_height_shanks(frame, self.visibility_threshold)
+        height = self._hip_height(frame)
         if height is None:
             return None
         m = self._view_measure(frame)
@@ -251,6 +257,8 @@ class SquatAnalyser(ExerciseAnalyser):
                 self.phase = Phase.STANDING
                 self._last_standing_t = t
                 self._onset.reset()
+        if self.phase is Phase.STANDING and self._in_test(t):
+            self._start_posture_seen = True
         return events
 
     def _track(self, rep: _Rep, m: SquatMeasure, t: float) -> list[AnalyserEvent]:
@@ -303,7 +311,8 @@ class SquatAnalyser(ExerciseAnalyser):
         else:
             grade = RepGrade.GOOD
         reasons = list(rep.faults) + (["shallow"] if rep.min_knee_deg > self.depth_knee_deg else [])
-        evidence: dict[str, Any] = {"min_knee_deg": rep.min_knee_deg, "depth_limit_deg": self.depth_knee_deg,
+        evidence: dict[str, Any] = {"bottom_at_s": rep.bottom_at_s, "top_at_s": t,
+                                    "min_knee_deg": rep.min_knee_deg, "depth_limit_deg": self.depth_knee_deg,
                                     "descent_s": rep.bottom_at_s - rep.started_at_s, "ascent_s": t - rep.bottom_at_s}
         evidence["max_trunk_lean_deg"] = rep.max_trunk_lean_deg
         if np.isfinite(rep.max_valgus_ratio):

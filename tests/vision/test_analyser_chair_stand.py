@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vision.analysers import EventKind, ExerciseResult, make_analyser
+from vision.framing import FramingHint, check_framing
 from vision.landmarks import L
 from vision.synthetic import add_jitter, add_spikes, drop_frames, occlude, step_out
 from vision.synthetic_exercises import StandSpec, SyntheticSequence, chair_stand_sequence
@@ -69,7 +70,8 @@ def test_each_counted_stand_event_carries_its_evidence():
     counted = [e for e in events if e.kind is EventKind.REP_COMPLETED]
     assert [e.evidence["count"] for e in counted] == list(range(1, len(counted) + 1))
     for e in counted:
-        assert e.evidence["peak_knee_deg"] >= 160 and e.evidence["peak_hip_deg"] >= 160
+        # Upright is the hips at 90 % of their standing height: knee and hip nearly straight when counted.
+        assert e.evidence["peak_rise_ratio"] >= 0.9 and e.evidence["peak_knee_deg"] >= 150
         assert 0.2 < e.evidence["duration_s"] < 2.0
         assert e.message == "chair-stand.stand_counted"
     rejected = [e for e in events if e.kind is EventKind.REP_REJECTED]
@@ -77,7 +79,7 @@ def test_each_counted_stand_event_carries_its_evidence():
     assert rejected[0].text == "Please stand up all the way each time."
 
 
-@pytest.mark.parametrize(("into_rise_s", "counted"), [(0.85, True), (0.5, False)])
+@pytest.mark.parametrize(("into_rise_s", "counted"), [(0.75, True), (0.5, False)])
 def test_stand_in_progress_at_30_s_counts_only_if_more_than_halfway_up(into_rise_s, counted):
     # Stands every 2.6 s from 1.2 s; the 11th rise starts at 27.2 s. End the test into_rise_s into it.
     duration = 27.2 + into_rise_s - 1.0
@@ -91,20 +93,24 @@ def test_stand_in_progress_at_30_s_counts_only_if_more_than_halfway_up(into_rise
         assert any(e.message == "chair-stand.stand_counted_halfway" for e in events)
 
 
-def test_stands_before_the_start_signal_do_not_count_and_the_resident_is_asked_to_sit():
+def test_stands_before_the_start_signal_do_not_count_and_the_start_check_asks_to_sit():
     seq = chair_stand_sequence(12, view="front")
     events, result = run(seq.frames, view="front", start_at_s=5.0)
     # Tops at 2.2 + 2.6k: the first two are before 5 s; the test runs to 35 s so the other ten count.
     assert result.count == 10
     assert all(r.completed_at_s >= 5.0 for r in result.reps if r.counted)
-    before = [e for e in events if e.at_s < 5.0 and e.kind in (EventKind.PAUSED, EventKind.FRAMING)]
-    assert any("sit_down" in e.evidence.get("hints", []) for e in before), "standing before the start: sit down"
+    assert any(e.message == "chair-stand.rejected.before_start" for e in events if e.at_s < 5.0)
+    # The station's start check (the pipeline's framing before "Go") asks a standing resident to sit first;
+    # the analyser itself never holds back on posture (a standing arm curl is a deviation, not a block).
+    standing = next(f for f in seq.frames if f.timestamp_s >= seq.truth.reps[0].top_s)
+    assert check_framing(standing, "chair-stand").hints == (FramingHint.SIT_DOWN,)
 
 
-def test_auto_start_when_the_view_first_becomes_usable():
+def test_auto_start_on_the_first_usable_frame():
+    """No warm-up: a 5 fps clip lost its whole first stand while the view 'settled' for 0.5 s."""
     seq = chair_stand_sequence(3, view="front")
     events, result = run(seq.frames, view="front")
-    assert result.started_at_s == pytest.approx(0.5, abs=0.05)
+    assert result.started_at_s == pytest.approx(seq.frames[0].timestamp_s)
     assert [e.kind for e in events[:2]] == [EventKind.READY, EventKind.TEST_STARTED]
     assert result.count == 3
 

@@ -16,7 +16,7 @@ from vision.synthetic_exercises import SquatSpec, SyntheticSequence, squat_seque
 
 MIXED = (
     SquatSpec(),  # good
-    SquatSpec(knee_flex_deg=60),  # shallow: knee angle 120
+    SquatSpec(knee_flex_deg=75),  # shallow: knee angle 105 (a rep needs the hips ~16 % lower: knee ≈ 105–115°)
     SquatSpec(knee_in_m=0.10),  # knees cave in (front view)
     SquatSpec(heel_lift_deg=20),  # heels come up
     SquatSpec(trunk_lean_deg=65),  # chest drops
@@ -92,8 +92,8 @@ def test_jitter_keeps_counts_and_grades(view):
 
 @pytest.mark.parametrize("view", ["front", "side"])
 def test_hovering_near_the_rep_threshold_with_noise_is_one_rep(view):
-    # Knee angle 118° (front) / 135° (side): just past the rep threshold, held 3 s with jitter.
-    flex = 62.0 if view == "front" else 45.0
+    # Hips just past the rep threshold (16 % below standing: knee 104° front, 114° side), held 3 s with jitter.
+    flex = 76.0 if view == "front" else 66.0
     seq = squat_sequence([SquatSpec(knee_flex_deg=flex, pause_bottom_s=3.0)] * 2, view=view)
     for seed in range(2):
         _, result = run(add_jitter(seq.frames, 2.5, seed=seed), view=view)
@@ -135,14 +135,15 @@ def test_inconsistent_thresholds_are_refused():
 @pytest.mark.parametrize("seed", [1, 4])
 def test_a_smoothed_landmark_spike_is_not_counted_as_an_extra_squat(seed):
     """Through the pipeline's smoother a spiked knee holds for a few frames: a 0.2-s 'rep' right after a real
-    one was counted as a seventh, shallow squat. It is rejected as too brief, and its faults are not kept."""
+    one was counted as a seventh, shallow squat. It is ignored (the hips' height barely moves) or rejected as
+    too brief, and its faults are not kept."""
     seq = squat_sequence(6, view="side")
     noisy = add_spikes(drop_frames(add_jitter(seq.frames, 4.0, seed=seed), 0.05, seed=seed + 10), 0.05, seed=seed + 20)
     smoother = LandmarkSmoother()
     events, result = run([smoother(f) for f in noisy], view="side")
     assert result.count == seq.truth.count, f"expected {seq.truth.count} squats, counted {result.count}"
     brief = [e for e in events if e.message == "squat.rejected.too_brief"]
-    assert brief and all(e.evidence["duration_s"] < 0.5 for e in brief), "the glitch is reported as too brief"
+    assert all(e.evidence["duration_s"] < 0.5 for e in brief), "a glitch is at most reported as too brief"
     assert all(r.completed_at_s - r.started_at_s >= 0.5 for r in result.reps)
 
 

@@ -19,6 +19,7 @@ counted a curl begun before it.
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -85,6 +86,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         hanging_ratio: float = 0.7,
         **options: Any,
     ) -> None:
+        options.setdefault("start_grace_s", 0.15)  # a jittered wrist reads as rising up to ~0.1 s early
         super().__init__(duration_s=duration_s, **options)
         if arm not in ("auto", "left", "right"):
             raise ValueError(f"arm must be 'auto', 'left' or 'right', not {arm!r}")
@@ -111,6 +113,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         # Each arm's elbow angle while lowered (minus it: bending makes it grow), to tell when a curl began.
         self._onset = {s: MovementOnset((onset_deg,)) for s in ARMS}
         self._frame_angles: dict[str, float] = {}
+        self._frame_lifts: dict[str, float] = {}  # per arm: the wrist's rise, for telling when a curl began
         self._posture = PostureTally()  # the SFT arm curl is done seated: a standing test is a deviation
 
     def _chain(self, frame: PoseFrame) -> tuple[int, ...] | None:
@@ -140,7 +143,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
 
     def _elbow_deg(self, frame: PoseFrame) -> float | None:
         """The tested arm's elbow angle; ``_frame_angles`` keeps every arm's angle measured in this frame."""
-        self._frame_angles = {}
+        self._frame_angles, self._frame_lifts = {}, {}
         if self.arm == "auto" and self.view is View.FRONT:
             return self._elbow_deg_either_arm(frame)
         chain = self._chain(frame)
@@ -176,6 +179,9 @@ class ArmCurlAnalyser(ExerciseAnalyser):
             return None  # the upper arm is raised (a wave, a stretch, a reach): no curl is measured
         k = min(max(forearm / upper, 0.6), 1.1)
         r = float(wrist[1] - shoulder[1]) / upper
+        # Near a straight arm the angle is ill-conditioned (arccos at -1): the onset watches the wrist's rise
+        # itself, in forearm lengths scaled to "degrees" (a 10-unit tolerance is a rise of 0.17 forearm).
+        self._frame_lifts[side] = -math.degrees(r / k)
         return float(np.degrees(np.arccos(np.clip((1.0 - r) / k, -1.0, 1.0))))
 
     def _elbow_deg_either_arm(self, frame: PoseFrame) -> float | None:
@@ -204,8 +210,9 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         high, low, angle = min(raw, prev), max(raw, prev), raw
         events: list[AnalyserEvent] = []
         if self.phase is Phase.DOWN:
-            for side, elbow in self._frame_angles.items():
-                self._onset[side].add(t, (-elbow,))
+            for side in self._frame_angles:
+                if side in self._frame_lifts:
+                    self._onset[side].add(t, (self._frame_lifts[side],))
         if self.phase in (Phase.UNKNOWN, Phase.DOWN) and high >= self.extended_deg:
             if self.phase is Phase.UNKNOWN:
                 self._forget_rest()
@@ -255,7 +262,7 @@ class ArmCurlAnalyser(ExerciseAnalyser):
     def _count_curl(self, t: float, halfway: float | None = None) -> list[AnalyserEvent]:
         c = self._curl
         assert c is not None
-        if self.started_at_s is None or c.started_at_s < self.started_at_s:  # begun before "Go", even if ended after
+        if self._before_go(c.started_at_s):  # begun before "Go", even if ended after
             return []  # rejected as before_start when the arm is lowered
         c.counted, c.counted_at_s, c.halfway = True, t, halfway
         self._count += 1

@@ -204,7 +204,8 @@ class ExerciseAnalyser(ABC):
     ``pause_after_s`` (an unusable view this long pauses counting; shorter gaps are skipped),
     ``visibility_threshold`` and ``mirrored`` (for left/right framing hints), ``max_frame_gap_s`` (no frame
     at all for longer than this, e.g. a camera that stopped delivering, pauses counting like a lost view),
-    ``max_paused_fraction`` (paused for more of the test than this, the test is not valid).
+    ``max_paused_fraction`` (paused for more of the test than this, the test is not valid), ``start_grace_s``
+    (a repetition found to begin less than this before the start signal still counts: see ``_before_go``).
 
     Framing (whole person in view, usable distance) is checked only until the view first becomes usable;
     after that counting pauses only when the landmarks the analyser needs are hidden.
@@ -230,6 +231,7 @@ class ExerciseAnalyser(ABC):
         check_frame: bool = True,
         max_frame_gap_s: float = 1.0,
         max_paused_fraction: float = 0.2,
+        start_grace_s: float = 0.0,
     ) -> None:
         if view == "auto":
             self.view_fixed = False
@@ -252,6 +254,9 @@ class ExerciseAnalyser(ABC):
         if not 0 <= max_paused_fraction <= 1:
             raise ValueError(f"max_paused_fraction must be within 0..1, not {max_paused_fraction!r}")
         self.max_paused_fraction = max_paused_fraction
+        if not start_grace_s >= 0:
+            raise ValueError(f"start_grace_s must not be negative, not {start_grace_s!r}")
+        self.start_grace_s = start_grace_s
         self._seen_in_test = False  # a usable frame was analysed after the start signal
         self._start_posture_seen = False  # set by the subclass when its rest posture is seen during the test
         self.duration_s = duration_s
@@ -399,6 +404,12 @@ class ExerciseAnalyser(ABC):
         """Whether the person was ever seen in the exercise's starting posture during the test."""
         return self._start_posture_seen
 
+    def _before_go(self, began_at_s: float) -> bool:
+        """A repetition begun before the start signal does not count. Its beginning is read back from
+        landmarks that jitter by a few pixels; where that makes the beginning look early (the chair stand),
+        one found less than ``start_grace_s`` before "Go" is a resident who started with the signal."""
+        return self.started_at_s is None or began_at_s < self.started_at_s - self.start_grace_s
+
     def _in_test(self, t: float) -> bool:
         return self.started_at_s is not None and t >= self.started_at_s
 
@@ -436,7 +447,7 @@ class ExerciseAnalyser(ABC):
         return AnalyserEvent(kind, float(at_s), message, evidence, text)
 
     def _check(self, frame: PoseFrame, people_count: int | None = None) -> FrameCheck:
-        if people_count is not None and people_count > 1 and self._gate is Gate.WAITING:
+        if people_count is not None and people_count > 1:  # whose stands would be counted? (not a framing matter)
             return FrameCheck(False, "framing", (FramingHint.ONE_PERSON_ONLY,))
         if frame.points is None:
             return FrameCheck(False, "no_person", (FramingHint.NO_PERSON,))

@@ -104,15 +104,16 @@ class ChairStandAnalyser(ExerciseAnalyser):
         upright_hip_deg: float = 160.0,
         seated_rise: float = 0.35,
         rising_rise: float = 0.5,
-        upright_rise: float = 0.8,
+        upright_rise: float = 0.9,
         upright_trunk_lean_deg: float = 30.0,
         arms_off_ratio: float = 0.7,
         rocking_deg_s: float = 250.0,
         rocking_fraction_per_s: float = 2.0,
         onset_lean_deg: float = 10.0,
-        onset_rise: float = 0.1,
+        onset_rise: float = 0.15,
         **options: Any,
     ) -> None:
+        options.setdefault("start_grace_s", 0.15)  # a jittered rise reads as begun up to ~0.1 s early
         super().__init__(duration_s=duration_s, **options)
         if not seated_knee_deg < rising_knee_deg < upright_knee_deg or not seated_rise < rising_rise < upright_rise:
             raise ValueError("chair-stand thresholds must increase: seated < rising < upright")
@@ -300,7 +301,7 @@ class ChairStandAnalyser(ExerciseAnalyser):
         a = self._attempt
         assert a is not None
         self._attempt = None
-        if self.started_at_s is None or a.started_at_s < self.started_at_s:  # begun before "Go", even if ended after
+        if self._before_go(a.started_at_s):  # begun before "Go", even if ended after
             self._record(a, t, counted=False, extra_faults=("before_start",))
             return [self._event(EventKind.REP_REJECTED, t, "rejected.before_start", reason="before_start",
                                 began_at_s=a.started_at_s, start_signal_at_s=self.started_at_s)]

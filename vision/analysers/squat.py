@@ -41,6 +41,7 @@ from vision.analysers.measures import (
     missing_names,
     near_side,
     points,
+    shank_length_px,
 )
 from vision.landmarks import L, PoseFrame
 
@@ -98,8 +99,8 @@ class SquatAnalyser(ExerciseAnalyser):
         *,
         standing_knee_deg: float = 160.0,
         rep_knee_deg: float = 140.0,
-        standing_height_ratio: float = 0.85,
-        rep_height_ratio: float = 0.78,
+        standing_height_ratio: float = 0.9,
+        rep_height_ratio: float = 0.84,
         depth_knee_deg: float = 100.0,
         valgus_ratio: float = 0.15,
         heel_lift_ratio: float = 0.07,
@@ -137,13 +138,22 @@ class SquatAnalyser(ExerciseAnalyser):
         self._recent_knee: deque[float] = deque(maxlen=3)
         self._prev: SquatMeasure | None = None
         self._onset = MovementOnset((onset_knee_deg, onset_height_ratio))  # fed while standing: when a squat began
-        self._standing_level = LevelTracker(2.0, (1.6, 2.6), percentile=75.0)  # hip height standing, in shank lengths
+        self._standing_shanks: deque[tuple[float, float]] = deque()
+        # The hips' height standing (shank lengths): the median of the last 5 s standing, 2.0 until known.
+        self._standing_level = LevelTracker(2.0, (1.6, 2.6), percentile=50.0, window_s=5.0, min_span_s=0.5)
 
     def _hip_height(self, frame: PoseFrame) -> float | None:
-        """Hip height in shank lengths (see ``hip_height_shanks``). The shank is measured in each frame: a
-        learnt shank length was tried for front views, where the shank tilts towards the camera at a
-        squat's bottom, and miscounted real clips whenever the person or camera moved (the scale changed)."""
-        return hip_height_shanks(frame, self.visibility_threshold)
+        """Hip height in shank lengths (see ``hip_height_shanks``), against the shank as it was last seen
+        standing: from the front, a squatting shank tilts towards the camera and looks short, which would
+        make a deep squat look shallow. Learnt only while standing (the last second of it), so a person
+        or camera that moves is followed at the next stand. Before any stand, each frame's own shank."""
+        shank = shank_length_px(frame, self.visibility_threshold)
+        if shank is not None and self.phase is not Phase.DOWN:
+            self._standing_shanks.append((frame.timestamp_s, shank))
+            while self._standing_shanks and frame.timestamp_s - self._standing_shanks[0][0] > 1.0:
+                self._standing_shanks.popleft()
+        ref = float(np.median([v for _, v in self._standing_shanks])) if len(self._standing_shanks) >= 3 else None
+        return hip_height_shanks(frame, self.visibility_threshold, ref, use_reference=True)
 
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
         """One whole leg (hip, knee, ankle): the hip height counts; the rest only grades."""
@@ -232,7 +242,7 @@ class SquatAnalyser(ExerciseAnalyser):
         if standing:
             self._standing_level.add(t, m.hip_height)
         if self.phase is Phase.STANDING:  # minus both: going down makes them grow
-            self._onset.add(t, (-m.knee_deg if self.view is View.SIDE else None, -m.hip_height / level))
+            self._onset.add(t, (-m.knee_deg, -m.hip_height / level))
         if self.phase in (Phase.UNKNOWN, Phase.STANDING) and standing:
             if self.phase is Phase.UNKNOWN:
                 self._onset.reset()
@@ -298,7 +308,7 @@ class SquatAnalyser(ExerciseAnalyser):
             return [self._event(EventKind.REP_REJECTED, t, "rejected.too_brief", reason="too_brief",
                                 duration_s=t - rep.left_standing_at_s, min_rep_s=self.min_rep_s,
                                 min_knee_deg=rep.min_knee_deg)]
-        if self.started_at_s is None or rep.started_at_s < self.started_at_s:  # begun before "Go", even if ended after
+        if self._before_go(rep.started_at_s):  # begun before "Go", even if ended after
             self._forget_faults(rep)  # not part of the test
             self._reps.append(RepRecord(len(self._reps) + 1, rep.started_at_s, t, False, RepGrade.FAULTED,
                                         ("before_start",), {"min_knee_deg": rep.min_knee_deg}))

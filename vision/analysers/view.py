@@ -36,6 +36,8 @@ def shoulder_width_ratio(frame: PoseFrame, threshold: float = 0.3) -> float | No
     if pts.ndim != 2 or pts.shape[0] < 33 or pts.shape[1] < 2:
         return None
     vis = frame.visibility
+    if vis is not None and np.shape(vis) != (pts.shape[0],):
+        return None
     if vis is not None and any(not (float(vis[i]) >= threshold) for i in _TRUNK):
         return None
     xy = pts[list(_TRUNK), :2] * np.array([frame.image_width, frame.image_height])

@@ -79,6 +79,13 @@ def test_a_chair_stand_never_seen_seated_is_not_measured_with_plain_words_and_tr
         assert d.app.voice.history[-1] == text, "the reason is spoken too"
         assert d.visible("tryAgainButton") and d.visible("continueButton") and not d.visible("resultCount")
         await d.shot("camera-test-not-measured")
+        other = "zh" if lang == "en" else "en"
+        d.app.station.setLanguage(other)  # a language switch words the reason again
+        await d.settle(0.2)
+        assert d.text("notMeasuredText") != text and d.app.session.not_measured == [nm]
+        d.app.station.setLanguage(lang)
+        await d.settle(0.2)
+        assert d.text("notMeasuredText") == text
         await d.click("tryAgainButton")
         await d.until(lambda: model.phase == "instructions", 5, "the instructions again")
         assert model.exercise == "chair-stand"

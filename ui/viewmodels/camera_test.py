@@ -73,6 +73,7 @@ class CameraTestModel(QObject):
 
     def _reset(self) -> None:
         self._phase, self._exercise, self._problem = "idle", "", ""
+        self._why = ""  # the reason behind the problem or the not-measured words, to word them again
         self._hint, self._countdown, self._count, self._seconds_left = "", "", 0, 0
         self._paused = self._has_picture = False
         self._result_text, self._go_at, self._hint_until = "", 0.0, 0.0
@@ -249,8 +250,19 @@ class CameraTestModel(QObject):
         else:
             self.app.station.go("TestMenu")
 
+    def reword(self) -> None:
+        """Make the words again in the language just chosen (title, steps, result, why there is no score)."""
+        if self._phase == "result":
+            self._result_text = words.result_sentence(self._exercise, self._count)
+        elif self._phase == "not_measured":
+            self._result_text = words.not_measured_sentence(self._exercise, self._why)
+        elif self._phase == "unavailable":
+            self._problem = words.problem(self._why)
+        self.changed.emit()
+        self.liveChanged.emit()
+
     def _unavailable(self, reason: str) -> None:
-        self._phase, self._problem = "unavailable", words.problem(reason)
+        self._phase, self._problem, self._why = "unavailable", words.problem(reason), reason
         self.changed.emit()
         self.app.voice.say(self._problem)
 
@@ -444,7 +456,7 @@ class CameraTestModel(QObject):
             return
         log_event(log, logging.INFO, "camera test not measured", exercise=self._exercise, reason=why.value)
         self._count = 0
-        self._phase = "not_measured"
+        self._phase, self._why = "not_measured", why.value
         self._result_text = words.not_measured_sentence(self._exercise, why.value)
         self.changed.emit()
         self.liveChanged.emit()
@@ -465,6 +477,7 @@ class CameraTestModel(QObject):
 def install(app: StationApp) -> None:
     model = CameraTestModel(app)
     app.add_viewmodel("cameraTest", model)
+    app.station.languageChanged.connect(model.reword)
     flow = app.viewmodels.get("flow")
     if flow is not None:  # testOpened, not currentTestChanged (re-emitted on a language switch: no restart)
         flow.testOpened.connect(lambda _name: _follow_flow(app, model))

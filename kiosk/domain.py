@@ -182,6 +182,40 @@ class Measurement:
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
+class NotMeasuredReason(enum.StrEnum):
+    """Why a test gives no value. The camera reasons are ``vision.analysers.InvalidReason``'s values."""
+
+    NOT_STARTED = "not_started"  # no start signal, or the test never ended
+    NEVER_SEEN = "never_seen"  # the person was never usable in view during the test
+    OUT_OF_VIEW = "out_of_view"  # out of view for too much of the test
+    NO_START_POSTURE = "no_start_posture"  # never seen in the exercise's starting posture
+    INCOMPLETE = "incomplete"  # the video or camera ended before the test's time was up
+    FAILED = "failed"  # the camera, the pipeline or the instrument failed
+    STOPPED = "stopped"  # stopped by staff or the station, not finished
+
+
+# A deviation from the test protocol (a standing arm curl) is kept on a valid measurement as a quality flag
+# with this prefix: the value stands, and the doctor sees the deviation beside it.
+DEVIATION_FLAG_PREFIX = "deviation:"
+
+
+@dataclass(frozen=True)
+class NotMeasured:
+    """A test that was tried but did not run validly: no value, only why — never graded, scored or flagged.
+
+    Kept apart from ``Measurement`` on purpose, so nothing that grades values can mistake it for a 0.
+    ``method`` and ``device_id`` say how it was tried; ``id`` follows it to the cloud like a measurement's.
+    """
+
+    item: str
+    reason: NotMeasuredReason
+    trial: int = 1
+    taken_at: datetime = field(default_factory=utcnow)
+    device_id: str | None = None
+    method: Method = Method.DEVICE
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
 @dataclass(frozen=True)
 class Resident:
     """A resident as the station knows them: a pseudonymous id; identifying fields only where allowed."""
@@ -233,6 +267,7 @@ class Session:
     safety: SafetyScreen | None = None
     state: SessionState = SessionState.OPEN
     measurements: tuple[Measurement, ...] = ()
+    not_measured: tuple[NotMeasured, ...] = ()  # tests tried without a valid result (never graded)
 
 
 class CalibrationResult(enum.StrEnum):

@@ -21,6 +21,7 @@ from kiosk.grading_points import PointsOutcome, score_points_pack
 from kiosk.logs import log_event
 from kiosk.norms import model as m
 from kiosk.norms.scoring import PointsIndex
+from kiosk.not_measured import not_measured_results
 from kiosk.prescription import prescribe
 from kiosk.report import ItemResult, PackScore, Report, Trial
 from kiosk.trend import compute_trend
@@ -155,7 +156,8 @@ def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any
         packs=tuple(MappingProxyType({**p.info.ref(), "source": p.info.source, "validity": p.info.validity})
                     for p in norms.packs),
         exertion_tests_allowed=exertion_ok, needs_doctor_review=_needs_review(clin, bp, safety_yes),
-        trend=compute_trend(items, clin.classes, previous), previous_test_date=prev_date, notes=tuple(notes))
+        trend=compute_trend(items, clin.classes, previous), previous_test_date=prev_date, notes=tuple(notes),
+        not_measured=not_measured_results(session))
     report = replace(report, prescription=prescribe(report, session))
     log_event(log, logging.DEBUG, "session graded", session_id=str(session.id), items=len(items),
               flags=",".join(report.flag_names()), urgent=len(report.urgent_notices))

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from kiosk.not_measured import NotMeasuredResult
     from kiosk.prescription import Prescription
 
 REPORT_FORMAT = "kiosk.report/1"
@@ -254,6 +255,7 @@ class Report:
     trend: tuple[TrendEntry, ...] = ()
     previous_test_date: str | None = None
     notes: tuple[str, ...] = field(default=())
+    not_measured: tuple[NotMeasuredResult, ...] = ()  # tried, no valid result: shown, never graded
 
     def item(self, name: str) -> ItemResult | None:
         return next((i for i in self.items if i.item == name), None)
@@ -272,6 +274,7 @@ class Report:
             "test_date": self.test_date, "generated_at": self.generated_at,
             "age_years": self.age_years, "sex": self.sex,
             "items": [i.to_dict() for i in self.items],
+            "not_measured": [n.to_dict() for n in self.not_measured],
             "classes": {c.group: c.to_dict() for c in self.classes},
             "flags": [f.to_dict() for f in self.flags],
             "urgent_notices": [u.to_dict() for u in self.urgent_notices],

@@ -110,6 +110,11 @@ def render_report_html(report: Report) -> str:
     body.append(f"<h2>{_bi('各项结果', 'Results by item')}</h2>")
     body.append(_table([("项目", "Item"), ("各次测试", "Trials"), ("成绩", "Graded value"), ("得分", "Score"),
                         ("分类/提示", "Classes / flags"), ("评定标准", "Graded by")], rows))
+    if d.get("not_measured"):
+        body.append(f"<h2>{_bi('未测项目', 'Not measured')}</h2>")
+        body.append(_table([("项目", "Item"), ("结果", "Result")],
+                           [[_bi(n["label"]["zh"], n["label"]["en"]), _bi(n["text"]["zh"], n["text"]["en"])]
+                            for n in d["not_measured"]]))
     body.append(f"<h2>{_bi('临床分类', 'Clinical classes')}</h2>")
     body.append(_table([("类别", "Group"), ("结果", "Class"), ("数值", "Values"), ("依据", "Source")],
                        [[_bi(c["group_label"]["zh"], c["group_label"]["en"]),

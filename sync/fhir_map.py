@@ -12,8 +12,9 @@
 Decisions (see docs/sync-mapping.md): a report's bundle re-includes the Observations it cites
 (conditional creates, so the server keeps one copy), which keeps every bundle self-contained; with
 ``send_every_trial = false`` a measurement row sends nothing and the graded trials travel with the
-report (a session never graded sends none); a report superseded by a newer one of the same session
-sends nothing (only the newest report is kept retrievable).
+report (a session never graded sends none); a test tried without a valid result (``NotMeasured``) is an
+Observation with no value, status ``cancelled`` and a ``dataAbsentReason``, sent like a trial; a report
+superseded by a newer one of the same session sends nothing (only the newest report is kept retrievable).
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import IdentityMode, StationConfig
-from kiosk.domain import CalibrationRecord, Measurement, Session
+from kiosk.domain import CalibrationRecord, Measurement, NotMeasured, Session
 from kiosk.errors import ConfigError, InputError
 from kiosk.logs import log_event
 from sync.errors import MappingError
 from sync.fhir_audit import audit_event_entry
 from sync.fhir_common import validate_resource
 from sync.fhir_device import DeviceEntry, instrument_device, station_device
-from sync.fhir_observation import observation_entries
+from sync.fhir_observation import not_measured_entry, observation_entries
 from sync.fhir_patient import patient_identity
 from sync.fhir_report import bmi_entry, graded_measurements, report_entries, review_entries
 
@@ -122,7 +123,7 @@ class _Assembler:
         self.add(identity.entry(), None)
         return identity.subject(), False
 
-    def device(self, m: Measurement) -> dict[str, str] | None:
+    def device(self, m: Measurement | NotMeasured) -> dict[str, str] | None:
         if not m.device_id:
             return None
         if m.device_id not in self._calibrations:
@@ -138,6 +139,12 @@ class _Assembler:
         device = self.device(m)
         return [self.add(e, owner) for e in observation_entries(m, subject=subject, device=device, guest=guest)]
 
+    def not_measured(self, session: Session, nm: NotMeasured, owner: str | None) -> str:
+        """A test tried without a valid result: an Observation without a value (never a 0)."""
+        subject, guest = self.subject(session)
+        device = self.device(nm)
+        return self.add(not_measured_entry(nm, subject=subject, device=device, guest=guest), owner)
+
     def report(self, session: Session, report: Mapping[str, Any], owner: str | None,
                measurement_owner: Mapping[str, str]) -> None:
         graded = graded_measurements(session, report)
@@ -147,6 +154,11 @@ class _Assembler:
         for m in cited:
             m_owner = measurement_owner.get(str(m.id)) or (None if self.options.send_every_trial else owner)
             results += self.measurement(session, m, m_owner)
+        listed = {str(n.get("record_id")) for n in report.get("not_measured") or [] if isinstance(n, Mapping)}
+        for nm in session.not_measured:  # the tries the report lists travel with it, like its graded trials
+            if self.options.send_every_trial or str(nm.id) in listed:
+                self.not_measured(session, nm, measurement_owner.get(str(nm.id))
+                                  or (None if self.options.send_every_trial else owner))
         subject, guest = self.subject(session)
         if "height" in graded and "weight" in graded:
             results.append(self.add(bmi_entry(str(report.get("report_id")), graded["height"], graded["weight"],
@@ -191,6 +203,8 @@ def map_session(session: Session, report: Mapping[str, Any] | None, reviews: Seq
     elif options.send_every_trial:
         for m in session.measurements:
             asm.measurement(session, m, None)
+        for nm in session.not_measured:
+            asm.not_measured(session, nm, None)
     report_id = str(report.get("report_id")) if report else None
     for review in reviews:
         asm.review(session, review, str(review.get("report_id") or report_id or "") or None, None)
@@ -210,14 +224,14 @@ def session_bundle(store: Any, session_id: uuid.UUID | str, cfg: StationConfig) 
 
 
 def batch_bundle(store: Any, items: Sequence[Any], cfg: StationConfig) -> BatchBundle:
-    """One transaction Bundle for the outbox rows ``items`` (kinds measurement, report, review, audit).
+    """One transaction Bundle for the outbox rows ``items`` (kinds measurement, not_measured, report, review, audit).
 
     Raises MappingError whose ``record_id`` is the outbox id of the row that could not be mapped.
     Rows that have nothing to send by design get no entry (they are acknowledged with the batch).
     """
     options = options_from_config(cfg, load_pseudonym_key(cfg))
     asm = _Assembler(options, store.latest_calibration)
-    batch_ids = {str(i.id) for i in items if i.kind == "measurement"}
+    batch_ids = {str(i.id) for i in items if i.kind in ("measurement", "not_measured")}
     sessions: dict[str, Session] = {}
     for item in items:
         try:
@@ -251,10 +265,17 @@ def _map_item(store: Any, item: Any, asm: _Assembler, sessions: dict[str, Sessio
         audit = _load_audit(store, item)
         asm.audit(audit, item.id)
         return
-    if item.kind not in ("measurement", "report", "review"):
+    if item.kind not in ("measurement", "not_measured", "report", "review"):
         raise MappingError(f"unknown outbox kind {item.kind!r}")
     session = _session(store, item, sessions)
     sid = session.id
+    if item.kind == "not_measured":  # like a measurement row: sent alone only when every trial is sent
+        nm = next((n for n in session.not_measured if str(n.id) == str(item.id)), None)
+        if nm is None:
+            raise MappingError(f"not-measured record is not in session {sid}", resource_type="Observation")
+        if asm.options.send_every_trial:
+            asm.not_measured(session, nm, item.id)
+        return
     if item.kind == "measurement":
         m = next((m for m in session.measurements if str(m.id) == str(item.id)), None)
         if m is None:

@@ -15,8 +15,9 @@ import math
 import uuid
 from typing import Any
 
-from kiosk.domain import Measurement, Method, item_spec
+from kiosk.domain import Measurement, Method, NotMeasured, NotMeasuredReason, item_spec
 from kiosk.errors import InputError
+from kiosk.not_measured import reason_words
 from sync.codes import ObservationCode, component_code, observation_code
 from sync.errors import MappingError
 from sync.fhir_common import (
@@ -32,6 +33,11 @@ from sync.fhir_common import (
 from sync.fhir_patient import GUEST_TAG
 
 CALIBRATION_EXTENSION = "https://fhir.health-station.example/StructureDefinition/calibration-record"
+DATA_ABSENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+NOT_MEASURED_SYSTEM = "https://fhir.health-station.example/CodeSystem/not-measured-reason"
+# A failure of the camera or instrument is "error"; every other reason means the test was not (validly) performed.
+_DATA_ABSENT = {NotMeasuredReason.FAILED: ("error", "Error")}
+_NOT_PERFORMED = ("not-performed", "Not Performed")
 _METHOD_DISPLAY = {
     Method.DEVICE: "Measured by a station instrument",
     Method.CAMERA: "Scored by the station camera (pose estimation)",
@@ -72,6 +78,24 @@ def observation_entries(m: Measurement, *, subject: dict[str, str] | None, devic
     return [create_entry(resource, urn(m.id), uuid_identifier(m.id))]
 
 
+def not_measured_entry(nm: NotMeasured, *, subject: dict[str, str] | None, device: dict[str, str] | None,
+                       guest: bool) -> dict[str, Any]:
+    """A test tried without a valid result: an Observation with no value[x], status ``cancelled`` (R4: "the
+    measurement was not started or not completed") and ``dataAbsentReason`` from the HL7 data-absent-reason
+    code system (``error`` for a failure, else ``not-performed``), with the station's own reason code beside it."""
+    reason = NotMeasuredReason(nm.reason)
+    code, display = _DATA_ABSENT.get(reason, _NOT_PERFORMED)
+    resource = _base(nm, nm.id, observation_code(nm.item), subject=subject, device=device, guest=guest)
+    resource["status"] = "cancelled"
+    resource["dataAbsentReason"] = {
+        "coding": [{"system": DATA_ABSENT_SYSTEM, "code": code, "display": display},
+                   {"system": NOT_MEASURED_SYSTEM, "code": reason.value}],
+        "text": "not measured — " + reason_words(reason)[0],
+    }
+    resource["extension"] = [{"url": TRIAL_EXTENSION, "valueInteger": nm.trial}]
+    return create_entry(resource, urn(nm.id), uuid_identifier(nm.id))
+
+
 def _blood_pressure_entries(m: Measurement, *, subject: dict[str, str] | None, device: dict[str, str] | None,
                             guest: bool) -> list[dict[str, Any]]:
     pressures = dict(m.components)
@@ -102,8 +126,9 @@ def _blood_pressure_entries(m: Measurement, *, subject: dict[str, str] | None, d
     return entries
 
 
-def _base(m: Measurement, record_uuid: uuid.UUID, code: ObservationCode, *, subject: dict[str, str] | None,
-          device: dict[str, str] | None, guest: bool, text: str | None = None) -> dict[str, Any]:
+def _base(m: Measurement | NotMeasured, record_uuid: uuid.UUID, code: ObservationCode, *,
+          subject: dict[str, str] | None, device: dict[str, str] | None, guest: bool,
+          text: str | None = None) -> dict[str, Any]:
     spec = item_spec(m.item)
     resource: dict[str, Any] = {
         "resourceType": "Observation",

@@ -102,12 +102,18 @@ async def _camera_test(d: ScreenDriver, tour: Tour, log_: list[dict[str, Any]], 
     await d.until(lambda: cam.phase == "counting", 20, "counting")
     await asyncio.sleep(3.0)
     await tour.both("camera-counting")
-    await d.until(lambda: cam.phase in ("result", "unavailable"), 90, "the camera result")
+    await d.until(lambda: cam.phase in ("result", "not_measured", "unavailable"), 90, "the camera result")
     await tour.both("camera-result")
-    log_.append({"device": "camera", "exercise": "chair-stand", "phase": cam.phase,
-                 "count": cam.property("count") if cam.phase == "result" else None,
-                 "note": "the cached clip shows people walking outdoors, not a chair stand: the count is 0, and "
-                         "the report's chair-stand result and any fall-risk flag follow from that 0"})
+    tried = d.app.session.not_measured
+    entry: dict[str, Any] = {"device": "camera", "exercise": "chair-stand", "phase": cam.phase,
+                             "count": cam.property("count") if cam.phase == "result" else None}
+    if cam.phase == "not_measured":
+        entry.update(not_measured=True, reason=tried[-1].reason.value if tried else None,
+                     said=cam.property("resultText"),
+                     note="the cached clip shows people walking outdoors, not a chair stand: the test did not run "
+                          "validly, so it is stored as not measured with the reason, has no score and raises no "
+                          "flag")
+    log_.append(entry)
     await d.click("continueButton")
 
 
@@ -165,8 +171,12 @@ async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: 
     return {"resident": "scripted resident (GB 11643 example ID, woman born 1949)",
             "session_id": str(report.get("session_id", "")), "tests": tests,
             "tests_done": [t.get("exercise", t["device"]) for t in tests
-                           if "problem" not in t and not t.get("stopped_by_resident")],
+                           if "problem" not in t and not t.get("stopped_by_resident") and not t.get("not_measured")],
+            "not_measured": [{"item": n.get("item"), "reason": n.get("reason"), "report_says": n.get("text")}
+                             for n in report.get("not_measured", []) if isinstance(n, dict)],
             "flags": [f.get("flag", f.get("name", "")) for f in report.get("flags", []) if isinstance(f, dict)],
+            "flag_items": {f.get("name", ""): f.get("items", []) for f in report.get("flags", [])
+                           if isinstance(f, dict)},
             "urgent_notices": len(report.get("urgent_notices", [])),
             "printout": {k: str(v) for k, v in vars(report_vm.last_print).items()}
             if hasattr(report_vm.last_print, "__dict__") else str(report_vm.last_print),

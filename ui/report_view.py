@@ -117,6 +117,8 @@ def _items(d: Mapping[str, Any], lang: str) -> list[Row]:
             bits.append(_trend_text(trend[it["item"]], unit_word(it["unit"], lang), lang))
         tone = "warn" if it["flags"] else "normal"
         rows.append(_row(pick(it["label"], lang), item_value(it, lang), " · ".join(bits), tone))
+    for nm in d.get("not_measured") or []:  # tried without a valid result: no value, no score, the reason
+        rows.append(_row(pick(nm["label"], lang), pick(("未测", "Not measured"), lang), pick(nm["reason_text"], lang)))
     return rows
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.domain import DEVIATION_FLAG_PREFIX
 from kiosk.trend import CLASS_GROUP_OF_ITEM
 
 # Tiers, highest first: what puts a session at the top of the queue.
@@ -163,8 +164,26 @@ def result_rows(report: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
         fl = [f for f in dict.fromkeys(fl) if f not in cls]
         rows.append({"item": str(it.get("item") or ""), "label": words(it.get("label"), lang) or str(it.get("item")),
                      "value": item_value(it), "unit": str(it.get("unit") or ""), "grade": level,
-                     "classes": ", ".join(cls), "flags": ", ".join(fl), "flagged": bool(fl or it.get("flags"))})
+                     "classes": ", ".join(cls), "flags": ", ".join(fl), "flagged": bool(fl or it.get("flags")),
+                     "deviations": _deviation_text(deviations_of(it), lang), "notMeasured": False})
+    for nm in map(_map, _list(report.get("not_measured"))):  # tried, no valid result: never a value or a grade
+        rows.append({"item": str(nm.get("item") or ""), "label": words(nm.get("label"), lang) or str(nm.get("item")),
+                     "value": "未测" if lang == "zh" else "not measured", "unit": "", "grade": "",
+                     "classes": "— " + words(nm.get("reason_text"), lang), "flags": "", "flagged": False,
+                     "deviations": "", "notMeasured": True})
     return rows
+
+
+def _deviation_text(found: list[str], lang: str) -> str:
+    return (("偏离测试规程：" if lang == "zh" else "Protocol deviation: ") + ", ".join(found)) if found else ""
+
+
+def deviations_of(item: Mapping[str, Any]) -> list[str]:
+    """The protocol deviations recorded on an item's trials ("standing arm curl"), for the doctor to see."""
+    found = [str(f).removeprefix(DEVIATION_FLAG_PREFIX).replace("_", " ")
+             for t in map(_map, _list(item.get("trials"))) for f in _list(t.get("quality_flags"))
+             if str(f).startswith(DEVIATION_FLAG_PREFIX)]
+    return list(dict.fromkeys(found))
 
 
 def _item_of(report: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:

@@ -19,8 +19,8 @@ from kiosk.storage.rows import iso
 from kiosk.storage.store import Store
 
 PERSONAL_TABLES = ("session_personal",)
-EXPORTED_TABLES = ("sessions", "session_personal", "measurements", "reports", "reviews", "calibrations", "outbox",
-                   "quarantine", "sync_state", "staff", "audit")
+EXPORTED_TABLES = ("sessions", "session_personal", "measurements", "not_measured", "reports", "reviews", "calibrations",
+                   "outbox", "quarantine", "sync_state", "staff", "audit")
 NEVER_EXPORTED_COLUMNS = {"staff": {"pin_hash", "pin_salt"}}
 
 

@@ -93,11 +93,22 @@ def _v4_staff_and_audit(db: Database) -> None:
     db["audit"].create_index(["id"], unique=True)
 
 
+def _v5_not_measured(db: Database) -> None:
+    # tests tried without a valid result: no value column at all, so nothing can read one as a 0
+    db["not_measured"].create(
+        {"id": str, "session_id": str, "item": str, "reason": str, "trial": int, "taken_at": str, "device_id": str,
+         "method": str, "saved_at": str},
+        pk="id", not_null={"session_id", "item", "reason", "trial", "taken_at", "method", "saved_at"},
+        foreign_keys=[("session_id", "sessions", "id")])
+    db["not_measured"].create_index(["session_id"])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, measurements, personal data and the outbox", _v1_sessions_measurements_outbox),
     Migration(2, "reports, doctor reviews and calibration records", _v2_reports_reviews_calibrations),
     Migration(3, "sync bookkeeping: attempt errors, batch ids, quarantine, sync state", _v3_sync_bookkeeping),
     Migration(4, "staff accounts and the hash-chained audit log", _v4_staff_and_audit),
+    Migration(5, "tests tried without a valid result (not measured, with the reason)", _v5_not_measured),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -20,6 +20,8 @@ from kiosk.domain import (
     Consent,
     Measurement,
     Method,
+    NotMeasured,
+    NotMeasuredReason,
     Resident,
     SafetyScreen,
     Session,
@@ -90,7 +92,7 @@ def personal_row(s: Session) -> dict[str, Any] | None:
 
 
 def session_from_rows(row: Mapping[str, Any], personal: Mapping[str, Any] | None,
-                      measurements: tuple[Measurement, ...]) -> Session:
+                      measurements: tuple[Measurement, ...], not_measured: tuple[NotMeasured, ...] = ()) -> Session:
     p = personal or {}
     resident = Resident(
         pseudonym=row["pseudonym"], sex=Sex(row["sex"]) if row["sex"] else None,
@@ -103,7 +105,8 @@ def session_from_rows(row: Mapping[str, Any], personal: Mapping[str, Any] | None
     safety = SafetyScreen(answers=json.loads(row["safety_json"])) if row["safety_json"] else None
     return Session(id=uuid.UUID(row["id"]), station_id=row["station_id"], resident=resident,
                    started_at=from_iso(row["started_at"]), test_date=date.fromisoformat(row["test_date"]),
-                   consent=consent, safety=safety, state=SessionState(row["state"]), measurements=measurements)
+                   consent=consent, safety=safety, state=SessionState(row["state"]), measurements=measurements,
+                   not_measured=not_measured)
 
 
 def measurement_row(session_id: uuid.UUID, m: Measurement, saved_at: datetime) -> dict[str, Any]:
@@ -125,6 +128,20 @@ def measurement_from_row(row: Mapping[str, Any]) -> Measurement:
         components=json.loads(row["components_json"] or "{}"), side=Side(row["side"]) if row["side"] else None,
         device_id=row["device_id"], method=Method(row["method"]), calibration_id=row["calibration_id"],
         quality_flags=frozenset(json.loads(row["quality_flags_json"] or "[]")), id=uuid.UUID(row["id"]))
+
+
+def not_measured_row(session_id: uuid.UUID, nm: NotMeasured, saved_at: datetime) -> dict[str, Any]:
+    return {
+        "id": str(nm.id), "session_id": str(session_id), "item": nm.item, "reason": NotMeasuredReason(nm.reason).value,
+        "trial": int(nm.trial), "taken_at": iso(nm.taken_at), "device_id": nm.device_id,
+        "method": Method(nm.method).value, "saved_at": iso(saved_at),
+    }
+
+
+def not_measured_from_row(row: Mapping[str, Any]) -> NotMeasured:
+    return NotMeasured(item=row["item"], reason=NotMeasuredReason(row["reason"]), trial=row["trial"],
+                       taken_at=from_iso(row["taken_at"]), device_id=row["device_id"], method=Method(row["method"]),
+                       id=uuid.UUID(row["id"]))
 
 
 def calibration_row(rec: CalibrationRecord) -> dict[str, Any]:

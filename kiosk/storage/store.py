@@ -21,7 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from kiosk.config import StationConfig, StorageEncryption
-from kiosk.domain import CalibrationRecord, Measurement, Session, SessionState, utcnow
+from kiosk.domain import CalibrationRecord, Measurement, NotMeasured, Session, SessionState, utcnow
 from kiosk.errors import InputError, StorageError
 from kiosk.logs import log_event
 from kiosk.storage import outbox
@@ -51,6 +51,8 @@ from kiosk.storage.rows import (
     iso,
     measurement_from_row,
     measurement_row,
+    not_measured_from_row,
+    not_measured_row,
     personal_row,
     session_from_rows,
     session_row,
@@ -227,6 +229,8 @@ class Store:
                 self._insert(conn, "session_personal", personal)
             for m in session.measurements:
                 self._add_measurement(conn, session.id, m)
+            for nm in session.not_measured:
+                self._add_not_measured(conn, session.id, nm)
 
     def _require_session(self, session_id: uuid.UUID) -> None:
         if not self._rows("SELECT 1 FROM sessions WHERE id = ?", (str(session_id),)):
@@ -242,6 +246,17 @@ class Store:
         self._require_session(session_id)
         with self.write(f"saving measurement {m.id}") as conn:
             self._add_measurement(conn, session_id, m)
+
+    def _add_not_measured(self, conn: Connection, session_id: uuid.UUID, nm: NotMeasured) -> None:
+        now = self.clock()
+        self._insert(conn, "not_measured", not_measured_row(session_id, nm, now))
+        outbox.enqueue(conn, "not_measured", str(nm.id), str(session_id), now)
+
+    def add_not_measured(self, session_id: uuid.UUID, nm: NotMeasured) -> None:
+        """Store a test tried without a valid result (no value, the reason) and queue it for sync; durable."""
+        self._require_session(session_id)
+        with self.write(f"saving not-measured {nm.id}") as conn:
+            self._add_not_measured(conn, session_id, nm)
 
     def save_report(self, session_id: uuid.UUID, report: Mapping[str, Any]) -> None:
         self._save_document("reports", "report", "report_id", session_id, report)
@@ -286,7 +301,9 @@ class Store:
         personal = self._rows("SELECT * FROM session_personal WHERE session_id = ?", (row["id"],))
         ms = tuple(measurement_from_row(r) for r in
                    self._rows("SELECT * FROM measurements WHERE session_id = ? ORDER BY rowid", (row["id"],)))
-        return session_from_rows(row, personal[0] if personal else None, ms)
+        nms = tuple(not_measured_from_row(r) for r in
+                    self._rows("SELECT * FROM not_measured WHERE session_id = ? ORDER BY rowid", (row["id"],)))
+        return session_from_rows(row, personal[0] if personal else None, ms, nms)
 
     def sessions_of(self, pseudonym: str) -> list[Session]:
         """Every session of one resident, oldest first (for trends and "since last visit")."""
@@ -365,11 +382,15 @@ class Store:
         log_event(log, logging.INFO, "quarantined batch requeued", batch_id=batch_id, items=n)
         return n
 
-    def outbox_record(self, item: outbox.OutboxItem) -> Measurement | dict[str, Any] | None:
-        """The record an outbox item stands for: a Measurement, or the report / review / audit entry as a dict."""
+    def outbox_record(self, item: outbox.OutboxItem) -> Measurement | NotMeasured | dict[str, Any] | None:
+        """The record an outbox item stands for: a Measurement, a NotMeasured, or the report / review / audit
+        entry as a dict."""
         if item.kind == "measurement":
             rows = self._rows("SELECT * FROM measurements WHERE id = ?", (item.id,))
             return measurement_from_row(rows[0]) if rows else None
+        if item.kind == "not_measured":
+            rows = self._rows("SELECT * FROM not_measured WHERE id = ?", (item.id,))
+            return not_measured_from_row(rows[0]) if rows else None
         if item.kind in ("report", "review"):
             table, key = ("reports", "report_id") if item.kind == "report" else ("reviews", "review_id")
             rows = self._rows(f"SELECT body_json FROM {table} WHERE {key} = ?", (item.id,))

@@ -102,6 +102,14 @@
             <translation>完成了，做得好！</translation>
         </message>
         <message>
+            <source>No score this time</source>
+            <translation>这次没有成绩</translation>
+        </message>
+        <message>
+            <source>Try again</source>
+            <translation>再试一次</translation>
+        </message>
+        <message>
             <source>Continue</source>
             <translation>继续</translation>
         </message>
@@ -200,6 +208,34 @@
         <message>
             <source>You did %1 squats.</source>
             <translation>您做了 %1 个深蹲。</translation>
+        </message>
+        <message>
+            <source>I did not see you start sitting on the chair, so there is no score. You can try again.</source>
+            <translation>我没有看到您从坐在椅子上开始，所以这次没有成绩。您可以再试一次。</translation>
+        </message>
+        <message>
+            <source>I could not see you during the test, so there is no score. You can try again.</source>
+            <translation>测试中我没有看到您，所以这次没有成绩。您可以再试一次。</translation>
+        </message>
+        <message>
+            <source>I could not see you for most of the test, so there is no score. You can try again.</source>
+            <translation>测试中大部分时间我看不到您，所以这次没有成绩。您可以再试一次。</translation>
+        </message>
+        <message>
+            <source>I did not see you in the starting position, so there is no score. You can try again.</source>
+            <translation>我没有看到您的起始姿势，所以这次没有成绩。您可以再试一次。</translation>
+        </message>
+        <message>
+            <source>The test stopped before the time was up, so there is no score. You can try again.</source>
+            <translation>时间还没到测试就停了，所以这次没有成绩。您可以再试一次。</translation>
+        </message>
+        <message>
+            <source>The camera had a problem, so there is no score. You can try again, or ask a member of staff.</source>
+            <translation>摄像头出了问题，所以这次没有成绩。您可以再试一次，或请工作人员帮忙。</translation>
+        </message>
+        <message>
+            <source>The test did not run to the end, so there is no score. You can try again.</source>
+            <translation>测试没有完整进行，所以这次没有成绩。您可以再试一次。</translation>
         </message>
         <message>
             <source>Good, hold that position.</source>

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
-from kiosk.domain import Measurement, Method
+from kiosk.domain import DEVIATION_FLAG_PREFIX, Measurement, Method, NotMeasured, NotMeasuredReason
 from kiosk.errors import KioskError
 from kiosk.logs import log_event
 from ui.camera_view import bgr_to_qimage
@@ -42,8 +42,9 @@ _FORM_HINT_SHOWN_S = 4.0
 
 class CameraTestModel(QObject):
     """One camera exercise at a time. Phases: idle, instructions, framing, countdown, counting, result,
-    unavailable. Tests may shorten ``duration_s`` / ``countdown_s``; the benchmark tunes ``workers``,
-    ``frame_stride`` and ``publish_fps``."""
+    not_measured (the test did not run validly: stored without a value, with the reason), unavailable.
+    Tests may shorten ``duration_s`` / ``countdown_s``; the benchmark tunes ``workers``, ``frame_stride`` and
+    ``publish_fps``."""
 
     changed = Signal()
     liveChanged = Signal()  # count, time left, hint: often, so kept apart from the rest
@@ -72,6 +73,7 @@ class CameraTestModel(QObject):
 
     def _reset(self) -> None:
         self._phase, self._exercise, self._problem = "idle", "", ""
+        self._why = ""  # the reason behind the problem or the not-measured words, to word them again
         self._hint, self._countdown, self._count, self._seconds_left = "", "", 0, 0
         self._paused = self._has_picture = False
         self._result_text, self._go_at, self._hint_until = "", 0.0, 0.0
@@ -200,6 +202,12 @@ class CameraTestModel(QObject):
         self.liveChanged.emit()
 
     @Slot()
+    def tryAgain(self) -> None:
+        """After a test that gave no score: the same exercise again, from its instructions."""
+        if self._phase == "not_measured":
+            self.begin(self._exercise)
+
+    @Slot()
     def startNow(self) -> None:
         """Start the countdown without waiting for a good view (staff standing by, or the resident asks)."""
         if self._phase == "framing":
@@ -242,8 +250,19 @@ class CameraTestModel(QObject):
         else:
             self.app.station.go("TestMenu")
 
+    def reword(self) -> None:
+        """Make the words again in the language just chosen (title, steps, result, why there is no score)."""
+        if self._phase == "result":
+            self._result_text = words.result_sentence(self._exercise, self._count)
+        elif self._phase == "not_measured":
+            self._result_text = words.not_measured_sentence(self._exercise, self._why)
+        elif self._phase == "unavailable":
+            self._problem = words.problem(self._why)
+        self.changed.emit()
+        self.liveChanged.emit()
+
     def _unavailable(self, reason: str) -> None:
-        self._phase, self._problem = "unavailable", words.problem(reason)
+        self._phase, self._problem, self._why = "unavailable", words.problem(reason), reason
         self.changed.emit()
         self.app.voice.say(self._problem)
 
@@ -403,35 +422,62 @@ class CameraTestModel(QObject):
             self.app.voice.say(text)
 
     def _finished(self, count: int) -> None:
-        """Time is up: store the count, stop the camera, show the result."""
+        """Time is up: stop the camera; store the count of a valid test, or "not measured" and why."""
         self._finished_pending = True
         plan = words.PLANS[self._exercise]
         result = self.pipeline.result() if self.pipeline is not None else None
         paused_s = result.paused_s if result is not None else 0.0
         self._halt()
         self._count, self._seconds_left, self._paused, self._hint = count, 0, False, ""
+        if result is None or not result.valid:  # a count from a test that did not run validly is no score
+            self._not_measured(plan.item, result.invalid_reason if result is not None else None)
+            return
         flags = frozenset({"paused"}) if paused_s >= 3.0 else frozenset()
-        try:
-            self.app.session.add_measurement(Measurement(item=plan.item, value=float(count), unit="count",
-                                                         method=Method.CAMERA, device_id="camera",
-                                                         quality_flags=flags))
-        except (KioskError, RuntimeError) as e:
-            log_event(log, logging.ERROR, "camera test result not saved", exercise=self._exercise, error=str(e))
-            self._unavailable("save")
-            self.liveChanged.emit()
+        flags |= {DEVIATION_FLAG_PREFIX + d for d in result.deviations}
+        if not self._store(lambda: self.app.session.add_measurement(Measurement(
+                item=plan.item, value=float(count), unit="count", method=Method.CAMERA, device_id="camera",
+                quality_flags=flags))):
             return
         log_event(log, logging.INFO, "camera test finished", exercise=self._exercise, count=count,
-                  paused_s=round(paused_s, 1))
+                  paused_s=round(paused_s, 1), deviations=",".join(result.deviations))
         self._phase = "result"
         self._result_text = words.result_sentence(self._exercise, count)
         self.changed.emit()
         self.liveChanged.emit()
         self.app.voice.say(translate("CameraTest", "Finished. Well done.") + " " + self._result_text)
 
+    def _not_measured(self, item: str, reason: str | None) -> None:
+        try:
+            why = NotMeasuredReason(reason or NotMeasuredReason.FAILED)
+        except ValueError:
+            why = NotMeasuredReason.FAILED
+        if not self._store(lambda: self.app.session.add_not_measured(NotMeasured(
+                item=item, reason=why, method=Method.CAMERA, device_id="camera"))):
+            return
+        log_event(log, logging.INFO, "camera test not measured", exercise=self._exercise, reason=why.value)
+        self._count = 0
+        self._phase, self._why = "not_measured", why.value
+        self._result_text = words.not_measured_sentence(self._exercise, why.value)
+        self.changed.emit()
+        self.liveChanged.emit()
+        self.app.voice.say(self._result_text)
+
+    def _store(self, save: Any) -> bool:
+        """Run ``save``; on failure say so in plain words (the detail goes to the log)."""
+        try:
+            save()
+        except (KioskError, RuntimeError) as e:
+            log_event(log, logging.ERROR, "camera test result not saved", exercise=self._exercise, error=str(e))
+            self._unavailable("save")
+            self.liveChanged.emit()
+            return False
+        return True
+
 
 def install(app: StationApp) -> None:
     model = CameraTestModel(app)
     app.add_viewmodel("cameraTest", model)
+    app.station.languageChanged.connect(model.reword)
     flow = app.viewmodels.get("flow")
     if flow is not None:  # testOpened, not currentTestChanged (re-emitted on a language switch: no restart)
         flow.testOpened.connect(lambda _name: _follow_flow(app, model))
@@ -444,5 +490,6 @@ def _follow_flow(app: StationApp, model: CameraTestModel) -> None:
     if app.station.screen != SCREEN or flow is None:
         return
     test = words.exercise_named(str(getattr(flow, "currentTest", "") or ""))
-    if test in words.PLANS and (model.exercise != test or model.phase in ("idle", "result", "unavailable")):
+    if test in words.PLANS and (model.exercise != test
+                                or model.phase in ("idle", "result", "not_measured", "unavailable")):
         model.begin(test)

@@ -77,6 +77,26 @@ def result_sentence(exercise: str, count: int) -> str:
     return translate("CameraTest", "You did %1 squats.").replace("%1", str(count))
 
 
+def not_measured_sentence(exercise: str, reason: str) -> str:
+    """Why a test that did not run validly has no score (``kiosk.domain.NotMeasuredReason`` value), kindly."""
+    if reason == "no_start_posture" and exercise in ("chair-stand", "arm-curl"):
+        return translate("CameraTest", "I did not see you start sitting on the chair, so there is no score. "
+                                       "You can try again.")
+    return {
+        "never_seen": translate("CameraTest", "I could not see you during the test, so there is no score. "
+                                              "You can try again."),
+        "out_of_view": translate("CameraTest", "I could not see you for most of the test, so there is no score. "
+                                               "You can try again."),
+        "no_start_posture": translate("CameraTest", "I did not see you in the starting position, so there is no "
+                                                    "score. You can try again."),
+        "incomplete": translate("CameraTest", "The test stopped before the time was up, so there is no score. "
+                                              "You can try again."),
+        "failed": translate("CameraTest", "The camera had a problem, so there is no score. You can try again, "
+                                          "or ask a member of staff."),
+    }.get(reason, translate("CameraTest", "The test did not run to the end, so there is no score. "
+                                          "You can try again."))
+
+
 def hint(key: str) -> str:
     """A framing or lighting hint (``vision.framing.FramingHint`` value) in plain words."""
     return {

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.config import StationConfig
-from kiosk.domain import Consent, Measurement, Resident, SafetyScreen, Session, SessionState, Sex, utcnow
+from kiosk.domain import Consent, Measurement, NotMeasured, Resident, SafetyScreen, Session, SessionState, Sex, utcnow
 from kiosk.grading import grade_session
 from kiosk.identity import local_pseudonym, resident_secret
 from kiosk.logs import log_event
@@ -49,6 +49,7 @@ class SessionModel(QObject):
         self.safety: SafetyScreen | None = None
         self.session: Session | None = None
         self.measurements: list[Measurement] = []
+        self.not_measured: list[NotMeasured] = []  # tried without a valid result: not a test done
         self.report: dict[str, Any] | None = None
         self.previous_reports: list[dict[str, Any]] = []
 
@@ -96,6 +97,15 @@ class SessionModel(QObject):
         self.store.add_measurement(self.session.id, m)
         self.measurements.append(m)
         self.measurementAdded.emit(m.item)
+        self.changed.emit()
+
+    def add_not_measured(self, nm: NotMeasured) -> None:
+        """Store a test tried without a valid result (durably; raises StorageError). It is no measurement:
+        it marks no test done and is never graded."""
+        if self.session is None:
+            raise RuntimeError("no open session")
+        self.store.add_not_measured(self.session.id, nm)
+        self.not_measured.append(nm)
         self.changed.emit()
 
     def finish(self) -> dict[str, Any]:

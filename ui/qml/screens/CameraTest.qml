@@ -171,7 +171,8 @@ ScreenPage {
     // ---- result, or why the test cannot run ---------------------------------------------------
     ColumnLayout {
         anchors.fill: parent
-        visible: page.phase === "result" || page.phase === "unavailable" || page.phase === "idle"
+        visible: page.phase === "result" || page.phase === "not_measured" || page.phase === "unavailable"
+                 || page.phase === "idle"
         spacing: Theme.gap / 2
         Item { Layout.fillHeight: true }
         Heading {
@@ -196,6 +197,22 @@ ScreenPage {
             text: cameraTest.resultText
             font.pixelSize: Theme.headingSize
         }
+        Heading {  // the test did not run validly: no number at all, only why, and a way to try again
+            objectName: "notMeasuredTitle"
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            visible: page.phase === "not_measured"
+            text: qsTr("No score this time")
+            font.pixelSize: Theme.titleSize
+        }
+        BodyText {
+            objectName: "notMeasuredText"
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            visible: page.phase === "not_measured"
+            text: cameraTest.resultText
+            font.pixelSize: Theme.headingSize
+        }
         BodyText {
             objectName: "problemText"
             Layout.fillWidth: true
@@ -205,6 +222,15 @@ ScreenPage {
             font.pixelSize: Theme.headingSize
         }
         Item { Layout.fillHeight: true }
+        BigButton {
+            objectName: "tryAgainButton"
+            Layout.alignment: Qt.AlignHCenter
+            Layout.preferredWidth: 520
+            visible: page.phase === "not_measured"
+            text: qsTr("Try again")
+            textSize: Theme.headingSize
+            onClicked: cameraTest.tryAgain()
+        }
         BigButton {
             objectName: "continueButton"
             Layout.alignment: Qt.AlignHCenter

@@ -113,13 +113,15 @@ ScreenPage {
                                 Text { Layout.preferredWidth: 260; text: modelData.label; wrapMode: Text.Wrap
                                        font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.ink }
                                 Text { Layout.preferredWidth: 200; text: modelData.value + " " + modelData.unit
+                                       wrapMode: Text.Wrap; font.italic: modelData.notMeasured === true
                                        font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; font.bold: true
                                        color: Theme.ink }
                                 Text { Layout.preferredWidth: 150; text: modelData.grade; wrapMode: Text.Wrap
                                        font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.ink }
                                 Text { Layout.fillWidth: true; wrapMode: Text.Wrap
                                        text: (modelData.flagged ? "▲ " : "")
-                                             + [modelData.classes, modelData.flags].filter(function(s) { return s !== "" }).join("; ")
+                                             + [modelData.classes, modelData.flags, modelData.deviations || ""]
+                                                 .filter(function(s) { return s !== "" }).join("; ")
                                        font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.ink }
                             }
                         }

@@ -24,8 +24,8 @@ from kiosk.logs import log_event
 from ui.camera_view import bgr_to_qimage
 from ui.i18n import translate
 from ui.skeleton_overlay import draw_skeleton
-from ui.viewmodels.camera_evidence import CameraEvidence
 from ui.viewmodels import camera_test_text as words
+from ui.viewmodels.camera_evidence import CameraEvidence
 from vision.analysers import EventKind
 from vision.capture import CaptureState
 from vision.pipeline import PipelineUpdate, VisionPipeline, camera_pipeline

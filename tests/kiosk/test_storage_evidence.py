@@ -97,9 +97,9 @@ def test_a_correction_is_kept_beside_the_camera_count_with_its_report_and_audit_
                            report_id=c.report_id).to_dict()
     report = mark_report(graded, [c])
     log = AuditLog(store)
+    details = {"measurement_id": str(m.id), "camera_count": 11, "corrected_count": 13}
     save_count_correction(store, c, report, audit=lambda conn: log.append(
-        conn, "Dr Li", "doctor", "doctor.count_corrected", str(session.id), {"measurement_id": str(m.id),
-                                                                             "camera_count": 11, "corrected_count": 13}))
+        conn, "Dr Li", "doctor", "doctor.count_corrected", str(session.id), details))
     assert store.load_session(session.id).measurements[0].value == 11.0, "the camera's count is never overwritten"
     assert load_count_corrections(store, session.id) == [c]
     item = next(i for i in store.load_report(session.id)["items"] if i["item"] == "chair_stand_30s")

@@ -35,22 +35,6 @@ Flickable {
                        font.pixelSize: Theme.smallSize; color: Theme.ink }
                 Text { visible: text !== ""; text: testBlock.modelData.noStills; font.family: Theme.fontFamily
                        font.pixelSize: Theme.smallSize; color: Theme.muted }
-                Flow {
-                    Layout.fillWidth: true
-                    spacing: 8
-                    Repeater {
-                        model: testBlock.modelData.stills
-                        Column {
-                            objectName: "still"
-                            required property var modelData
-                            spacing: 2
-                            Image { source: parent.modelData.source; width: 200; height: 150; cache: false
-                                    fillMode: Image.PreserveAspectFit }
-                            Text { text: parent.modelData.caption; font.family: Theme.fontFamily
-                                   font.pixelSize: Theme.smallSize; color: Theme.ink }
-                        }
-                    }
-                }
                 RowLayout {
                     spacing: 12
                     Text { text: qsTr("Correct the count:"); font.family: Theme.fontFamily
@@ -67,6 +51,22 @@ Flickable {
                                 implicitHeight: Theme.touchMin; textSize: Theme.smallSize
                                 onClicked: doctorEvidence.correctCount(testBlock.modelData.measurementId,
                                                                        testBlock.chosen) }
+                }
+                Flow {
+                    Layout.fillWidth: true
+                    spacing: 8
+                    Repeater {
+                        model: testBlock.modelData.stills
+                        Column {
+                            objectName: "still"
+                            required property var modelData
+                            spacing: 2
+                            Image { source: parent.modelData.source; width: 200; height: 150; cache: false
+                                    fillMode: Image.PreserveAspectFit }
+                            Text { text: parent.modelData.caption; font.family: Theme.fontFamily
+                                   font.pixelSize: Theme.smallSize; color: Theme.ink }
+                        }
+                    }
                 }
             }
         }

@@ -64,6 +64,7 @@ class CameraConfig:
     width: int = 640
     height: int = 480
     fps: int = 30
+    evidence_stills_max: int = 40  # stills kept per camera test for the doctor (with camera consent); 0 = none
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class SyncConfig:
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 30.0
     send_every_trial: bool = True
+    send_evidence_stills: bool = False  # camera stills stay on the station; sending them is not built yet
     retry_base_delay_s: float = 1.0  # upload backoff: full jitter, doubling from this …
     retry_max_delay_s: float = 300.0  # … up to this cap
     retry_after_max_s: float = 3600.0  # a server's Retry-After is honoured up to this
@@ -225,6 +227,9 @@ def _check_ranges(cfg: StationConfig, source: str) -> None:
         (5 <= cfg.ui.idle_warning_s < cfg.idle_timeout_s, "ui.idle_warning_s",
          "at least 5 seconds and less than station.idle_timeout_s"),
         (cfg.sync.batch_max_count >= 1, "sync.batch_max_count", "at least 1"),
+        (0 <= cfg.camera.evidence_stills_max <= 100, "camera.evidence_stills_max", "0 to 100 stills per test"),
+        (not cfg.sync.send_evidence_stills, "sync.send_evidence_stills",
+         "false: this station version keeps camera stills on the station only"),
         (cfg.sync.connect_timeout_s > 0 and cfg.sync.read_timeout_s > 0, "sync.*_timeout_s", "positive seconds"),
         (not cfg.sync.endpoint or _secure_or_loopback(cfg.sync.endpoint),
          "sync.endpoint", "an https:// URL (plain http only to this machine, for tests)"),

@@ -162,6 +162,11 @@ def result_rows(report: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
         cls = [classes.get((group, str(c)), str(c).replace("_", " ")) for c in _list(it.get("classes"))]
         fl = [flags.get(f, str(f).replace("_", " ")) for f in _list(it.get("flags"))]
         fl = [f for f in dict.fromkeys(fl) if f not in cls]
+        if isinstance(cc := it.get("count_correction"), Mapping):  # a doctor's count: say so, and the camera's
+            fl.insert(0, words({"en": f"corrected by doctor {cc.get('corrected_by')}; camera counted "
+                                      f"{cc.get('camera_count')}",
+                                "zh": f"已由医生{cc.get('corrected_by')}更正；摄像头计数"
+                                      f"{cc.get('camera_count')}"}, lang))
         rows.append({"item": str(it.get("item") or ""), "label": words(it.get("label"), lang) or str(it.get("item")),
                      "value": item_value(it), "unit": str(it.get("unit") or ""), "grade": level,
                      "classes": ", ".join(cls), "flags": ", ".join(fl), "flagged": bool(fl or it.get("flags")),

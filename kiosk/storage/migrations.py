@@ -103,12 +103,31 @@ def _v5_not_measured(db: Database) -> None:
     db["not_measured"].create_index(["session_id"])
 
 
+def _v6_evidence_stills_and_count_corrections(db: Database) -> None:
+    # camera stills are personal data (a face): kept with the session, purged with its personal data
+    db["evidence_stills"].create(
+        {"id": str, "session_id": str, "measurement_id": str, "item": str, "seq": int, "moment": str, "rep": int,
+         "at_s": float, "jpeg": bytes, "width": int, "height": int, "created_at": str},
+        pk="id", not_null={"session_id", "measurement_id", "item", "seq", "moment", "at_s", "jpeg", "created_at"},
+        foreign_keys=[("session_id", "sessions", "id")])
+    db["evidence_stills"].create_index(["session_id", "measurement_id", "seq"])
+    # a doctor's count, beside the camera's (the measurement row is never changed)
+    db["count_corrections"].create(
+        {"id": str, "session_id": str, "measurement_id": str, "item": str, "camera_count": int,
+         "corrected_count": int, "corrected_by": str, "corrected_at": str, "report_id": str},
+        pk="id", not_null={"session_id", "measurement_id", "item", "camera_count", "corrected_count",
+                           "corrected_by", "corrected_at"},
+        foreign_keys=[("session_id", "sessions", "id")])
+    db["count_corrections"].create_index(["session_id"])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, measurements, personal data and the outbox", _v1_sessions_measurements_outbox),
     Migration(2, "reports, doctor reviews and calibration records", _v2_reports_reviews_calibrations),
     Migration(3, "sync bookkeeping: attempt errors, batch ids, quarantine, sync state", _v3_sync_bookkeeping),
     Migration(4, "staff accounts and the hash-chained audit log", _v4_staff_and_audit),
     Migration(5, "tests tried without a valid result (not measured, with the reason)", _v5_not_measured),
+    Migration(6, "camera evidence stills and doctors' count corrections", _v6_evidence_stills_and_count_corrections),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -32,7 +32,7 @@ def test_personal_data_of_an_old_fully_acknowledged_session_is_purged(store):
     session, m = _session(store, T0)
     store.outbox_mark_acked([str(m.id)], "b1")
     counts = store.purge_personal_data(T0 + timedelta(days=31))
-    assert counts == {"purged": 1, "waiting_for_sync": 0}
+    assert counts == {"purged": 1, "waiting_for_sync": 0, "stills_purged": 0}
     resident = store.load_session(session.id).resident
     assert (resident.name, resident.national_id, resident.phone, resident.birth_date) == (None, None, None, None)
     assert resident.pseudonym == "test-resident-1" and resident.sex is not None, "pseudonym and sex stay"
@@ -44,7 +44,8 @@ def test_a_session_with_anything_unacknowledged_keeps_its_personal_data(store):
     report_id = str(uuid.uuid4())
     store.save_report(session.id, {"report_id": report_id})
     store.outbox_mark_acked([str(m.id)], "b1")  # the report is still pending
-    assert store.purge_personal_data(T0 + timedelta(days=365)) == {"purged": 0, "waiting_for_sync": 1}
+    assert store.purge_personal_data(T0 + timedelta(days=365)) == {"purged": 0, "waiting_for_sync": 1,
+                                                                   "stills_purged": 0}
     assert store.load_session(session.id).resident.national_id is not None
     store.outbox_quarantine([report_id], "bq", "422", 422, None)
     assert store.purge_personal_data(T0 + timedelta(days=365))["purged"] == 0, "quarantined is not acknowledged"

@@ -95,13 +95,14 @@ def test_retention_keeps_a_session_until_every_row_is_acknowledged_then_purges_i
         s.add_measurement(session.id, bp)
         later = OLD + timedelta(days=400)
         s.outbox_mark_acked([str(grip.id)], "b1")
-        assert s.purge_personal_data(later) == {"purged": 0, "waiting_for_sync": 1}, "one row still pending"
+        expected = {"purged": 0, "waiting_for_sync": 1, "stills_purged": 0}
+        assert s.purge_personal_data(later) == expected, "one row still pending"
         s.outbox_quarantine([str(bp.id)], "bq", "rejected", 422, None)
         assert s.purge_personal_data(later)["purged"] == 0, "a quarantined row is not acknowledged"
         s.quarantine_requeue("bq")
         assert s.purge_personal_data(later)["purged"] == 0, "requeued is pending again"
         s.outbox_mark_acked([str(bp.id)], "b2")
-        assert s.purge_personal_data(later) == {"purged": 1, "waiting_for_sync": 0}
+        assert s.purge_personal_data(later) == {"purged": 1, "waiting_for_sync": 0, "stills_purged": 0}
         assert s.load_session(session.id).resident.national_id is None
 
 

@@ -861,6 +861,53 @@
             <source>Review signed and saved. It will be sent with the next sync.</source>
             <translation>审核已签名保存，将在下次同步时发送。</translation>
         </message>
+        <message>
+            <source>No pictures: the resident did not consent to the camera.</source>
+            <translation>没有图片：居民未同意使用摄像头。</translation>
+        </message>
+        <message>
+            <source>No camera test in this session.</source>
+            <translation>本次检测没有摄像头测试。</translation>
+        </message>
+        <message>
+            <source>No pictures were kept for this test.</source>
+            <translation>本项测试没有保留图片。</translation>
+        </message>
+        <message>
+            <source>Rep %1, top</source>
+            <translation>第%1次，最高点</translation>
+        </message>
+        <message>
+            <source>Rep %1, bottom</source>
+            <translation>第%1次，最低点</translation>
+        </message>
+        <message>
+            <source>Paused: out of view</source>
+            <translation>暂停：离开画面</translation>
+        </message>
+        <message>
+            <source>Camera counted %1.</source>
+            <translation>摄像头计数%1。</translation>
+        </message>
+        <message>
+            <source>Count %1, corrected by doctor %2; the camera counted %3.</source>
+            <translation>计数%1，已由医生%2更正；摄像头计数%3。</translation>
+        </message>
+        <message>
+            <source>The correction could not be saved. Try again or ask the technician.</source>
+            <translation>更正未能保存。请重试或联系技术人员。</translation>
+        </message>
+    </context>
+    <context>
+        <name>DoctorEvidence</name>
+        <message>
+            <source>Correct the count:</source>
+            <translation>更正计数：</translation>
+        </message>
+        <message>
+            <source>Save the corrected count</source>
+            <translation>保存更正的计数</translation>
+        </message>
     </context>
     <context>
         <name>DoctorQueue</name>
@@ -930,6 +977,10 @@
         <message>
             <source>Note</source>
             <translation>备注</translation>
+        </message>
+        <message>
+            <source>Camera pictures</source>
+            <translation>摄像头图片</translation>
         </message>
         <message>
             <source>Item</source>

@@ -25,6 +25,7 @@ from ui.camera_view import bgr_to_qimage
 from ui.i18n import translate
 from ui.skeleton_overlay import draw_skeleton
 from ui.viewmodels import camera_test_text as words
+from ui.viewmodels.camera_evidence import CameraEvidence
 from vision.analysers import EventKind
 from vision.capture import CaptureState
 from vision.pipeline import PipelineUpdate, VisionPipeline, camera_pipeline
@@ -67,6 +68,7 @@ class CameraTestModel(QObject):
         self._timer.timeout.connect(self._tick)
         self._countdown_from = 0.0
         self._gen = 0
+        self.evidence = CameraEvidence(app)  # stills for the doctor, with camera consent
         self._reset()
         app.station.screenChanged.connect(self._screen_changed)
         app.station.on_session_end.append(self.clear)
@@ -172,7 +174,10 @@ class CameraTestModel(QObject):
         gen, loop = self._gen, asyncio.get_event_loop()
         last_publish = [0.0]
 
+        self.evidence.start(self._exercise, plan.item)
+
         def on_update(update: PipelineUpdate) -> None:  # worker thread: draw and convert off the GUI thread
+            self.evidence.take(update)
             picture: QImage | None = None
             now = time.monotonic()
             if update.image is not None and now - last_publish[0] >= 1.0 / self.publish_fps:
@@ -231,6 +236,7 @@ class CameraTestModel(QObject):
         """Session end: stop the camera and forget the picture and the count."""
         self._halt()
         self._reset()
+        self.evidence.clear()
         self.app.camera_frames.clear(FEED)
         self.changed.emit()
         self.liveChanged.emit()

@@ -60,7 +60,8 @@ ScreenPage {
                 spacing: 12
                 Repeater {
                     model: [{ name: "results", text: qsTr("Results") }, { name: "history", text: qsTr("History") },
-                            { name: "prescription", text: qsTr("Exercise plan") }, { name: "note", text: qsTr("Note") }]
+                            { name: "prescription", text: qsTr("Exercise plan") }, { name: "note", text: qsTr("Note") },
+                            { name: "camera", text: qsTr("Camera pictures") }]
                     BigButton {
                         objectName: "tab_" + modelData.name
                         Layout.fillWidth: true
@@ -74,7 +75,7 @@ ScreenPage {
             }
             StackLayout {
                 Layout.fillWidth: true; Layout.fillHeight: true
-                currentIndex: ["results", "history", "prescription", "note"].indexOf(page.tab)
+                currentIndex: ["results", "history", "prescription", "note", "camera"].indexOf(page.tab)
 
                 // ---- results ----
                 ColumnLayout {
@@ -227,6 +228,9 @@ ScreenPage {
                         }
                     }
                 }
+
+                // ---- camera pictures and the count correction ----
+                DoctorEvidence { }
             }
         }
     }

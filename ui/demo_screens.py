@@ -3,7 +3,8 @@
 A simulated technician calibrates the devices (the simulators play the known masses and the
 syringe), then a scripted resident taps through the real QML screens: attract, identify by ID
 number on the keypad, consent, safety questions, a full check (every device test on its simulator,
-the camera chair stand on a cached real video clip), the report, printing (saved as PDF when no
+the camera tests on committed real footage: squats and arm curls counted, a chair stand that the footage
+does not show stored as not measured), the report, printing (saved as PDF when no
 printer is configured). A doctor then signs in, reviews the flagged session and signs it. Every
 screen is saved as PNG in Chinese and in English (the language is switched mid-flow, as a resident
 may), the report PDF is written and rendered, and results sync to the FHIR test double on 127.0.0.1.
@@ -83,36 +84,57 @@ async def _device_test(d: ScreenDriver, tour: Tour, name: str, log_: list[dict[s
     await d.click("finishButton")
 
 
+# Real footage of each camera exercise, committed with the project (vision/clips/README.md: sources, licences).
+# No chair-stand clip may be redistributed, so the chair stand runs on people walking: it shows that a test
+# that did not run validly is stored as not measured, with the reason, and gives no score and no flag.
+CLIPS = Path(__file__).resolve().parents[1] / "vision" / "clips"
+DEMO_CLIPS: dict[str, tuple[str, str]] = {
+    "chair-stand": ("none-walk-garden-sports2d.mp4",
+                    "no licensed clip of a chair stand exists (the corpus' chair-stand clips may not be "
+                    "redistributed), so the demo runs it on people walking outdoors: the test does not run validly "
+                    "and is stored as not measured with the reason, with no score and no flag"),
+    "squat": ("squat-side-gym-barbell-portrait.mp4",
+              "a real person squatting in a gym (side view, MIT licence), played in a loop"),
+    "arm-curl": ("arm-curl-front-home-standing-swsumo.mp4",
+                 "a real person curling dumbbells at home (front view, standing: a protocol deviation the "
+                 "doctor sees; MIT licence), played in a loop"),
+}
+
+
+def _use_clip(d: ScreenDriver, exercise: str) -> str | None:
+    """Point the station's camera at the exercise's clip, unless a real webcam is in use; returns the note."""
+    if d.app.cfg.camera.source == "0" or exercise not in DEMO_CLIPS:
+        return None
+    name, note = DEMO_CLIPS[exercise]
+    d.app.cfg = replace(d.app.cfg, camera=replace(d.app.cfg.camera, source=str(CLIPS / name), loop=True))
+    return note
+
+
 async def _camera_test(d: ScreenDriver, tour: Tour, log_: list[dict[str, Any]], *, duration_s: float) -> None:
     cam = d.app.viewmodels["cameraTest"]
     await d.until(lambda: cam.phase == "instructions", 10, "camera instructions")
     exercise = d.app.viewmodels["flow"].currentTest
-    if exercise != "chair-stand":  # one camera exercise is enough to show; the resident stops the others
-        await d.click("stopButton")
-        log_.append({"device": "camera", "exercise": exercise, "stopped_by_resident": True})
-        return
+    note = _use_clip(d, exercise)
     cam.duration_s = duration_s
-    await tour.both("camera-instructions")
+    await tour.both(f"camera-{exercise}-instructions")
     await d.click("readyButton")
     await d.until(lambda: cam.hasPicture, 30, "the camera picture")
     await asyncio.sleep(1.0)
-    await tour.both("camera-framing")
-    if cam.phase == "framing":  # the clip's people never sit down, so the framing check never settles
+    await tour.both(f"camera-{exercise}-framing")
+    if cam.phase == "framing":  # e.g. the walkers never sit down, so the start check never settles
         await d.click("startNowButton")
     await d.until(lambda: cam.phase == "counting", 20, "counting")
-    await asyncio.sleep(3.0)
-    await tour.both("camera-counting")
+    await asyncio.sleep(min(3.0, duration_s / 2))
+    await tour.both(f"camera-{exercise}-counting")
     await d.until(lambda: cam.phase in ("result", "not_measured", "unavailable"), 90, "the camera result")
-    await tour.both("camera-result")
+    await tour.both(f"camera-{exercise}-result")
     tried = d.app.session.not_measured
-    entry: dict[str, Any] = {"device": "camera", "exercise": "chair-stand", "phase": cam.phase,
-                             "count": cam.property("count") if cam.phase == "result" else None}
+    entry: dict[str, Any] = {"device": "camera", "exercise": exercise, "phase": cam.phase,
+                             "count": cam.property("count") if cam.phase == "result" else None,
+                             "footage": note or "the station's webcam"}
     if cam.phase == "not_measured":
         entry.update(not_measured=True, reason=tried[-1].reason.value if tried else None,
-                     said=cam.property("resultText"),
-                     note="the cached clip shows people walking outdoors, not a chair stand: the test did not run "
-                          "validly, so it is stored as not measured with the reason, has no score and raises no "
-                          "flag")
+                     said=cam.property("resultText"))
     log_.append(entry)
     await d.click("continueButton")
 

@@ -1,6 +1,6 @@
 """`kiosk vision …`: score an exercise in a recorded video, and benchmark the camera pipeline.
 
-    kiosk vision analyse VIDEO --exercise chair-stand|squat|arm-curl|single-leg [--view side] [--json]
+    kiosk vision analyse VIDEO --exercise chair-stand|squat|arm-curl|single-leg [--start S] [--view auto] [--json]
     kiosk vision bench VIDEO [--seconds 10] [--size 640x480] [--json]
     kiosk vision eval [MANIFEST] [--split tune|holdout] [--clip ID] [--no-cache] [--json]
 """
@@ -42,7 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     a = actions.add_parser("analyse", help="score an exercise in a video file; print events and the result")
     a.add_argument("video", type=Path, help="video file (any format OpenCV reads)")
     a.add_argument("--exercise", required=True, choices=EXERCISES)
-    a.add_argument("--view", choices=("front", "side"), default=None, help="camera view (analyser default if omitted)")
+    a.add_argument("--view", choices=("auto", "front", "side"), default="auto",
+                   help="camera view; auto (the default) finds it from the body and follows it if it changes")
+    a.add_argument("--start", type=float, default=None, metavar="S",
+                   help="the start signal, in seconds into the video (default: the first frame the person is "
+                        "usable in view)")
     a.add_argument("--duration", type=float, default=None, metavar="S", help="test length in seconds (timed tests)")
     a.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     a.add_argument("--model", type=Path, default=None, help="pose .task file (default: the one `make model` builds)")
@@ -86,6 +90,11 @@ def _analyser_options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {}
     if args.view is not None:
         options["view"] = args.view
+    if getattr(args, "start", None) is not None:
+        if not args.start >= 0:
+            raise InputError(f"--start must be a time in seconds from the start of the video, not {args.start}",
+                             field="--start")
+        options.update(start_at_s=args.start, auto_start=False)
     if args.duration is not None:
         options["duration_s"] = args.duration
     return options
@@ -132,7 +141,14 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         return 0
     print(f"\n{args.exercise}: {result['status']}, count {result['count']}"
           + (f", hold {result['hold_time_s']} s" if result.get("hold_time_s") is not None else "")
-          + (f", ended: {result['end_reason']}" if result.get("end_reason") else ""))
+          + (f", ended: {result['end_reason']}" if result.get("end_reason") else "")
+          + f", {result['view']} view")
+    if result["valid"]:
+        print("valid: this result may be graded")
+    else:
+        print(f"not valid ({result['invalid_reason']}): no score; the station stores this test as not measured")
+    for deviation in result.get("deviations", []):
+        print(f"protocol deviation: {deviation} (the count stands; the doctor sees it)")
     print(f"frames {stats.frames_processed}, with a person {stats.frames_with_person}, "
           f"{stats.fps:.1f} frames/s processed")
     for note in result.get("notes", []):

@@ -20,10 +20,16 @@ def test_the_headless_demo_goes_through_every_resident_screen_and_syncs(tmp_path
     session = summary["sessions"][0]
     assert set(session["tests_done"]) >= {"bp", "scale", "grip", "vital_capacity", "spirometer", "balance",
                                           "sit_and_reach", "reaction"}, session["tests"]
-    # the demo clip shows people walking, not a chair stand: no score, the reason, and no flag from it
+    # no licensed chair-stand clip exists: the chair stand runs on people walking, has no score, says why and
+    # raises no flag; the squat and arm curl run on real footage of those exercises and are counted
     assert "chair-stand" not in session["tests_done"], "a test that did not run validly is not a test done"
-    (camera,) = [t for t in session["tests"] if t.get("exercise") == "chair-stand"]
+    cameras = {t["exercise"]: t for t in session["tests"] if t.get("device") == "camera"}
+    camera = cameras["chair-stand"]
     assert camera["phase"] == "not_measured" and camera["reason"] and camera["count"] is None, camera
+    assert "no licensed clip of a chair stand" in camera["footage"], camera
+    for exercise in ("squat", "arm-curl"):
+        assert cameras[exercise]["phase"] == "result" and cameras[exercise]["count"] is not None, cameras[exercise]
+        assert "real person" in cameras[exercise]["footage"]
     (nm,) = session["not_measured"]
     assert nm["item"] == "chair_stand_30s" and nm["report_says"]["en"].startswith("not measured — "), nm
     assert not any("chair_stand_30s" in items for items in session["flag_items"].values()), session["flag_items"]

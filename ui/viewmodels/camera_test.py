@@ -193,7 +193,7 @@ class CameraTestModel(QObject):
             self.pipeline = camera_pipeline(
                 self.app.cfg.camera, plan.exercise, on_update=on_update, on_capture_state=on_capture,
                 workers=self.workers, keep_images=True, queue_size=2, frame_stride=self.frame_stride,
-                view=plan.view, duration_s=self.duration_s or plan.duration_s, auto_start=False)
+                view="auto", duration_s=self.duration_s or plan.duration_s, auto_start=False)
             self.pipeline.start()
         except (KioskError, OSError, ValueError) as e:
             log_event(log, logging.ERROR, "camera test could not start", exercise=self._exercise, error=str(e))

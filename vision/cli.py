@@ -237,13 +237,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 truth = clip.count if clip.exercise != "none" else 0
                 print(f"{mark} {clip.split:<7} {clip.id:<44} {exercise:<11} truth {truth:>2}"
                       f"  counted {o.counted if o.counted is not None else '-':>2}  view {o.view:<5}"
-                      f"  {o.note or ('valid' if o.valid else 'invalid: ' + str(o.invalid_reason))}", flush=True)
+                      f"  {o.note or ('valid' if o.valid else 'invalid: ' + str(o.invalid_reason))}"
+                      + "".join(f"  deviation: {d}" for d in o.deviations), flush=True)
     summary = ev.summarise(outcomes)
     if args.json:
         doc = {"manifest": str(manifest), "clips": [
             {"id": o.clip.id, "exercise": o.clip.exercise, "analyser": o.analyser, "split": o.clip.split,
              "truth": o.clip.count if o.clip.exercise != "none" else 0, "counted": o.counted, "error": o.error,
-             "valid": o.valid, "invalid_reason": o.invalid_reason, "view": o.view, "note": o.note}
+             "valid": o.valid, "invalid_reason": o.invalid_reason, "view": o.view, "note": o.note,
+             "deviations": list(o.deviations)}
             for o in outcomes],
             "summary": [{"exercise": s.exercise, "split": s.split, "clips": s.clips, "exact": s.exact,
                          "mean_abs_error": round(s.mean_abs_error, 3),

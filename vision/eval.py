@@ -200,6 +200,7 @@ class ClipOutcome:
     view: str = ""
     frames: int = 0
     note: str = ""
+    deviations: tuple[str, ...] = ()
 
     @property
     def error(self) -> int | None:
@@ -225,7 +226,7 @@ def run_clip(clip: ClipSpec, exercise: str, poses: Sequence[PoseResult], **optio
         return ClipOutcome(clip, exercise, None, note=f"pipeline error: {pipeline.error}")
     result = analyser.result()
     return ClipOutcome(clip, exercise, result.count, result.valid, result.invalid_reason, result.view.value,
-                       pipeline.stats().frames_processed)
+                       pipeline.stats().frames_processed, deviations=result.deviations)
 
 
 @dataclass(frozen=True)

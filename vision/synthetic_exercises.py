@@ -136,7 +136,8 @@ SQUAT_STANCE = replace(STANDING, left_shoulder_flex_deg=10.0, right_shoulder_fle
 def squat_sequence(reps: Sequence[SquatSpec] | int = 5, *, fps: float = 30.0, view: str = "front",
                    lead_s: float = 1.5, tail_s: float = 1.0) -> SyntheticSequence:
     """A resident standing, then squatting as specified. Truth grades use the analyser's default limits:
-    a rep goes below a 140° knee angle (side view; about 125° in the front view, where the hip height decides);
+    a rep takes the hips 16 % below their standing height (a knee angle of about 115° in the side view,
+    105° in the front view);
     shallow above 100°; valgus from 8 cm inward knee travel (front),
     heel lift from 12°, trunk lean over 50°."""
     specs = [SquatSpec()] * reps if isinstance(reps, int) else list(reps)
@@ -187,7 +188,7 @@ SEATED_CURL = replace(SITTING, trunk_lean_deg=0.0, right_elbow_flex_deg=10.0, le
 def arm_curl_sequence(curls: Sequence[CurlSpec] | int = 15, *, start_at_s: float = 1.0, duration_s: float = 30.0,
                       fps: float = 30.0, view: str = "side", tail_s: float = 1.0) -> SyntheticSequence:
     """Seated right-arm curls from the start signal. A curl counts when the elbow closes to 70° or less
-    after being extended to 140° or more; a curl more than halfway up at the end counts (SFT)."""
+    after being extended to 120° or more; a curl more than halfway up at the end counts (SFT)."""
     specs = [CurlSpec()] * curls if isinstance(curls, int) else list(curls)
     keys = [Keyframe(0.0, SEATED_CURL)]
     t = start_at_s + 0.2

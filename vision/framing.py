@@ -292,6 +292,21 @@ def lighting_stats(image: np.ndarray) -> LightingStats:
     )
 
 
+def without_letterbox(image: np.ndarray, *, black_level: int = 2) -> np.ndarray:
+    """``image`` without the pure-black bars that letterboxing added (rows and columns at the edges whose
+    every pixel is at most ``black_level``), so a portrait camera shown in a landscape frame is not judged
+    "too dark" for its bars. An image that is black all over is returned whole."""
+    arr = np.asarray(image)
+    if arr.ndim < 2 or arr.size == 0:
+        return arr
+    bright = arr.max(axis=2) if arr.ndim == 3 else arr
+    rows = np.flatnonzero(bright.max(axis=1) > black_level)
+    cols = np.flatnonzero(bright.max(axis=0) > black_level)
+    if rows.size == 0 or cols.size == 0:
+        return arr
+    return arr[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+
 def check_lighting(
     image_or_stats: np.ndarray | LightingStats,
     *,

@@ -30,7 +30,15 @@ from kiosk.logs import log_event
 from vision.analysers import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult
 from vision.capture import CapturedFrame, CaptureState, FrameCapture
 from vision.filtering import LandmarkSmoother
-from vision.framing import HINT_TEXT, FramingHint, FramingReport, LightingReport, check_framing, check_lighting
+from vision.framing import (
+    HINT_TEXT,
+    FramingHint,
+    FramingReport,
+    LightingReport,
+    check_framing,
+    check_lighting,
+    without_letterbox,
+)
 from vision.landmarks import PoseFrame
 from vision.pose_backend import PoseBackend, PoseLandmarkerSettings, PoseResult, detect_with
 
@@ -287,7 +295,7 @@ class VisionPipeline:
         lighting = None
         if frame.grabbed_at_s - self._last_lighting_at >= self.lighting_every_s:
             small = cv2.resize(frame.image, _LIGHTING_SIZE, interpolation=cv2.INTER_AREA)
-            lighting = check_lighting(small)
+            lighting = check_lighting(without_letterbox(small))  # the bars are ours, not the room's
             self._last_lighting_at = frame.grabbed_at_s
             events += self._lighting_events(lighting, pose.timestamp_s)
         counting = bool(self.analyser.counting) if self.analyser is not None else False

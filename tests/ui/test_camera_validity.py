@@ -119,3 +119,18 @@ def test_a_valid_test_keeps_its_count_and_its_protocol_deviations(station_cfg: S
         assert DEVIATION_FLAG_PREFIX + "standing_arm_curl" in m.quality_flags, "the doctor must see the deviation"
 
     run_station(_camera(station_cfg), scenario, start_uploader=False)
+
+
+def test_a_hint_on_screen_is_worded_again_when_the_language_changes(station_cfg: StationConfig) -> None:
+    """The demo's English screen showed a hint still in Chinese: hints were made once, in the language then."""
+
+    async def scenario(d: ScreenDriver) -> None:
+        model = await _counting(d, "squat", _result("squat", 0, valid=True), "zh")
+        model._set_hint(words.hint("step_back"), speak=False, source=lambda: words.hint("step_back"))
+        zh = model.property("hint")
+        d.app.station.setLanguage("en")
+        await d.settle(0.2)
+        assert model.property("hint") == words.hint("step_back") != zh
+        assert "step back" in model.property("hint")
+
+    run_station(_camera(station_cfg), scenario, start_uploader=False)

@@ -7,7 +7,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from vision.framing import FramingHint, LightingStats, check_framing, check_lighting, lighting_stats
+from vision.framing import (
+    FramingHint,
+    LightingStats,
+    check_framing,
+    check_lighting,
+    lighting_stats,
+    without_letterbox,
+)
 from vision.landmarks import L, PoseFrame
 from vision.synthetic import SITTING, STANDING, Camera, render
 
@@ -146,3 +153,16 @@ def test_lighting_float_image_in_unit_range_is_scaled():
 def test_lighting_rejects_unusable_images_with_a_clear_error(bad):
     with pytest.raises(ValueError):
         lighting_stats(bad)
+
+
+def test_letterbox_bars_are_not_judged_as_a_dark_room():
+    """A portrait clip in a landscape frame is 55 % black bars: it was told "too dark, more light"."""
+    rng = np.random.default_rng(3)
+    picture = rng.integers(60, 200, size=(120, 68, 3), dtype=np.uint8)
+    boxed = np.zeros((120, 160, 3), np.uint8)
+    boxed[:, 46:114] = picture
+    assert not check_lighting(boxed).ok, "premise: the bars alone make it 'too dark'"
+    trimmed = without_letterbox(boxed)
+    assert trimmed.shape == picture.shape and check_lighting(trimmed).ok
+    dark = np.full((120, 160), 1, np.uint8)
+    assert without_letterbox(dark).shape == dark.shape, "a black picture stays whole (and is too dark)"

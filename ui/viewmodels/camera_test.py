@@ -13,6 +13,7 @@ import contextlib
 import logging
 import math
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
@@ -77,6 +78,7 @@ class CameraTestModel(QObject):
         self._phase, self._exercise, self._problem = "idle", "", ""
         self._why = ""  # the reason behind the problem or the not-measured words, to word them again
         self._hint, self._countdown, self._count, self._seconds_left = "", "", 0, 0
+        self._hint_source: Callable[[], str] | None = None  # makes the hint again in a newly chosen language
         self._paused = self._has_picture = False
         self._result_text, self._go_at, self._hint_until = "", 0.0, 0.0
         self._framed_since: float | None = None
@@ -202,7 +204,7 @@ class CameraTestModel(QObject):
             return
         log_event(log, logging.INFO, "camera test started", exercise=self._exercise, workers=self.workers)
         self._phase = "framing"
-        self._hint = words.hint("no_person")
+        self._hint, self._hint_source = words.hint("no_person"), lambda: words.hint("no_person")
         self.changed.emit()
         self.liveChanged.emit()
 
@@ -264,6 +266,8 @@ class CameraTestModel(QObject):
             self._result_text = words.not_measured_sentence(self._exercise, self._why)
         elif self._phase == "unavailable":
             self._problem = words.problem(self._why)
+        if self._hint and self._hint_source is not None:  # a hint shown in the other language stayed in it
+            self._hint = self._hint_source()
         self.changed.emit()
         self.liveChanged.emit()
 
@@ -395,12 +399,13 @@ class CameraTestModel(QObject):
         now = time.monotonic()
         if report.ok:
             self._framed_since = self._framed_since or now
-            self._set_hint(words.hint("ok"), speak=False)
+            self._set_hint(words.hint("ok"), speak=False, source=lambda: words.hint("ok"))
             if now - self._framed_since >= self.framing_hold_s:
                 self._start_countdown()
         else:
             self._framed_since = None
-            self._set_hint(words.hint(report.primary_hint.value), speak=True)
+            key = report.primary_hint.value
+            self._set_hint(words.hint(key), speak=True, source=lambda: words.hint(key))
 
     def _event(self, event: Any) -> None:
         key = event.message.split(".", 1)[1] if event.message.startswith(self._exercise + ".") else event.message
@@ -415,10 +420,13 @@ class CameraTestModel(QObject):
             return
         text = words.event_text(key)
         if text:  # framing hints come only while not counting (waiting or paused); they repeat, so not forced
-            self._set_hint(text, speak=True, force=event.kind is not EventKind.FRAMING)
+            self._set_hint(text, speak=True, force=event.kind is not EventKind.FRAMING,
+                           source=lambda: words.event_text(key))
 
-    def _set_hint(self, text: str, *, speak: bool, force: bool = False) -> None:
+    def _set_hint(self, text: str, *, speak: bool, force: bool = False,
+                  source: Callable[[], str] | None = None) -> None:
         now = time.monotonic()
+        self._hint_source = source
         if text != self._hint:
             self._hint = text
             self.liveChanged.emit()

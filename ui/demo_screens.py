@@ -222,6 +222,8 @@ async def doctor_review(d: ScreenDriver, tour: Tour) -> dict[str, Any]:
     await tour.both("doctor-history")
     await d.click("tab_prescription")
     await tour.both("doctor-prescription")
+    await d.click("tab_camera")
+    await tour.both("doctor-camera-pictures")
     await d.click("tab_note")
     note = d.app.item("noteField")
     if note is not None:

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QPointF
+
 from kiosk.audit import AuditLog
 from kiosk.config import StationConfig
 from kiosk.domain import Measurement, Method, Resident, SessionState, Sex, Side
@@ -117,6 +119,12 @@ def test_doctor_reviews_the_urgent_session_first(station_cfg: StationConfig, sho
         bp_row = next(r for r in doctor.results if r["item"] == "blood_pressure")
         assert bp_row["value"] == "184/112" and bp_row["flagged"]
         await d.shot("doctor-session-results")
+        # under the urgent notice and its flags every tab must still be above the footer (Camera pictures,
+        # the fifth, was hidden behind it)
+        footer_top = d.app.item("backButton").mapToScene(QPointF(0, 0)).y()
+        for tab in ("tab_results", "tab_history", "tab_prescription", "tab_note", "tab_camera"):
+            item = d.app.item(tab)
+            assert item.mapToScene(QPointF(0, item.height())).y() <= footer_top, f"{tab} is behind the footer"
 
         await d.click("tab_history")
         await d.wait_item("trend_blood_pressure")

@@ -55,9 +55,13 @@ ScreenPage {
             Layout.fillWidth: true; Layout.fillHeight: true
             spacing: Theme.gap
             ColumnLayout {
+                id: tabColumn
+                // five tabs must fit above the footer even under an urgent notice and its flags (the fifth,
+                // Camera pictures, was cut off at 80 px each): 62 px, over the 60 px touch minimum
+                readonly property real tabHeight: 62
                 Layout.alignment: Qt.AlignTop
                 Layout.preferredWidth: 300; Layout.maximumWidth: 300; Layout.minimumWidth: 300
-                spacing: 12
+                spacing: 6
                 Repeater {
                     model: [{ name: "results", text: qsTr("Results") }, { name: "history", text: qsTr("History") },
                             { name: "prescription", text: qsTr("Exercise plan") }, { name: "note", text: qsTr("Note") },
@@ -65,7 +69,7 @@ ScreenPage {
                     BigButton {
                         objectName: "tab_" + modelData.name
                         Layout.fillWidth: true
-                        implicitWidth: 300; implicitHeight: Theme.touchMin
+                        implicitWidth: 300; implicitHeight: tabColumn.tabHeight
                         textSize: Theme.smallSize
                         kind: page.tab === modelData.name ? "primary" : "secondary"
                         text: (page.tab === modelData.name ? "▶ " : "") + modelData.text

@@ -4,6 +4,11 @@ The vision pipeline infers in worker threads; its listener (on a worker thread) 
 the frame and makes the QImage there, throttled to ``publish_fps``, then hops to the qasync loop, where
 this object updates the count, time left and hints and publishes the picture (``image://camera/exercise``).
 The analyser is only ever touched on the pipeline's thread: "Go" reaches it through ``start_test_at``.
+
+This module is one screen's state machine (phases, the hand-off from the pipeline's threads, the Qt
+properties QML reads), which is why it is long; its pure parts live beside it: what a finished test stores
+(``ui/camera_outcome.py``), the hint line (``camera_hints.py``), the words (``camera_test_text.py``) and the
+doctor's stills (``camera_evidence.py``).
 """
 
 from __future__ import annotations
@@ -19,14 +24,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
-from kiosk.domain import DEVIATION_FLAG_PREFIX, Measurement, Method, NotMeasured, NotMeasuredReason
+from kiosk.domain import NotMeasured
 from kiosk.errors import KioskError
 from kiosk.logs import log_event
+from ui.camera_outcome import camera_record
 from ui.camera_view import bgr_to_qimage
 from ui.i18n import translate
 from ui.skeleton_overlay import draw_skeleton
 from ui.viewmodels import camera_test_text as words
 from ui.viewmodels.camera_evidence import CameraEvidence
+from ui.viewmodels.camera_hints import HintLine
 from vision.analysers import EventKind
 from vision.capture import CaptureState
 from vision.pipeline import PipelineUpdate, VisionPipeline, camera_pipeline
@@ -38,8 +45,6 @@ log = logging.getLogger("ui.camera_test")
 
 FEED = "exercise"
 SCREEN = "CameraTest"
-_HINT_SPOKEN_EVERY_S = 4.0
-_FORM_HINT_SHOWN_S = 4.0
 
 
 class CameraTestModel(QObject):
@@ -70,6 +75,7 @@ class CameraTestModel(QObject):
         self._countdown_from = 0.0
         self._gen = 0
         self.evidence = CameraEvidence(app)  # stills for the doctor, with camera consent
+        self.hints = HintLine(app.voice.say)
         self._reset()
         app.station.screenChanged.connect(self._screen_changed)
         app.station.on_session_end.append(self.clear)
@@ -77,12 +83,11 @@ class CameraTestModel(QObject):
     def _reset(self) -> None:
         self._phase, self._exercise, self._problem = "idle", "", ""
         self._why = ""  # the reason behind the problem or the not-measured words, to word them again
-        self._hint, self._countdown, self._count, self._seconds_left = "", "", 0, 0
-        self._hint_source: Callable[[], str] | None = None  # makes the hint again in a newly chosen language
+        self._countdown, self._count, self._seconds_left = "", 0, 0
+        self.hints.clear()
         self._paused = self._has_picture = False
-        self._result_text, self._go_at, self._hint_until = "", 0.0, 0.0
+        self._result_text, self._go_at = "", 0.0
         self._framed_since: float | None = None
-        self._spoken_hint, self._spoken_at = "", -math.inf
         self._finished_pending = False
         self._touched_at = 0.0
 
@@ -129,7 +134,7 @@ class CameraTestModel(QObject):
 
     @Property(str, notify=liveChanged)
     def hint(self) -> str:
-        return self._hint
+        return self.hints.text
 
     @Property(bool, notify=liveChanged)
     def paused(self) -> bool:
@@ -204,7 +209,7 @@ class CameraTestModel(QObject):
             return
         log_event(log, logging.INFO, "camera test started", exercise=self._exercise, workers=self.workers)
         self._phase = "framing"
-        self._hint, self._hint_source = words.hint("no_person"), lambda: words.hint("no_person")
+        self.hints.set(words.hint("no_person"), speak=False, source=lambda: words.hint("no_person"))
         self.changed.emit()
         self.liveChanged.emit()
 
@@ -266,8 +271,7 @@ class CameraTestModel(QObject):
             self._result_text = words.not_measured_sentence(self._exercise, self._why)
         elif self._phase == "unavailable":
             self._problem = words.problem(self._why)
-        if self._hint and self._hint_source is not None:  # a hint shown in the other language stayed in it
-            self._hint = self._hint_source()
+        self.hints.reword()
         self.changed.emit()
         self.liveChanged.emit()
 
@@ -324,8 +328,7 @@ class CameraTestModel(QObject):
         if left != self._seconds_left:
             self._seconds_left = left
             self.liveChanged.emit()
-        if self._hint and now > self._hint_until and not self._paused:
-            self._hint = ""
+        if not self._paused and self.hints.expire():
             self.liveChanged.emit()
         if now - self._go_at > duration + 8.0:
             log_event(log, logging.ERROR, "camera test never ended", exercise=self._exercise)
@@ -339,7 +342,7 @@ class CameraTestModel(QObject):
         self._go_at = now
         self.pipeline.start_test_at(now)
         self._phase = "counting"
-        self._hint = ""
+        self.hints.clear()
         self._seconds_left = -1
         self.changed.emit()
         self.liveChanged.emit()
@@ -384,7 +387,8 @@ class CameraTestModel(QObject):
                 self._paused = paused
                 self.liveChanged.emit()
             if paused and (why := words.pause_text(update)):
-                self._set_hint(why, speak=False)  # spoken by the analyser's own pause and framing events
+                # spoken by the analyser's own pause and framing events
+                self._set_hint(why, speak=False, source=lambda: words.pause_text(update))
         for event in update.events:
             self._event(event)
         if update.final and self._phase in ("framing", "countdown", "counting") and not self._finished_pending:
@@ -425,56 +429,39 @@ class CameraTestModel(QObject):
 
     def _set_hint(self, text: str, *, speak: bool, force: bool = False,
                   source: Callable[[], str] | None = None) -> None:
-        now = time.monotonic()
-        self._hint_source = source
-        if text != self._hint:
-            self._hint = text
+        if self.hints.set(text, speak=speak, force=force, source=source):
             self.liveChanged.emit()
-        self._hint_until = now + _FORM_HINT_SHOWN_S
-        if speak and text and (force or text != self._spoken_hint or now - self._spoken_at >= _HINT_SPOKEN_EVERY_S):
-            self._spoken_hint, self._spoken_at = text, now
-            self.app.voice.say(text)
 
     def _finished(self, count: int) -> None:
         """Time is up: stop the camera; store the count of a valid test, or "not measured" and why."""
         self._finished_pending = True
         plan = words.PLANS[self._exercise]
         result = self.pipeline.result() if self.pipeline is not None else None
-        paused_s = result.paused_s if result is not None else 0.0
         self._halt()
-        self._count, self._seconds_left, self._paused, self._hint = count, 0, False, ""
-        if result is None or not result.valid:  # a count from a test that did not run validly is no score
-            self._not_measured(plan.item, result.invalid_reason if result is not None else None)
-            return
-        flags = frozenset({"paused"}) if paused_s >= 3.0 else frozenset()
-        flags |= {DEVIATION_FLAG_PREFIX + d for d in result.deviations}
-        if not self._store(lambda: self.app.session.add_measurement(Measurement(
-                item=plan.item, value=float(count), unit="count", method=Method.CAMERA, device_id="camera",
-                quality_flags=flags))):
-            return
-        log_event(log, logging.INFO, "camera test finished", exercise=self._exercise, count=count,
-                  paused_s=round(paused_s, 1), deviations=",".join(result.deviations))
-        self._phase = "result"
-        self._result_text = words.result_sentence(self._exercise, count)
+        self._count, self._seconds_left, self._paused = count, 0, False
+        self.hints.clear()
+        record = camera_record(plan.item, result, count)
+        if isinstance(record, NotMeasured):
+            if not self._store(lambda: self.app.session.add_not_measured(record)):
+                return
+            log_event(log, logging.INFO, "camera test not measured", exercise=self._exercise,
+                      reason=record.reason.value)
+            self._count = 0
+            self._phase, self._why = "not_measured", record.reason.value
+            self._result_text = words.not_measured_sentence(self._exercise, record.reason.value)
+            spoken = self._result_text
+        else:
+            if not self._store(lambda: self.app.session.add_measurement(record)):
+                return
+            log_event(log, logging.INFO, "camera test finished", exercise=self._exercise, count=count,
+                      paused_s=round(result.paused_s if result else 0.0, 1),
+                      deviations=",".join(result.deviations if result else ()))
+            self._phase = "result"
+            self._result_text = words.result_sentence(self._exercise, count)
+            spoken = translate("CameraTest", "Finished. Well done.") + " " + self._result_text
         self.changed.emit()
         self.liveChanged.emit()
-        self.app.voice.say(translate("CameraTest", "Finished. Well done.") + " " + self._result_text)
-
-    def _not_measured(self, item: str, reason: str | None) -> None:
-        try:
-            why = NotMeasuredReason(reason or NotMeasuredReason.FAILED)
-        except ValueError:
-            why = NotMeasuredReason.FAILED
-        if not self._store(lambda: self.app.session.add_not_measured(NotMeasured(
-                item=item, reason=why, method=Method.CAMERA, device_id="camera"))):
-            return
-        log_event(log, logging.INFO, "camera test not measured", exercise=self._exercise, reason=why.value)
-        self._count = 0
-        self._phase, self._why = "not_measured", why.value
-        self._result_text = words.not_measured_sentence(self._exercise, why.value)
-        self.changed.emit()
-        self.liveChanged.emit()
-        self.app.voice.say(self._result_text)
+        self.app.voice.say(spoken)
 
     def _store(self, save: Any) -> bool:
         """Run ``save``; on failure say so in plain words (the detail goes to the log)."""

@@ -109,7 +109,8 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         self._halfway_applied = False
         self._prev_angle: float | None = None
         # Front view, ``auto``: how long each arm has been bent past the attempt angle (the curling arm is chosen).
-        self._arm_choice = {s: RunConfirm(frames=5, min_s=_ARM_CHOICE_S) for s in ARMS}
+        # Two frames at least, and ``_ARM_CHOICE_S`` (seconds, not frames: five frames at 5 frames/s were 0.8 s).
+        self._arm_choice = {s: RunConfirm(frames=2, min_s=_ARM_CHOICE_S) for s in ARMS}
         # Each arm's elbow angle while lowered (minus it: bending makes it grow), to tell when a curl began.
         self._onset = {s: MovementOnset((onset_deg,)) for s in ARMS}
         self._frame_angles: dict[str, float] = {}

@@ -8,7 +8,7 @@ import pytest
 
 from vision.analysers import make_analyser
 from vision.synthetic import Camera, Keyframe, animate
-from vision.synthetic_exercises import SEATED_CURL
+from vision.synthetic_exercises import SEATED_CURL, arm_curl_sequence
 
 
 def left_arm_curls(n: int, *, fps: float, view: str = "front", start_s: float = 1.0, duration_s: float = 30.0):
@@ -36,3 +36,26 @@ def test_front_view_left_arm_curls_count_at_any_frame_rate(fps):
     res = analyser.result()
     assert res.measures["arm"] == "left"
     assert res.count == 12
+
+
+@pytest.mark.parametrize(("fps", "duration_s"), [(30, 10.75), (30, 10.8), (5, 10.85), (5, 10.9), (5, 11.0)])
+def test_a_curl_more_than_halfway_up_at_time_up_counts_before_the_attempt_angle(fps, duration_s):
+    """SFT: a curl more than halfway up when the 30 s run out counts. Halfway (about 120°) comes before the
+    attempt angle (105°), and at 5 frames/s the two-frame confirmation lags a frame: such a curl was dropped."""
+    seq = arm_curl_sequence(8, fps=fps, view="side", duration_s=duration_s)
+    analyser = make_analyser("arm-curl", start_at_s=1.0, auto_start=False, duration_s=duration_s)
+    for f in seq.frames:
+        analyser.feed(f)
+    res = analyser.result()
+    assert res.end_reason == "time_up"
+    assert res.count == seq.truth.count == 7
+    assert "halfway_rule_applied" in res.notes
+    assert res.reps[-1].counted and res.reps[-1].evidence["halfway_progress"] > 0.5
+
+
+def test_an_arm_barely_bent_at_time_up_is_no_curl():
+    seq = arm_curl_sequence(8, fps=30, view="side", duration_s=10.55)  # the 7th curl just begun at the end
+    analyser = make_analyser("arm-curl", start_at_s=1.0, auto_start=False, duration_s=10.55)
+    for f in seq.frames:
+        analyser.feed(f)
+    assert analyser.result().count == seq.truth.count == 6

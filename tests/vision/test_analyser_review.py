@@ -8,7 +8,7 @@ import pytest
 
 from vision.analysers import make_analyser
 from vision.synthetic import Camera, Keyframe, animate
-from vision.synthetic_exercises import SEATED_CURL, arm_curl_sequence
+from vision.synthetic_exercises import SEATED_CURL, arm_curl_sequence, chair_stand_sequence
 
 
 def left_arm_curls(n: int, *, fps: float, view: str = "front", start_s: float = 1.0, duration_s: float = 30.0):
@@ -59,3 +59,25 @@ def test_an_arm_barely_bent_at_time_up_is_no_curl():
     for f in seq.frames:
         analyser.feed(f)
     assert analyser.result().count == seq.truth.count == 6
+
+
+@pytest.mark.parametrize("duration_s", [8.9, 8.95])
+def test_a_stand_nearly_up_at_time_up_counts_at_5_fps(duration_s):
+    """SFT/STEADI: over halfway up at 30 s counts as a stand. At 5 frames/s a stand goes from 35 % to 90 % up
+    between two frames, so the two-frame confirmation had not yet called it rising: it was dropped."""
+    seq = chair_stand_sequence(8, fps=5, view="side", duration_s=duration_s)
+    analyser = make_analyser("chair-stand", start_at_s=1.0, auto_start=False, duration_s=duration_s)
+    for f in seq.frames:
+        analyser.feed(f)
+    res = analyser.result()
+    assert res.end_reason == "time_up"
+    assert res.count == seq.truth.count == 4
+    assert "halfway_rule_applied" in res.notes
+
+
+def test_a_stand_barely_begun_at_time_up_is_no_stand():
+    seq = chair_stand_sequence(8, fps=5, view="side", duration_s=8.5)
+    analyser = make_analyser("chair-stand", start_at_s=1.0, auto_start=False, duration_s=8.5)
+    for f in seq.frames:
+        analyser.feed(f)
+    assert analyser.result().count == seq.truth.count == 3

@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 
 from vision.analysers import make_analyser
-from vision.synthetic import Camera, Keyframe, animate
-from vision.synthetic_exercises import SEATED_CURL, arm_curl_sequence, chair_stand_sequence
+from vision.landmarks import L
+from vision.synthetic import Camera, Keyframe, animate, occlude
+from vision.synthetic_exercises import SEATED_CURL, arm_curl_sequence, chair_stand_sequence, squat_sequence
 
 
 def left_arm_curls(n: int, *, fps: float, view: str = "front", start_s: float = 1.0, duration_s: float = 30.0):
@@ -81,3 +82,19 @@ def test_a_stand_barely_begun_at_time_up_is_no_stand():
     for f in seq.frames:
         analyser.feed(f)
     assert analyser.result().count == seq.truth.count == 3
+
+
+def test_a_front_view_squat_with_the_toes_hidden_keeps_its_depth():
+    """Toes lost after the start (feet at the picture's edge, a dark floor): the front view's knee angle needs
+    hip, knee and ankle, not the toes. It fell back to the image's knee angle, which a front view does not
+    bend (172° at an 85° squat), so every deep squat was graded shallow and the resident told to go deeper."""
+    seq = squat_sequence(4, view="front")
+    frames = occlude(seq.frames, (L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX), 1.0, 100.0)
+    analyser = make_analyser("squat", duration_s=None)
+    for f in frames:
+        analyser.feed(f)
+    analyser.finish(reason="stream_ended")
+    res = analyser.result()
+    assert res.count == seq.truth.count == 4
+    assert [r.grade.value for r in res.reps] == [t.grade for t in seq.truth.reps] == ["good"] * 4
+    assert all(r.evidence["min_knee_deg"] < 100 for r in res.reps)

@@ -109,7 +109,8 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         self._halfway_applied = False
         self._prev_angle: float | None = None
         # Front view, ``auto``: how long each arm has been bent past the attempt angle (the curling arm is chosen).
-        self._arm_choice = {s: RunConfirm(frames=5, min_s=_ARM_CHOICE_S) for s in ARMS}
+        # Two frames at least, and ``_ARM_CHOICE_S`` (seconds, not frames: five frames at 5 frames/s were 0.8 s).
+        self._arm_choice = {s: RunConfirm(frames=2, min_s=_ARM_CHOICE_S) for s in ARMS}
         # Each arm's elbow angle while lowered (minus it: bending makes it grow), to tell when a curl began.
         self._onset = {s: MovementOnset((onset_deg,)) for s in ARMS}
         self._frame_angles: dict[str, float] = {}
@@ -306,14 +307,27 @@ class ArmCurlAnalyser(ExerciseAnalyser):
     def _close_quietly(self, t: float) -> None:
         c = self._curl
         if c is not None and c.counted:
+            evidence = {"bottom_at_s": c.started_at_s, "top_at_s": c.counted_at_s,
+                        "range_of_motion_deg": c.extended_deg - c.min_deg,
+                        "min_elbow_deg": c.min_deg, "extended_elbow_deg": c.extended_deg}
+            if c.halfway is not None:  # counted by the SFT halfway rule at the end: the record says so
+                evidence["halfway_progress"] = c.halfway
             self._reps.append(RepRecord(len(self._reps) + 1, c.started_at_s, c.counted_at_s or t, True, RepGrade.GOOD,
-                                        (), {"bottom_at_s": c.started_at_s, "top_at_s": c.counted_at_s,
-                                             "range_of_motion_deg": c.extended_deg - c.min_deg,
-                                             "min_elbow_deg": c.min_deg, "extended_elbow_deg": c.extended_deg}))
+                                        (), evidence))
         self._curl = None
 
     def _on_finish(self, t: float, reason: str) -> list[AnalyserEvent]:
         events: list[AnalyserEvent] = []
+        if reason == "time_up" and self.phase is Phase.DOWN and self._curl is None and self._prev_angle is not None:
+            # Halfway up (about 120°) comes before the attempt angle (105°), and the two-frame confirmation lags
+            # a frame: a curl under way at the end may not have been started yet. Its last angle decides.
+            span = self._down_max - self.flexed_deg
+            if span > 0 and (self._down_max - self._last_angle) / span > 0.5:
+                began = self._onset["right" if self.arm == "auto" else self.arm].onset_s()
+                last_down = self._last_down_t if self._last_down_t is not None else t
+                self._curl = _Curl(min(began, last_down) if began is not None else last_down, self._down_max,
+                                   self._last_angle)
+                self.phase = Phase.UP
         c = self._curl
         if c is not None and self.phase is Phase.UP and reason == "time_up":
             span = c.extended_deg - self.flexed_deg

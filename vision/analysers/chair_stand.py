@@ -353,6 +353,16 @@ class ChairStandAnalyser(ExerciseAnalyser):
         return events
 
     def _on_finish(self, t: float, reason: str) -> list[AnalyserEvent]:
+        if reason == "time_up" and self.phase is Phase.SEATED and self._attempt is None and self._prev is not None \
+                and self._progress(self._prev.rise) > 0.5:
+            # A stand under way at the end that the two-frame confirmation has not yet called rising (at 5 frames/s
+            # it goes from a third to most of the way up between two frames): its last frame decides.
+            last_seated = self._last_seated_t if self._last_seated_t is not None else t
+            began = self._onset.onset_s()
+            self._attempt = _Attempt(started_at_s=min(began, last_seated) if began is not None else last_seated,
+                                     faults=self._pending_faults, peak_rise=self._prev.rise, last_rise=self._prev.rise)
+            self._pending_faults = []
+            self.phase = Phase.RISING
         a = self._attempt
         if a is None or self.phase is not Phase.RISING or reason != "time_up":
             return []

@@ -120,7 +120,7 @@ class RunConfirm:
             self.since_s = t
         self._count += 1
         assert self.since_s is not None
-        return self._count >= self.frames and t - self.since_s >= self.min_s
+        return self._count >= self.frames and t - self.since_s >= self.min_s - 1e-6  # frame times are rounded
 
     def reset(self) -> None:
         self._count, self.since_s = 0, None

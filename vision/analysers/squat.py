@@ -40,6 +40,7 @@ from vision.analysers.measures import (
     joint_angle,
     missing_names,
     near_side,
+    point,
     points,
     shank_length_px,
 )
@@ -198,10 +199,11 @@ class SquatAnalyser(ExerciseAnalyser):
             if self._torso.value is not None:
                 trunk = foreshortened_inclination_deg(float(hip_mid[1] - sh_mid[1]), self._torso.value)
         for name, chain in (("left", LEFT), ("right", RIGHT)):
-            pts = points(frame, chain[1:], thr)
+            pts = points(frame, chain[1:4], thr)  # hip, knee, ankle: the knee angle needs no toes
             if pts is None:
                 continue
-            hip, knee, ankle, toe = pts
+            hip, knee, ankle = pts
+            toe = point(frame, chain[4], thr)  # only the heel-lift check needs it
             self._thigh[name].add(float(np.linalg.norm(hip - knee)))
             self._shank[name].add(float(np.linalg.norm(knee - ankle)))
             self._height[name].add(float(ankle[1] - hip[1]))
@@ -212,7 +214,8 @@ class SquatAnalyser(ExerciseAnalyser):
             thigh = foreshortened_inclination_deg(float(knee[1] - hip[1]), t_ref)
             shank = foreshortened_inclination_deg(float(ankle[1] - knee[1]), s_ref)
             knees.append(180.0 - thigh - shank)
-            heels.append(float((toe[1] - ankle[1]) / s_ref))
+            if toe is not None:
+                heels.append(float((toe[1] - ankle[1]) / s_ref))
             if hips is not None and abs(ankle[1] - hip[1]) > 1e-6:
                 width = float(abs(hips[0][0] - hips[1][0]))
                 mid = float((hips[0][0] + hips[1][0]) / 2)

@@ -344,7 +344,8 @@ class ArmCurlAnalyser(ExerciseAnalyser):
         if self._halfway_applied:
             notes.append("halfway_rule_applied")
         return ExerciseResult(
-            exercise=self.exercise, status=self._status(), view=self.view, count=self._count, reps=tuple(self._reps),
+            exercise=self.exercise, status=self._status(), view=self.result_view(), count=self._count,
+            reps=tuple(self._reps),
             started_at_s=self.started_at_s, ended_at_s=self.ended_at_s, duration_s=self.duration_s,
             end_reason=self.end_reason, paused_s=self.paused_s, fault_counts=dict(self._fault_counts),
             notes=(*notes, *self._posture.notes()),

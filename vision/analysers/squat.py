@@ -356,9 +356,9 @@ class SquatAnalyser(ExerciseAnalyser):
         return events
 
     def result(self) -> ExerciseResult:
-        notes = [] if self.view is View.FRONT else ["knee_valgus_not_checked_in_side_view"]
+        notes = [] if self.result_view() is View.FRONT else ["knee_valgus_not_checked_in_side_view"]
         return ExerciseResult(
-            exercise=self.exercise, status=self._status(), view=self.view, count=self._count(),
+            exercise=self.exercise, status=self._status(), view=self.result_view(), count=self._count(),
             reps=tuple(self._reps), started_at_s=self.started_at_s, ended_at_s=self.ended_at_s,
             duration_s=self.duration_s, end_reason=self.end_reason, paused_s=self.paused_s,
             fault_counts=dict(self._fault_counts), notes=tuple(notes),

@@ -2,8 +2,9 @@
 
 Seen from the front, the shoulders are about as wide as the trunk is long (width / length ≈ 0.6–0.9);
 seen from the side they overlap (≈ 0–0.3). The ratio is taken over the last ``window_s`` seconds
-(median, so one bad frame cannot flip it) with hysteresis between ``side_below`` and ``front_above``, so
-an oblique camera settles on one view and a resident turning round switches it once.
+(median, so one bad frame cannot flip it) with hysteresis between ``side_below`` and ``front_above``, and a
+view is kept at least ``min_dwell_s``, so an oblique camera settles on one view and a resident turning
+round switches it once.
 """
 
 from __future__ import annotations
@@ -54,12 +55,15 @@ def shoulder_width_ratio(frame: PoseFrame, threshold: float = 0.3) -> float | No
 class ViewTracker:
     """Follows the view; ``update`` returns the view once known (None while nothing was seen)."""
 
-    def __init__(self, *, window_s: float = 1.0, front_above: float = 0.5, side_below: float = 0.35) -> None:
+    def __init__(self, *, window_s: float = 1.0, front_above: float = 0.5, side_below: float = 0.35,
+                 min_dwell_s: float = 2.0) -> None:
         if not side_below < front_above:
             raise ValueError("side_below must be below front_above")
         self.window_s, self.front_above, self.side_below = window_s, front_above, side_below
+        self.min_dwell_s = min_dwell_s  # a view is kept this long before it may change (no flood of changes)
         self._samples: deque[tuple[float, float]] = deque()
         self.view: View | None = None
+        self._since = -math.inf
 
     def update(self, frame: PoseFrame, t: float, threshold: float = 0.5) -> View | None:
         ratio = shoulder_width_ratio(frame, min(threshold, 0.3))
@@ -72,8 +76,10 @@ class ViewTracker:
         median = float(np.median([r for _, r in self._samples]))
         if self.view is None:
             self.view = View.FRONT if median >= (self.front_above + self.side_below) / 2 else View.SIDE
-        elif self.view is View.SIDE and median >= self.front_above:
-            self.view = View.FRONT
-        elif self.view is View.FRONT and median <= self.side_below:
-            self.view = View.SIDE
+            self._since = t
+        elif t - self._since >= self.min_dwell_s:
+            new = (View.FRONT if self.view is View.SIDE and median >= self.front_above
+                   else View.SIDE if self.view is View.FRONT and median <= self.side_below else self.view)
+            if new is not self.view:
+                self.view, self._since = new, t
         return self.view

@@ -134,3 +134,19 @@ def test_a_hint_on_screen_is_worded_again_when_the_language_changes(station_cfg:
         assert "step back" in model.property("hint")
 
     run_station(_camera(station_cfg), scenario, start_uploader=False)
+
+
+def test_a_camera_that_fails_mid_test_is_stored_as_not_measured_failed(station_cfg: StationConfig) -> None:
+    """The camera unplugged while counting: the report says the test was tried and failed, with no score."""
+    from vision.capture import CaptureState
+
+    async def scenario(d: ScreenDriver) -> None:
+        model = await _counting(d, "squat", _result("squat", 4, valid=True), "en")
+        model._on_capture(model._gen, CaptureState.FAILED, "device unplugged")
+        await d.wait_item("problemText")
+        assert model.phase == "unavailable" and "camera is not working" in d.text("problemText")
+        assert not d.app.session.measurements, "a count cut short by a failure is no score"
+        (nm,) = d.app.session.not_measured
+        assert (nm.item, nm.reason) == ("squat", NotMeasuredReason.FAILED)
+
+    run_station(_camera(station_cfg), scenario, start_uploader=False)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
-from kiosk.domain import NotMeasured
+from kiosk.domain import Method, NotMeasured, NotMeasuredReason
 from kiosk.errors import KioskError
 from kiosk.logs import log_event
 from ui.camera_outcome import camera_record
@@ -354,8 +354,7 @@ class CameraTestModel(QObject):
             return
         if state is CaptureState.FAILED:
             log_event(log, logging.ERROR, "camera failed during the test", exercise=self._exercise, detail=detail)
-            self._halt()
-            self._unavailable("camera")
+            self._camera_failed()
         elif state is CaptureState.LOST and self._phase == "framing":
             self._set_hint(words.event_text("paused.no_frames"), speak=True)
 
@@ -373,8 +372,7 @@ class CameraTestModel(QObject):
                 self.liveChanged.emit()
         if update.error is not None:
             log_event(log, logging.ERROR, "camera test pipeline failed", exercise=self._exercise, error=update.error)
-            self._halt()
-            self._unavailable("camera")
+            self._camera_failed()
             return
         if update.pose.has_person and time.monotonic() - self._touched_at >= 1.0:
             self._touched_at = time.monotonic()
@@ -462,6 +460,18 @@ class CameraTestModel(QObject):
         self.changed.emit()
         self.liveChanged.emit()
         self.app.voice.say(spoken)
+
+    def _camera_failed(self) -> None:
+        """The camera or the pipeline failed: a test that was counting is stored as not measured (failed), so the
+        report says it was tried and why there is no score; the resident sees the camera is not working."""
+        counting = self._phase == "counting"
+        self._halt()
+        if counting:
+            failed = NotMeasured(item=words.PLANS[self._exercise].item, reason=NotMeasuredReason.FAILED,
+                                 method=Method.CAMERA, device_id="camera")
+            if not self._store(lambda: self.app.session.add_not_measured(failed)):
+                return
+        self._unavailable("camera")
 
     def _store(self, save: Any) -> bool:
         """Run ``save``; on failure say so in plain words (the detail goes to the log)."""

@@ -175,6 +175,7 @@ class VisionPipeline:
         self.frame_stride = frame_stride  # infer every Nth camera frame (a lighter load on a busy machine)
         self._start_lock = threading.Lock()
         self._start_at: float | None = None  # a start signal given from another thread, applied by the worker
+        self._finish_reason: str | None = None  # an early end asked from another thread, applied by the worker
 
     # -- control ---------------------------------------------------------------------------------------------
     def start(self) -> VisionPipeline:
@@ -196,6 +197,20 @@ class VisionPipeline:
         ``at_s``, so the analyser is only ever touched on the worker thread."""
         with self._start_lock:
             self._start_at = float(at_s)
+
+    def finish_test(self, reason: str = "resident_stopped") -> None:
+        """End the test early (the resident chose to stop): safe from any thread; the worker ends the analyser
+        at the last frame it analysed, and the closing events (``test_finished`` with ``reason``) follow on
+        the next update."""
+        with self._start_lock:
+            self._finish_reason = reason
+
+    def _due_finish(self) -> list[AnalyserEvent]:
+        with self._start_lock:
+            reason, self._finish_reason = self._finish_reason, None
+        if reason is None or self.analyser is None or self.analyser.finished:
+            return []
+        return self.analyser.finish(reason=reason)
 
     def _due_start(self, t: float) -> list[AnalyserEvent]:
         with self._start_lock:
@@ -286,7 +301,7 @@ class VisionPipeline:
         self._last_pose_t = pose.timestamp_s
         events: list[AnalyserEvent] = self._due_start(pose.timestamp_s)
         if self.analyser is not None:
-            events += self.analyser.feed(pose, people_count=result.people_count)
+            events += self._due_finish() + self.analyser.feed(pose, people_count=result.people_count)
         framing = None
         if self.exercise is not None:
             started = self.analyser is not None and self.analyser.started_at_s is not None
@@ -318,7 +333,7 @@ class VisionPipeline:
         if self.analyser is None or self.analyser.finished:
             return
         empty = PoseFrame(time.monotonic(), None)
-        events = self._due_start(empty.timestamp_s) + self.analyser.feed(empty)
+        events = self._due_start(empty.timestamp_s) + self._due_finish() + self.analyser.feed(empty)
         if events:
             self._emit(PipelineUpdate(-1, empty, empty, 0, tuple(events), None, None, self.analyser.counting,
                                       0.0, 0.0))

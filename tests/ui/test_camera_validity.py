@@ -3,7 +3,8 @@ Try again; a valid test's protocol deviations are kept with its count. The analy
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -148,5 +149,50 @@ def test_a_camera_that_fails_mid_test_is_stored_as_not_measured_failed(station_c
         assert not d.app.session.measurements, "a count cut short by a failure is no score"
         (nm,) = d.app.session.not_measured
         assert (nm.item, nm.reason) == ("squat", NotMeasuredReason.FAILED)
+
+    run_station(_camera(station_cfg), scenario, start_uploader=False)
+
+
+def test_stop_while_counting_keeps_the_count_so_far_marked_as_ended_early(station_cfg: StationConfig) -> None:
+    """SFT: a participant who stops early scores what they completed; the doctor sees it was cut short."""
+    from vision.analysers import AnalyserEvent, EventKind
+
+    class Stoppable(StubPipeline):
+        asked: list[str]
+
+        def finish_test(self, reason: str) -> None:
+            self.asked.append(reason)
+
+    async def scenario(d: ScreenDriver) -> None:
+        outcome = _result("squat", 4, valid=True)
+        model = await _counting(d, "squat", replace(outcome, end_reason="resident_stopped"), "en")
+        stub = Stoppable(model.pipeline.outcome)
+        stub.asked = []
+        model.pipeline = stub
+        model.stop()
+        assert stub.asked == ["resident_stopped"] and model.phase == "counting", "the analyser closes the test"
+        model._event(AnalyserEvent(EventKind.TEST_FINISHED, 12.0, "squat.test_finished",
+                                   {"reason": "resident_stopped", "count": 4}))
+        assert model.phase == "result"
+        (m,) = d.app.session.measurements
+        assert m.value == 4.0 and "ended_early" in m.quality_flags
+
+    run_station(_camera(station_cfg), scenario, start_uploader=False)
+
+
+def test_stop_with_a_camera_that_no_longer_answers_leaves_without_a_score(station_cfg: StationConfig) -> None:
+    class Silent(StubPipeline):
+        def finish_test(self, reason: str) -> None:
+            pass
+
+    async def scenario(d: ScreenDriver) -> None:
+        model = await _counting(d, "squat", _result("squat", 4, valid=True), "en")
+        model.pipeline = Silent(model.pipeline.outcome)
+        model._go_at = time.monotonic()
+        model.stop()
+        model._stop_asked_at -= 2.5  # as if 2.5 s had passed with no frame
+        model._tick()
+        await d.settle(0.2)
+        assert model.phase != "counting" and not d.app.session.measurements and not d.app.session.not_measured
 
     run_station(_camera(station_cfg), scenario, start_uploader=False)

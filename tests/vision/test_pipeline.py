@@ -328,3 +328,23 @@ def test_camera_pipeline_that_cannot_make_every_backend_closes_the_ones_it_made(
     with pytest.raises(KioskError, match="second landmarker refused"):
         camera_pipeline(cfg, "chair-stand", workers=2)
     assert made and all(b.closed for b in made), "a landmarker made before the failure must be closed, not leaked"
+
+
+def test_a_test_the_resident_stops_is_ended_by_the_worker_with_that_reason(grey_clip):
+    """The station's Stop while counting: the analyser (only ever touched on the worker) closes the test at the
+    last frame it saw, so the count so far can stand (SFT), instead of nothing being stored."""
+    analyser = make_analyser("squat", check_frame=False)
+    pipeline = VisionPipeline(FrameCapture(str(grey_clip), pace=False), ScriptedBackend(delay_s=0.01), analyser)
+    seen: list[PipelineUpdate] = []
+
+    def on_update(update: PipelineUpdate) -> None:
+        seen.append(update)
+        if len(seen) == 5:
+            pipeline.finish_test("resident_stopped")
+
+    pipeline.on_update = on_update
+    pipeline.start()
+    assert pipeline.wait(30)
+    finished = [e for u in seen for e in u.events if e.kind is EventKind.TEST_FINISHED]
+    assert [e.evidence["reason"] for e in finished] == ["resident_stopped"], finished
+    assert analyser.end_reason == "resident_stopped" and analyser.ended_at_s <= seen[5].pose.timestamp_s

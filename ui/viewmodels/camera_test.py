@@ -89,6 +89,7 @@ class CameraTestModel(QObject):
         self._result_text, self._go_at = "", 0.0
         self._framed_since: float | None = None
         self._finished_pending = False
+        self._stop_asked_at: float | None = None  # the resident pressed Stop while counting
         self._touched_at = 0.0
 
     # ---- QML properties ------------------------------------------------------------------------
@@ -227,9 +228,17 @@ class CameraTestModel(QObject):
 
     @Slot()
     def stop(self) -> None:
-        """The resident stops the test: nothing is stored."""
+        """The resident stops the test. While counting, the count so far is their result (SFT: a participant
+        who stops scores what they completed), stored with ``ended_early`` once the analyser has closed the
+        test; before "Go", nothing is stored. A camera that no longer answers is left after 2 s."""
         if self._phase in ("framing", "countdown", "counting"):
-            log_event(log, logging.INFO, "camera test stopped by the resident", exercise=self._exercise)
+            log_event(log, logging.INFO, "camera test stopped by the resident", exercise=self._exercise,
+                      phase=self._phase)
+        if self._phase == "counting" and self.pipeline is not None and hasattr(self.pipeline, "finish_test"):
+            if self._stop_asked_at is None:
+                self._stop_asked_at = time.monotonic()
+                self.pipeline.finish_test("resident_stopped")
+            return
         self._halt()
         self._leave()
 
@@ -330,6 +339,12 @@ class CameraTestModel(QObject):
             self.liveChanged.emit()
         if not self._paused and self.hints.expire():
             self.liveChanged.emit()
+        if self._stop_asked_at is not None and now - self._stop_asked_at > 2.0:  # no frame came to end it on
+            log_event(log, logging.WARNING, "camera test stopped with no answer from the camera",
+                      exercise=self._exercise)
+            self._halt()
+            self._leave()
+            return
         if now - self._go_at > duration + 8.0:
             log_event(log, logging.ERROR, "camera test never ended", exercise=self._exercise)
             self._halt()
@@ -415,7 +430,8 @@ class CameraTestModel(QObject):
             self._count = int(event.evidence.get("count", self._count + 1))
             self.liveChanged.emit()
         elif event.kind is EventKind.TEST_FINISHED:
-            if event.evidence.get("reason") == "time_up":  # the stream ending early is a camera fault, not a score
+            # time up, or the resident stopped; the stream ending early is a camera fault, not a score
+            if event.evidence.get("reason") in ("time_up", "resident_stopped"):
                 self._finished(int(event.evidence.get("count", self._count)))
             return
         if self._phase != "counting" and event.kind is not EventKind.FRAMING:

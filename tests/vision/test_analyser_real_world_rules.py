@@ -62,12 +62,16 @@ def test_every_repetition_counts_at_5_and_60_frames_per_second_without_being_tol
     assert result.view is View(view), f"the view was found as {result.view.value}, it is {view}"
 
 
-def test_the_view_follows_a_resident_who_turns_mid_test():
-    front = squat_sequence(3, view="front")
-    side = squat_sequence(3, view="side")
+def turning(front_squats: int, side_squats: int) -> list[PoseFrame]:
+    """Squats facing the camera, then (the resident turned) squats side-on."""
+    front = squat_sequence(front_squats, view="front")
+    side = squat_sequence(side_squats, view="side")
     shift = front.frames[-1].timestamp_s + 1 / 30
-    frames = front.frames + [replace(f, timestamp_s=f.timestamp_s + shift) for f in side.frames]
-    events, result = run("squat", frames)
+    return front.frames + [replace(f, timestamp_s=f.timestamp_s + shift) for f in side.frames]
+
+
+def test_the_view_follows_a_resident_who_turns_mid_test():
+    events, result = run("squat", turning(3, 3))
     changes = [e for e in events if e.kind is EventKind.VIEW_CHANGED]
     assert [e.evidence["view"] for e in changes] == ["side"], [e.evidence for e in changes]
     assert result.count == 6
@@ -185,9 +189,5 @@ def test_a_view_that_flickers_changes_at_most_once_in_two_seconds():
 
 
 def test_the_result_names_the_view_most_of_the_test_was_seen_from():
-    front = squat_sequence(4, view="front")
-    side = squat_sequence(1, view="side")
-    shift = front.frames[-1].timestamp_s + 1 / 30
-    frames = front.frames + [replace(f, timestamp_s=f.timestamp_s + shift) for f in side.frames]
-    _, result = run("squat", frames)
+    _, result = run("squat", turning(4, 1))
     assert result.view is View.FRONT and "knee_valgus_not_checked_in_side_view" not in result.notes

@@ -183,7 +183,7 @@ def test_result_to_dict_is_json_ready():
 
 def test_bad_options_are_clear_errors():
     with pytest.raises(ValueError, match="thresholds must increase"):
-        make_analyser("chair-stand", seated_knee_deg=150)
+        make_analyser("chair-stand", seated_rise=0.6)
     with pytest.raises(ValueError, match="view must be"):
         make_analyser("chair-stand", view="top")
     with pytest.raises(ValueError, match="bad option"):

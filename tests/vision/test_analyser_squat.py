@@ -128,8 +128,8 @@ def test_timed_squat_test_stops_counting_at_the_end():
 
 
 def test_inconsistent_thresholds_are_refused():
-    with pytest.raises(ValueError, match="depth_knee_deg < rep_knee_deg < standing_knee_deg"):
-        make_analyser("squat", rep_knee_deg=90.0)
+    with pytest.raises(ValueError, match="0 < rep_height_ratio < standing_height_ratio"):
+        make_analyser("squat", rep_height_ratio=0.95)
 
 
 @pytest.mark.parametrize("seed", [1, 4])

@@ -6,12 +6,13 @@ curls through the full range of motion in 30 seconds; a curl more than halfway u
 A curl counts when the elbow angle closes to ``flexed_deg`` or less after the arm was extended to
 ``extended_deg`` or more; the arm must be extended again before the next curl can count (hysteresis).
 A curl that turns back before full flexion is rejected as ``partial_range``; curling again before the
-arm is lowered is flagged ``not_fully_lowered``. The side view measures the elbow angle directly;
-in a front view it is recovered from the forearm's foreshortening (upper arm assumed vertical).
-In a front view ``arm="auto"`` follows both arms until one curls (the dominant arm is tested).
+arm is lowered is flagged ``not_fully_lowered``. In every view the elbow angle is read from how high the
+wrist is below the shoulder, the upper arm hanging still as the test asks (an arm raised is no curl).
+In a front view ``arm="auto"`` follows both arms until one curls (the dominant arm is tested). The SFT
+curl is done seated: a resident seen standing more than sitting is reported as a protocol deviation.
 
-Only curls begun after the start signal count. A curl begins when the lowered arm starts to bend:
-the elbow closing more than ``onset_deg`` from its resting angle (see ``MovementOnset``). The attempt
+Only curls begun after the start signal count. A curl begins when the lowered arm starts to bend: the
+wrist rising more than ``onset_deg`` (in degree-like units) from its resting height (``MovementOnset``). The attempt
 threshold is crossed a few tenths of a second later, and comparing that (or full flexion) with "Go"
 counted a curl begun before it.
 """

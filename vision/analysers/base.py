@@ -353,17 +353,12 @@ class ExerciseAnalyser(ABC):
     def result(self) -> ExerciseResult: ...
 
     def _follow_view(self, frame: PoseFrame, t: float) -> list[AnalyserEvent]:
-        """Track the camera view from the landmarks; a change switches the measures the analyser uses."""
+        """Track the camera view from the landmarks; a change switches the form checks the view supports."""
         new = self._view_tracker.update(frame, t, self.visibility_threshold)
         if new is None or new is self.view:
             return []
         old, self.view = self.view, new
-        self._on_view_change(old, new, t)
         return [self._event(EventKind.VIEW_CHANGED, t, "view_changed", view=new.value, previous=old.value)]
-
-    def _on_view_change(self, old: View, new: View, t: float) -> None:
-        """The view changed (``view="auto"``): reset what was measured in the old view's terms."""
-        return None
 
     def result_view(self) -> View:
         """The view most of the test was seen from (the current one before any frame was used)."""

@@ -4,14 +4,17 @@ Scoring rule: the score is the number of full stands completed in 30 seconds; "i
 halfway to a standing position when 30 seconds have elapsed, count it as a stand" (CDC STEADI,
 *Assessment: 30-Second Chair Stand*, 2017; Rikli & Jones, *Senior Fitness Test Manual*, 2nd ed. 2013).
 
-A stand is counted when hip and knee are both extended (hysteresis: the resident must be seated
-again before the next stand can count, so jitter near a threshold never double counts). "Halfway"
-is measured as hip height: the hips' height above the knees, in shank lengths, between the seated
-and the standing level. Form faults: not standing fully upright (the attempt is not counted), arms
-leaving the chest, and rocking for momentum: forward trunk flexion faster than ``rocking_deg_s`` in
-a side view; in a front view, where flexion only shortens the trunk in the image, the trunk's image
-height falling faster than ``rocking_fraction_per_s`` of its upright height per second. By default
-faulted full stands still count and are flagged; ``strict=True`` counts only clean stands.
+Stands are counted on the hips' height above the floor-side ankle, in shank lengths, minus one shank
+(``rise``: about 0 seated, about 1 standing, the same from the front, the side or between; see
+``measures.hip_height_shanks``). A stand counts when the rise reaches ``upright_rise`` with the trunk
+upright (hysteresis: the resident must be seated again, below ``seated_rise``, before the next stand can
+count, so jitter near a threshold never double counts). "Halfway" is the rise between the seated and the
+standing level. Knee and hip angles (side view) are kept as evidence. Form faults: not standing fully
+upright (the attempt is not counted), arms leaving the chest, and rocking for momentum: forward trunk
+flexion faster than ``rocking_deg_s`` in a side view; in a front view, where flexion only shortens the
+trunk in the image, the trunk's image height falling faster than ``rocking_fraction_per_s`` of its
+upright height per second. By default faulted full stands still count and are flagged; ``strict=True``
+counts only clean stands.
 
 Only stands begun after the start signal count. A stand begins when the seated resident starts to
 move: the trunk leaning forward more than ``onset_lean_deg`` or the hips rising more than
@@ -98,10 +101,6 @@ class ChairStandAnalyser(ExerciseAnalyser):
         *,
         duration_s: float = 30.0,
         strict: bool = False,
-        seated_knee_deg: float = 110.0,
-        rising_knee_deg: float = 125.0,
-        upright_knee_deg: float = 160.0,
-        upright_hip_deg: float = 160.0,
         seated_rise: float = 0.35,
         rising_rise: float = 0.5,
         upright_rise: float = 0.9,
@@ -115,11 +114,9 @@ class ChairStandAnalyser(ExerciseAnalyser):
     ) -> None:
         options.setdefault("start_grace_s", 0.15)  # a jittered rise reads as begun up to ~0.1 s early
         super().__init__(duration_s=duration_s, **options)
-        if not seated_knee_deg < rising_knee_deg < upright_knee_deg or not seated_rise < rising_rise < upright_rise:
+        if not seated_rise < rising_rise < upright_rise:
             raise ValueError("chair-stand thresholds must increase: seated < rising < upright")
         self.strict = strict
-        self.seated_knee_deg, self.rising_knee_deg = seated_knee_deg, rising_knee_deg
-        self.upright_knee_deg, self.upright_hip_deg = upright_knee_deg, upright_hip_deg
         self.seated_rise, self.rising_rise, self.upright_rise = seated_rise, rising_rise, upright_rise
         self.upright_trunk_lean_deg = upright_trunk_lean_deg
         self.arms_off_ratio = arms_off_ratio
@@ -143,12 +140,6 @@ class ChairStandAnalyser(ExerciseAnalyser):
         self._onset = MovementOnset((onset_lean_deg, onset_rise))  # fed while seated: when a rise began
 
     # ---- measures ---------------------------------------------------------------------------
-    def _hip_height(self, frame: PoseFrame) -> float | None:
-        """Hip height in shank lengths (see ``hip_height_shanks``). The shank is measured in each frame: a
-        learnt shank length was tried for front views, where the shank tilts towards the camera at a
-        squat's bottom, and miscounted real clips whenever the person or camera moved (the scale changed)."""
-        return hip_height_shanks(frame, self.visibility_threshold)
-
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
         """One whole leg (hip, knee, ankle): the hips' height counts the stands; the trunk and arms only grade."""
         thr = self.visibility_threshold
@@ -162,7 +153,9 @@ class ChairStandAnalyser(ExerciseAnalyser):
         between, so it decides seated, rising and upright in every view; knee and hip angles (side view)
         and the trunk's lean are evidence and form checks."""
         thr = self.visibility_threshold
-        height = self._hip_height(frame)
+        # Against each frame's own shank: a learnt shank length (as the squat uses for its front view)
+        # miscounted real stands whenever the person or the camera moved and the scale changed.
+        height = hip_height_shanks(frame, thr)
         if height is None:
             return None
         rise = height - 1.0

@@ -217,17 +217,16 @@ def _centred_median(values: list[float | None], width: int) -> list[float | None
 _LEGS = ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
 
 
-def hip_height_shanks(frame: PoseFrame, threshold: float = 0.5, shank_px: float | None = None, *,
-                      use_reference: bool = False) -> float | None:
+def hip_height_shanks(frame: PoseFrame, threshold: float = 0.5, shank_px: float | None = None) -> float | None:
     """The hips' height above the floor-side ankle, in shank lengths: about 2 standing, about 1 seated or at
     the bottom of a deep squat, whatever the camera angle.
 
     Hip height drops the same way seen from the front, the side or anywhere between, where a knee angle
     is only true from the side. The lower of the visible ankles is the one on the floor (a walker's swing
     foot is lifted, so walking keeps the hips high); the longer visible shank is the less foreshortened
-    one. ``shank_px`` is a shank length learnt while it was upright: the larger of it and the frame's own is
-    used, or with ``use_reference`` it alone (a front view's squatting shank tilts towards the camera and
-    looks short). None when no leg (hip, knee and ankle) is visible."""
+    one. ``shank_px``, a shank length learnt while it was upright, is used instead when given (a front view's
+    squatting shank tilts towards the camera and looks short). None when no leg (hip, knee and ankle) is
+    visible."""
     if frame.points is None:
         return None
     hips, ankles, shanks = [], [], []
@@ -241,7 +240,7 @@ def hip_height_shanks(frame: PoseFrame, threshold: float = 0.5, shank_px: float 
         shanks.append(float(np.linalg.norm(knee - ankle)))
     if not shanks or max(shanks) <= 1e-6:
         return None
-    shank = shank_px if use_reference and shank_px else max(max(shanks), shank_px or 0.0)
+    shank = shank_px or max(shanks)
     return float((max(ankles) - float(np.mean(hips))) / shank)
 
 

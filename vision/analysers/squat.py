@@ -1,22 +1,21 @@
 """Squat: repetitions, depth (knee angle), knee valgus, heel lift and trunk lean; each rep graded.
 
-In a side view a repetition starts when the knee angle drops below ``rep_knee_deg`` from standing
-and completes when the resident is standing again (``standing_knee_deg``). A front view's knee angle
-comes from foreshortening, which is too noisy near straight legs to switch states on, so there the
-hip height above the ankles (a fraction of the standing height) does it: below ``rep_height_ratio``
-(about a 125° knee) starts a rep, above ``standing_height_ratio`` ends it. The gap between the two
-thresholds is the hysteresis that keeps jitter from double counting. Each rep is graded ``faulted`` (a form fault was
-held for at least three frames), else ``shallow`` (the deepest knee angle stayed above
+Repetitions are counted on the hips' height above the floor-side ankle, in shank lengths (see
+``measures.hip_height_shanks``), which drops the same way from the front, the side or between: below
+``rep_height_ratio`` of the resident's own standing level a rep starts, above ``standing_height_ratio``
+it ends (the gap is the hysteresis that keeps jitter from double counting). The standing level is learnt
+from the resident (2.0 until known), so the first squat counts. Each rep is graded ``faulted`` (a form
+fault was held for at least three frames), else ``shallow`` (the deepest knee angle stayed above
 ``depth_knee_deg``), else ``good``. A "rep" shorter than ``min_rep_s`` from leaving to regaining standing
 is no squat but a landmark glitch (a smoothed spike can hold for a few frames) and is rejected as
-``too_brief``. What a camera view can show decides what is checked: knee valgus
-needs the front view (the knee moving inside the hip–ankle line); depth, heel lift and trunk lean
-are checked in both (the front view recovers knee and trunk angles from foreshortening).
+``too_brief``. What a camera view can show decides what is checked: knee valgus needs the front view (the
+knee moving inside the hip–ankle line); depth, heel lift and trunk lean are checked in both (the front
+view recovers knee and trunk angles from foreshortening).
 
 Only squats begun after the start signal count (with ``auto_start``, when the view first became usable).
-A squat begins when the standing resident starts to go down: the knee angle (side view) closing more than
-``onset_knee_deg``, or the hip height (front view) falling more than ``onset_height_ratio`` of the standing
-height, from how they stood (see ``MovementOnset``). A squat begun earlier is rejected as ``before_start``.
+A squat begins when the standing resident starts to go down: the knee angle closing more than
+``onset_knee_deg``, or the hips falling more than ``onset_height_ratio`` of their standing height, from
+how they stood (see ``MovementOnset``). A squat begun earlier is rejected as ``before_start``.
 """
 
 from __future__ import annotations
@@ -98,8 +97,6 @@ class SquatAnalyser(ExerciseAnalyser):
     def __init__(
         self,
         *,
-        standing_knee_deg: float = 160.0,
-        rep_knee_deg: float = 140.0,
         standing_height_ratio: float = 0.9,
         rep_height_ratio: float = 0.84,
         depth_knee_deg: float = 100.0,
@@ -115,9 +112,8 @@ class SquatAnalyser(ExerciseAnalyser):
         if not min_rep_s >= 0:
             raise ValueError(f"min_rep_s must be a non-negative number of seconds, not {min_rep_s!r}")
         self.min_rep_s = min_rep_s
-        self.standing_knee_deg, self.rep_knee_deg = standing_knee_deg, rep_knee_deg
-        if not depth_knee_deg < self.rep_knee_deg < self.standing_knee_deg:
-            raise ValueError("squat thresholds must satisfy depth_knee_deg < rep_knee_deg < standing_knee_deg")
+        if not 0 < depth_knee_deg < 180:
+            raise ValueError(f"depth_knee_deg must be an angle between 0 and 180°, not {depth_knee_deg!r}")
         if not 0 < rep_height_ratio < standing_height_ratio <= 1.0:
             raise ValueError("squat thresholds must satisfy 0 < rep_height_ratio < standing_height_ratio <= 1")
         self.standing_height_ratio, self.rep_height_ratio = standing_height_ratio, rep_height_ratio
@@ -131,7 +127,6 @@ class SquatAnalyser(ExerciseAnalyser):
         self._fault_counts: dict[str, int] = {}
         self._thigh = {s: ReferenceLength() for s in ("left", "right")}
         self._shank = {s: ReferenceLength() for s in ("left", "right")}
-        self._height = {s: ReferenceLength() for s in ("left", "right")}
         self._torso = ReferenceLength()
         self._heel_base: list[float] = []
         self._last_standing_t: float | None = None
@@ -154,7 +149,7 @@ class SquatAnalyser(ExerciseAnalyser):
             while self._standing_shanks and frame.timestamp_s - self._standing_shanks[0][0] > 1.0:
                 self._standing_shanks.popleft()
         ref = float(np.median([v for _, v in self._standing_shanks])) if len(self._standing_shanks) >= 3 else None
-        return hip_height_shanks(frame, self.visibility_threshold, ref, use_reference=True)
+        return hip_height_shanks(frame, self.visibility_threshold, ref)
 
     def _required(self, frame: PoseFrame) -> tuple[str, ...]:
         """One whole leg (hip, knee, ankle): the hip height counts; the rest only grades."""
@@ -189,7 +184,7 @@ class SquatAnalyser(ExerciseAnalyser):
             if knee_deg is None or shank <= 0:
                 return None
             return SquatMeasure(knee_deg, inclination_deg(sh, hip), None, float((toe[1] - ankle[1]) / shank))
-        knees, valgus, heels, heights = [], [], [], []
+        knees, valgus, heels = [], [], []
         hips = points(frame, (L.LEFT_HIP, L.RIGHT_HIP), thr)
         shoulders = points(frame, (L.LEFT_SHOULDER, L.RIGHT_SHOULDER), thr)
         trunk = None
@@ -206,11 +201,9 @@ class SquatAnalyser(ExerciseAnalyser):
             toe = point(frame, chain[4], thr)  # only the heel-lift check needs it
             self._thigh[name].add(float(np.linalg.norm(hip - knee)))
             self._shank[name].add(float(np.linalg.norm(knee - ankle)))
-            self._height[name].add(float(ankle[1] - hip[1]))
-            t_ref, s_ref, h_ref = self._thigh[name].value, self._shank[name].value, self._height[name].value
-            if t_ref is None or s_ref is None or h_ref is None:
+            t_ref, s_ref = self._thigh[name].value, self._shank[name].value
+            if t_ref is None or s_ref is None:
                 continue
-            heights.append(float((ankle[1] - hip[1]) / h_ref))
             thigh = foreshortened_inclination_deg(float(knee[1] - hip[1]), t_ref)
             shank = foreshortened_inclination_deg(float(ankle[1] - knee[1]), s_ref)
             knees.append(180.0 - thigh - shank)

@@ -50,13 +50,19 @@ def rep_moments(exercise: str, started_at_s: float, completed_at_s: float,
 
 
 class FrameRing:
-    """The frames of the last ``seconds`` (time in seconds, increasing), to pick one by time afterwards."""
+    """The frames of the last ``seconds`` (time in seconds, increasing), to pick one by time afterwards;
+    at most one every ``min_gap_s`` (``wants`` says whether a frame at a time would be kept)."""
 
-    def __init__(self, seconds: float = RING_SECONDS) -> None:
-        self.seconds = seconds
+    def __init__(self, seconds: float = RING_SECONDS, *, min_gap_s: float = 0.0) -> None:
+        self.seconds, self.min_gap_s = seconds, min_gap_s
         self._frames: deque[tuple[float, Any]] = deque()
 
+    def wants(self, at_s: float) -> bool:
+        return not self._frames or at_s - self._frames[-1][0] >= self.min_gap_s - 1e-6
+
     def add(self, at_s: float, frame: Any) -> None:
+        if not self.wants(at_s):
+            return
         self._frames.append((at_s, frame))
         while self._frames and self._frames[0][0] < at_s - self.seconds:
             self._frames.popleft()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace as Ev
 
+import pytest
+
 from vision.evidence import FrameRing, Moment, StillPicker, rep_moments
 
 
@@ -62,3 +64,11 @@ def test_the_ring_forgets_frames_older_than_its_window():
         ring.add(float(t), t)
     assert len(ring) == 3 and ring.nearest(0.0) == (7.0, 7)
     assert FrameRing().nearest(1.0) is None
+
+
+def test_a_ring_with_a_minimum_gap_keeps_at_most_one_frame_per_gap():
+    """The station keeps 15 frames a second for picking stills, whatever the camera's rate."""
+    ring = FrameRing(seconds=1.0, min_gap_s=1 / 15)
+    kept = [t for t in (i / 60 for i in range(60)) if ring.wants(t) and (ring.add(t, t) or True)]
+    assert len(ring) == len(kept) == 15, kept
+    assert ring.nearest(0.51)[0] == pytest.approx(0.5333, abs=1e-3)

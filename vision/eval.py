@@ -13,6 +13,7 @@ everything after the model runs for real every time. ``--no-cache`` runs the mod
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import tomllib
@@ -91,6 +92,13 @@ def load_manifest(path: Path, *, local_dir: Path = LOCAL_FOOTAGE) -> list[ClipSp
 
 
 def file_sha256(path: Path) -> str:
+    stat = path.stat()
+    return _sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.cache
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
+    """The file's sha256, read once per run for a file that has not changed (the model is hashed per clip)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -4,7 +4,7 @@ Try again; a valid test's protocol deviations are kept with its count. The analy
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -27,9 +27,13 @@ class StubPipeline:
     """Stands in for the vision pipeline at the moment time is up: it only hands out the analyser's result."""
 
     outcome: ExerciseResult
+    finish_asked: list[str] = field(default_factory=list)
 
     def result(self) -> ExerciseResult:
         return self.outcome
+
+    def finish_test(self, reason: str) -> None:
+        self.finish_asked.append(reason)
 
     def stop(self, timeout_s: float = 0) -> None:
         pass
@@ -157,20 +161,12 @@ def test_stop_while_counting_keeps_the_count_so_far_marked_as_ended_early(statio
     """SFT: a participant who stops early scores what they completed; the doctor sees it was cut short."""
     from vision.analysers import AnalyserEvent, EventKind
 
-    class Stoppable(StubPipeline):
-        asked: list[str]
-
-        def finish_test(self, reason: str) -> None:
-            self.asked.append(reason)
-
     async def scenario(d: ScreenDriver) -> None:
         outcome = _result("squat", 4, valid=True)
         model = await _counting(d, "squat", replace(outcome, end_reason="resident_stopped"), "en")
-        stub = Stoppable(model.pipeline.outcome)
-        stub.asked = []
-        model.pipeline = stub
         model.stop()
-        assert stub.asked == ["resident_stopped"] and model.phase == "counting", "the analyser closes the test"
+        assert model.pipeline.finish_asked == ["resident_stopped"] and model.phase == "counting", (
+            "the analyser closes the test")
         model._event(AnalyserEvent(EventKind.TEST_FINISHED, 12.0, "squat.test_finished",
                                    {"reason": "resident_stopped", "count": 4}))
         assert model.phase == "result"
@@ -181,13 +177,8 @@ def test_stop_while_counting_keeps_the_count_so_far_marked_as_ended_early(statio
 
 
 def test_stop_with_a_camera_that_no_longer_answers_leaves_without_a_score(station_cfg: StationConfig) -> None:
-    class Silent(StubPipeline):
-        def finish_test(self, reason: str) -> None:
-            pass
-
     async def scenario(d: ScreenDriver) -> None:
-        model = await _counting(d, "squat", _result("squat", 4, valid=True), "en")
-        model.pipeline = Silent(model.pipeline.outcome)
+        model = await _counting(d, "squat", _result("squat", 4, valid=True), "en")  # the stub never answers
         model._go_at = time.monotonic()
         model.stop()
         model._stop_asked_at -= 2.5  # as if 2.5 s had passed with no frame

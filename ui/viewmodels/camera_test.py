@@ -234,7 +234,7 @@ class CameraTestModel(QObject):
         if self._phase in ("framing", "countdown", "counting"):
             log_event(log, logging.INFO, "camera test stopped by the resident", exercise=self._exercise,
                       phase=self._phase)
-        if self._phase == "counting" and self.pipeline is not None and hasattr(self.pipeline, "finish_test"):
+        if self._phase == "counting" and self.pipeline is not None:
             if self._stop_asked_at is None:
                 self._stop_asked_at = time.monotonic()
                 self.pipeline.finish_test("resident_stopped")

@@ -42,15 +42,15 @@ def test_a_hint_is_spoken_when_it_changes_or_is_forced_and_not_on_every_frame():
     said: list[str] = []
     now = [0.0]
     line = HintLine(said.append, clock=lambda: now[0])
-    assert line.set("step back", speak=True) and said == ["step back"]
+    assert line.set(lambda: "step back", speak=True) and said == ["step back"]
     now[0] = 1.0
-    assert not line.set("step back", speak=True) and said == ["step back"], "the same hint, a second later"
+    assert not line.set(lambda: "step back", speak=True) and said == ["step back"], "the same hint, a second later"
     now[0] = 4.5
-    line.set("step back", speak=True)
+    line.set(lambda: "step back", speak=True)
     assert said == ["step back"] * 2, "repeated after 4 s"
-    line.set("step back", speak=True, force=True)
+    line.set(lambda: "step back", speak=True, force=True)
     assert said == ["step back"] * 3
-    line.set("good", speak=False)
+    line.set(lambda: "good", speak=False)
     assert said[-1] == "step back" and line.text == "good"
 
 
@@ -58,7 +58,7 @@ def test_a_hint_clears_itself_and_is_worded_again_in_a_new_language():
     now = [0.0]
     words = {"lang": "en"}
     line = HintLine(lambda _: None, clock=lambda: now[0])
-    line.set("Please step back.", speak=False, source=lambda: "请后退一步。" if words["lang"] == "zh" else "x")
+    line.set(lambda: "请后退一步。" if words["lang"] == "zh" else "Please step back.", speak=False)
     words["lang"] = "zh"
     line.reword()
     assert line.text == "请后退一步。"

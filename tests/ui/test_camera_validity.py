@@ -131,7 +131,7 @@ def test_a_hint_on_screen_is_worded_again_when_the_language_changes(station_cfg:
 
     async def scenario(d: ScreenDriver) -> None:
         model = await _counting(d, "squat", _result("squat", 0, valid=True), "zh")
-        model._set_hint(words.hint("step_back"), speak=False, source=lambda: words.hint("step_back"))
+        model._set_hint(lambda: words.hint("step_back"), speak=False)
         zh = model.property("hint")
         d.app.station.setLanguage("en")
         await d.settle(0.2)

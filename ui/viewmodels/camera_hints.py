@@ -29,9 +29,11 @@ class HintLine:
         self._until = 0.0
         self._spoken, self._spoken_at = "", -math.inf
 
-    def set(self, text: str, *, speak: bool, force: bool = False, source: Callable[[], str] | None = None) -> bool:
-        """Show ``text`` (made by ``source`` in the current language); returns whether the line changed."""
+    def set(self, source: Callable[[], str], *, speak: bool, force: bool = False) -> bool:
+        """Show the hint ``source`` words (in the current language, and again on a switch); returns whether the
+        line changed."""
         now = self._clock()
+        text = source()
         changed = text != self.text
         self.text, self._source, self._until = text, source, now + self.shown_s
         if speak and text and (force or text != self._spoken or now - self._spoken_at >= self.spoken_every_s):

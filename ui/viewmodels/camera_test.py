@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
-from kiosk.domain import Method, NotMeasured, NotMeasuredReason
+from kiosk.domain import NotMeasured
 from kiosk.errors import KioskError
 from kiosk.logs import log_event
 from ui.camera_outcome import camera_record
@@ -210,7 +210,7 @@ class CameraTestModel(QObject):
             return
         log_event(log, logging.INFO, "camera test started", exercise=self._exercise, workers=self.workers)
         self._phase = "framing"
-        self.hints.set(words.hint("no_person"), speak=False, source=lambda: words.hint("no_person"))
+        self.hints.set(lambda: words.hint("no_person"), speak=False)
         self.changed.emit()
         self.liveChanged.emit()
 
@@ -371,7 +371,7 @@ class CameraTestModel(QObject):
             log_event(log, logging.ERROR, "camera failed during the test", exercise=self._exercise, detail=detail)
             self._camera_failed()
         elif state is CaptureState.LOST and self._phase == "framing":
-            self._set_hint(words.event_text("paused.no_frames"), speak=True)
+            self._set_hint(lambda: words.event_text("paused.no_frames"), speak=True)
 
     def _on_update(self, gen: int, update: PipelineUpdate, picture: QImage | None) -> None:
         """On the loop thread: one processed frame (or a camera-lost tick, or the final update)."""
@@ -399,9 +399,8 @@ class CameraTestModel(QObject):
             if paused != self._paused:
                 self._paused = paused
                 self.liveChanged.emit()
-            if paused and (why := words.pause_text(update)):
-                # spoken by the analyser's own pause and framing events
-                self._set_hint(why, speak=False, source=lambda: words.pause_text(update))
+            if paused and words.pause_text(update):  # spoken by the analyser's own pause and framing events
+                self._set_hint(lambda: words.pause_text(update), speak=False)
         for event in update.events:
             self._event(event)
         if update.final and self._phase in ("framing", "countdown", "counting") and not self._finished_pending:
@@ -416,13 +415,13 @@ class CameraTestModel(QObject):
         now = time.monotonic()
         if report.ok:
             self._framed_since = self._framed_since or now
-            self._set_hint(words.hint("ok"), speak=False, source=lambda: words.hint("ok"))
+            self._set_hint(lambda: words.hint("ok"), speak=False)
             if now - self._framed_since >= self.framing_hold_s:
                 self._start_countdown()
         else:
             self._framed_since = None
             key = report.primary_hint.value
-            self._set_hint(words.hint(key), speak=True, source=lambda: words.hint(key))
+            self._set_hint(lambda: words.hint(key), speak=True)
 
     def _event(self, event: Any) -> None:
         key = event.message.split(".", 1)[1] if event.message.startswith(self._exercise + ".") else event.message
@@ -436,14 +435,12 @@ class CameraTestModel(QObject):
             return
         if self._phase != "counting" and event.kind is not EventKind.FRAMING:
             return
-        text = words.event_text(key)
-        if text:  # framing hints come only while not counting (waiting or paused); they repeat, so not forced
-            self._set_hint(text, speak=True, force=event.kind is not EventKind.FRAMING,
-                           source=lambda: words.event_text(key))
+        if words.event_text(key):  # framing hints come only while not counting (waiting or paused); they
+            # repeat, so they are not forced
+            self._set_hint(lambda: words.event_text(key), speak=True, force=event.kind is not EventKind.FRAMING)
 
-    def _set_hint(self, text: str, *, speak: bool, force: bool = False,
-                  source: Callable[[], str] | None = None) -> None:
-        if self.hints.set(text, speak=speak, force=force, source=source):
+    def _set_hint(self, source: Callable[[], str], *, speak: bool, force: bool = False) -> None:
+        if self.hints.set(source, speak=speak, force=force):
             self.liveChanged.emit()
 
     def _finished(self, count: int) -> None:
@@ -483,8 +480,7 @@ class CameraTestModel(QObject):
         counting = self._phase == "counting"
         self._halt()
         if counting:
-            failed = NotMeasured(item=words.PLANS[self._exercise].item, reason=NotMeasuredReason.FAILED,
-                                 method=Method.CAMERA, device_id="camera")
+            failed = camera_record(words.PLANS[self._exercise].item, None, 0)  # no result: not measured, failed
             if not self._store(lambda: self.app.session.add_not_measured(failed)):
                 return
         self._unavailable("camera")

@@ -18,15 +18,10 @@ from vision.pose_backend import DEFAULT_MODEL_PATH, MediapipePoseBackend, PoseLa
 
 def run(out: Path) -> dict[str, Any]:
     clips = ev.load_manifest(ev.DEFAULT_MANIFEST)
-    outcomes: list[ev.ClipOutcome] = []
-    skipped = 0
-    for clip in clips:
-        if not clip.available:
-            skipped += 1
-            continue
-        poses = ev.cached_poses(clip.path, DEFAULT_MODEL_PATH,
-                                lambda: MediapipePoseBackend(PoseLandmarkerSettings()))
-        outcomes += [ev.run_clip(clip, exercise, poses) for exercise in ev.analysers_for(clip)]
+    outcomes = [o for o in ev.evaluate(clips, DEFAULT_MODEL_PATH,
+                                       lambda: MediapipePoseBackend(PoseLandmarkerSettings()))
+                if o.counted is not None or o.clip.available]
+    skipped = sum(1 for c in clips if not c.available)
     figures: dict[str, Any] = {"clips_run": len({o.clip.id for o in outcomes}), "clips_not_on_this_machine": skipped}
     for s in ev.summarise(outcomes):
         key = f"{s.exercise}_{s.split}"
@@ -34,8 +29,5 @@ def run(out: Path) -> dict[str, Any]:
         figures[f"{key}_mean_abs_error"] = round(s.mean_abs_error, 2)
         if s.worst is not None:
             figures[f"{key}_worst"] = f"{s.worst.clip.id} ({s.worst.error:+d})"
-    (out / "footage-eval.json").write_text(json.dumps(
-        [{"id": o.clip.id, "split": o.clip.split, "exercise": o.clip.exercise, "analyser": o.analyser,
-          "truth": o.clip.count if o.clip.exercise != "none" else 0, "counted": o.counted, "valid": o.valid,
-          "invalid_reason": o.invalid_reason, "view": o.view} for o in outcomes], indent=2))
+    (out / "footage-eval.json").write_text(json.dumps([o.to_dict() for o in outcomes], indent=2))
     return figures

@@ -219,38 +219,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
     model = args.model or DEFAULT_MODEL_PATH
     if not model.is_file():
         raise InputError(f"pose model not found: {model}; build it with `make model`", field="--model")
-    make_backend = _backend_factory(args.model)
     outcomes: list[ev.ClipOutcome] = []
-    for clip in clips:
-        if not clip.available:
-            outcomes += [ev.ClipOutcome(clip, a, None, note="clip not on this machine") for a in ev.analysers_for(clip)]
-            if not args.json:
-                print(f"{clip.id:<44} missing ({'committed' if clip.committed else 'local-only'}): {clip.path}",
-                      file=sys.stderr)
+    for o in ev.evaluate(clips, model, _backend_factory(args.model), use_cache=not args.no_cache):
+        outcomes.append(o)
+        if args.json:
             continue
-        poses = ev.cached_poses(clip.path, model, make_backend, use_cache=not args.no_cache)
-        for exercise in ev.analysers_for(clip):
-            o = ev.run_clip(clip, exercise, poses)
-            outcomes.append(o)
-            if not args.json:
-                mark = "ok " if o.error == 0 else "ERR"
-                truth = clip.count if clip.exercise != "none" else 0
-                print(f"{mark} {clip.split:<7} {clip.id:<44} {exercise:<11} truth {truth:>2}"
-                      f"  counted {o.counted if o.counted is not None else '-':>2}  view {o.view:<5}"
-                      f"  {o.note or ('valid' if o.valid else 'invalid: ' + str(o.invalid_reason))}"
-                      + "".join(f"  deviation: {d}" for d in o.deviations), flush=True)
+        if not o.clip.available:
+            if o.analyser == ev.analysers_for(o.clip)[0]:  # once per clip
+                print(f"{o.clip.id:<44} missing ({'committed' if o.clip.committed else 'local-only'}): "
+                      f"{o.clip.path}", file=sys.stderr)
+            continue
+        mark = "ok " if o.error == 0 else "ERR"
+        print(f"{mark} {o.clip.split:<7} {o.clip.id:<44} {o.analyser:<11} truth {o.clip.truth:>2}"
+              f"  counted {o.counted if o.counted is not None else '-':>2}  view {o.view:<5}"
+              f"  {o.note or ('valid' if o.valid else 'invalid: ' + str(o.invalid_reason))}"
+              + "".join(f"  deviation: {d}" for d in o.deviations), flush=True)
     summary = ev.summarise(outcomes)
     if args.json:
-        doc = {"manifest": str(manifest), "clips": [
-            {"id": o.clip.id, "exercise": o.clip.exercise, "analyser": o.analyser, "split": o.clip.split,
-             "truth": o.clip.count if o.clip.exercise != "none" else 0, "counted": o.counted, "error": o.error,
-             "valid": o.valid, "invalid_reason": o.invalid_reason, "view": o.view, "note": o.note,
-             "deviations": list(o.deviations)}
-            for o in outcomes],
-            "summary": [{"exercise": s.exercise, "split": s.split, "clips": s.clips, "exact": s.exact,
-                         "mean_abs_error": round(s.mean_abs_error, 3),
-                         "worst": s.worst.clip.id if s.worst else None,
-                         "worst_error": s.worst.error if s.worst else 0} for s in summary]}
+        doc = {"manifest": str(manifest), "clips": [o.to_dict() for o in outcomes],
+               "summary": [{"exercise": s.exercise, "split": s.split, "clips": s.clips, "exact": s.exact,
+                            "mean_abs_error": round(s.mean_abs_error, 3),
+                            "worst": s.worst.clip.id if s.worst else None,
+                            "worst_error": s.worst.error if s.worst else 0} for s in summary]}
         json.dump(doc, sys.stdout, indent=2)
         print()
         return 0
@@ -258,8 +248,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for s in summary:
         worst = f"{s.worst.clip.id} ({s.worst.error:+d})" if s.worst and s.worst.error is not None else "-"
         print(f"{s.exercise:<12} {s.split:<8} {s.exact:>4}/{s.clips:<4} {s.mean_abs_error:>10.2f}  {worst}")
-    missing = sum(1 for o in outcomes if o.counted is None and o.note.startswith("clip not"))
-    failed = sum(1 for o in outcomes if o.counted is None and not o.note.startswith("clip not"))
+    missing = sum(1 for o in outcomes if not o.clip.available)
+    failed = sum(1 for o in outcomes if o.counted is None and o.clip.available)
     if missing:
         print(f"{missing} clip runs skipped: not on this machine (local-only clips are not committed)")
     if failed:

@@ -17,7 +17,7 @@ import functools
 import hashlib
 import math
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,11 @@ class ClipSpec:
     @property
     def available(self) -> bool:
         return self.path.is_file()
+
+    @property
+    def truth(self) -> int:
+        """What every analyser run on it must count (exercise-free footage: 0 in each)."""
+        return self.count if self.exercise != "none" else 0
 
 
 def load_manifest(path: Path, *, local_dir: Path = LOCAL_FOOTAGE) -> list[ClipSpec]:
@@ -212,8 +217,13 @@ class ClipOutcome:
 
     @property
     def error(self) -> int | None:
-        return None if self.counted is None else self.counted - (self.clip.count if self.clip.exercise != "none"
-                                                                 else 0)
+        return None if self.counted is None else self.counted - self.clip.truth
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.clip.id, "exercise": self.clip.exercise, "analyser": self.analyser,
+                "split": self.clip.split, "truth": self.clip.truth, "counted": self.counted, "error": self.error,
+                "valid": self.valid, "invalid_reason": self.invalid_reason, "view": self.view, "note": self.note,
+                "deviations": list(self.deviations)}
 
 
 def run_clip(clip: ClipSpec, exercise: str, poses: Sequence[PoseResult], **options: Any) -> ClipOutcome:
@@ -267,3 +277,17 @@ def summarise(outcomes: Iterable[ClipOutcome]) -> list[ExerciseSummary]:
 
 def analysers_for(clip: ClipSpec) -> tuple[str, ...]:
     return COUNTING if clip.exercise == "none" else (clip.exercise,)
+
+
+def evaluate(clips: Iterable[ClipSpec], model: Path, make_backend: Callable[[], Any], *,
+             use_cache: bool = True) -> Iterator[ClipOutcome]:
+    """Each clip through every analyser it is for, outcome by outcome (a clip not on this machine gives
+    outcomes with no count, noted so)."""
+    for clip in clips:
+        if not clip.available:
+            for exercise in analysers_for(clip):
+                yield ClipOutcome(clip, exercise, None, note="clip not on this machine")
+            continue
+        poses = cached_poses(clip.path, model, make_backend, use_cache=use_cache)
+        for exercise in analysers_for(clip):
+            yield run_clip(clip, exercise, poses)

@@ -1,4 +1,4 @@
-"""`kiosk vision analyse` and `kiosk vision bench` through the real command line entry point."""
+"""`kiosk vision analyse`, `bench` and `eval` through the real command line entry point."""
 
 from __future__ import annotations
 
@@ -90,3 +90,14 @@ def test_bench_json_reports_every_figure(capsys, pose_model, pose2sim_clip):
         assert key in figures, f"bench output lacks {key}"
     assert figures["bare_fps"] > 0 and figures["camera_fps"] > 0 and figures["peak_rss_mib"] > 0
     assert figures["size"] == "640x480"
+
+
+def test_eval_names_clips_not_on_this_machine_and_refuses_an_unknown_clip(capsys, tmp_path, pose_model):
+    manifest = tmp_path / "m.toml"
+    manifest.write_text('[[clip]]\nid = "gone"\nfile = "gone.mp4"\ncommitted = false\nexercise = "none"\n'
+                        'count = 0\nsplit = "tune"\n', encoding="utf-8")
+    code, out, err = run(capsys, "vision", "eval", str(manifest), "--model", str(pose_model))
+    assert code == 0 and len(err.splitlines()) == 1 and "gone" in err and "local-only" in err, err
+    assert "3 clip runs skipped: not on this machine" in out, out
+    code, out, err = run(capsys, "vision", "eval", str(manifest), "--clip", "nope", "--model", str(pose_model))
+    assert code != 0 and "no clip nope in m.toml" in err, err

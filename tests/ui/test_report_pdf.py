@@ -19,10 +19,16 @@ OUT = Path(__file__).resolve().parents[2] / "out" / "report-pdf"
 
 
 def decode_qr(png: Path | bytes) -> str:
+    """The QR code's text, as a phone would read it. OpenCV's classic detector now and then misses a code
+    on a whole printed page (the random token changes the pattern: 1 run in about 6 failed in CI-like
+    runs), so its ArUco-based detector has a second look, as a second phone would."""
     data = png.read_bytes() if isinstance(png, Path) else png
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return text
+    for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
+        text, _, _ = detector.detectAndDecode(image)
+        if text:
+            return text
+    return ""
 
 
 def render_pages(pdf: Path, dpi: int, prefix: Path) -> list[Path]:

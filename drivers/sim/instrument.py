@@ -23,6 +23,8 @@ from drivers.base import CodecError
 from drivers.codecs.instrument_frame import InstrumentCodec, InstrumentMessage
 from drivers.sim.faults import Fault
 
+COMMANDS_KEPT = 1_000  # the newest host commands a simulator remembers (tests look at the last few)
+
 
 class InstrumentSimulator:
     """Base of the ByteSimulators for ``drivers.sim.pty.PtyHost``; see the module docstring."""
@@ -42,7 +44,7 @@ class InstrumentSimulator:
         self._garbage_next = False
         self._bad_checksum_next = False
         self._stream = self.CODEC.stream()
-        self.commands_seen: list[InstrumentMessage] = []
+        self.commands_seen: list[InstrumentMessage] = []  # the newest COMMANDS_KEPT only: a demo runs all day
         self.sent_at: deque[float] = deque(maxlen=100_000)  # perf_counter as each streamed frame left (bench)
 
     @property
@@ -77,6 +79,8 @@ class InstrumentSimulator:
             if isinstance(item, CodecError):
                 continue  # a real board drops frames it cannot read; the host times out and retries
             self.commands_seen.append(item)
+            if len(self.commands_seen) > COMMANDS_KEPT:
+                del self.commands_seen[:-COMMANDS_KEPT]
             replies += self.handle(item)
         return self._encode(replies, record=False)
 

@@ -11,7 +11,7 @@ TEST_WORKERS ?= 2
 # Tests always render offscreen; the demo opens a window when there is a display (ui/qt_env.py decides).
 HEADLESS_QT := QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software QSG_RENDER_LOOP=basic
 
-.PHONY: all setup system-deps model footage translations demo test bench lint clean
+.PHONY: all setup system-deps model footage translations demo test fuzz bench lint clean
 
 all: test
 
@@ -44,8 +44,13 @@ demo: setup
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The gate is deterministic (hypothesis "ci" profile: derandomized, no example database).
 test: setup lint
-	$(HEADLESS_QT) $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
+	$(HEADLESS_QT) HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
+
+# Nightly-style: every property test searches randomly with many more examples (long; not part of the gate).
+fuzz: setup
+	$(HEADLESS_QT) HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) -m hypothesis
 
 bench: setup
 	$(HEADLESS_QT) $(BIN)/python -m bench --out $(OUT)/bench

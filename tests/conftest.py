@@ -9,11 +9,14 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
-# CI runs the same examples every time (a property that fails there must fail again for whoever looks); a
-# developer's run explores new ones. CI sets CI=true.
+# CI (and `make test`) runs the same examples every time: a property that fails there must fail again for whoever
+# looks, and a good submission is never refused by one unlucky draw replayed from the example database. A
+# developer's plain `pytest` explores new examples ("dev"); `make fuzz` searches long ("nightly").
+# HYPOTHESIS_PROFILE picks one; otherwise CI=true means "ci".
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("dev", derandomize=False)
+settings.register_profile("nightly", derandomize=False, max_examples=2000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(autouse=True)

@@ -180,3 +180,13 @@ def test_with_jitter_only_squats_begun_after_go_count(view, go_after_squat_began
     _, result = run(add_jitter(seq.frames, 2.0, seed=seed), view=view, start_at_s=go, auto_start=False)
     expected = seq.truth.count - (go_after_squat_began_s > 0)
     assert result.count == expected, [(r.started_at_s, r.counted, r.faults) for r in result.reps]
+
+
+def test_a_squat_begun_0406_s_before_go_does_not_count_despite_jitter():
+    """Pinned from a random search that once failed (issue 16): front view, Go 0.406 s after the first squat
+    began, jitter seed 0. The squat already under way at Go must not count; the two after it must."""
+    seq = three_squats("front")
+    go = seq.truth.reps[0].started_s + 0.406
+    _, result = run(add_jitter(seq.frames, 2.0, seed=0), view="front", start_at_s=go, auto_start=False)
+    assert result.count == seq.truth.count - 1, [(r.started_at_s, r.counted, r.faults) for r in result.reps]
+    assert result.reps[0].faults == ("before_start",)

@@ -109,6 +109,9 @@ def as_json(value: Any) -> Any:
 def _decode(args: argparse.Namespace) -> int:
     info = protocol(args.protocol)
     chunks = [parse_hex(h) for h in args.hex]
+    if not any(chunks):
+        print(f"kiosk decode: no bytes given to decode as {info.name}", file=sys.stderr)
+        return 1
     items: list[Any] = []
     if info.transport is Transport.SERIAL:
         items = info.decode(b"".join(chunks), None)
@@ -120,6 +123,8 @@ def _decode(args: argparse.Namespace) -> int:
     print(json.dumps({"protocol": info.name, "frames": out}, indent=2, ensure_ascii=False))
     for e in errors:
         print(f"kiosk decode: codec error: {e}", file=sys.stderr)
+    if not items:
+        print(f"kiosk decode: no complete {info.name} frame in {sum(map(len, chunks))} byte(s)", file=sys.stderr)
     return 1 if errors or not items else 0
 
 

@@ -90,7 +90,8 @@ def _decode_oem(data: bytes, _characteristic: str | None) -> list[Any]:
     items: list[Any] = reader.feed(data)
     leftover = len(reader._buffer)
     if leftover:
-        items.append(CodecError(f"{leftover} trailing byte(s) do not form a complete frame"))
+        items.append(CodecError(f"incomplete frame: {leftover} trailing byte(s) do not form a complete frame "
+                                "(the capture was truncated)"))
     return items
 
 
@@ -99,7 +100,12 @@ def stream_decoder(codec_path: str, attribute: str = "CODEC") -> Decoder:
 
     def decode(data: bytes, _characteristic: str | None) -> list[Any]:
         codec = getattr(importlib.import_module(codec_path), attribute)
-        return list(codec.stream().feed(data))
+        stream = codec.stream()
+        items: list[Any] = list(stream.feed(data))
+        if stream.frames.buffered:
+            items.append(CodecError(f"incomplete frame: {stream.frames.buffered} trailing byte(s) do not form a "
+                                    "complete frame (the capture was truncated)"))
+        return items
 
     return decode
 

@@ -102,6 +102,11 @@ class FrameStream:
         self.frames = 0
         self.errors = 0
 
+    @property
+    def buffered(self) -> int:
+        """Bytes held back waiting for the rest of a frame (a truncated frame at the end of a capture)."""
+        return len(self._buf)
+
     def feed(self, data: bytes) -> list[RawFrame | CodecError]:
         """Frames completed by ``data`` and errors met on the way, in order."""
         self._buf += data

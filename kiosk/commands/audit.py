@@ -11,8 +11,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     asub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     asub.add_parser("verify", help="check every link of the chain").set_defaults(func=_verify)
     show = asub.add_parser("show", help="print entries, oldest first")
-    show.add_argument("--last", type=int, metavar="N", help="only the newest N entries")
+    show.add_argument("--last", type=_at_least_one, metavar="N", help="only the newest N entries (N >= 1)")
     show.set_defaults(func=_show)
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; expected at least 1") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} entries: expected at least 1")
+    return n
 
 
 def _log(args: argparse.Namespace):
@@ -39,7 +49,7 @@ def _verify(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     store, log = _log(args)
     with store:
-        entries = log.last(args.last) if args.last else list(log.entries())
+        entries = log.last(args.last) if args.last is not None else list(log.entries())
     for e in entries:
         details = json.dumps(dict(e.details), ensure_ascii=False, sort_keys=True) if e.details else ""
         print(f"{e.seq:>6} {e.at:%Y-%m-%d %H:%M:%S}Z {e.role:<10} {e.actor:<24} {e.action:<22} "

@@ -21,6 +21,7 @@ import sqlcipher3
 from kiosk.config import StationConfig, StorageEncryption
 from kiosk.logs import log_event
 from kiosk.storage.errors import (
+    SPACE_ERRNOS,
     SQLITE_ERRORS,
     SQLITE_NOTADB,
     DatabaseCorrupt,
@@ -28,6 +29,7 @@ from kiosk.storage.errors import (
     StorageIOError,
     WrongKey,
     error_code,
+    os_error,
     translate,
 )
 
@@ -45,6 +47,8 @@ def make_data_dir(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
+        if e.errno in SPACE_ERRNOS:
+            raise os_error(e, folder, "creating the data directory") from None
         raise StorageIOError(f"{folder}: cannot use this as the data directory: {e.strerror}") from None
 
 
@@ -73,6 +77,8 @@ def load_or_create_key(path: Path) -> bytes:
     except OSError as e:  # e.g. a full disk: leave no empty key file that would block every later start
         os.close(fd)
         path.unlink(missing_ok=True)
+        if e.errno in SPACE_ERRNOS:
+            raise os_error(e, path, "writing the new database key file") from None
         raise KeyFileError(f"{path}: cannot write the new database key file: {e.strerror}") from None
     os.close(fd)
     log_event(log, logging.INFO, "created a new database key file", key_file=str(path))
@@ -153,6 +159,8 @@ def connect(db_path: Path, encryption: StorageEncryption, key: bytes | None, *,
                 kid.write_text(f"sqlcipher {key_id(key)}\n", encoding="ascii")
             except OSError as e:
                 conn.close()
+                if e.errno in SPACE_ERRNOS:
+                    raise os_error(e, kid, "recording the database's key id") from None
                 raise StorageIOError(f"{kid}: cannot record the database's key id: {e.strerror}") from None
     return conn
 

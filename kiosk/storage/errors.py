@@ -6,6 +6,9 @@ only ever sees StorageError.resident_message. ``translate`` maps a raw SQLite er
 
 from __future__ import annotations
 
+import errno
+import resource
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -80,6 +83,51 @@ def error_code(exc: BaseException) -> int | None:
     return None if code is None else code & 0xFF
 
 
+SPACE_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+LOW_SPACE_BYTES = 1024 * 1024
+
+
+def _space_problem(path: Path) -> str | None:
+    """Why writing beside ``path`` fails for lack of space (a file-size limit reached, a full disk), or None.
+
+    SQLite reports EFBIG, and ENOSPC outside a plain write, as a generic I/O error; this looks at the limit
+    and the free space instead.
+    """
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit != resource.RLIM_INFINITY:
+        sizes = []
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                sizes.append(path.with_name(path.name + suffix).stat().st_size)
+            except OSError:
+                continue
+        if max(sizes, default=0) + 65536 >= limit:
+            return f"the process's file-size limit (ulimit -f: {limit} bytes) is reached"
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+    if free < LOW_SPACE_BYTES:
+        return f"only {free // 1024} KiB are free on the disk"
+    return None
+
+
+def _disk_full(where: str, why: str) -> DiskFull:
+    return DiskFull(f"{where}: disk full — {why}; free space (or raise the limit), then run `kiosk db check` before "
+                    "taking sessions again")
+
+
+def os_error(exc: OSError, path: Path, doing: str) -> StorageError:
+    """The StorageError for an operating-system error met while ``doing`` something to ``path``:
+    DiskFull for ENOSPC / EFBIG / EDQUOT, StorageIOError otherwise."""
+    where = f"{path}: {doing} failed"
+    if exc.errno in SPACE_ERRNOS:
+        why = {errno.ENOSPC: "no space left on the device", errno.EFBIG: "the file-size limit is reached",
+               errno.EDQUOT: "the disk quota is used up"}[exc.errno]
+        return _disk_full(where, why)
+    return StorageIOError(f"{where}: {exc.strerror or exc}")
+
+
 def translate(exc: BaseException, path: Path, doing: str, *, busy_timeout_s: float = 0.0) -> StorageError:
     """The specific StorageError for a raw SQLite error met while ``doing`` something to ``path``."""
     code = error_code(exc)
@@ -94,6 +142,8 @@ def translate(exc: BaseException, path: Path, doing: str, *, busy_timeout_s: flo
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or "malformed" in text or "not a database" in text:
         return DatabaseCorrupt(f"{where}: the database is corrupt or not a database ({text}); keep the file for "
                                "inspection and restore from the cloud copy or a backup")
+    if code in (SQLITE_IOERR, SQLITE_CANTOPEN) and (why := _space_problem(path)):
+        return _disk_full(where, f"{why} ({text})")
     if code in (SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY):
         return StorageIOError(f"{where}: the operating system refused the file ({text}); check the disk, "
                               "its permissions and its mount")

@@ -149,46 +149,57 @@ class StaffRegistry:
         return [_member(r) for r in rows]
 
     def authenticate(self, name: str, pin: str) -> StaffMember:
-        """The signed-in member, or WrongPin / LockedOut. Every outcome is audited."""
+        """The signed-in member, or WrongPin / LockedOut. Every outcome is audited.
+
+        Reading the count, checking the PIN and recording the outcome are one write transaction (BEGIN
+        IMMEDIATE): attempts from several processes at once are checked one after another, so no more than
+        MAX_FAILED_ATTEMPTS wrong PINs are ever checked before the lock.
+        """
+        with self.store.write("checking a staff PIN") as conn:
+            refusal = self._check(conn, name, pin)
+        if refusal is not None:
+            raise refusal
+        return self.get(name)  # type: ignore[return-value]
+
+    def _check(self, conn: Any, name: str, pin: str) -> AuthError | None:
+        """Inside the write transaction: check one PIN and record the outcome; the refusal to raise, or None."""
         now = self.clock()
-        row = self.store.conn.execute(
+        row = conn.execute(
             "SELECT role, pin_hash, pin_salt, scrypt_n, scrypt_r, scrypt_p, failed_attempts, locked_until, active "
             "FROM staff WHERE name = ?", (name,)).fetchone()
         if row is None or not row[8]:
             hmac.compare_digest(hash_pin(pin, _DUMMY_SALT, self.params), bytes(self.params.dklen))
-            self.audit.record(name[:64] or "?", "system", "staff.signin_unknown")
-            raise WrongPin("that name or PIN was not accepted")
+            self.audit.append(conn, name[:64] or "?", "system", "staff.signin_unknown")
+            return WrongPin("that name or PIN was not accepted")
         role, stored, salt, n, r, p, failed, locked_until_text, _ = row
         locked_until = from_iso(locked_until_text)
         if locked_until is not None and now < locked_until:
-            self.audit.record(name, role, "staff.signin_locked", details={"locked_until": iso(locked_until)})
-            raise LockedOut(f"{name} is locked out until {iso(locked_until)} after {MAX_FAILED_ATTEMPTS} wrong PINs",
-                            until=locked_until)
+            self.audit.append(conn, name, role, "staff.signin_locked", details={"locked_until": iso(locked_until)})
+            return LockedOut(f"{name} is locked out until {iso(locked_until)} after {MAX_FAILED_ATTEMPTS} wrong PINs",
+                             until=locked_until)
         if locked_until is not None:  # an expired lock: start counting afresh
             failed = 0
         params = ScryptParams(n, r, p, len(bytes.fromhex(stored)))
         if hmac.compare_digest(hash_pin(pin, bytes.fromhex(salt), params), bytes.fromhex(stored)):
-            self._signed_in(name, role, pin, params)
-            return self.get(name)  # type: ignore[return-value]
+            self._signed_in(conn, name, role, pin, params)
+            return None
         failed += 1
         lock = now + LOCKOUT if failed >= MAX_FAILED_ATTEMPTS else None
-        with self.store.write("recording a failed sign-in") as conn:
-            conn.execute("UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE name = ?",
-                         (failed, iso(lock) if lock else None, name))
-            details: dict[str, Any] = {"failed_attempts": failed}
-            if lock:
-                details["locked_until"] = iso(lock)
-            self.audit.append(conn, name, role, "staff.locked" if lock else "staff.signin_failed", details=details)
+        conn.execute("UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE name = ?",
+                     (failed, iso(lock) if lock else None, name))
+        details: dict[str, Any] = {"failed_attempts": failed}
         if lock:
-            raise LockedOut(f"{name}: {MAX_FAILED_ATTEMPTS} wrong PINs; locked out until {iso(lock)}", until=lock)
-        raise WrongPin("that name or PIN was not accepted", attempts_left=MAX_FAILED_ATTEMPTS - failed)
+            details["locked_until"] = iso(lock)
+        self.audit.append(conn, name, role, "staff.locked" if lock else "staff.signin_failed", details=details)
+        if lock:
+            return LockedOut(f"{name}: {MAX_FAILED_ATTEMPTS} wrong PINs; locked out until {iso(lock)}", until=lock)
+        return WrongPin("that name or PIN was not accepted", attempts_left=MAX_FAILED_ATTEMPTS - failed)
 
-    def _signed_in(self, name: str, role: str, pin: str, params: ScryptParams) -> None:
-        with self.store.write("recording a sign-in") as conn:
-            conn.execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE name = ?", (name,))
-            if params != self.params:  # raise old hashes to the current cost while we hold the PIN
-                salt = secrets.token_bytes(16)
-                conn.execute("UPDATE staff SET pin_hash = ?, pin_salt = ?, scrypt_n = ?, scrypt_r = ?, scrypt_p = ? "
-                             "WHERE name = ?", (hash_pin(pin, salt, self.params).hex(), salt.hex(), self.params.n,
-                                                self.params.r, self.params.p, name))
-            self.audit.append(conn, name, role, "staff.signin")
+    def _signed_in(self, conn: Any, name: str, role: str, pin: str, params: ScryptParams) -> None:
+        conn.execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE name = ?", (name,))
+        if params != self.params:  # raise old hashes to the current cost while we hold the PIN
+            salt = secrets.token_bytes(16)
+            conn.execute("UPDATE staff SET pin_hash = ?, pin_salt = ?, scrypt_n = ?, scrypt_r = ?, scrypt_p = ? "
+                         "WHERE name = ?", (hash_pin(pin, salt, self.params).hex(), salt.hex(), self.params.n,
+                                            self.params.r, self.params.p, name))
+        self.audit.append(conn, name, role, "staff.signin")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from kiosk.audit import AuditLog
@@ -75,16 +76,27 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kiosk.storage.export import export
+    """Audit first, then write: an export that cannot be audited writes nothing, one that fails part-way
+    removes its files (kiosk.storage.export) and is audited as failed."""
+    from kiosk.errors import StorageError
+    from kiosk.storage.export import export, planned_counts
 
     cfg, store = _open(args)
     now = utcnow()
     out = Path(args.out) if args.out else cfg.data_path / f"export-{now:%Y%m%dT%H%M%SZ}"
     with store:
-        written = export(store, out, args.format, include_personal=args.include_personal, now=now)
-        AuditLog(store).record("console", "system", "db.export", target=str(out),
-                               details={"format": args.format, "include_personal": args.include_personal,
-                                        "rows": sum(written.values())})
+        audit = AuditLog(store)
+        details = {"format": args.format, "include_personal": args.include_personal,
+                   "rows": planned_counts(store, include_personal=args.include_personal)}
+        audit.record("console", "system", "db.export", target=str(out), details=details)
+        try:
+            written = export(store, out, args.format, include_personal=args.include_personal, now=now)
+        except (StorageError, ValueError) as e:
+            # the export entry above stands if this one cannot be written; the export's own error matters more
+            with contextlib.suppress(StorageError):
+                audit.record("console", "system", "db.export_failed", target=str(out),
+                             details={"error": type(e).__name__})
+            raise
     total = sum(written.values())
     print(f"exported {total} row(s) from {len(written)} table(s) as {args.format} to {out}"
           + (" — INCLUDING PERSONAL DATA (session_personal)" if args.include_personal else " (no personal data)"))

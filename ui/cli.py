@@ -34,7 +34,12 @@ def _station(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config
     from ui.main import run_kiosk
 
-    return run_kiosk(station_config(args), windowed=args.windowed)
+    cfg = station_config(args)
+    if args.config:  # a real station never starts on a new, empty database: that is `kiosk db init`
+        from kiosk.storage import Create, open_store
+
+        open_store(cfg, create=Create.NEVER).close()
+    return run_kiosk(cfg, windowed=args.windowed)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -28,9 +28,9 @@ def _at_least_one(text: str) -> int:
 def _log(args: argparse.Namespace):
     from kiosk.audit import AuditLog
     from kiosk.cli import station_config
-    from kiosk.storage import open_store
+    from kiosk.storage import Create, open_store
 
-    store = open_store(station_config(args))
+    store = open_store(station_config(args), create=Create.NEVER)
     return store, AuditLog(store)
 
 

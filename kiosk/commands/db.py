@@ -1,4 +1,7 @@
-"""`kiosk db migrate|check|export|purge`: the technician's tools for the station database."""
+"""`kiosk db init|migrate|check|export|purge`: the technician's tools for the station database.
+
+Only `init` creates a database; the others refuse a missing or empty one (kiosk.storage.presence).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,11 @@ from kiosk.domain import utcnow
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("db", help="migrate, check, export or purge the station database")
     dsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    init = dsub.add_parser("init", help="create the database of a new station (the only command that creates one)")
+    init.add_argument("--force", action="store_true",
+                      help="create an empty database even though the data folder shows the station held data "
+                           "(after a lost or truncated database that cannot be restored)")
+    init.set_defaults(func=_init)
     dsub.add_parser("migrate", help="bring the database to the current schema (backing it up first)").set_defaults(
         func=_migrate)
     dsub.add_parser("check", help="integrity check, schema version, row counts, encryption mode").set_defaults(
@@ -30,9 +38,29 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _open(args: argparse.Namespace):
     from kiosk.cli import station_config
-    from kiosk.storage import open_store
+    from kiosk.storage import Create, open_store
 
-    return station_config(args), open_store(station_config(args))
+    return station_config(args), open_store(station_config(args), create=Create.NEVER)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from kiosk.cli import station_config
+    from kiosk.storage import Create, open_store
+    from kiosk.storage.connection import database_path
+    from kiosk.storage.presence import file_is_empty
+
+    cfg = station_config(args)
+    path = database_path(cfg)
+    if not file_is_empty(path):
+        with open_store(cfg, create=Create.NEVER) as store:
+            version = store.migrated[1]
+        print(f"{path}: a database is already here (schema version {version}); nothing to do")
+        return 0
+    with open_store(cfg, create=Create.FORCE if args.force else Create.IF_FRESH) as store:
+        AuditLog(store).record("console", "system", "db.init", details={"forced": bool(args.force)})
+    print(f"{path}: created a new, empty station database ({cfg.storage.encryption.value})"
+          + (" over an empty one, as --force asked" if args.force else ""))
+    return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -31,10 +31,11 @@ def _read_pin() -> str:
 def _add(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config
     from kiosk.staff import StaffRegistry
-    from kiosk.storage import open_store
+    from kiosk.storage import Create, open_store
 
     pin = _read_pin()
-    with open_store(station_config(args)) as store:
+    # adding the first account is a first-run step: it may create the database in a new, empty folder
+    with open_store(station_config(args), create=Create.IF_FRESH) as store:
         member = StaffRegistry(store).add(args.name, args.role, pin)
     print(f"added {member.role.value} {member.name!r}")
     return 0
@@ -44,9 +45,9 @@ def _list(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config
     from kiosk.domain import utcnow
     from kiosk.staff import StaffRegistry
-    from kiosk.storage import open_store
+    from kiosk.storage import Create, open_store
 
-    with open_store(station_config(args)) as store:
+    with open_store(station_config(args), create=Create.NEVER) as store:
         members = StaffRegistry(store).list()
     now = utcnow()
     if not members:

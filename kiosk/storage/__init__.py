@@ -6,6 +6,7 @@
 from kiosk.storage.errors import (
     DatabaseCorrupt,
     DatabaseLocked,
+    DatabaseMissing,
     DiskFull,
     KeyFileError,
     NotAcceptingSessions,
@@ -17,12 +18,15 @@ from kiosk.storage.errors import (
 )
 from kiosk.storage.migrations import LATEST_VERSION
 from kiosk.storage.outbox import OutboxItem
+from kiosk.storage.presence import Create
 from kiosk.storage.store import Store, open_store
 
 __all__ = [
     "LATEST_VERSION",
+    "Create",
     "DatabaseCorrupt",
     "DatabaseLocked",
+    "DatabaseMissing",
     "DiskFull",
     "KeyFileError",
     "NotAcceptingSessions",

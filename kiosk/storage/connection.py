@@ -77,9 +77,8 @@ def load_or_create_key(path: Path) -> bytes:
     except OSError as e:  # e.g. a full disk: leave no empty key file that would block every later start
         os.close(fd)
         path.unlink(missing_ok=True)
-        if e.errno in SPACE_ERRNOS:
-            raise os_error(e, path, "writing the new database key file") from None
-        raise KeyFileError(f"{path}: cannot write the new database key file: {e.strerror}") from None
+        full = " (disk full)" if e.errno in SPACE_ERRNOS else ""
+        raise KeyFileError(f"{path}: cannot write the new database key file{full}: {e.strerror}") from None
     os.close(fd)
     log_event(log, logging.INFO, "created a new database key file", key_file=str(path))
     return key

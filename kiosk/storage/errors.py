@@ -47,6 +47,10 @@ class SchemaTooNew(StorageError):
         self.supported = supported
 
 
+class DatabaseMissing(StorageError):
+    """The database is missing or empty where it must exist (a station that held data, or no `kiosk db init`)."""
+
+
 class DiskFull(StorageError):
     """SQLite could not grow the database (SQLITE_FULL): the disk or the page limit is full."""
 

@@ -45,6 +45,7 @@ from kiosk.storage.errors import (
     translate,
 )
 from kiosk.storage.migrations import LATEST_VERSION, backup_before_migrating, migrate
+from kiosk.storage.presence import Create, check_may_create, ensure_stamp, file_is_empty
 from kiosk.storage.rows import (
     calibration_from_row,
     calibration_row,
@@ -67,20 +68,32 @@ DEFAULT_MIN_FREE_BYTES = 20 * 1024 * 1024
 
 
 def open_store(cfg: StationConfig, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S, clock: Clock = utcnow,
-               min_free_bytes: int = DEFAULT_MIN_FREE_BYTES) -> Store:
-    """Open (creating if needed) and migrate the station database described by ``cfg.storage``."""
+               min_free_bytes: int = DEFAULT_MIN_FREE_BYTES, create: Create | str = Create.IF_FRESH) -> Store:
+    """Open and migrate the station database described by ``cfg.storage``.
+
+    A missing or empty database becomes a new one only as ``create`` allows (kiosk.storage.presence):
+    by default only in a data folder that shows no sign of earlier data; never for ``Create.NEVER``.
+    """
+    create = Create(create)
     path = database_path(cfg)
+    key_path = key_file_path(cfg)
     encryption = cfg.storage.encryption
+    if encryption is StorageEncryption.SQLCIPHER and key_path.exists():
+        load_or_create_key(key_path)  # a malformed or exposed key file is the first thing to say
+    was_empty = file_is_empty(path)
+    if was_empty:
+        check_may_create(cfg, path, key_path, create, "missing" if not path.exists() else "empty (0 bytes)")
     key = None
     if encryption is StorageEncryption.SQLCIPHER:
         make_data_dir(cfg.data_path)
-        key_path = key_file_path(cfg)
         if not key_path.exists() and path.exists() and not _is_plain_or_empty(path):
             raise KeyFileError(f"{key_path}: the database key file is missing, and {path} cannot be read without "
                                "its original key; restore the key file (a new key would not open it)")
         key = load_or_create_key(key_path)
     conn = connect(path, encryption, key, busy_timeout_s=busy_timeout_s)
     try:
+        if not was_empty and not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            check_may_create(cfg, path, key_path, create, "without tables")
         problems = quick_check(conn, path)
         if problems:
             raise DatabaseCorrupt(f"{path}: the integrity check failed: {'; '.join(problems[:5])}; keep the file "
@@ -88,6 +101,7 @@ def open_store(cfg: StationConfig, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEO
         db = Database(conn, execute_plugins=False)
         backup_before_migrating(db, path)
         migrated = migrate(db, path)
+        ensure_stamp(path, cfg.station_id)
     except BaseException:
         conn.close()
         raise

@@ -48,6 +48,7 @@ def test_db_check_reports_integrity_version_counts_and_mode(data, capsys):
 def test_db_check_on_an_encrypted_station_names_the_key_file(tmp_path, capsys):
     conf = tmp_path / "station.toml"
     conf.write_text(f'[station]\ndata_dir = "{tmp_path / "var"}"\n[storage]\nencryption = "sqlcipher"\n')
+    assert main(["--config", str(conf), "db", "init"]) == 0  # only init creates a database
     assert main(["--config", str(conf), "db", "check"]) == 0
     out = capsys.readouterr().out
     assert f"sqlcipher (key file {tmp_path / 'station.key'}, key id " in out
@@ -62,7 +63,10 @@ def test_db_check_refuses_a_newer_schema_with_a_clear_error(data, capsys):
 
 
 def test_db_migrate_says_what_it_did_and_then_that_nothing_is_left(tmp_path, capsys):
-    assert main(["--data-dir", str(tmp_path / "var"), "db", "migrate"]) == 0
+    var = tmp_path / "var"
+    var.mkdir()
+    sqlite3.connect(var / "station.db").execute("CREATE TABLE placeholder (x)").connection.close()  # schema 0
+    assert main(["--data-dir", str(var), "db", "migrate"]) == 0
     assert f"migrated schema version 0 -> {LATEST_VERSION}" in capsys.readouterr().out
     assert main(["--data-dir", str(tmp_path / "var"), "db", "migrate"]) == 0
     assert "is current; nothing to do" in capsys.readouterr().out

@@ -6,6 +6,13 @@ reordering any entry breaks the chain at that entry; `verify` names the first ba
 (last seq and hash) is also kept in sync_state, so a deleted tail shows too, and every entry goes to
 the outbox (kind 'audit'), so the cloud holds a copy a local attacker cannot rewrite.
 Details must not carry personal data: keys that name it are refused.
+
+``verify`` also cross-checks the chain against the outbox rows of audit entries (an entry deleted with
+its head rewritten still has its outbox row) and against the newest entry the cloud acknowledged
+(kept in sync_state by the store when the uploader's batch is acknowledged). What it cannot prove: an
+attacker with write access to the database who deletes the newest entries together with their outbox
+rows before they were sent, and rewrites the head, leaves nothing on the station to notice; only the
+cloud's own copy (compared entry by entry) proves the log complete. ``LIMITS`` says so to the technician.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from typing import Any
 
 from kiosk.errors import InputError
 from kiosk.storage import Store
-from kiosk.storage.outbox import enqueue
+from kiosk.storage.outbox import AUDIT_ACKED_KEY, enqueue
 from kiosk.storage.rows import from_iso, iso, to_json
 
 GENESIS_HASH = "0" * 64
@@ -55,12 +62,18 @@ def chain_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
     return hashlib.sha256((prev_hash + to_json(dict(content))).encode("utf-8")).hexdigest()
 
 
+LIMITS = ("what this cannot prove: entries deleted together with their outbox rows before the cloud acknowledged "
+          "them, with the head rewritten, leave no trace on the station; only the cloud's copy proves the log "
+          "complete")
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool
     checked: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    acknowledged_seq: int | None = None  # the newest entry the cloud acknowledged (None: none yet)
 
 
 def _check_details(details: Mapping[str, Any]) -> None:
@@ -150,4 +163,31 @@ class AuditLog:
         if head != expected_head:
             return Verification(False, checked, expected_seq, f"the chain ends at entry {expected_seq - 1} but the "
                                 f"recorded head is {head!r} (entries at the end were deleted)")
-        return Verification(True, checked)
+        return self._cross_check(checked, prev)
+
+    def _cross_check(self, checked: int, last_hash: str) -> Verification:
+        """The chain against the outbox rows of audit entries and the cloud's acknowledged head."""
+        conn = self.store.conn
+        queued = {r[0] for r in conn.execute("SELECT id FROM outbox WHERE kind = 'audit'")}
+        in_log = {}
+        for seq, entry_id, digest in conn.execute("SELECT seq, id, hash FROM audit ORDER BY seq"):
+            in_log[entry_id] = (seq, digest)
+        gone = queued - in_log.keys()
+        if gone:
+            return Verification(False, checked, checked + 1, f"the outbox holds {len(gone)} audit entries that are "
+                                "not in the log (entries at the end were deleted and the head rewritten)")
+        unqueued = sorted(seq for entry_id, (seq, _) in in_log.items() if entry_id not in queued)
+        if unqueued:
+            return Verification(False, checked, unqueued[0], "its outbox row is gone (every entry is queued for the "
+                                "cloud when it is written; the outbox was edited)")
+        acked_text = self.store.sync_state_get(AUDIT_ACKED_KEY)
+        if not acked_text:
+            return Verification(True, checked)
+        acked = json.loads(acked_text)
+        by_seq = {seq: digest for seq, digest in in_log.values()}
+        if by_seq.get(acked["seq"]) != acked["hash"] or checked < acked.get("count", 0):
+            return Verification(False, checked, min(acked["seq"], checked + 1), f"the cloud acknowledged "
+                                f"{acked.get('count')} entries up to entry {acked['seq']}, but the log "
+                                f"{'ends at entry ' + str(checked) if acked['seq'] > checked else 'differs there'} "
+                                "(entries were deleted or rewritten after they were sent)", acked["seq"])
+        return Verification(True, checked, acknowledged_seq=acked["seq"])

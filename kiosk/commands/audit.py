@@ -38,8 +38,13 @@ def _verify(args: argparse.Namespace) -> int:
     store, log = _log(args)
     with store:
         result = log.verify()
+    from kiosk.audit import LIMITS
+
     if result.ok:
-        print(f"audit log ok: {result.checked} entries, chain intact")
+        acked = (f"the cloud acknowledged entries up to {result.acknowledged_seq}" if result.acknowledged_seq
+                 else "the cloud has acknowledged none yet")
+        print(f"audit log ok: {result.checked} entries, chain intact, every entry queued for the cloud; {acked}")
+        print(LIMITS)
         return 0
     print(f"audit log BROKEN at entry {result.first_bad_seq}: {result.problem} "
           f"({result.checked} entries before it verified)")

@@ -61,6 +61,34 @@ def mark_acked(conn: Any, ids: Sequence[str], batch_id: str, now: datetime) -> i
     return cur.rowcount
 
 
+AUDIT_ACKED_KEY = "audit.acked"  # sync_state: the newest audit entry the cloud acknowledged, as JSON
+
+
+def record_audit_ack(conn: Any, ids: Sequence[str], now: datetime) -> None:
+    """In the transaction that marks ``ids`` acknowledged: remember the newest audit entry the cloud now holds
+    (seq, hash) and how many audit entries it holds, so a later truncation of the local log shows
+    (kiosk.audit.AuditLog.verify)."""
+    audit_ids = list(ids)
+    if not audit_ids:
+        return
+    newest = None
+    for start in range(0, len(audit_ids), 500):
+        chunk = audit_ids[start:start + 500]
+        row = conn.execute(f"SELECT a.seq, a.hash FROM audit a JOIN outbox o ON o.id = a.id WHERE o.kind = 'audit' "
+                           f"AND a.id IN ({_placeholders(chunk)}) ORDER BY a.seq DESC LIMIT 1", tuple(chunk)).fetchone()
+        if row and (newest is None or row[0] > newest[0]):
+            newest = row
+    if newest is None:
+        return
+    count = conn.execute("SELECT count(*) FROM outbox WHERE kind = 'audit' AND state = ?", (ACKED,)).fetchone()[0]
+    old = conn.execute("SELECT value FROM sync_state WHERE key = ?", (AUDIT_ACKED_KEY,)).fetchone()
+    if old and json.loads(old[0]).get("seq", 0) > newest[0]:
+        newest = (json.loads(old[0])["seq"], json.loads(old[0])["hash"])
+    conn.execute("INSERT INTO sync_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                 "value = excluded.value, updated_at = excluded.updated_at",
+                 (AUDIT_ACKED_KEY, json.dumps({"seq": newest[0], "hash": newest[1], "count": count}), iso(now)))
+
+
 def record_attempt(conn: Any, ids: Sequence[str], error: str, now: datetime) -> int:
     if not ids:
         return 0

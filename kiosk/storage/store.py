@@ -371,6 +371,7 @@ class Store:
     def outbox_mark_acked(self, ids: Sequence[str], batch_id: str) -> None:
         with self.write(f"acknowledging batch {batch_id}") as conn:
             outbox.mark_acked(conn, list(ids), batch_id, self.clock())
+            outbox.record_audit_ack(conn, list(ids), self.clock())  # what the cloud holds of the audit log
 
     def outbox_record_attempt(self, ids: Sequence[str], error: str) -> None:
         with self.write("recording a send attempt") as conn:

@@ -18,10 +18,12 @@ from pathlib import Path
 
 from kiosk.domain import Sex
 from kiosk.errors import InputError
+from kiosk.secret_files import SecretFileError, create_private, read_private
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _PHONE = re.compile(r"1[3-9]\d{9}")
+RESIDENT_SECRET_MIN_BYTES = 16
 
 
 @dataclass(frozen=True)
@@ -66,20 +68,30 @@ def parse_phone(text: str) -> str:
 
 def local_pseudonym(secret: bytes, basis: str) -> str:
     """The station's key for a resident's sessions: HMAC-SHA256(secret, basis), 32 hex characters."""
-    if len(secret) < 16:
-        raise ValueError("the resident secret must be at least 16 bytes")
+    if len(secret) < RESIDENT_SECRET_MIN_BYTES:
+        raise SecretFileError(f"the resident secret must be at least {RESIDENT_SECRET_MIN_BYTES} bytes")
     return "r-" + hmac.new(secret, basis.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
 def resident_secret(data_dir: Path) -> bytes:
-    """The per-station secret behind ``local_pseudonym``; made once (mode 0600) beside the database."""
+    """The per-station secret behind ``local_pseudonym``; made once (mode 0600, fsynced) beside the database.
+
+    The file obeys kiosk.secret_files' rules; an empty or short one is a SecretFileError (it cannot be
+    remade: every pseudonym already stored was made with it).
+    """
     path = data_dir / "resident.secret"
     try:
-        return path.read_bytes()
+        secret = read_private(path, "the resident secret")
     except FileNotFoundError:
         data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            secret = os.urandom(32)
-            f.write(secret)
+        secret = os.urandom(32)
+        try:
+            create_private(path, secret)
+        except FileExistsError:  # another process made it a moment ago: use theirs
+            return resident_secret(data_dir)
         return secret
+    if len(secret) < RESIDENT_SECRET_MIN_BYTES:
+        raise SecretFileError(f"{path}: the resident secret is damaged ({len(secret)} bytes, at least "
+                              f"{RESIDENT_SECRET_MIN_BYTES} expected); restore it from the station's backup: a new "
+                              "one would not match the residents' stored pseudonyms")
+    return secret

@@ -19,6 +19,7 @@ import httpx
 
 from kiosk.errors import ConfigError
 from kiosk.logs import log_event
+from kiosk.secret_files import SecretFileError, read_private
 from sync.errors import TransportError
 from sync.retry import RETRYABLE_STATUSES
 
@@ -34,7 +35,9 @@ def read_client_secret(path: str) -> str:
         raise ConfigError("OAuth2 needs a client secret file", key="sync.client_secret_file")
     p = Path(path)
     try:
-        secret = p.read_text(encoding="utf-8").strip()
+        secret = read_private(p, "the OAuth client secret file").decode("utf-8").strip()
+    except SecretFileError as e:  # exposed to other users, or owned by someone else (kiosk.secret_files)
+        raise ConfigError(str(e), path=str(p), key="sync.client_secret_file") from None
     except FileNotFoundError:
         raise ConfigError("client secret file not found", path=str(p), key="sync.client_secret_file") from None
     except (OSError, UnicodeDecodeError) as e:

@@ -31,6 +31,7 @@ from kiosk.config import IdentityMode, StationConfig
 from kiosk.domain import CalibrationRecord, Measurement, NotMeasured, Session
 from kiosk.errors import ConfigError, InputError
 from kiosk.logs import log_event
+from kiosk.secret_files import SecretFileError, read_private
 from sync.errors import MappingError
 from sync.fhir_audit import audit_event_entry
 from sync.fhir_common import validate_resource
@@ -75,7 +76,9 @@ def load_pseudonym_key(cfg: StationConfig) -> bytes | None:
         return None
     path = Path(name) if Path(name).is_absolute() else cfg.data_path.parent / name
     try:
-        key = path.read_bytes().strip()
+        key = read_private(path, "the pseudonym key").strip()
+    except SecretFileError as e:  # exposed to other users, or owned by someone else (kiosk.secret_files)
+        raise ConfigError(str(e), path=cfg.source, key="sync.pseudonym_key_file") from None
     except OSError as e:
         raise ConfigError(f"cannot read the pseudonym key {path}: {e.strerror or e}", path=cfg.source,
                           key="sync.pseudonym_key_file") from None

@@ -13,13 +13,13 @@ import logging
 import os
 import secrets
 import sqlite3
-import stat
 from pathlib import Path
 
 import sqlcipher3
 
 from kiosk.config import StationConfig, StorageEncryption
 from kiosk.logs import log_event
+from kiosk.secret_files import SecretFileError, read_private
 from kiosk.storage.errors import (
     SPACE_ERRNOS,
     SQLITE_ERRORS,
@@ -86,22 +86,18 @@ def load_or_create_key(path: Path) -> bytes:
 
 def _read_key(path: Path) -> bytes:
     try:
-        st = path.stat()
-        if st.st_mode & 0o077:
-            raise KeyFileError(f"{path}: the database key file has mode {stat.S_IMODE(st.st_mode):04o}, which lets "
-                               f"other users read it; it must be 0600 (run: chmod 600 {path})")
-        text = path.read_text(encoding="ascii").strip()
+        raw = read_private(path, "the database key file")
+    except SecretFileError as e:
+        raise KeyFileError(str(e)) from None
     except OSError as e:
         raise KeyFileError(f"{path}: cannot read the database key file: {e.strerror}") from None
-    except UnicodeDecodeError:
-        text = ""
     try:
-        key = bytes.fromhex(text)
-    except ValueError:
+        key = bytes.fromhex(raw.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
         key = b""
     if len(key) != KEY_BYTES:
         raise KeyFileError(f"{path}: expected {KEY_BYTES * 2} hexadecimal digits (a {KEY_BYTES}-byte key) "
-                           "on one line; the file is malformed")
+                           "on one line; the file is malformed (empty or damaged)")
     return key
 
 

@@ -28,6 +28,7 @@ def server() -> Iterator[FhirTestServer]:
 def secret_file(tmp_path: Path) -> Path:
     p = tmp_path / "client_secret"
     p.write_text("correct horse\n")
+    p.chmod(0o600)  # a secret file: private to the station user (kiosk.secret_files)
     return p
 
 
@@ -124,5 +125,6 @@ def test_a_missing_or_empty_secret_file_is_a_config_error(tmp_path: Path, conten
     p = tmp_path / "secret"
     if content is not None:
         p.write_text(content)
+        p.chmod(0o600)
     with pytest.raises(ConfigError, match=r"sync\.client_secret_file"):
         read_client_secret(str(p))

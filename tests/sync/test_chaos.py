@@ -61,6 +61,7 @@ def test_killed_at_random_under_random_faults_every_result_arrives_exactly_once(
     rng = random.Random(SEED)
     secret = tmp_path / "secret"
     secret.write_text("chaos-secret\n")
+    secret.chmod(0o600)
     with FhirTestServer(clients={"station": "chaos-secret"}, token_ttl_s=30) as server:
         cfg = station_config(tmp_path / "var", server, client_id="station", secret_file=secret,
                              batch_max_count=12, batch_max_age_s=0.0, read_timeout_s=0.4, connect_timeout_s=1.0,

@@ -27,6 +27,7 @@ from sync.testing.fhir_memory import FhirMemory
 def station(tmp_path: Path):
     key_file = tmp_path / "pseudonym.key"
     key_file.write_bytes(KEY + b"\n")
+    key_file.chmod(0o600)  # a secret file: private to the station user (kiosk.secret_files)
     cfg = store_config(tmp_path)
     cfg = replace(cfg, sync=replace(cfg.sync, pseudonym_key_file=str(key_file)))
     store = open_store(cfg)
@@ -196,6 +197,7 @@ def test_pseudonym_key_file_problems_are_config_errors(tmp_path):
     with pytest.raises(ConfigError, match=r"sync\.pseudonym_key_file"):
         load_pseudonym_key(missing)
     (tmp_path / "short.key").write_bytes(b"abc")
+    (tmp_path / "short.key").chmod(0o600)
     short = replace(cfg, sync=replace(cfg.sync, pseudonym_key_file=str(tmp_path / "short.key")))
     with pytest.raises(ConfigError, match="shorter than 16 bytes"):
         load_pseudonym_key(short)

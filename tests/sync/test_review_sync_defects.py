@@ -37,6 +37,7 @@ def test_a_misconfigured_token_endpoint_defers_every_batch_and_never_quarantines
     """A token URL that answers 404 (or 500) is a station set-up problem: nothing the FHIR server refused."""
     secret = tmp_path / "secret"
     secret.write_text("s3cret\n")
+    secret.chmod(0o600)
     with FhirTestServer(clients={"station": "s3cret"}) as server:
         cfg = station_config(tmp_path / "var", server, client_id="station", secret_file=secret, batch_max_count=2)
         cfg = replace(cfg, sync=replace(cfg.sync, token_url=server.origin + "/no/such/token"))
@@ -118,6 +119,7 @@ def test_data_and_the_client_secret_never_travel_in_plain_http_off_this_machine(
                                                                                token_url: str, key: str) -> None:
     secret = tmp_path / "secret"
     secret.write_text("s3cret\n")
+    secret.chmod(0o600)
     auth = SyncAuth.OAUTH2 if token_url else SyncAuth.NONE
     cfg = SyncConfig(endpoint=endpoint, auth=auth, token_url=token_url, client_id="station" if token_url else "",
                      client_secret_file=str(secret))
@@ -332,6 +334,7 @@ def test_an_unexpected_error_while_sending_backs_off_instead_of_escaping_the_dra
     It escaped drain_once, so no backoff was saved and the service retried every idle poll for ever."""
     secret = tmp_path / "secret"
     secret.write_text("s3cret\n")
+    secret.chmod(0o600)
 
     def cloud(request: httpx.Request) -> httpx.Response:
         assert request.url.path == "/token", "the batch itself can never be sent with that token"

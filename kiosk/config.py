@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import logging
+import math
 import tomllib
 import types
 import typing
@@ -17,7 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.config_rules import (
+    config_warnings,
+    has_credentials,
+    rule_for,
+    secure_or_loopback,
+)
 from kiosk.errors import ConfigError
+
+log = logging.getLogger("kiosk.config")
+
+# The device protocols drivers/registry.py implements (kiosk may not import drivers; a test keeps the two equal).
+KNOWN_PROTOCOLS = ("oem-bp-serial", "grip-serial", "spirometer-serial", "vital-capacity-serial", "balance-serial",
+                   "sit-and-reach-serial", "reaction-serial", "ble-bps", "ble-bpm", "ble-weight", "ble-scale",
+                   "ble-glucose")
 
 DEVICE_KINDS = ("blood_pressure", "grip", "spirometer", "vital_capacity", "balance", "scale", "glucometer",
                 "sit_and_reach", "reaction_time", "height")
@@ -161,6 +176,7 @@ def demo_config(data_dir: str = "var") -> StationConfig:
 # ---- reading and validating -------------------------------------------------------------------
 
 _TOP_SECTIONS = {"station", "storage", "norms", "devices", "camera", "sync", "ui"}
+_NORMS_KEYS = {"packs"}
 
 
 def load_config(path: str | Path | None) -> StationConfig:
@@ -176,10 +192,23 @@ def load_config(path: str | Path | None) -> StationConfig:
         raise ConfigError(f"not valid TOML: {e}", path=str(p)) from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"cannot read: {e}", path=str(p)) from None
-    return parse_config(raw, source=str(p))
+    except RecursionError:
+        raise ConfigError("arrays or tables are nested too deeply to be a station file", path=str(p)) from None
+    cfg = parse_config(raw, source=str(p))
+    for warning in config_warnings(cfg):
+        log.warning("%s: %s", p, warning)
+    return cfg
 
 
 def parse_config(raw: Mapping[str, Any], *, source: str = "<memory>") -> StationConfig:
+    """Validate plain data (as read from TOML) into a StationConfig; ConfigError naming the key otherwise."""
+    try:
+        return _parse_config(raw, source)
+    except RecursionError:
+        raise ConfigError("arrays or tables are nested too deeply to be a station file", path=source) from None
+
+
+def _parse_config(raw: Mapping[str, Any], source: str) -> StationConfig:
     unknown = set(raw) - _TOP_SECTIONS
     if unknown:
         raise ConfigError(f"unknown section(s) {sorted(unknown)}; expected some of {sorted(_TOP_SECTIONS)}",
@@ -188,8 +217,12 @@ def parse_config(raw: Mapping[str, Any], *, source: str = "<memory>") -> Station
     if "id" in station:
         station["station_id"] = station.pop("id")
     norms = _table(raw, "norms", source)
+    for key in norms:
+        if key not in _NORMS_KEYS:
+            raise ConfigError(f"unknown key; expected one of {', '.join(sorted(_NORMS_KEYS))}", path=source,
+                              key=f"norms.{key}")
     if "packs" in norms:
-        station["norm_packs"] = norms["packs"]
+        station["norm_packs"] = list(_coerce(norms["packs"], tuple[str, ...], source, "norms.packs"))
     devices_raw = raw.get("devices", [])
     if not isinstance(devices_raw, list):
         raise ConfigError("expected an array of tables [[devices]]", path=source, key="devices")
@@ -207,6 +240,10 @@ def parse_config(raw: Mapping[str, Any], *, source: str = "<memory>") -> Station
         if not d.simulate and d.transport is Transport.BLE and not d.address:
             raise ConfigError("a BLE device needs an address (or simulate = true)", path=source,
                               key=f"devices[{d_i}].address")
+    for d_i, d in enumerate(devices):
+        if d.protocol not in KNOWN_PROTOCOLS:
+            raise ConfigError(f"unknown protocol {d.protocol!r}; expected one of {', '.join(KNOWN_PROTOCOLS)}",
+                              path=source, key=f"devices[{d_i}].protocol")
     cfg = _build(StationConfig, station, source, "station",
                  extra={"devices": devices,
                         "camera": _build(CameraConfig, _table(raw, "camera", source), source, "camera"),
@@ -215,7 +252,20 @@ def parse_config(raw: Mapping[str, Any], *, source: str = "<memory>") -> Station
                         "ui": _build(UiConfig, _table(raw, "ui", source), source, "ui"),
                         "source": source})
     _check_ranges(cfg, source)
+    _check_norm_packs(cfg, source)
     return cfg
+
+
+def _check_norm_packs(cfg: StationConfig, source: str) -> None:
+    from kiosk.errors import NormPackError
+    from kiosk.norms import find_pack
+
+    for i, name in enumerate(cfg.norm_packs):
+        try:
+            find_pack(name)
+        except NormPackError as e:
+            raise ConfigError(str(e).split(": ", 1)[-1] if str(e).startswith(name) else str(e), path=source,
+                              key=f"norms.packs[{i}]") from None
 
 
 def _check_ranges(cfg: StationConfig, source: str) -> None:
@@ -231,9 +281,13 @@ def _check_ranges(cfg: StationConfig, source: str) -> None:
         (not cfg.sync.send_evidence_stills, "sync.send_evidence_stills",
          "false: this station version keeps camera stills on the station only"),
         (cfg.sync.connect_timeout_s > 0 and cfg.sync.read_timeout_s > 0, "sync.*_timeout_s", "positive seconds"),
-        (not cfg.sync.endpoint or _secure_or_loopback(cfg.sync.endpoint),
+        (not has_credentials(cfg.sync.endpoint), "sync.endpoint",
+         "no user name or password in the URL (credentials belong in client_secret_file or the client certificate)"),
+        (not has_credentials(cfg.sync.token_url), "sync.token_url",
+         "no user name or password in the URL (the secret belongs in client_secret_file)"),
+        (not cfg.sync.endpoint or secure_or_loopback(cfg.sync.endpoint),
          "sync.endpoint", "an https:// URL (plain http only to this machine, for tests)"),
-        (not cfg.sync.token_url or _secure_or_loopback(cfg.sync.token_url),
+        (not cfg.sync.token_url or secure_or_loopback(cfg.sync.token_url),
          "sync.token_url", "an https:// URL (plain http only to this machine, for tests)"),
         (cfg.sync.auth is not SyncAuth.MTLS or (cfg.sync.client_cert and cfg.sync.client_key),
          "sync.client_cert", "client_cert and client_key when auth = \"mtls\""),
@@ -243,24 +297,6 @@ def _check_ranges(cfg: StationConfig, source: str) -> None:
     for ok, key, expected in checks:
         if not ok:
             raise ConfigError(f"expected {expected}", path=source, key=key)
-
-
-def _secure_or_loopback(url: str) -> bool:
-    """https anywhere; plain http only to a loopback host (the FHIR test double)."""
-    import ipaddress
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        return bool(parts.hostname)
-    if parts.scheme != "http" or not parts.hostname:
-        return False
-    if parts.hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(parts.hostname).is_loopback
-    except ValueError:
-        return False
 
 
 def _table(raw: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
@@ -307,9 +343,15 @@ def _coerce(value: Any, hint: Any, source: str, key: str) -> Any:
             allowed = ", ".join(repr(m.value) for m in hint)
             raise ConfigError(f"got {value!r}; expected one of {allowed}", path=source, key=key) from None
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        value = float(value)
     if hint in (str, int, float, bool) and (type(value) is not hint):
         raise ConfigError(f"expected {hint.__name__}, got {type(value).__name__} {value!r}", path=source, key=key)
+    if hint is float and not math.isfinite(value):
+        raise ConfigError(f"expected a finite number, got {value!r}", path=source, key=key)
+    if hint in (int, float):
+        rule = rule_for(key)
+        if not rule.check(value):
+            raise ConfigError(f"expected {rule.expected}, got {value!r}", path=source, key=key)
     return value
 
 

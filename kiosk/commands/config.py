@@ -6,6 +6,7 @@ import argparse
 import json
 
 from kiosk.config import config_as_toml_dict, load_config
+from kiosk.config_rules import config_warnings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +23,8 @@ def _check(args: argparse.Namespace) -> int:
     cfg = load_config(args.path)
     print(f"{args.path}: ok — station {cfg.station_id!r}, {len(cfg.devices)} device(s), "
           f"sync {'to ' + cfg.sync.endpoint if cfg.sync.endpoint else 'off'}")
+    for warning in config_warnings(cfg):
+        print(f"warning: {warning}")
     return 0
 
 

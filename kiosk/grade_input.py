@@ -40,6 +40,7 @@ BP_TRIAL_KEYS = {"systolic", "diastolic", "pulse", "mean", "taken_at"}
 DEFAULT_STATION = "grade-cli"
 MAX_FILE_BYTES = 1024 * 1024  # a session with a previous report is a few tens of kB; refuse anything far larger
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+CLOCK_SKEW = timedelta(days=1)  # a date or time up to a day ahead of this machine's clock is accepted
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _within(value: float, lo: float, hi: float, unit: str, what: str, where: str
                          field=where)
 
 
-def _taken_at(trial: Mapping[str, Any], default: datetime, where: str) -> datetime:
+def _taken_at(trial: Mapping[str, Any], default: datetime, where: str, now: datetime) -> datetime:
     raw = trial.get("taken_at")
     if raw is None:
         return default
@@ -102,7 +103,61 @@ def _taken_at(trial: Mapping[str, Any], default: datetime, where: str) -> dateti
         at = None
     if at is None:
         raise InputError(f"{raw!r} is not a date-time (ISO 8601)", field=f"{where}.taken_at")
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    if at > now + CLOCK_SKEW:
+        raise InputError(f"{raw} is in the future (this machine's clock says {now:%Y-%m-%d %H:%M} UTC)",
+                         field=f"{where}.taken_at")
+    return at
+
+
+def _text_paths(data: Any) -> Any:
+    """(path, text) for every string in decoded JSON, keys included; iterative, so depth costs no recursion."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, Mapping):
+            for k, v in value.items():
+                sub = f"{path}.{k}" if path else str(k)
+                yield sub, str(k)
+                stack.append((sub, v))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+
+
+def _no_surrogates(data: Any) -> None:
+    """Refuse a lone UTF-16 surrogate anywhere (JSON allows "\\udc80"; no UTF-8 output can carry it)."""
+    for path, text in _text_paths(data):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            clean = path.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+            raise InputError("contains a lone surrogate (\\ud800-\\udfff), which is not text", field=clean) \
+                from None
+
+
+def _previous_report(raw: Any, test_date: date) -> Mapping[str, Any]:
+    """The previous report, checked where the trend reads it (items' names and graded values, classes, date)."""
+    prev = _obj(raw, "previous")
+    items = prev.get("items", [])
+    if not isinstance(items, list):
+        raise InputError("expected the previous report's items as a list", field="previous.items")
+    for i, item in enumerate(items):
+        where = f"previous.items[{i}]"
+        _obj(item, where)
+        if not isinstance(item.get("item"), str):
+            raise InputError("expected the item name as text", field=f"{where}.item")
+        if item.get("graded_value") is not None:
+            _number(item["graded_value"], f"{where}.graded_value")
+    if "classes" in prev and prev["classes"] is not None:
+        _obj(prev["classes"], "previous.classes")
+    if prev.get("test_date") is not None:
+        before = _date(prev["test_date"], "previous.test_date")
+        if before > test_date:
+            raise InputError(f"the previous report's date {before} is after this session's {test_date}",
+                             field="previous.test_date")
+    return prev
 
 
 def _blood_pressure(trial: Any, unit: str, where: str) -> tuple[float, dict[str, float]]:
@@ -127,7 +182,7 @@ def _blood_pressure(trial: Any, unit: str, where: str) -> tuple[float, dict[str,
     return comps["systolic"], comps
 
 
-def _measurements(raw: Any, session_id: uuid.UUID, test_date: date) -> tuple[Measurement, ...]:
+def _measurements(raw: Any, session_id: uuid.UUID, test_date: date, now: datetime) -> tuple[Measurement, ...]:
     if not isinstance(raw, list) or not raw:
         raise InputError("expected a non-empty list of measurements", field="measurements")
     out: list[Measurement] = []
@@ -165,13 +220,13 @@ def _measurements(raw: Any, session_id: uuid.UUID, test_date: date) -> tuple[Mea
             default_at = start + timedelta(minutes=len(out))
             if spec.name == "blood_pressure":
                 value, comps = _blood_pressure(trial, unit, tw)
-                at = _taken_at(trial, default_at, tw)
+                at = _taken_at(trial, default_at, tw, now)
             else:
                 if isinstance(trial, Mapping):
                     _no_unknown(trial, {"value", "hand", "taken_at"}, tw)
                     if "value" not in trial:
                         raise InputError("a trial object needs a value", field=f"{tw}.value")
-                    value_raw, at = trial["value"], _taken_at(trial, default_at, tw)
+                    value_raw, at = trial["value"], _taken_at(trial, default_at, tw, now)
                     hand = trial.get("hand")
                     if hand is None and spec.name == "grip":
                         raise InputError("a grip trial names the hand: {\"hand\": \"left\"|\"right\", \"value\": n}",
@@ -218,8 +273,14 @@ def _safety(raw: Any) -> SafetyScreen | None:
     return SafetyScreen(dict(answers))
 
 
-def parse_grade_request(data: Any, norms: NormSet | None = None) -> GradeRequest:
-    """The session (and previous report) in ``data``; with ``norms``, an age outside every pack is an error."""
+def parse_grade_request(data: Any, norms: NormSet | None = None, *, now: datetime | None = None) -> GradeRequest:
+    """The session (and previous report) in ``data``; with ``norms``, an age outside every pack is an error.
+
+    ``now`` (default: this machine's clock) bounds the test date and trial times: up to a day ahead is clock
+    skew, later is an error.
+    """
+    now = now or datetime.now(UTC)
+    _no_surrogates(data)
     top = _obj(data, "(top level)")
     _no_unknown(top, TOP_KEYS, "")
     for key in ("resident", "test_date", "measurements"):
@@ -234,6 +295,8 @@ def parse_grade_request(data: Any, norms: NormSet | None = None) -> GradeRequest
     birth, test_date = _date(res["birth_date"], "resident.birth_date"), _date(top["test_date"], "test_date")
     if birth >= test_date:
         raise InputError(f"birth date {birth} is not before the test date {test_date}", field="resident.birth_date")
+    if test_date > (now + CLOCK_SKEW).date():
+        raise InputError(f"{test_date} is in the future (this machine's date is {now:%Y-%m-%d})", field="test_date")
     canonical = json.dumps({k: top[k] for k in ("resident", "test_date", "measurements")}, sort_keys=True,
                            ensure_ascii=False, default=str)
     try:
@@ -250,18 +313,13 @@ def parse_grade_request(data: Any, norms: NormSet | None = None) -> GradeRequest
         raise InputError("station_id must be non-empty text", field="station_id")
     session = Session(session_id, station, resident, datetime.combine(test_date, time(9, 0), UTC), test_date,
                       safety=_safety(top.get("safety")),
-                      measurements=_measurements(top["measurements"], session_id, test_date))
+                      measurements=_measurements(top["measurements"], session_id, test_date, now))
     if norms is not None:
         from kiosk.grading import resident_age
 
         resident_age(session, norms)
     previous = top.get("previous")
-    if previous is not None:
-        prev = _obj(previous, "previous")
-        if not isinstance(prev.get("items", []), list):
-            raise InputError("expected the previous report's items as a list", field="previous.items")
-        previous = prev
-    return GradeRequest(session, previous)
+    return GradeRequest(session, None if previous is None else _previous_report(previous, test_date))
 
 
 def parse_grade_input(data: Any, norms: NormSet | None = None) -> Session:

@@ -36,7 +36,8 @@ def compute_trend(items: Sequence[ItemResult], classes: Sequence[ClassResult],
     if not previous:
         return ()
     raw_items = previous.get("items")
-    prev_items = {p.get("item"): p for p in raw_items if isinstance(p, Mapping)} if isinstance(raw_items, list) else {}
+    prev_items = {p["item"]: p for p in raw_items if isinstance(p, Mapping) and isinstance(p.get("item"), str)} \
+        if isinstance(raw_items, list) else {}
     prev_classes = previous.get("classes")
     if not isinstance(prev_classes, Mapping):
         prev_classes = {}
@@ -47,7 +48,10 @@ def compute_trend(items: Sequence[ItemResult], classes: Sequence[ClassResult],
         if it.graded_value is None or isinstance(prev_raw, bool) or not isinstance(prev_raw, int | float) \
                 or prev_raw != prev_raw or abs(prev_raw) == float("inf"):
             continue
-        prev_v, cur_v = float(prev_raw), float(it.graded_value)
+        try:
+            prev_v, cur_v = float(prev_raw), float(it.graded_value)
+        except OverflowError:  # an integer of hundreds of digits: no trend rather than a crash
+            continue
         delta = round(cur_v - prev_v, _decimals(it.item))
         change = "same" if delta == 0 else "up" if delta > 0 else "down"
         spec = ITEMS.get(it.item)

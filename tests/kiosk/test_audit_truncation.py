@@ -85,3 +85,25 @@ def test_audit_verify_says_what_it_cannot_prove(tmp_path, capsys):
     assert main(["--data-dir", str(tmp_path / "var"), "audit", "verify"]) == 0
     out = capsys.readouterr().out
     assert "cannot prove" in out and "cloud" in out
+
+
+def test_the_uploaders_acknowledgement_records_what_the_cloud_holds(tmp_path):
+    """Through the real uploader and the FHIR test double (our own, stdlib HTTP): once the cloud acknowledged
+    the entries, deleting them together with their outbox rows is still found."""
+    from sync.testing.fhir_test_server import FhirTestServer
+    from sync.testing.station import station_config
+    from sync.uploader import Uploader
+
+    with FhirTestServer() as server:
+        cfg = station_config(tmp_path / "var", server, batch_max_count=50)
+        with open_store(cfg) as s:
+            log = AuditLog(s)
+            for i in range(5):
+                log.record(f"doctor-{i}", "doctor", "session.view", target=f"session-{i}")
+            report = Uploader(cfg, store=s, random=lambda: 0.5).drain_once(force=True)
+            assert report.rows_acked == 5, report
+            assert len(server.memory.resources("AuditEvent")) == 5
+            assert log.verify().ok and log.verify().acknowledged_seq == 5
+            _truncate_to(s, 2, outbox_too=True)
+            result = log.verify()
+    assert not result.ok and "acknowledged 5 entries up to entry 5" in result.problem, result

@@ -67,6 +67,7 @@ def test_a_session_bundle_carries_the_not_measured_try_without_a_value(every_tri
 def test_a_not_measured_outbox_row_is_sent_and_owned_by_its_row(tmp_path: Path):
     key_file = tmp_path / "pseudonym.key"
     key_file.write_bytes(KEY + b"\n")
+    key_file.chmod(0o600)  # a secret file: private to the station user (kiosk.secret_files)
     cfg = store_config(tmp_path)
     cfg = replace(cfg, sync=replace(cfg.sync, pseudonym_key_file=str(key_file)))
     with open_store(cfg) as store:

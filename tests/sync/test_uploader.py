@@ -308,6 +308,7 @@ def test_uploads_over_https_with_mutual_tls_and_oauth2(tmp_path) -> None:
     pki = make_test_pki(tmp_path / "pki")
     secret = tmp_path / "secret"
     secret.write_text("s3cret\n")
+    secret.chmod(0o600)
     with FhirTestServer(pki=pki, require_client_cert=True, clients={"station": "s3cret"}) as server:
         cfg = station_config(tmp_path / "var", server, pki=pki, client_id="station", secret_file=secret,
                              client_cert=str(pki.client_cert), client_key=str(pki.client_key))

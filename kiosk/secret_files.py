@@ -59,7 +59,12 @@ def create_private(path: Path, data: bytes) -> None:
         path.unlink(missing_ok=True)
         raise
     os.close(fd)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a new file's name durable (its bytes were fsynced already)."""
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:

@@ -19,7 +19,7 @@ import sqlcipher3
 
 from kiosk.config import StationConfig, StorageEncryption
 from kiosk.logs import log_event
-from kiosk.secret_files import SecretFileError, read_private
+from kiosk.secret_files import SecretFileError, fsync_folder, read_private
 from kiosk.storage.errors import (
     SPACE_ERRNOS,
     SQLITE_ERRORS,
@@ -80,6 +80,7 @@ def load_or_create_key(path: Path) -> bytes:
         full = " (disk full)" if e.errno in SPACE_ERRNOS else ""
         raise KeyFileError(f"{path}: cannot write the new database key file{full}: {e.strerror}") from None
     os.close(fd)
+    fsync_folder(path.parent)  # the new name is durable too, not only the bytes
     log_event(log, logging.INFO, "created a new database key file", key_file=str(path))
     return key
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kiosk.config import StationConfig
 from kiosk.domain import utcnow
+from kiosk.secret_files import fsync_folder
 from kiosk.storage.connection import make_data_dir
 from kiosk.storage.errors import SPACE_ERRNOS, DatabaseMissing, StorageIOError, os_error
 
@@ -96,8 +97,4 @@ def ensure_stamp(db_path: Path, station_id: str) -> None:
         path.unlink(missing_ok=True)
         raise os_error(e, path, "writing the database stamp") from None
     os.close(fd)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_folder(path.parent)

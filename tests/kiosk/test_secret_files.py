@@ -116,3 +116,16 @@ def test_a_new_resident_secret_is_private_and_fsynced(tmp_path: Path, monkeypatc
     assert str(path) in synced and str(path.parent) in synced, synced
     assert resident_secret(tmp_path / "var") == secret
     assert local_pseudonym(secret, "110101196103020000").startswith("r-")
+
+
+def test_a_new_database_key_is_fsynced_with_its_folder(tmp_path: Path, monkeypatch) -> None:
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    load_or_create_key(tmp_path / "station.key")
+    assert str(tmp_path / "station.key") in synced and str(tmp_path) in synced, synced

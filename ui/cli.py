@@ -29,6 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--headless", action="store_true", help="run the scripted session even when there is a display")
     p.set_defaults(func=_demo)
 
+    from ui.cli_fleet import register as register_fleet
+
+    register_fleet(sub)
+
 
 def _station(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config

@@ -6,6 +6,7 @@ on the technician's screen the station's running manager is asked as it is.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from drivers.base import DeviceState
@@ -18,9 +19,9 @@ from kiosk.selfcheck.core import calibration_line
 REACHABLE = (DeviceState.READY, DeviceState.LOCKED, DeviceState.MEASURING)
 
 
-def device_lines(manager: DeviceManager, store: Any) -> list[CheckLine]:
-    """Two lines a device: reachable (fail with its last error when not), then its calibration."""
-    now = utcnow()
+def device_lines(manager: DeviceManager, store: Any, now: datetime | None = None) -> list[CheckLine]:
+    """Two lines a device: reachable (fail with its last error when not), then its calibration at ``now``."""
+    now = now or utcnow()
     lines: list[CheckLine] = []
     if not manager.devices:
         return [CheckLine("device", "devices", Status.WARN, "no devices configured",
@@ -39,12 +40,13 @@ def device_lines(manager: DeviceManager, store: Any) -> list[CheckLine]:
     return lines
 
 
-async def started_device_lines(cfg: StationConfig, store: Any, *, wait_s: float = 6.0) -> list[CheckLine]:
+async def started_device_lines(cfg: StationConfig, store: Any, *, wait_s: float = 6.0,
+                               now: datetime | None = None) -> list[CheckLine]:
     """Start the configured devices, wait for them to connect (up to ``wait_s``), check, and close them."""
     manager = DeviceManager(cfg, store)
     try:
         await manager.start()
         await manager.wait_until_settled(wait_s)
-        return device_lines(manager, store)
+        return device_lines(manager, store, now)
     finally:
         await manager.close()

@@ -32,7 +32,8 @@ QUEUE_FAIL_AGE = timedelta(days=1)
 
 def calibration_line(device: str, record: CalibrationRecord | None, now: datetime, *, required: bool = True,
                      warn_days: int = CALIBRATION_WARN_DAYS) -> CheckLine:
-    """The device's calibration: fail when missing, failed or expired; warn when it expires within ``warn_days``."""
+    """The device's calibration: fail when missing, failed or expired; warn when it expires within ``warn_days``
+    (or within the last quarter of its validity, for checks that hold only a day)."""
     name = f"{device} calibration"
     if record is None:
         if not required:
@@ -48,9 +49,11 @@ def calibration_line(device: str, record: CalibrationRecord | None, now: datetim
         return CheckLine("device", name, Status.FAIL,
                          f"expired on {record.valid_until:%Y-%m-%d}; the device is locked", "calibrate it again")
     left = record.valid_until - now
-    if left <= timedelta(days=warn_days):
+    # a daily check (the spirometer's syringe) warns in its last quarter, a monthly one in its last week
+    window = min(timedelta(days=warn_days), (record.valid_until - record.performed_at) / 4)
+    if left <= window:
         return CheckLine("device", name, Status.WARN,
-                         f"due {record.valid_until:%Y-%m-%d} (in {left.days} day(s))",
+                         f"due {record.valid_until:%Y-%m-%d %H:%M} (in {_age_text(left)})",
                          "plan a calibration before that date, or the device locks itself")
     return CheckLine("device", name, Status.PASS, f"due {record.valid_until:%Y-%m-%d}")
 

@@ -94,6 +94,7 @@ class StationApp:
             ctx.setContextProperty(name, obj)
         self._start_uploader = start_uploader and bool(cfg.sync.endpoint)
         self.uploader: Any = None
+        self.metrics: Any = None  # the fleet metrics endpoint, when [metrics] listen is set
         self._tasks: list[asyncio.Task[Any]] = []
         self.build_s = time.perf_counter() - started
 
@@ -117,6 +118,11 @@ class StationApp:
 
             self.uploader = Uploader(self.cfg)
             self._tasks.append(asyncio.ensure_future(self.uploader.run_forever()))
+        if self.cfg.metrics.listen:
+            from ui.metrics_station import MetricsService
+
+            self.metrics = MetricsService(self)
+            self.metrics.start()
         log_event(log, logging.INFO, "station started", devices=len(self.manager.devices),
                   sync=bool(self.uploader))
 
@@ -126,6 +132,8 @@ class StationApp:
             root.close()
             root.deleteLater()
         await asyncio.sleep(0.05)
+        if self.metrics is not None:
+            await self.metrics.close()
         if self.uploader is not None:
             self.uploader.stop()
         for task in self._tasks:

@@ -23,6 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--camera-seconds", type=float, default=2.0, metavar="S", help="how long to watch the camera")
     p.set_defaults(func=_selfcheck)
 
+    from ui.metrics_cli import register as register_metrics
+
+    register_metrics(sub)
+
 
 
 def _selfcheck(args: argparse.Namespace) -> int:

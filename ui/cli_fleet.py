@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     from ui.metrics_cli import register as register_metrics
 
     register_metrics(sub)
+    from ui.cli_service import register as register_service
+
+    register_service(sub)
 
 
 

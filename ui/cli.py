@@ -36,13 +36,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _station(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config
+    from kiosk.native_stderr import route_native_stderr
     from ui.main import run_kiosk
+
+    route_native_stderr()  # mediapipe's and Qt's C++ messages into the station's log, by level
 
     return run_kiosk(station_config(args), windowed=args.windowed)
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from kiosk.native_stderr import route_native_stderr
     from ui import qt_env
+
+    route_native_stderr()
 
     if args.headless or not qt_env.has_display():
         return _headless_demo(Path(args.out), args.speed)
@@ -53,9 +59,14 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _headless_demo(out: Path, speed: float) -> int:
-    from ui.demo_screens import run
+    from kiosk.progress import RunProgress
+    from ui.demo_screens import FIXED_UNITS, GUESSED_TEST_UNITS, run
 
-    summary = run(out, sim_speed=speed)
+    print("The scripted station session: a technician calibrates, a resident does a full check, a doctor "
+          "reviews, results sync (about 5 minutes; every screen saved in Chinese and English).")
+    progress = RunProgress(FIXED_UNITS + GUESSED_TEST_UNITS)
+    summary = run(out, sim_speed=speed, progress=progress)
+    progress.finish("done")
     print(f"Scripted station session finished in {summary['seconds']} s. Output in {out}/")
     for cal in summary["calibrations"]:
         print(f"  calibration {cal['device']:<15} {cal['procedure']:<28} {cal['result']}")

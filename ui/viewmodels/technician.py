@@ -268,6 +268,7 @@ class TechnicianModel(QObject):
 def install(app: StationApp) -> None:
     from ui.viewmodels.tech_calibration import CalibrationModel
     from ui.viewmodels.tech_camera import CameraCheckModel
+    from ui.viewmodels.tech_selfcheck import SelfCheckModel
     from ui.viewmodels.tech_sync import SyncModel
 
     tech = TechnicianModel(app)
@@ -276,6 +277,8 @@ def install(app: StationApp) -> None:
     app.add_viewmodel("techCal", CalibrationModel(app, tech))
     app.add_viewmodel("techCamera", CameraCheckModel(app))
     app.add_viewmodel("techSync", SyncModel(app, tech))
+    app.add_viewmodel("techCheck", SelfCheckModel(app))
     for signal in (tech.devicesChanged, tech.deviceChanged, app.viewmodels["techCal"].changed,
-                   app.viewmodels["techCamera"].changed):  # their texts are made in Python: make them again
+                   app.viewmodels["techCamera"].changed,
+                   app.viewmodels["techCheck"].changed):  # their texts are made in Python: make them again
         app.station.languageChanged.connect(signal)

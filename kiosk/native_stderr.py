@@ -31,7 +31,8 @@ KNOWN_NOISE = re.compile(
     r"Flatbuffer model initialized|Created TensorFlow Lite|Feedback manager requires a model|"
     r"GL version:|gl_context|OpenGL error checking is disabled|landmark_projection_calculator|"
     r"Using NORM_RECT without IMAGE_DIMENSIONS|"
-    r"qt\.multimedia\.symbolsresolver: Couldn't (load|resolve) pipewire")  # Qt falls back to its other backends
+    r"qt\.multimedia\.symbolsresolver: Couldn't (load|resolve) pipewire|"  # Qt falls back to its other backends
+    r"qt\.qml\.propertyCache\.append: Member \w+ of the object PopupList")  # Qt's own virtual-keyboard QML
 GLOG = re.compile(r"^([IWEF])\d{4}\s")
 LEVELLED = re.compile(r"^(INFO|WARNING|ERROR|FATAL)\b")
 GLOG_LEVELS = {"I": logging.DEBUG, "W": logging.WARNING, "E": logging.ERROR, "F": logging.CRITICAL}

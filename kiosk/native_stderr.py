@@ -8,12 +8,14 @@ the old fd 2), and a reader thread logs each native line under the ``native`` lo
 from the line: known set-up chatter at DEBUG, glog W/E/F at WARNING/ERROR/CRITICAL, anything
 unrecognised at WARNING, so nothing that matters is lost (a broken model's error still shows).
 
-Limitation: a native crash (abort) can lose the last lines still in the pipe; systemd's journal then
-has the exit status and Python's faulthandler output (which goes to the real terminal).
+At exit the pipe is drained before the process ends. Limitation: a native crash (abort) can lose the
+last lines still in the pipe; systemd's journal then has the exit status and Python's faulthandler
+output (which goes to the real terminal).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -83,6 +85,7 @@ class NativeStderr:
         _retarget_handlers(self._old_stderr, terminal)
         self._thread = threading.Thread(target=self._pump, args=(read_fd,), name="native-stderr", daemon=True)
         self._thread.start()
+        atexit.register(self.uninstall)  # at exit, the lines still in the pipe are logged before the process ends
 
     def _pump(self, fd: int) -> None:
         with os.fdopen(fd, "r", encoding="utf-8", errors="replace") as pipe:

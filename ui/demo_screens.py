@@ -25,7 +25,7 @@ from typing import Any
 
 from kiosk.config import CameraConfig, StationConfig
 from kiosk.logs import log_event
-from ui.demo import calibrate_station, demo_station
+from ui.demo import DOCTOR, DOCTOR_PIN, TECHNICIAN, TECHNICIAN_PIN, calibrate_station, demo_station
 from ui.device_guidance import BP_GRADE3_REST_S, BP_REST_S
 from ui.driver import ScreenDriver, run_station
 from ui.viewmodels.resident_flow import SAFETY_KEYS
@@ -33,8 +33,6 @@ from ui.viewmodels.resident_flow import SAFETY_KEYS
 log = logging.getLogger("ui.demo_screens")
 
 RESIDENT_ID = "11010519491231002X"  # the GB 11643 worked example (a woman born 1949), not a real person
-DOCTOR, DOCTOR_PIN = "Dr Demo", "246810"
-TECHNICIAN, TECHNICIAN_PIN = "Tech Demo", "135790"
 
 
 class Tour:
@@ -276,7 +274,7 @@ def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0, progress: 
     from kiosk.staff import StaffRegistry
     from kiosk.storage import open_store
     from sync.testing.fhir_test_server import FhirTestServer
-    from ui.main import demo_camera_source
+    from ui.demo import demo_camera_source
 
     started = time.perf_counter()
     if out.exists():

@@ -75,5 +75,12 @@ def _headless_demo(out: Path, speed: float) -> int:
         print(f"     report PDF: {s['report_pdf']}")
     print(f"  screens: {len(summary['screenshots'])} PNGs in {out / 'screens'}/ (zh and en)")
     print(f"  sync: {json.dumps(summary['sync'], default=str)}")
+    check = summary["selfcheck"]
+    counts = {s: sum(1 for c in check["checks"] if c["status"] == s) for s in ("pass", "warn", "fail")}
+    print(f"  self-check: {check['status'].upper()} ({counts['pass']} pass, {counts['warn']} warn, "
+          f"{counts['fail']} fail; `kiosk selfcheck` runs it on a station)")
+    for c in check["checks"]:
+        if c["status"] != "pass":
+            print(f"     {c['status']}: {c['area']} {c['name']}: {c['detail']}")
     print(f"  summary: {out / 'summary.json'}")
     return 0

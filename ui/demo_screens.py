@@ -262,7 +262,18 @@ def demo_config(out: Path, endpoint: str, camera_source: str) -> StationConfig:
 
 
 GUESSED_TEST_UNITS = 22.0  # eleven tests of two units each, until the full check says how many it has
-FIXED_UNITS = 6.5  # start-up, calibration, identify, report, doctor, sync, PDF pages
+FIXED_UNITS = 7.0  # start-up, calibration, identify, report, doctor, sync, self-check, PDF pages
+
+
+def demo_selfcheck(cfg: StationConfig) -> dict[str, Any]:
+    """`kiosk selfcheck` on the demo station after its session, the camera on the squat clip (a person at the mark)."""
+    from kiosk.selfcheck import to_json_data
+    from kiosk.storage import open_store
+    from ui.selfcheck import station_lines
+
+    at_the_mark = replace(cfg, camera=replace(cfg.camera, source=str(CLIPS / DEMO_CLIPS["squat"][0])))
+    with open_store(at_the_mark) as store:
+        return to_json_data(station_lines(at_the_mark, store, camera_s=1.5))
 
 
 def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0, progress: Any = None) -> dict[str, Any]:
@@ -314,6 +325,8 @@ def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0, progress: 
 
         _step(progress, "starting the station (screens, simulated devices, pose model)")
         result = run_station(cfg, scenario, shots_dir=out / "screens", sim_speed=sim_speed, timeout_s=900)
+        _step(progress, "self-check of the demo station (as `kiosk selfcheck`)", 0.5)
+        selfcheck = demo_selfcheck(cfg)
         accepted = server.memory.counts() if hasattr(server.memory, "counts") else None
     session = result["session"]
     _step(progress, "rendering the report PDF to PNG", 0.5)
@@ -323,7 +336,7 @@ def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0, progress: 
                "doctor_review": result["review"], "screens_visited": result["screens_visited"],
                "screenshots": shots, "spoken_sentences": len(result["spoken"]),
                "bp_rest_note": f"waits between blood-pressure readings shortened {sim_speed:g}x for the demo",
-               "camera_test_seconds": camera_s,
+               "camera_test_seconds": camera_s, "selfcheck": selfcheck,
                "sync": {"endpoint": "FHIR test double on 127.0.0.1 (a test double, not the regional cloud)",
                         "outbox_after": result["outbox_after"], "server_holds": accepted},
                "seconds": round(time.perf_counter() - started, 1)}

@@ -149,3 +149,11 @@ def test_the_command_line_prints_json_and_exits_2_on_a_failure(tmp_path: Path, c
     fails = {c["name"] for c in out["checks"] if c["status"] == "fail"}
     assert "bp calibration" in fails
     assert all(c["action"] for c in out["checks"] if c["status"] == "fail")
+
+
+def test_the_headless_demo_ends_with_a_passing_self_check(demo_station: StationConfig, qapp: object) -> None:
+    from ui.demo_screens import demo_selfcheck
+
+    got = demo_selfcheck(demo_station)  # what `kiosk demo` puts in summary.json and prints at the end
+    assert got["status"] == "pass", [c for c in got["checks"] if c["status"] != "pass"]
+    assert got["exit_code"] == 0 and len(got["checks"]) >= 20

@@ -50,6 +50,7 @@ class MetricsSnapshot:
     sessions_total: int = 0
     tests_total: Mapping[str, int] = field(default_factory=dict)  # item -> sessions that measured it
     test_errors_total: Mapping[str, int] = field(default_factory=dict)  # not-measured reason -> count
+    device_errors_total: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (device, error type) -> n
     devices: tuple[DeviceFigures, ...] = ()
     camera_fps: float | None = None  # the running camera test's frame rate; None when no camera test runs
     camera_dropped_frames_total: int = 0
@@ -119,6 +120,12 @@ class StationCollector(Collector):
         for kind, n in sorted(s.test_errors_total.items()):
             errors.add_metric([kind], n)
         yield errors
+        device_errors = CounterMetricFamily(f"{p}_device_errors", "Measurements a device failed since the station "
+                                            "started, by device and error (DeviceTimeout, CodecError …).",
+                                            labels=["device", "kind"])
+        for (device, kind), n in sorted(s.device_errors_total.items()):
+            device_errors.add_metric([device, kind], n)
+        yield device_errors
         up = GaugeMetricFamily(f"{p}_device_up", "1 when the device answers (connected, measuring or locked).",
                                labels=["device", "kind"])
         state = StateSetMetricFamily(f"{p}_device_state", "Each device's state.", labels=["device"])

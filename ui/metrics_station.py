@@ -50,11 +50,11 @@ class CameraCounter:
         return stats.fps, self._dropped_before + self._dropped_current
 
 
-def snapshot(cfg: StationConfig, store: Any, *, manager: Any = None, camera: tuple[float | None, int] = (None, 0)
-             ) -> MetricsSnapshot:
+def snapshot(cfg: StationConfig, store: Any, *, manager: Any = None, camera: tuple[float | None, int] = (None, 0),
+             device_errors: dict[tuple[str, str], int] | None = None) -> MetricsSnapshot:
     return MetricsSnapshot(station_id=cfg.station_id, devices=device_figures(cfg, store, manager),
                            camera_fps=camera[0], camera_dropped_frames_total=camera[1],
-                           **store_figures(store, utcnow()))
+                           device_errors_total=dict(device_errors or {}), **store_figures(store, utcnow()))
 
 
 class MetricsService:
@@ -65,13 +65,21 @@ class MetricsService:
         self.collector = StationCollector(MetricsSnapshot(station_id=app.cfg.station_id))
         self.registry = new_registry(self.collector)
         self.camera = CameraCounter()
+        self.device_errors: dict[tuple[str, str], int] = {}
+        app.manager.add_listener(self._on_device_event)
         self.server: Any = None
         self._task: asyncio.Task[None] | None = None
+
+    def _on_device_event(self, event: Any) -> None:
+        if event.kind.value == "error" and event.payload is not None:
+            key = (event.device, type(event.payload).__name__)
+            self.device_errors[key] = self.device_errors.get(key, 0) + 1
 
     def refresh(self) -> MetricsSnapshot:
         cam_vm = self.app.viewmodels.get("cameraTest")
         camera = self.camera.read(getattr(cam_vm, "pipeline", None))
-        snap = snapshot(self.app.cfg, self.app.store, manager=self.app.manager, camera=camera)
+        snap = snapshot(self.app.cfg, self.app.store, manager=self.app.manager, camera=camera,
+                        device_errors=self.device_errors)
         self.collector.update(snap)
         return snap
 

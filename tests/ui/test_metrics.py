@@ -38,7 +38,8 @@ def full_snapshot() -> MetricsSnapshot:
         devices=(DeviceFigures("bp", "blood_pressure", "ready", NOW + timedelta(days=20)),
                  DeviceFigures("grip", "grip", "locked", NOW - timedelta(days=1)),
                  DeviceFigures("balance", "balance", "absent", None)),
-        camera_fps=24.5, camera_dropped_frames_total=17, version="0.1.0")
+        camera_fps=24.5, camera_dropped_frames_total=17, version="0.1.0",
+        device_errors_total={("sit_and_reach", "DeviceTimeout"): 2})
 
 
 def test_openmetrics_output_parses_with_the_clients_own_parser() -> None:
@@ -55,6 +56,8 @@ def test_openmetrics_output_parses_with_the_clients_own_parser() -> None:
     assert samples(fams["kiosk_sessions"]) == {("kiosk_sessions_total", ()): 57.0}
     assert samples(fams["kiosk_tests"])[("kiosk_tests_total", (("item", "grip_strength_kg"),))] == 40.0
     assert samples(fams["kiosk_test_errors"])[("kiosk_test_errors_total", (("kind", "out_of_view"),))] == 3.0
+    assert samples(fams["kiosk_device_errors"]) == {
+        ("kiosk_device_errors_total", (("device", "sit_and_reach"), ("kind", "DeviceTimeout"))): 2.0}
     up = samples(fams["kiosk_device_up"])
     assert up[("kiosk_device_up", (("device", "bp"), ("kind", "blood_pressure")))] == 1.0
     assert up[("kiosk_device_up", (("device", "grip"), ("kind", "grip")))] == 1.0  # locked, but it answers
@@ -138,3 +141,21 @@ def test_a_running_station_serves_openmetrics_on_the_configured_address(station_
 
 def test_metrics_are_off_by_default() -> None:
     assert StationConfig().metrics.listen == ""
+
+
+def test_camera_figures_add_up_across_camera_tests() -> None:
+    from types import SimpleNamespace
+
+    from ui.metrics_station import CameraCounter
+
+    def pipeline(fps: float, dropped: int, queued: int) -> SimpleNamespace:
+        stats = SimpleNamespace(fps=fps, frames_dropped_by_capture=dropped, updates_dropped_by_queue=queued)
+        return SimpleNamespace(stats=lambda: stats)
+
+    counter = CameraCounter()
+    assert counter.read(None) == (None, 0)
+    first = pipeline(24.0, 3, 1)
+    assert counter.read(first) == (24.0, 4)
+    second = pipeline(12.5, 2, 0)  # the next camera test: its own pipeline, counting from zero
+    assert counter.read(second) == (12.5, 6)
+    assert counter.read(None) == (None, 6)  # no test running: no frame rate, the total stays

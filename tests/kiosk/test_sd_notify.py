@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from kiosk.sd_notify import notify, watchdog_interval_s
 
@@ -43,3 +47,20 @@ def test_watchdog_interval_is_half_of_watchdog_sec_and_only_for_this_process() -
     assert watchdog_interval_s({**env, "WATCHDOG_PID": "1"}) is None  # meant for another process
     assert watchdog_interval_s({**env, "WATCHDOG_USEC": "0"}) is None
     assert watchdog_interval_s({"WATCHDOG_USEC": "30000000"}) is None  # nowhere to send the pings
+
+
+@pytest.mark.skipif(shutil.which("systemd-notify") is None, reason="systemd-notify is not installed")
+def test_our_datagrams_are_the_bytes_systemds_own_client_sends(tmp_path: Path) -> None:
+    """systemd-notify (systemd's reference client) and ours, received on the same socket, must agree."""
+    path = str(tmp_path / "notify")
+    with listener(path) as sock:
+        env = {"NOTIFY_SOCKET": path, "PATH": "/usr/bin:/bin"}
+        subprocess.run(["systemd-notify", "--no-block", "--ready", "--status=8 device(s)"], env=env, timeout=10,
+                       capture_output=True)
+        theirs = sock.recv(4096)
+        assert notify("READY=1\nSTATUS=8 device(s)", env)  # what ui.watchdog sends when the station is up
+        ours = sock.recv(4096)
+        subprocess.run(["systemd-notify", "--no-block", "WATCHDOG=1"], env=env, timeout=10, capture_output=True)
+        their_ping = sock.recv(4096)
+        assert notify("WATCHDOG=1", env)
+        assert (ours, sock.recv(4096)) == (theirs, their_ping) == (b"READY=1\nSTATUS=8 device(s)", b"WATCHDOG=1")

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
+from kiosk.domain import utcnow
 from kiosk.logs import log_event
 from kiosk.selfcheck import CheckLine, Status, overall, run_checks
+from kiosk.selfcheck.core import clock_line, queue_lines, read_time_sync
 from ui.i18n import translate
 
 if TYPE_CHECKING:
@@ -50,9 +52,6 @@ async def live_lines(app: StationApp) -> list[CheckLine]:
         lines.append(CheckLine("camera", "picture", Status.WARN, "the camera is in use; not checked now",
                                "run the self-check again when the camera test or check has finished"))
     got = await caps if caps is not None else None
-    from kiosk.domain import utcnow
-    from kiosk.selfcheck.core import clock_line, queue_lines, read_time_sync
-
     time_sync = await loop.run_in_executor(None, read_time_sync)
     lines += run_checks([*core_checks(cfg, app.store),
                          ("sync", lambda: sync_check.endpoint_lines(cfg.sync, got)),

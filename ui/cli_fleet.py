@@ -41,11 +41,10 @@ def _selfcheck(args: argparse.Namespace) -> int:
 
     qt_env.prepare(headless=True)  # the Qt checks need an application object, never a window
     route_native_stderr()
-    from PySide6.QtGui import QGuiApplication
-
+    from ui.app import qt_application
     from ui.selfcheck import station_lines
 
-    _qt = QGuiApplication.instance() or QGuiApplication(["kiosk-selfcheck"])
+    qt_application()  # the printer, speech and font checks ask Qt; no window is shown
     cfg = station_config(args)
     if cfg.source == "<defaults>":
         from ui.main import with_demo_camera

@@ -32,6 +32,14 @@ from ui.demo_screens import demo_config
 from ui.selfcheck import station_lines
 
 
+@pytest.fixture
+def station_qt() -> object:
+    """The station's own application object (pytest-qt's ``qapp`` would quit later tests' loops on a window close)."""
+    from ui.app import qt_application
+
+    return qt_application()
+
+
 @pytest.fixture(scope="module")
 def server():
     with FhirTestServer() as s:
@@ -67,7 +75,7 @@ def demo_station(tmp_path: Path, server: FhirTestServer, calibrated_template: Pa
     return demo_config(tmp_path, server.base_url, str(CLIPS / "squat-side-gym-barbell-portrait.mp4"))
 
 
-def test_the_demo_station_passes(demo_station: StationConfig, qapp: object) -> None:
+def test_the_demo_station_passes(demo_station: StationConfig, station_qt: object) -> None:
     with open_store(demo_station) as store:
         lines = station_lines(demo_station, store, camera_s=1.5)
     failing = [li for li in lines if li.status is not Status.PASS]
@@ -81,7 +89,7 @@ def test_the_demo_station_passes(demo_station: StationConfig, qapp: object) -> N
     assert exit_code(lines) == 0
 
 
-def test_a_device_that_is_gone_fails_with_its_port(demo_station: StationConfig, qapp: object) -> None:
+def test_a_device_that_is_gone_fails_with_its_port(demo_station: StationConfig, station_qt: object) -> None:
     gone = DeviceConfig("bp2", "blood_pressure", "oem-bp-serial", port="/dev/ttyUSB-not-plugged-in")
     cfg = replace(demo_station, devices=(*demo_station.devices[:1], gone))
     from drivers.selfcheck import started_device_lines
@@ -127,7 +135,7 @@ def test_an_endpoint_that_is_down_fails(demo_station: StationConfig) -> None:
     assert "results wait safely in the queue" in lines[0].action
 
 
-def test_a_clock_an_hour_ahead_of_the_server_fails(demo_station: StationConfig, qapp: object) -> None:
+def test_a_clock_an_hour_ahead_of_the_server_fails(demo_station: StationConfig, station_qt: object) -> None:
     def an_hour_ahead(cfg):  # the real server's real Date header, read by a station whose clock is off
         return read_capabilities(cfg, now=lambda: time.time() + 3600)
 
@@ -143,7 +151,12 @@ def test_a_clock_an_hour_ahead_of_the_server_fails(demo_station: StationConfig, 
 def test_the_command_line_prints_json_and_exits_2_on_a_failure(tmp_path: Path, capsys) -> None:
     from kiosk.cli import main
 
-    code = main(["--data-dir", str(tmp_path / "var"), "selfcheck", "--json", "--no-camera"])
+    from kiosk.native_stderr import ROUTER
+
+    try:
+        code = main(["--data-dir", str(tmp_path / "var"), "selfcheck", "--json", "--no-camera"])
+    finally:
+        ROUTER.uninstall()  # the command moved fd 2 for its process; give pytest's capture back
     out = json.loads(capsys.readouterr().out)
     assert code == out["exit_code"] == 2  # a fresh station: nothing calibrated yet
     fails = {c["name"] for c in out["checks"] if c["status"] == "fail"}
@@ -151,7 +164,7 @@ def test_the_command_line_prints_json_and_exits_2_on_a_failure(tmp_path: Path, c
     assert all(c["action"] for c in out["checks"] if c["status"] == "fail")
 
 
-def test_the_headless_demo_ends_with_a_passing_self_check(demo_station: StationConfig, qapp: object) -> None:
+def test_the_headless_demo_ends_with_a_passing_self_check(demo_station: StationConfig, station_qt: object) -> None:
     from ui.demo_screens import demo_selfcheck
 
     got = demo_selfcheck(demo_station)  # what `kiosk demo` puts in summary.json and prints at the end

@@ -150,7 +150,6 @@ def test_a_clock_an_hour_ahead_of_the_server_fails(demo_station: StationConfig, 
 
 def test_the_command_line_prints_json_and_exits_2_on_a_failure(tmp_path: Path, capsys) -> None:
     from kiosk.cli import main
-
     from kiosk.native_stderr import ROUTER
 
     try:

@@ -16,9 +16,11 @@ HEADLESS_QT := QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software QSG_RENDER_LO
 all: test
 
 system-deps:
+	@echo "==> setup 1/5: system packages (CJK fonts, Qt/GL libraries, speech-dispatcher, poppler)"
 	@bash scripts/system-deps.sh
 
 $(STAMP): setup.cfg pyproject.toml
+	@echo "==> setup 2/5: Python environment in $(VENV) (first time: a few minutes)"
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version' 
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -29,17 +31,21 @@ setup: system-deps $(STAMP) model footage translations
 
 # The camera clip the demo and tests use when the machine has no webcam (cached in .cache/, never committed).
 footage: $(STAMP)
-	$(BIN)/python -m vision.footage || echo "WARNING: the demo clip could not be fetched; camera tests in the demo are off"
+	@echo "==> setup 4/5: the camera clip for machines with no webcam (cached in .cache/)"
+	@$(BIN)/python -m vision.footage >/dev/null || echo "WARNING: the demo clip could not be fetched; camera tests in the demo are off"
 
 # The Chinese catalogue compiled from ui/i18n/station_zh.ts (the station also does this when it is stale).
 translations: $(STAMP)
-	$(BIN)/python -c 'from ui.i18n import build_catalogues; build_catalogues()'
+	@echo "==> setup 5/5: the Chinese screen catalogue"
+	@$(BIN)/python -c 'from ui.i18n import build_catalogues; build_catalogues()'
 
 model: $(STAMP)
-	$(BIN)/python -m models.build_pose_model --out $(MODEL)
+	@echo "==> setup 3/5: the pose model, built from Google's published files (models/LICENSES.md)"
+	@$(BIN)/python -m models.build_pose_model --out $(MODEL)
 
 demo: setup
-	$(BIN)/kiosk demo --out $(OUT)/demo
+	@echo "==> demo: the station on simulated devices (output in $(OUT)/demo)"
+	@$(BIN)/kiosk demo --out $(OUT)/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -129,6 +129,14 @@ class UiConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    """The fleet metrics endpoint (OpenMetrics for the district's Prometheus); off unless ``listen`` is set."""
+
+    listen: str = ""  # HOST:PORT to serve /metrics on, e.g. "127.0.0.1:9464"; "" = off
+    refresh_s: float = 15.0  # how often the station recomputes the figures a scrape shows
+
+
+@dataclass(frozen=True)
 class StationConfig:
     station_id: str = "demo-station-001"
     site: str = "Demo community health station"
@@ -141,6 +149,7 @@ class StationConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
     source: str = "<defaults>"  # where this configuration came from
 
     @property
@@ -175,7 +184,7 @@ def demo_config(data_dir: str = "var") -> StationConfig:
 
 # ---- reading and validating -------------------------------------------------------------------
 
-_TOP_SECTIONS = {"station", "storage", "norms", "devices", "camera", "sync", "ui"}
+_TOP_SECTIONS = {"station", "storage", "norms", "devices", "camera", "sync", "ui", "metrics"}
 _NORMS_KEYS = {"packs"}
 
 
@@ -250,6 +259,7 @@ def _parse_config(raw: Mapping[str, Any], source: str) -> StationConfig:
                         "storage": _build(StorageConfig, _table(raw, "storage", source), source, "storage"),
                         "sync": _build(SyncConfig, _table(raw, "sync", source), source, "sync"),
                         "ui": _build(UiConfig, _table(raw, "ui", source), source, "ui"),
+                        "metrics": _build(MetricsConfig, _table(raw, "metrics", source), source, "metrics"),
                         "source": source})
     _check_ranges(cfg, source)
     _check_norm_packs(cfg, source)
@@ -276,6 +286,9 @@ def _check_ranges(cfg: StationConfig, source: str) -> None:
         (cfg.ui.language in cfg.languages, "ui.language", f"one of the station languages {list(cfg.languages)}"),
         (5 <= cfg.ui.idle_warning_s < cfg.idle_timeout_s, "ui.idle_warning_s",
          "at least 5 seconds and less than station.idle_timeout_s"),
+        (not cfg.metrics.listen or _host_port(cfg.metrics.listen), "metrics.listen",
+         'HOST:PORT, e.g. "127.0.0.1:9464"'),
+        (cfg.metrics.refresh_s >= 1, "metrics.refresh_s", "at least 1 second"),
         (cfg.sync.batch_max_count >= 1, "sync.batch_max_count", "at least 1"),
         (0 <= cfg.camera.evidence_stills_max <= 100, "camera.evidence_stills_max", "0 to 100 stills per test"),
         (not cfg.sync.send_evidence_stills, "sync.send_evidence_stills",
@@ -297,6 +310,11 @@ def _check_ranges(cfg: StationConfig, source: str) -> None:
     for ok, key, expected in checks:
         if not ok:
             raise ConfigError(f"expected {expected}", path=source, key=key)
+
+
+def _host_port(text: str) -> bool:
+    host, sep, port = text.rpartition(":")
+    return bool(sep and host and port.isdigit() and 0 < int(port) < 65536)
 
 
 def _table(raw: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
@@ -373,4 +391,5 @@ def config_as_toml_dict(cfg: StationConfig) -> dict[str, Any]:
     secret_keys = {"client_secret_file", "pseudonym_key_file", "client_key"}
     sync = {k: ("<set>" if k in secret_keys and v else v) for k, v in d["sync"].items()}
     return {"station": station, "storage": d["storage"], "norms": {"packs": d["norm_packs"]},
-            "camera": d["camera"], "sync": sync, "ui": d["ui"], "devices": d["devices"], "source": d["source"]}
+            "camera": d["camera"], "sync": sync, "ui": d["ui"],
+            "metrics": d["metrics"], "devices": d["devices"], "source": d["source"]}

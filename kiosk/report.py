@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from kiosk.not_measured import NotMeasuredResult
-    from kiosk.prescription import Prescription
+
+
+class PrescriptionPart(Protocol):
+    """What the report needs of ``kiosk.prescription.Prescription`` (which is built from a report, so the
+    report names it by this shape instead of importing it back)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 REPORT_FORMAT = "kiosk.report/1"
 
@@ -251,7 +257,7 @@ class Report:
     packs: tuple[Mapping[str, str], ...]
     exertion_tests_allowed: bool
     needs_doctor_review: bool
-    prescription: Prescription | None = None
+    prescription: PrescriptionPart | None = None
     trend: tuple[TrendEntry, ...] = ()
     previous_test_date: str | None = None
     notes: tuple[str, ...] = field(default=())

@@ -13,7 +13,16 @@ import sys
 from dataclasses import replace
 
 from kiosk.errors import KioskError
+from kiosk.sd_notify import notify, watchdog_interval_s
 from sync.uploader import Uploader
+
+
+async def _watchdog_pings() -> None:
+    """WATCHDOG=1 from the service's own loop while it turns (systemd restarts a service whose loop froze)."""
+    interval = watchdog_interval_s()
+    while interval is not None:
+        notify("WATCHDOG=1")
+        await asyncio.sleep(interval)
 
 
 def serve_until_signalled(uploader: Uploader, *, idle_poll_s: float = 5.0) -> None:
@@ -23,7 +32,13 @@ def serve_until_signalled(uploader: Uploader, *, idle_poll_s: float = 5.0) -> No
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, uploader.stop)
-        await uploader.run_forever(idle_poll_s=idle_poll_s)
+        notify("READY=1")  # under systemd (Type=notify); a no-op otherwise
+        pinger = asyncio.ensure_future(_watchdog_pings())
+        try:
+            await uploader.run_forever(idle_poll_s=idle_poll_s)
+        finally:
+            pinger.cancel()
+            notify("STOPPING=1")
 
     asyncio.run(serve())
 

@@ -35,6 +35,7 @@ from ui.idle import IdleWatch  # noqa: E402
 from ui.speech import VoiceGuide  # noqa: E402
 from ui.viewmodels.session import SessionModel  # noqa: E402
 from ui.viewmodels.station import StationModel  # noqa: E402
+from ui.watchdog import SystemdWatchdog  # noqa: E402
 
 log = logging.getLogger("ui.app")
 
@@ -94,6 +95,8 @@ class StationApp:
             ctx.setContextProperty(name, obj)
         self._start_uploader = start_uploader and bool(cfg.sync.endpoint)
         self.uploader: Any = None
+        self.metrics: Any = None  # the fleet metrics endpoint, when [metrics] listen is set
+        self.watchdog = SystemdWatchdog()  # READY=1 and WATCHDOG=1 to systemd, when it runs the station
         self._tasks: list[asyncio.Task[Any]] = []
         self.build_s = time.perf_counter() - started
 
@@ -117,15 +120,24 @@ class StationApp:
 
             self.uploader = Uploader(self.cfg)
             self._tasks.append(asyncio.ensure_future(self.uploader.run_forever()))
+        if self.cfg.metrics.listen:
+            from ui.metrics_station import MetricsService
+
+            self.metrics = MetricsService(self)
+            self.metrics.start()
         log_event(log, logging.INFO, "station started", devices=len(self.manager.devices),
                   sync=bool(self.uploader))
+        self.watchdog.ready(f"{len(self.manager.devices)} device(s)")
 
     async def close(self) -> None:
+        self.watchdog.stopping()
         self.station.endSession()
         for root in self.engine.rootObjects():  # the screens go first, so no binding outlives its view-model
             root.close()
             root.deleteLater()
         await asyncio.sleep(0.05)
+        if self.metrics is not None:
+            await self.metrics.close()
         if self.uploader is not None:
             self.uploader.stop()
         for task in self._tasks:

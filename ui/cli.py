@@ -29,11 +29,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--headless", action="store_true", help="run the scripted session even when there is a display")
     p.set_defaults(func=_demo)
 
+    from ui.cli_fleet import register as register_fleet
+
+    register_fleet(sub)
+
 
 def _station(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config
+    from kiosk.native_stderr import route_native_stderr
     from ui.main import run_kiosk
 
+    route_native_stderr()  # mediapipe's and Qt's C++ messages into the station's log, by level
     cfg = station_config(args)
     if args.config:  # a real station never starts on a new, empty database: that is `kiosk db init`
         from kiosk.storage import Create, open_store
@@ -43,7 +49,10 @@ def _station(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from kiosk.native_stderr import route_native_stderr
     from ui import qt_env
+
+    route_native_stderr()
 
     if args.headless or not qt_env.has_display():
         return _headless_demo(Path(args.out), args.speed)
@@ -54,9 +63,14 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _headless_demo(out: Path, speed: float) -> int:
-    from ui.demo_screens import run
+    from kiosk.progress import RunProgress
+    from ui.demo_screens import FIXED_UNITS, GUESSED_TEST_UNITS, run
 
-    summary = run(out, sim_speed=speed)
+    print("The scripted station session: a technician calibrates, a resident does a full check, a doctor "
+          "reviews, results sync (about 5 minutes; every screen saved in Chinese and English).")
+    progress = RunProgress(FIXED_UNITS + GUESSED_TEST_UNITS)
+    summary = run(out, sim_speed=speed, progress=progress)
+    progress.finish("done")
     print(f"Scripted station session finished in {summary['seconds']} s. Output in {out}/")
     for cal in summary["calibrations"]:
         print(f"  calibration {cal['device']:<15} {cal['procedure']:<28} {cal['result']}")
@@ -65,5 +79,12 @@ def _headless_demo(out: Path, speed: float) -> int:
         print(f"     report PDF: {s['report_pdf']}")
     print(f"  screens: {len(summary['screenshots'])} PNGs in {out / 'screens'}/ (zh and en)")
     print(f"  sync: {json.dumps(summary['sync'], default=str)}")
+    check = summary["selfcheck"]
+    counts = {s: sum(1 for c in check["checks"] if c["status"] == s) for s in ("pass", "warn", "fail")}
+    print(f"  self-check: {check['status'].upper()} ({counts['pass']} pass, {counts['warn']} warn, "
+          f"{counts['fail']} fail; `kiosk selfcheck` runs it on a station)")
+    for c in check["checks"]:
+        if c["status"] != "pass":
+            print(f"     {c['status']}: {c['area']} {c['name']}: {c['detail']}")
     print(f"  summary: {out / 'summary.json'}")
     return 0

@@ -21,6 +21,23 @@ from kiosk.storage import Store
 log = logging.getLogger("ui.demo")
 
 
+DOCTOR, DOCTOR_PIN = "Dr Demo", "246810"  # the demo's staff accounts (headless and windowed demos)
+TECHNICIAN, TECHNICIAN_PIN = "Tech Demo", "135790"
+
+
+def demo_camera_source() -> str:
+    """The machine's webcam if it has one, else the cached real clip (fetched by ``make``)."""
+    if Path("/dev/video0").exists():
+        return "0"
+    from vision.footage import SPORTS2D_DEMO, FootageUnavailable, fetch_footage
+
+    try:
+        return str(fetch_footage(SPORTS2D_DEMO))
+    except FootageUnavailable as e:
+        log_event(log, logging.WARNING, "no camera and no cached clip; camera tests are off", error=str(e))
+        return ""
+
+
 def demo_station(out: Path, endpoint: str) -> StationConfig:
     """The demo station (every device simulated, plain SQLite) syncing to the local test double."""
     base = demo_config(str(out / "var"))

@@ -25,7 +25,7 @@ from typing import Any
 
 from kiosk.config import CameraConfig, StationConfig
 from kiosk.logs import log_event
-from ui.demo import calibrate_station, demo_station
+from ui.demo import DOCTOR, DOCTOR_PIN, TECHNICIAN, TECHNICIAN_PIN, calibrate_station, demo_station
 from ui.device_guidance import BP_GRADE3_REST_S, BP_REST_S
 from ui.driver import ScreenDriver, run_station
 from ui.viewmodels.resident_flow import SAFETY_KEYS
@@ -33,8 +33,6 @@ from ui.viewmodels.resident_flow import SAFETY_KEYS
 log = logging.getLogger("ui.demo_screens")
 
 RESIDENT_ID = "11010519491231002X"  # the GB 11643 worked example (a woman born 1949), not a real person
-DOCTOR, DOCTOR_PIN = "Dr Demo", "246810"
-TECHNICIAN, TECHNICIAN_PIN = "Tech Demo", "135790"
 
 
 class Tour:
@@ -139,8 +137,16 @@ async def _camera_test(d: ScreenDriver, tour: Tour, log_: list[dict[str, Any]], 
     await d.click("continueButton")
 
 
-async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: float = 30.0) -> dict[str, Any]:
+def _step(progress: Any, name: str, units: float = 1.0) -> None:
+    """Name the step under way on the progress bar (kiosk.progress.RunProgress), when there is one."""
+    if progress is not None:
+        progress.step(name, units)
+
+
+async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: float = 30.0,
+                           progress: Any = None) -> dict[str, Any]:
     app = d.app
+    _step(progress, "resident: identify, consent, safety questions")
     await tour.both("attract")
     await d.click("startButton")
     await d.wait_screen("Identify")
@@ -164,16 +170,20 @@ async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: 
     flow = app.viewmodels["flow"]
     tests: list[dict[str, Any]] = []
     await d.click("fullCheckButton")
+    if progress is not None:
+        progress.grow(len(getattr(flow, "_full_check", None) or []) * 2.0 - GUESSED_TEST_UNITS)
     while True:
         await d.until(lambda: d.screen in ("DeviceTest", "CameraTest", "TestMenu"), 30, "the next test")
         await d.settle(0.3)
         if d.screen == "TestMenu":
             break
+        _step(progress, f"resident test {len(tests) + 1}: {flow.currentTest}", 2.0)
         if d.screen == "CameraTest":
             await _camera_test(d, tour, tests, duration_s=camera_s)
         else:
             await _device_test(d, tour, flow.currentTest, tests)
     await tour.both("test-menu-done")
+    _step(progress, "report, printout and PDFs")
     await d.click("finishButton")
     await d.wait_screen("Report")
     await tour.both("report")
@@ -251,15 +261,31 @@ def demo_config(out: Path, endpoint: str, camera_source: str) -> StationConfig:
     return replace(cfg, ui=ui, camera=CameraConfig(source=camera_source, loop=True))
 
 
-def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0) -> dict[str, Any]:
+GUESSED_TEST_UNITS = 22.0  # eleven tests of two units each, until the full check says how many it has
+FIXED_UNITS = 7.0  # start-up, calibration, identify, report, doctor, sync, self-check, PDF pages
+
+
+def demo_selfcheck(cfg: StationConfig) -> dict[str, Any]:
+    """`kiosk selfcheck` on the demo station after its session, the camera on the squat clip (a person at the mark)."""
+    from kiosk.selfcheck import to_json_data
+    from kiosk.storage import open_store
+    from ui.selfcheck import station_lines
+
+    at_the_mark = replace(cfg, camera=replace(cfg.camera, source=str(CLIPS / DEMO_CLIPS["squat"][0])))
+    with open_store(at_the_mark) as store:
+        return to_json_data(station_lines(at_the_mark, store, camera_s=1.5))
+
+
+def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0, progress: Any = None) -> dict[str, Any]:
     """Run the scripted session headless; write screens, PDFs and ``summary.json`` under ``out``.
 
     ``camera_s`` is the camera test's length (the standard 30 s; tests shorten it and the summary says so).
+    ``progress`` (a ``kiosk.progress.RunProgress`` of ``FIXED_UNITS + GUESSED_TEST_UNITS``) names each step.
     """
     from kiosk.staff import StaffRegistry
     from kiosk.storage import open_store
     from sync.testing.fhir_test_server import FhirTestServer
-    from ui.main import demo_camera_source
+    from ui.demo import demo_camera_source
 
     started = time.perf_counter()
     if out.exists():
@@ -280,13 +306,16 @@ def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0) -> dict[st
             spoken: list[str] = []  # the voice forgets at each session end; the demo counts the whole run
             d.app.voice.spoken.connect(spoken.append)
             await d.app.manager.wait_until_settled(15.0)
+            _step(progress, "technician calibrates the devices")
             calibrations = await calibrate_station(d.app.manager, d.app.store, performed_by=TECHNICIAN)
             dt = d.app.viewmodels["deviceTest"]
             dt.rest_s = BP_REST_S / sim_speed
             dt.grade3_rest_s = BP_GRADE3_REST_S / sim_speed
-            session = await resident_session(d, tour, out, camera_s=camera_s)
+            session = await resident_session(d, tour, out, camera_s=camera_s, progress=progress)
+            _step(progress, "doctor reviews and signs the session")
             review = await doctor_review(d, tour)
             uploader = d.app.uploader
+            _step(progress, "results sync to the FHIR test double")
             if uploader is not None:
                 uploader.wake()
                 await d.until(lambda: d.app.store.outbox_stats().get("pending", 1) == 0, 60, "the outbox to drain")
@@ -294,16 +323,20 @@ def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0) -> dict[st
                     "screens_visited": list(d.app.station.history), "spoken": spoken,
                     "outbox_after": d.app.store.outbox_stats()}
 
+        _step(progress, "starting the station (screens, simulated devices, pose model)")
         result = run_station(cfg, scenario, shots_dir=out / "screens", sim_speed=sim_speed, timeout_s=900)
+        _step(progress, "self-check of the demo station (as `kiosk selfcheck`)", 0.5)
+        selfcheck = demo_selfcheck(cfg)
         accepted = server.memory.counts() if hasattr(server.memory, "counts") else None
     session = result["session"]
+    _step(progress, "rendering the report PDF to PNG", 0.5)
     session["report_pages"] = _render_pdf(Path(session["report_pdf"])) if session["report_pdf"] else []
     shots = sorted(str(p.relative_to(out)) for p in (out / "screens").rglob("*.png"))
     summary = {"output": str(out), "calibrations": result["calibrations"], "sessions": [session],
                "doctor_review": result["review"], "screens_visited": result["screens_visited"],
                "screenshots": shots, "spoken_sentences": len(result["spoken"]),
                "bp_rest_note": f"waits between blood-pressure readings shortened {sim_speed:g}x for the demo",
-               "camera_test_seconds": camera_s,
+               "camera_test_seconds": camera_s, "selfcheck": selfcheck,
                "sync": {"endpoint": "FHIR test double on 127.0.0.1 (a test double, not the regional cloud)",
                         "outbox_after": result["outbox_after"], "server_holds": accepted},
                "seconds": round(time.perf_counter() - started, 1)}

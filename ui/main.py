@@ -7,7 +7,6 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from kiosk.config import CameraConfig, StationConfig
@@ -16,20 +15,9 @@ from kiosk.logs import log_event
 log = logging.getLogger("ui.main")
 
 
-def demo_camera_source() -> str:
-    """The machine's webcam if it has one, else the cached real clip (fetched by ``make``)."""
-    if Path("/dev/video0").exists():
-        return "0"
-    from vision.footage import SPORTS2D_DEMO, FootageUnavailable, fetch_footage
-
-    try:
-        return str(fetch_footage(SPORTS2D_DEMO))
-    except FootageUnavailable as e:
-        log_event(log, logging.WARNING, "no camera and no cached clip; camera tests are off", error=str(e))
-        return ""
-
-
 def with_demo_camera(cfg: StationConfig) -> StationConfig:
+    from ui.demo import demo_camera_source
+
     if cfg.camera.source:
         return cfg
     return replace(cfg, camera=CameraConfig(source=demo_camera_source(), loop=True))
@@ -77,8 +65,7 @@ def run_kiosk(cfg: StationConfig, *, sim_speed: float = 1.0, windowed: bool = Fa
 async def prepare_demo_station(app: Any) -> None:
     """The windowed demo: staff accounts to try the staff modes, and the simulated devices calibrated."""
     from kiosk.staff import StaffRegistry
-    from ui.demo import calibrate_station
-    from ui.demo_screens import DOCTOR, DOCTOR_PIN, TECHNICIAN, TECHNICIAN_PIN
+    from ui.demo import DOCTOR, DOCTOR_PIN, TECHNICIAN, TECHNICIAN_PIN, calibrate_station
 
     staff = StaffRegistry(app.store)
     for name, role, pin in ((DOCTOR, "doctor", DOCTOR_PIN), (TECHNICIAN, "technician", TECHNICIAN_PIN)):

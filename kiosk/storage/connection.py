@@ -111,12 +111,16 @@ def _keyid_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".keyid")
 
 
+_WARNED_PLAIN: set[str] = set()
+
+
 def connect(db_path: Path, encryption: StorageEncryption, key: bytes | None, *,
             busy_timeout_s: float) -> Connection:
     """An open, keyed, verified connection in WAL mode with synchronous=FULL; raises a StorageError subclass."""
     make_data_dir(db_path.parent)
     is_new = not db_path.exists() or db_path.stat().st_size == 0
-    if encryption is StorageEncryption.NONE:
+    if encryption is StorageEncryption.NONE and str(db_path) not in _WARNED_PLAIN:
+        _WARNED_PLAIN.add(str(db_path))  # once per process and file: the station opens a store per thread
         log_event(log, logging.WARNING, "DATABASE IS NOT ENCRYPTED: storage.encryption = 'none' is for the demo "
                   "and tests only; personal data is stored in plain text", path=str(db_path))
     try:

@@ -25,6 +25,7 @@ from kiosk.domain import CalibrationRecord, Measurement, NotMeasured, Session, S
 from kiosk.errors import InputError, StorageError
 from kiosk.logs import log_event
 from kiosk.storage import outbox
+from kiosk.storage.audit_rows import audit_entry_dict
 from kiosk.storage.connection import (
     SQLITE_HEADER,
     Connection,
@@ -416,10 +417,7 @@ class Store:
 
     def load_audit_entry(self, entry_id: str) -> dict[str, Any] | None:
         """One audit entry as a dict (seq, id, at, actor, role, action, target, details, prev_hash, hash)."""
-        from kiosk.audit import AuditLog
-
-        entry = AuditLog(self).get(entry_id)
-        return entry.to_dict() if entry else None
+        return audit_entry_dict(self.conn, entry_id)
 
     def outbox_stats(self) -> dict[str, Any]:
         return outbox.stats(self.conn)

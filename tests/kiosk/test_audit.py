@@ -110,4 +110,5 @@ def test_the_store_gives_an_audit_entry_by_its_outbox_id(log5, store):
     first = next(log5.entries())
     loaded = store.load_audit_entry(first.id)
     assert loaded["hash"] == first.hash and loaded["actor"] == "doctor-0" and loaded["at"] == first.to_dict()["at"]
+    assert all(store.load_audit_entry(e.id) == e.to_dict() for e in log5.entries())  # storage reads what audit wrote
     assert store.load_audit_entry("no-such-id") is None

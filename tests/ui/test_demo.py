@@ -48,4 +48,6 @@ def test_the_headless_demo_goes_through_every_resident_screen_and_syncs(tmp_path
     assert sync["outbox_after"]["pending"] == 0 and sync["outbox_after"]["quarantined"] == 0, sync
     assert sync["server_holds"]["DiagnosticReport"] >= 2 and sync["server_holds"]["Observation"] >= 15
     assert summary["doctor_review"]["reviewed"] and summary["spoken_sentences"] > 10
+    check = summary["selfcheck"]
+    assert check["status"] == "pass", [c for c in check["checks"] if c["status"] != "pass"]
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["sessions"]

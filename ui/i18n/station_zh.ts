@@ -1887,12 +1887,31 @@
             <translation>同步与日志</translation>
         </message>
         <message>
+            <source>Self-check</source>
+            <translation>自检</translation>
+        </message>
+        <message>
             <source>Sign out</source>
             <translation>退出登录</translation>
         </message>
         <message>
             <source>Last: %1</source>
             <translation>上次：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>TechSelfCheck</name>
+        <message>
+            <source>Station self-check</source>
+            <translation>驿站自检</translation>
+        </message>
+        <message>
+            <source>Back</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>Check again</source>
+            <translation>重新检查</translation>
         </message>
     </context>
     <context>
@@ -2111,6 +2130,26 @@
         <message>
             <source>No reading: %1</source>
             <translation>无读数：%1</translation>
+        </message>
+        <message>
+            <source>Pass</source>
+            <translation>通过</translation>
+        </message>
+        <message>
+            <source>Warning</source>
+            <translation>警告</translation>
+        </message>
+        <message>
+            <source>Fail</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>Checking the station…</source>
+            <translation>正在检查驿站…</translation>
+        </message>
+        <message>
+            <source>%1: %2 pass, %3 warnings, %4 failures</source>
+            <translation>%1：%2 项通过，%3 项警告，%4 项失败</translation>
         </message>
     </context>
     <context>

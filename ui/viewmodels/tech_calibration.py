@@ -22,7 +22,7 @@ from kiosk.errors import KioskError
 from kiosk.logs import log_event
 from ui.driver_text import calibration_instruction
 from ui.i18n import translate
-from ui.viewmodels.technician import format_value, record_dict
+from ui.viewmodels.tech_text import format_value, record_dict
 
 if TYPE_CHECKING:
     from ui.app import StationApp

@@ -20,55 +20,15 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from drivers.base import DeviceState, DriverError, FinalReading, Progress
 from drivers.manager import DeviceEvent, EventKind
-from kiosk.domain import CalibrationRecord, CalibrationResult
 from kiosk.logs import log_event
 from ui.i18n import translate
+from ui.viewmodels.tech_text import format_value, lock_text, record_dict, state_text
 
 if TYPE_CHECKING:
     from ui.app import StationApp
 
 log = logging.getLogger("ui.technician")
 RAW_LINES = 10
-
-
-def state_text(state: DeviceState) -> str:
-    return {
-        DeviceState.ABSENT: translate("Technician", "Disconnected"),
-        DeviceState.CONNECTING: translate("Technician", "Connecting"),
-        DeviceState.READY: translate("Technician", "Connected"),
-        DeviceState.MEASURING: translate("Technician", "Measuring"),
-        DeviceState.ERROR: translate("Technician", "Error"),
-        DeviceState.LOCKED: translate("Technician", "Locked"),
-    }[state]
-
-
-def format_value(value: float | tuple[float, ...]) -> str:
-    if isinstance(value, tuple):
-        return ", ".join(f"{v:.2f}" for v in value)
-    return f"{value:.2f}"
-
-
-def record_dict(record: Any) -> dict[str, Any]:
-    """A calibration record as the screens show it (empty when there is none)."""
-    if record is None:
-        return {}
-    pairs = [f"{ref:g} → {got:.2f}" for ref, got in zip(record.references, record.readings, strict=False)]
-    return {"procedure": record.procedure, "result": record.result.value, "passed": record.result.value == "passed",
-            "performedAt": record.performed_at.strftime("%Y-%m-%d %H:%M"), "by": record.performed_by,
-            "validUntil": record.valid_until.strftime("%Y-%m-%d %H:%M"), "notes": record.notes,
-            "pairs": pairs, "id": str(record.id)}
-
-
-def lock_text(record: CalibrationRecord | None) -> str:
-    """Why a device is locked, from its calibration record, in the screen's language
-    (``drivers.calibration.check_usable`` gives the same reasons in English for the log)."""
-    if record is None:
-        return translate("Technician", "No calibration on record: calibrate it before resident tests.")
-    if record.result is not CalibrationResult.PASSED:
-        return translate("Technician", "The last calibration (%1) failed: %2").replace(
-            "%1", f"{record.performed_at.astimezone():%Y-%m-%d %H:%M}").replace("%2", record.notes)
-    return translate("Technician", "The calibration expired on %1.").replace(
-        "%1", f"{record.valid_until.astimezone():%Y-%m-%d %H:%M}")
 
 
 class TechnicianModel(QObject):
@@ -268,6 +228,7 @@ class TechnicianModel(QObject):
 def install(app: StationApp) -> None:
     from ui.viewmodels.tech_calibration import CalibrationModel
     from ui.viewmodels.tech_camera import CameraCheckModel
+    from ui.viewmodels.tech_selfcheck import SelfCheckModel
     from ui.viewmodels.tech_sync import SyncModel
 
     tech = TechnicianModel(app)
@@ -276,6 +237,8 @@ def install(app: StationApp) -> None:
     app.add_viewmodel("techCal", CalibrationModel(app, tech))
     app.add_viewmodel("techCamera", CameraCheckModel(app))
     app.add_viewmodel("techSync", SyncModel(app, tech))
+    app.add_viewmodel("techCheck", SelfCheckModel(app))
     for signal in (tech.devicesChanged, tech.deviceChanged, app.viewmodels["techCal"].changed,
-                   app.viewmodels["techCamera"].changed):  # their texts are made in Python: make them again
+                   app.viewmodels["techCamera"].changed,
+                   app.viewmodels["techCheck"].changed):  # their texts are made in Python: make them again
         app.station.languageChanged.connect(signal)

@@ -14,6 +14,8 @@ ScreenPage {
                     onClicked: techCamera.open() },
         BigButton { objectName: "syncButton"; kind: "secondary"; text: qsTr("Sync and logs")
                     onClicked: techSync.open() },
+        BigButton { objectName: "selfCheckButton"; kind: "secondary"; text: qsTr("Self-check")
+                    onClicked: techCheck.open() },
         BigButton { objectName: "signOutButton"; kind: "danger"; text: qsTr("Sign out")
                     onClicked: station.endSession() }
     ]

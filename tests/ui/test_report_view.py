@@ -42,7 +42,7 @@ def test_the_urgent_notice_comes_first_and_flags_carry_advice() -> None:
     assert sections[0]["key"] == "urgent" and sections[0]["rows"][0]["tone"] == "urgent"
     flags = {r["label"]: r["detail"] for r in rows_of(sections, "flags")}
     assert "Higher fall risk" in flags and "Possible sarcopenia" in flags and all(flags.values())
-    assert "does not cover your age" in rows_of(sections, "grade")[0]["label"]
+    assert "covers ages 20–59, so there is no overall grade" in rows_of(sections, "grade")[0]["label"]
     assert spoken_summary(report, "en").startswith("Please show this report to the doctor.")
 
 

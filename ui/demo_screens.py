@@ -198,6 +198,9 @@ async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: 
     await d.click("finishButton")
     await d.wait_screen("Attract")
     return {"resident": "scripted resident (GB 11643 example ID, woman born 1949-12-31, aged 76)",
+            "age_years": report.get("age_years"),
+            "graded_by": {it["item"]: it["graded_by"] for it in report.get("items", []) if isinstance(it, dict)},
+            "sppb_total": next((b.get("total") for b in report.get("batteries", []) if isinstance(b, dict)), None),
             "older_adult_battery": {"entered_by_staff": [m.item for m in older],
                                     "note": "older-adult tests the station did not measure itself in this session are "
                                             "entered as a staff member's stopwatch results (invented demo values, "

@@ -101,11 +101,10 @@ def render_report_html_from(d: dict) -> str:
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils (pdftoppm) is not installed")
 def test_her_report_pdf_renders_with_the_fitness_summary(tmp_path: Path) -> None:
-    from PySide6.QtGui import QGuiApplication
-
+    from ui.app import qt_application
     from ui.report_pdf import write_report_pdf
 
-    _app = QGuiApplication.instance() or QGuiApplication([])
+    qt_application()  # the station's own application object, as the other UI tests in this process use
     d = demo_report()
     for lang in ("en", "zh"):
         pdf = write_report_pdf(OUT / f"woman-76-{lang}.pdf", d, lang, "https://health.example/r/demo-token")
@@ -120,3 +119,41 @@ def test_her_report_pdf_renders_with_the_fitness_summary(tmp_path: Path) -> None
             want = ("Functional fitness summary", "Short Physical Performance Battery") if lang == "en" else (
                 "功能性体适能小结", "简易体能状况量表")
             assert all(w in text for w in want), text[:500]
+
+
+def test_her_report_screen_opens_with_the_fitness_summary(station_cfg: StationConfig, shots_dir: Path) -> None:
+    from tests.ui.report_sessions import RESIDENT, resident
+    from ui.driver import ScreenDriver, run_station
+
+    async def scenario(d: ScreenDriver) -> None:
+        app = d.app
+        s = app.session
+        s.identify(replace_birth(resident(app), RESIDENT), "id_number")
+        s.set_consent(True, True)
+        s.set_safety({"chest_pain": False, "dizziness": False})
+        s.add_measurement(Measurement("grip", 19.5, "kg", side=Side.RIGHT))
+        for m in staff_entries(datetime.now(UTC)):
+            s.add_measurement(m)
+        s.finish()
+        app.station.go("Report")
+        await d.wait_screen("Report")
+        model = app.viewmodels["report"]
+        for lang in ("en", "zh"):
+            app.station.setLanguage(lang)
+            await d.settle(0.3)
+            keys = [sec["key"] for sec in model.sections]
+            assert keys[keys.index("fitness"):keys.index("fitness") + 3] == ["fitness", "screening", "sppb"], keys
+            assert d.visible("section_fitness") and d.visible("section_sppb")
+            d.app.item("reportScroll").setProperty("contentY", 0)
+            await d.shot("report-woman-76")
+            d.app.item("reportScroll").setProperty("contentY", d.app.item("section_sppb").y())
+            await d.shot("report-woman-76-sppb")
+
+    run_station(station_cfg, scenario, shots_dir=shots_dir, start_uploader=False)
+
+
+def replace_birth(r: Resident, _template: Resident) -> Resident:
+    """The report test's invented resident, born on the demo resident's birthday (76 in December 2026)."""
+    from dataclasses import replace
+
+    return replace(r, birth_date=DEMO_BIRTH_DATE)

@@ -52,7 +52,8 @@ def apply_ranges(pack: m.NormPack, sex: str, age: int, trials: dict[str, ItemTri
         results[spec.station_item] = RangeResult(
             info.name, info.edition, band, value, row.low, row.high, row.direction.value, sex,
             f"{row.age_min}–{row.age_max}", text.label_en, text.label_zh,
-            text.meaning_en.format(ability=ability_en, group=en), text.meaning_zh.format(ability=ability_zh, group=zh))
+            text.meaning_en.format(ability=ability_en, group=en), text.meaning_zh.format(ability=ability_zh, group=zh),
+            s.percentile_of(row, value))
         out.touched(spec.station_item, info.name)
     return results
 

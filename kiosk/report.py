@@ -97,9 +97,10 @@ class RangeResult:
     label_zh: str
     meaning_en: str
     meaning_zh: str
+    percentile: str | None = None  # performance percentile met ("45", "<5"); None without a percentile table
 
     def to_dict(self) -> dict[str, Any]:
-        return {"pack": self.pack, "edition": self.edition, "band": self.band,
+        return {"pack": self.pack, "edition": self.edition, "band": self.band, "percentile": self.percentile,
                 "table_value": json_number(self.table_value), "low": json_number(self.low),
                 "high": json_number(self.high), "direction": self.direction, "sex": self.sex,
                 "age_group": self.age_group, "label": {"en": self.label_en, "zh": self.label_zh},

@@ -319,6 +319,20 @@ class RangeScheme:
     rows: tuple[RangeRow, ...]
     bands: Mapping[str, BandText]  # "below" | "within" | "above"
     file: str = ""
+    # (item, sex, age_min) -> ((performance percentile, value), …) from the best percentile down; may be empty
+    percentiles: Mapping[tuple[str, str, int], tuple[tuple[int, Decimal], ...]] = field(default_factory=dict)
+    percentiles_file: str = ""
+
+    def percentile_of(self, row: RangeRow, value: Decimal) -> str | None:
+        """The highest performance percentile whose value ``value`` meets or beats ("<5" below the lowest);
+        None when the pack has no percentile table for the row. Ties report the highest tied percentile."""
+        table = self.percentiles.get((row.item, row.sex, row.age_min))
+        if not table:
+            return None
+        for pct, v in table:
+            if (value >= v) if row.direction is Direction.HIGHER_BETTER else (value <= v):
+                return str(pct)
+        return f"<{table[-1][0]}"
 
 
 @dataclass(frozen=True)

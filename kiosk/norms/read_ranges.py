@@ -9,6 +9,7 @@ from kiosk.norms import model as m
 from kiosk.norms.read_points import _sex
 
 RANGE_COLUMNS = ("item", "sex", "age_min", "age_max", "direction", "low", "high")
+PERCENTILE_COLUMNS = ("item", "sex", "age_min", "age_max", "percentile", "value")
 
 
 def read(ctx: Any, raw: Mapping[str, Any], measures: Callable[..., Mapping[str, m.MeasureSpec]]) -> m.RangeScheme:
@@ -44,4 +45,23 @@ def read(ctx: Any, raw: Mapping[str, Any], measures: Callable[..., Mapping[str, 
                               ctx.int_(r["age_max"], "age_max", file=path, row=line), direction,
                               ctx.dec(r["low"], "low", file=path, row=line),
                               ctx.dec(r["high"], "high", file=path, row=line), line))
-    return m.RangeScheme(specs, m.frozen_map(abilities), tuple(out), m.frozen_map(bands), path.name)
+    percentiles, pfile = _percentiles(ctx, ctx.get(raw, "ranges", dict, ""), specs)
+    return m.RangeScheme(specs, m.frozen_map(abilities), tuple(out), m.frozen_map(bands), path.name,
+                         m.frozen_map(percentiles), pfile)
+
+
+def _percentiles(ctx: Any, t: Mapping[str, Any], specs: Mapping[str, m.MeasureSpec]) -> tuple[dict, str]:
+    """The optional percentile table: ``item, sex, age_min, age_max, percentile, value`` rows."""
+    if "percentiles_file" not in t:
+        return {}, ""
+    path, rows = ctx.csv(ctx.get(t, "percentiles_file", str, "ranges"), PERCENTILE_COLUMNS)
+    table: dict[tuple[str, str, int], list[tuple[int, Any]]] = {}
+    for line, r in rows:
+        if r["item"] not in specs:
+            raise ctx.err(f"item {r['item']!r} is not declared under [items] in pack.toml", file=path, row=line)
+        pct = ctx.int_(r["percentile"], "percentile", file=path, row=line)
+        if not 0 < pct < 100:
+            raise ctx.err(f"percentile {pct} is not between 0 and 100", file=path, row=line)
+        key = (r["item"], _sex(ctx, r["sex"], path, line), ctx.int_(r["age_min"], "age_min", file=path, row=line))
+        table.setdefault(key, []).append((pct, ctx.dec(r["value"], "value", file=path, row=line)))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in table.items()}, path.name

@@ -224,6 +224,33 @@ def _ranges(s: m.RangeScheme, info: m.PackInfo, folder: Path) -> None:
             raise _fail(folder, s.file, r.line, f"{r.item} range {r.low}..{r.high} is finer than the item's "
                                                 f"precision {precision}")
     _age_bands(s.rows, lambda r: (r.item, r.sex), lambda k: f"{k[0]} {k[1]}", folder, s.file, info)
+    if s.percentiles:
+        _percentiles(s, folder)
+
+
+def _percentiles(s: m.RangeScheme, folder: Path) -> None:
+    """Each range row has a percentile table that runs the right way and whose P25/P75 are the range's ends."""
+    rows = {(r.item, r.sex, r.age_min): r for r in s.rows}
+    extra = set(s.percentiles) - set(rows)
+    if extra:
+        raise _fail(folder, s.percentiles_file, None, f"percentiles for {sorted(extra)[0]}, which has no range row")
+    for key, r in rows.items():
+        table = s.percentiles.get(key)
+        if not table:
+            raise _fail(folder, s.percentiles_file, None,
+                        f"{r.item} {r.sex} {r.age_min}–{r.age_max} has no percentiles")
+        values = [v for _, v in table]  # from the best percentile down
+        worse = all(a >= b for a, b in itertools.pairwise(values)) if r.direction is m.Direction.HIGHER_BETTER \
+            else all(a <= b for a, b in itertools.pairwise(values))
+        if not worse:
+            raise _fail(folder, s.percentiles_file, None, f"{r.item} {r.sex} {r.age_min}: values do not get worse "
+                                                          "as the percentile falls")
+        pct = dict(table)
+        p25, p75 = pct.get(25), pct.get(75)
+        want = (r.low, r.high) if r.direction is m.Direction.HIGHER_BETTER else (r.high, r.low)
+        if (p25, p75) != want:
+            raise _fail(folder, s.percentiles_file, None, f"{r.item} {r.sex} {r.age_min}: P25/P75 {p25}/{p75} are "
+                                                          f"not the normal range's ends {want[0]}/{want[1]}")
 
 
 def _battery(b: m.BatteryScheme, folder: Path) -> None:

@@ -229,3 +229,45 @@ def test_every_older_adult_item_names_the_pack_that_graded_it() -> None:
     for it in rep.items:
         assert it.graded_by, f"{it.item} is graded by no pack: {it.coverage_notes}"
         assert not any("no loaded norm pack grades" in n for n in it.coverage_notes), it
+
+
+# --- SFT percentiles (SEMANTICS §1.2): the highest percentile whose value is met or beaten; "<5" below P5 ---
+
+PCT_ROWS = [r for r in shared("sft_percentiles.csv") if r["item"] in SFT_ITEMS]
+
+
+def _tables() -> dict[tuple[str, str, str], list[tuple[int, Decimal, str]]]:
+    out: dict[tuple[str, str, str], list[tuple[int, Decimal, str]]] = {}
+    for r in PCT_ROWS:
+        out.setdefault((r["item"], r["sex"], r["age_min"]), []).append(
+            (int(r["percentile"]), Decimal(r["value"]), r["direction"]))
+    return out
+
+
+def _expected_percentile(table: list[tuple[int, Decimal, str]], v: Decimal) -> str:
+    met = [p for p, value, direction in table if (v >= value if direction == "higher_better" else v <= value)]
+    return str(max(met)) if met else "<5"
+
+
+def test_the_percentile_table_holds_every_shared_cell_unchanged() -> None:
+    ours = {(r["item"], r["sex"], r["age_min"], r["percentile"]): r["value"]
+            for r in pack_csv("sft-normal-range", "percentiles.csv")}
+    want = {(r["item"], r["sex"], r["age_min"], r["percentile"]): r["value"] for r in PCT_ROWS}
+    assert len(want) == 4 * 2 * 7 * 19 and ours == want
+
+
+@pytest.mark.parametrize("key", sorted(_tables()), ids=lambda k: "-".join(k))
+def test_every_percentile_value_and_one_step_worse_grade_to_the_expected_percentile(key) -> None:
+    item, sex, age_min = key
+    table = _tables()[key]
+    step = STEP[item]
+    worse = -step if table[0][2] == "higher_better" else step
+    failures = []
+    for v in sorted({value for _, value, _ in table} | {value + worse for _, value, _ in table}):
+        if v < 0:
+            continue
+        got = grade(sex, int(age_min), meas(item, float(v))).item(item).norm_range.percentile
+        want = _expected_percentile(table, v)
+        if got != want:
+            failures.append(f"{item}={v}: got {got}, want {want}")
+    assert not failures, failures[:5]

@@ -81,3 +81,17 @@ def test_a_speed_graded_as_time_needs_a_speed_item(tmp_path: Path) -> None:
     toml.write_text(toml.read_text(encoding="utf-8").replace('station_item = "gait_speed_4m"',
                                                              'station_item = "timed_up_and_go"'), encoding="utf-8")
     expect_error(pack, "pack.toml", None, "time_over_m needs a station item in m/s")
+
+
+def test_percentiles_whose_p25_is_not_the_range_end_are_rejected(tmp_path: Path) -> None:
+    pack = copy_pack("sft-normal-range", tmp_path)
+    line = line_of(pack / "percentiles.csv", item="arm_curl_30s", sex="F", age_min="75", percentile="25")
+    set_cell(pack / "percentiles.csv", line, "value", "12")
+    expect_error(pack, "percentiles.csv", None, "P25/P75 12/17 are not the normal range's ends 11/17")
+
+
+def test_percentiles_that_do_not_worsen_are_rejected(tmp_path: Path) -> None:
+    pack = copy_pack("sft-normal-range", tmp_path)
+    line = line_of(pack / "percentiles.csv", item="eight_foot_up_and_go", sex="M", age_min="80", percentile="10")
+    set_cell(pack / "percentiles.csv", line, "value", "5.0")
+    expect_error(pack, "percentiles.csv", None, "do not get worse")

@@ -65,9 +65,9 @@ def fitness_rows(report: Mapping[str, Any]) -> list[Row]:
         zh_u, en_u = _unit(it["unit"])
         rng = f"{_num(nr['low'])}–{_num(nr['high'])}"
         people_zh = "女性" if nr["sex"] == "F" else "男性"
-        where = (f"{nr['label']['zh']}（{nr['age_group']}岁{people_zh}常见范围 {rng} {zh_u}）",
-                 f"{nr['label']['en']} ({'women' if nr['sex'] == 'F' else 'men'} aged {nr['age_group']}: "
-                 f"usual range {rng} {en_u})")
+        where = (f"{nr['age_group']}岁{people_zh}：{nr['label']['zh']}（常见范围 {rng} {zh_u}）",
+                 f"Against {'women' if nr['sex'] == 'F' else 'men'} aged {nr['age_group']}: {nr['label']['en']} "
+                 f"(usual range {rng} {en_u})")
         pct_zh, pct_en = percentile_words(nr)
         detail = (f"{where[0]}。{pct_zh}{nr['meaning']['zh']} 〔{nr['pack']}〕",
                   f"{where[1]}. {pct_en}{nr['meaning']['en']} [{nr['pack']}]")
@@ -81,14 +81,11 @@ def percentile_words(nr: Mapping[str, Any]) -> Pair:
     pct = nr.get("percentile")
     if not pct:
         return "", ""
-    people_zh = f"{nr['age_group']}岁{'女性' if nr['sex'] == 'F' else '男性'}"
-    people_en = f"{'women' if nr['sex'] == 'F' else 'men'} aged {nr['age_group']}"
     if pct.startswith("<"):
         n = pct[1:]
-        return (f"您的成绩在{people_zh}中处于最低的{n}%。",
-                f"Your result is in the lowest {n} of every 100 {people_en}. ")
-    return (f"您的成绩不低于约{pct}%的{people_zh}（约第{pct}百分位）。",
-            f"You did as well as or better than about {pct} of every 100 {people_en} (percentile {pct}). ")
+        return f"您的成绩在其中处于最低的{n}%。", f"Your result is in their lowest {n} in 100. "
+    return (f"您的成绩不低于其中约{pct}%的人（第{pct}百分位）。",
+            f"You did as well as or better than about {pct} in 100 of them (percentile {pct}). ")
 
 
 def screening_rows(report: Mapping[str, Any]) -> list[Row]:

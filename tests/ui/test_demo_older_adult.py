@@ -85,7 +85,8 @@ def test_her_screen_report_opens_with_the_older_adult_sections_in_both_languages
         for row in items["rows"]:
             assert "No standard covers" not in row["detail"] and "没有适用" not in row["detail"], row
     en = next(s for s in report_sections(d, "en") if s["key"] == "fitness")["rows"]
-    assert any("within the normal range (women aged 75–79: usual range 10–15 times)" in r["detail"] for r in en)
+    assert any("Against women aged 75–79: within the normal range (usual range 10–15 times)" in r["detail"]
+               for r in en)
     html = render_report_html_from(d)
     assert "Functional fitness summary" in html and "功能性体适能小结" in html and "SPPB" in html
 

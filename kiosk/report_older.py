@@ -112,6 +112,12 @@ def screening_rows(report: Mapping[str, Any]) -> list[Row]:
     return rows
 
 
+def screened_flags(report: Mapping[str, Any]) -> set[str]:
+    """The flags the screening section shows (a view that has it need not list them again)."""
+    return {n for _key, _title, names, _items in SCREENS for n in names} & {f["name"] for f in report["flags"]} \
+        if screening_rows(report) else set()
+
+
 def sppb_rows(report: Mapping[str, Any]) -> list[Row]:
     """The SPPB panel: each part's points (or that it was not done) and the total with its categories."""
     rows = []

@@ -142,8 +142,11 @@ def _classes(d: Mapping[str, Any], lang: str) -> list[Row]:
 
 
 def _flags(d: Mapping[str, Any], lang: str) -> list[Row]:
+    shown = report_older.screened_flags(d)  # already in the older-adult screening section
     rows = []
     for f in d["flags"]:
+        if f["name"] in shown:
+            continue
         if f["name"] in SCREENING_FLAGS or "advice" in f:
             rows.append(_row(pick(f["label"], lang), "", pick(f.get("advice"), lang), "warn"))
     return rows

@@ -31,8 +31,9 @@ def test_a_range_finer_than_the_precision_is_rejected(tmp_path: Path) -> None:
 def test_a_band_text_with_an_unknown_field_is_rejected(tmp_path: Path) -> None:
     pack = copy_pack("sft-normal-range", tmp_path)
     toml = pack / "pack.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("for {group}: about three", "for {people}: about three",
-                                                             1), encoding="utf-8")
+    text = toml.read_text(encoding="utf-8")
+    assert "Your {ability} is below the usual range" in text
+    toml.write_text(text.replace("Your {ability} is below", "Your {people} is below", 1), encoding="utf-8")
     expect_error(pack, "pack.toml", None, "{ability} and {group}")
 
 

@@ -143,7 +143,8 @@ class StationConfig:
     languages: tuple[str, ...] = ("zh", "en")
     idle_timeout_s: int = 90
     data_dir: str = "var"
-    norm_packs: tuple[str, ...] = ("cn-2003-adult", "clinical-cutoffs", "older-adult-screening")
+    norm_packs: tuple[str, ...] = ("cn-2003-adult", "clinical-cutoffs", "older-adult-screening", "sft-normal-range",
+                                   "sft-fitness-standards", "sppb", "ewgsop2-sarcopenia")
     devices: tuple[DeviceConfig, ...] = ()
     camera: CameraConfig = field(default_factory=CameraConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)

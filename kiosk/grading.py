@@ -17,13 +17,14 @@ from typing import Any
 from kiosk.domain import ITEMS, Session, completed_years, utcnow
 from kiosk.errors import InputError
 from kiosk.grading_clinical import ClinicalOutcome, apply_classes, apply_screening
+from kiosk.grading_older import apply_ranges, score_battery
 from kiosk.grading_points import PointsOutcome, score_points_pack
 from kiosk.logs import log_event
 from kiosk.norms import model as m
 from kiosk.norms.scoring import PointsIndex
 from kiosk.not_measured import not_measured_results
 from kiosk.prescription import prescribe
-from kiosk.report import ItemResult, PackScore, Report, Trial
+from kiosk.report import ItemResult, PackScore, RangeResult, Report, Trial
 from kiosk.trend import compute_trend
 from kiosk.trials import ItemTrials, group_trials
 
@@ -69,7 +70,7 @@ def _trial_view(t: Any) -> Trial:
 
 
 def _item_result(name: str, tr: ItemTrials, outcomes: list[PointsOutcome], clin: ClinicalOutcome,
-                 age: int) -> ItemResult:
+                 age: int, norm_range: RangeResult | None = None) -> ItemResult:
     spec = ITEMS[name]
     scores = tuple(o.scores[name] for o in outcomes if name in o.scores)
     graded_by = [s.pack for s in scores if s.points is not None]
@@ -85,7 +86,7 @@ def _item_result(name: str, tr: ItemTrials, outcomes: list[PointsOutcome], clin:
         round(g.value, spec.decimals), g.trial, g.side.value if g.side else None,
         tuple(sorted(tr.best_by_hand().items())), tuple((k, float(v)) for k, v in g.components.items()), (),
         scores, tuple(clin.item_classes.get(name, [])), tuple(clin.item_flags.get(name, [])),
-        tuple(dict.fromkeys(graded_by)), tuple(dict.fromkeys(notes)))
+        tuple(dict.fromkeys(graded_by)), tuple(dict.fromkeys(notes)), norm_range)
 
 
 def _derived_items(outcomes: list[PointsOutcome], packs: list[m.NormPack], clin: ClinicalOutcome,
@@ -137,7 +138,13 @@ def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any
         apply_classes(p, sex, age, trials, clin)
     for p in norms.of_kind(m.PackKind.SCREENING):
         apply_screening(p, sex, age, trials, clin)
-    items = [_item_result(n, tr, outcomes, clin, age) for n, tr in trials.items()]
+    ranges: dict[str, RangeResult] = {}
+    for p in norms.of_kind(m.PackKind.RANGES):
+        for item, result in apply_ranges(p, sex, age, trials, clin).items():
+            ranges.setdefault(item, result)
+    batteries = tuple(b for p in norms.of_kind(m.PackKind.BATTERY)
+                      if (b := score_battery(p, sex, age, trials, clin)) is not None)
+    items = [_item_result(n, tr, outcomes, clin, age, ranges.get(n)) for n, tr in trials.items()]
     items += _derived_items(outcomes, points_packs, clin, trials)
     bp = next((c for c in clin.classes if c.group == "blood_pressure"), None)
     safety_yes = bool(session.safety and not session.safety.exertion_allowed)
@@ -145,8 +152,8 @@ def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any
     standards = tuple(o.standard for o in outcomes if o.standard is not None)
     notes = []
     if not standards:
-        notes.append(f"No points standard covers age {age}: items are graded by the clinical and screening packs "
-                     "only, and no overall grade is given.")
+        notes.append(f"No points standard covers age {age}: items are graded by the clinical, screening and "
+                     "older-adult packs only, and no overall grade is given.")
     prev_date = str(previous["test_date"]) if previous and previous.get("test_date") is not None else None
     report = Report(
         report_id=report_id or str(uuid.uuid4()), session_id=str(session.id), station_id=session.station_id,
@@ -157,7 +164,7 @@ def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any
                     for p in norms.packs),
         exertion_tests_allowed=exertion_ok, needs_doctor_review=_needs_review(clin, bp, safety_yes),
         trend=compute_trend(items, clin.classes, previous), previous_test_date=prev_date, notes=tuple(notes),
-        not_measured=not_measured_results(session))
+        not_measured=not_measured_results(session), batteries=batteries)
     report = replace(report, prescription=prescribe(report, session))
     log_event(log, logging.DEBUG, "session graded", session_id=str(session.id), items=len(items),
               flags=",".join(report.flag_names()), urgent=len(report.urgent_notices))

@@ -14,6 +14,9 @@ from typing import Any
 
 from kiosk.domain import Session
 from kiosk.errors import InputError
+from kiosk.prescription_vivifrail import SOURCE as VIVIFRAIL_SOURCE
+from kiosk.prescription_vivifrail import VIVIFRAIL_MIN_AGE, VivifrailLevel, vivifrail_level
+from kiosk.prescription_vivifrail import advice as vivifrail_advice
 from kiosk.report import Report
 
 FITT = ("frequency", "intensity", "time", "type")
@@ -62,6 +65,7 @@ class Context:
     points: Mapping[str, int]  # station item -> national points (scored items only)
     safety_yes: tuple[str, ...]
     exertion_allowed: bool
+    vivifrail: VivifrailLevel | None = None  # older adults: the programme level from SPPB / gait speed
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,21 @@ def _moderate(c: Context) -> list[tuple[str, str, str]]:
 
 def _points_at_most(item: str, limit: int) -> Callable[[Context], bool]:
     return lambda c: item in c.points and c.points[item] <= limit
+
+
+def _vivifrail(level: str) -> Rule:
+    """Vivifrail programme ``level`` (its "+" variant included) for a resident aged 70+ cleared to exercise."""
+    spans = {"A": "SPPB 0–3 or < 0.5 m/s", "B": "SPPB 4–6 or 0.5–0.8 m/s", "C": "SPPB 7–9 or 0.9–1.0 m/s",
+             "D": "SPPB 10–12 or > 1.0 m/s"}
+    plus = f"; {level}+ if TUG >= 20 s or < 0.8 m/s" if level in ("B", "C") else ""
+    return Rule(f"vivifrail_{level}", f"{VIVIFRAIL_SOURCE}: {level} for {spans[level]}{plus}.",
+                lambda c: c.exertion_allowed and c.vivifrail is not None and c.vivifrail.level == level,
+                lambda c: vivifrail_advice(c.vivifrail) if c.vivifrail else [])
+
+
+def _general_older_adult(c: Context) -> bool:
+    """WHO multicomponent advice, unless a Vivifrail programme for frailty (A–C) replaces it."""
+    return c.exertion_allowed and c.age >= 65 and (c.vivifrail is None or c.vivifrail.level == "D")
 
 
 RULES: tuple[Rule, ...] = (
@@ -129,11 +148,12 @@ RULES: tuple[Rule, ...] = (
                      "快走、骑车、游泳或跳舞；自重力量练习。")]),
     Rule("multicomponent_older_adult",
          "WHO 2020 guidelines: older adults 150 min/week moderate aerobic, plus balance and strength ≥ 3 days/week.",
-         lambda c: c.exertion_allowed and c.age >= 65,
+         _general_older_adult,
          lambda c: [("frequency", "Aerobic 5 days a week; balance and strength on 3 of them.",
                      "有氧运动每周5天，其中3天加做平衡和力量练习。"), *_moderate(c),
                     ("time", "30 minutes a day, in bouts of 10 minutes if easier.", "每天30分钟，可分成每次10分钟。"),
                     ("type", "Brisk walking, tai chi, square dancing.", "快走、太极拳、广场舞。")]),
+    *(_vivifrail(level) for level in "ABCD"),
     Rule("resistance_for_low_strength",
          "AWGS 2019: possible sarcopenia → resistance training; ACSM: muscle-strengthening ≥ 2 days/week.",
          lambda c: "possible_sarcopenia" in c.flags or _points_at_most("grip", 2)(c),
@@ -191,8 +211,13 @@ def _context(report: Report, session: Session) -> Context:
         s = it.score
         if s is not None and s.points is not None:
             points[it.item] = s.points
+    values = {it.item: it.graded_value for it in report.items}
+    sppb = next((b.total for b in report.batteries if b.pack == "sppb" and b.total is not None), None)
+    level = (vivifrail_level(sppb, values.get("gait_speed_4m"), values.get("timed_up_and_go"))
+             if report.age_years >= VIVIFRAIL_MIN_AGE else None)
     return Context(report.age_years, frozenset(report.flag_names()),
-                   {c.group: c.severity for c in report.classes}, points, safety_yes, report.exertion_tests_allowed)
+                   {c.group: c.severity for c in report.classes}, points, safety_yes, report.exertion_tests_allowed,
+                   level)
 
 
 def prescribe(report: Report, session: Session) -> Prescription:

@@ -87,6 +87,73 @@ class PackScore:
 
 
 @dataclass(frozen=True)
+class RangeResult:
+    """Where a value falls against the normal range of people of the same sex and age band (a ranges pack)."""
+
+    pack: str
+    edition: str
+    band: str  # "below" | "within" | "above" (performance: worse than usual / usual / better than usual)
+    table_value: Decimal
+    low: Decimal
+    high: Decimal
+    direction: str
+    sex: str
+    age_group: str  # "75–79"
+    label_en: str
+    label_zh: str
+    meaning_en: str
+    meaning_zh: str
+    percentile: str | None = None  # performance percentile met ("45", "<5"); None without a percentile table
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pack": self.pack, "edition": self.edition, "band": self.band, "percentile": self.percentile,
+                "table_value": json_number(self.table_value), "low": json_number(self.low),
+                "high": json_number(self.high), "direction": self.direction, "sex": self.sex,
+                "age_group": self.age_group, "label": {"en": self.label_en, "zh": self.label_zh},
+                "meaning": {"en": self.meaning_en, "zh": self.meaning_zh}}
+
+
+@dataclass(frozen=True)
+class BatteryPart:
+    """One component of a battery (SPPB balance, walk, chair stands): points, or None with the reason."""
+
+    name: str
+    label_en: str
+    label_zh: str
+    points: int | None
+    points_max: int
+    measures: tuple[tuple[str, float | None, int], ...] = ()  # (station item, value at table precision, points)
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "label": {"en": self.label_en, "zh": self.label_zh}, "points": self.points,
+                "points_max": self.points_max, "reason": self.reason,
+                "measures": [{"item": i, "table_value": v, "points": p} for i, v, p in self.measures]}
+
+
+@dataclass(frozen=True)
+class BatteryResult:
+    """A battery's parts and, when every part was done, its total and the categories the total falls in."""
+
+    pack: str
+    edition: str
+    title_en: str
+    title_zh: str
+    parts: tuple[BatteryPart, ...]
+    total: int | None
+    total_max: int
+    categories: tuple[tuple[str, str, str], ...] = ()  # (scheme, en, zh)
+    missing: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pack": self.pack, "edition": self.edition, "title": {"en": self.title_en, "zh": self.title_zh},
+                "parts": [p.to_dict() for p in self.parts], "total": self.total, "total_max": self.total_max,
+                "complete": self.total is not None,
+                "categories": [{"scheme": s, "label": {"en": en, "zh": zh}} for s, en, zh in self.categories],
+                "missing": list(self.missing)}
+
+
+@dataclass(frozen=True)
 class ItemResult:
     """One item of the report (measured, or derived such as height-standard weight and BMI)."""
 
@@ -107,6 +174,7 @@ class ItemResult:
     flags: tuple[str, ...] = ()
     graded_by: tuple[str, ...] = ()
     coverage_notes: tuple[str, ...] = ()
+    norm_range: RangeResult | None = None  # older adults: below / within / above the normal range
 
     @property
     def score(self) -> PackScore | None:
@@ -135,6 +203,8 @@ class ItemResult:
             d["score_reason"] = main.reason if main else "no points standard grades this item"
         d.update(scores=[s.to_dict() for s in self.scores], classes=list(self.classes), flags=list(self.flags),
                  graded_by=list(self.graded_by), coverage=list(self.coverage_notes))
+        if self.norm_range is not None:
+            d["norm_range"] = self.norm_range.to_dict()
         return d
 
 
@@ -262,6 +332,7 @@ class Report:
     previous_test_date: str | None = None
     notes: tuple[str, ...] = field(default=())
     not_measured: tuple[NotMeasuredResult, ...] = ()  # tried, no valid result: shown, never graded
+    batteries: tuple[BatteryResult, ...] = ()  # SPPB: parts, and the total when every part was done
 
     def item(self, name: str) -> ItemResult | None:
         return next((i for i in self.items if i.item == name), None)
@@ -294,4 +365,5 @@ class Report:
             "trend": {"previous_test_date": self.previous_test_date, "items": [t.to_dict() for t in self.trend]},
             "packs": [dict(p) for p in self.packs],
             "notes": list(self.notes),
+            "batteries": [b.to_dict() for b in self.batteries],
         }

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from html import escape
 from typing import Any
 
+from kiosk import report_older
 from kiosk.report import Report
 from kiosk.report_text import (
     FITT_FIELDS,
@@ -72,7 +73,23 @@ def _score(item: dict[str, Any]) -> str:
         if note:
             out += f"<span class=\"muted\">⚠ {_bi(note['zh'], note['en'])}</span>"
         return out
+    nr = item.get("norm_range")
+    if nr:
+        return f"{_bi(nr['label']['zh'], nr['label']['en'])}<span class=\"muted\">{_e(nr['pack'])}</span>"
     return f"<span class=\"muted\">{_e(item.get('score_reason', ''))}</span>"
+
+
+def _older_sections(d: dict[str, Any]) -> list[str]:
+    """For residents of 60 and over: the functional-fitness summary, screening results and the SPPB panel."""
+    out = []
+    for key, build in (("fitness", report_older.fitness_rows), ("screening", report_older.screening_rows),
+                       ("sppb", report_older.sppb_rows)):
+        rows = build(d)
+        if rows:
+            out.append(f"<h2>{_bi(*report_older.TITLES[key])}</h2>")
+            out.append(_table([("项目", "Item"), ("结果", "Result"), ("说明", "What it means")],
+                              [[_bi(*r["label"]), _bi(*r["value"]), _bi(*r["detail"])] for r in rows]))
+    return out
 
 
 def _labels(item: dict[str, Any], d: dict[str, Any]) -> str:
@@ -92,8 +109,14 @@ def render_report_html(report: Report) -> str:
                     f"<span class=\"muted\">{_e(u['basis'])}</span></div>")
     if not d["exertion_tests_allowed"]:
         body.append(f"<div class=\"urgent\">{_bi('今天不做运动测试。', 'No exertion tests today.')}</div>")
+    body += _older_sections(d)
     body.append(f"<h2>{_bi('国民体质测定综合评级', 'National fitness standard: overall grade')}</h2>")
-    if not d["standards"]:
+    if not d["standards"] and report_older.is_older_adult(d):
+        note = _bi("国民体质测定标准（2003）只覆盖20–59岁，不给综合评级；各项按上方老年人常模和筛查标准评价。",
+                   "The national standard (2003) covers ages 20–59: no overall grade; items are graded by the "
+                   "older-adult norms and screening standards above.")
+        body.append(f"<p>{note}</p>")
+    elif not d["standards"]:
         body.append(f"<p>{_bi('没有适用于该年龄的评分标准。', 'No points standard covers this age.')}</p>")
     for s in d["standards"]:
         grade = _bi(s["grade"]["zh"], s["grade"]["en"])

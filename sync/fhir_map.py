@@ -39,6 +39,7 @@ from sync.fhir_device import DeviceEntry, instrument_device, station_device
 from sync.fhir_observation import not_measured_entry, observation_entries
 from sync.fhir_patient import patient_identity
 from sync.fhir_report import bmi_entry, graded_measurements, report_entries, review_entries
+from sync.fhir_sppb import sppb_entries
 
 __all__ = ["BatchBundle", "MappingOptions", "batch_bundle", "load_pseudonym_key", "map_session", "options_from_config",
            "session_bundle", "validate_resource"]
@@ -166,6 +167,8 @@ class _Assembler:
         if "height" in graded and "weight" in graded:
             results.append(self.add(bmi_entry(str(report.get("report_id")), graded["height"], graded["weight"],
                                               subject=subject, guest=guest), owner))
+        panel = [self.add(e, owner) for e in sppb_entries(report, graded, subject=subject, guest=guest)]
+        results += panel[-1:]  # the SPPB panel; its parts hang from it by hasMember
         for e in report_entries(report, session, subject=subject, guest=guest, results=results):
             self.add(e, owner)
 

@@ -2,9 +2,10 @@
 
 A simulated technician calibrates the devices (the simulators play the known masses and the
 syringe), then a scripted resident taps through the real QML screens: attract, identify by ID
-number on the keypad, consent, safety questions, a full check (every device test on its simulator,
-the camera tests on committed real footage: squats and arm curls counted, a chair stand that the footage
-does not show stored as not measured), the report, printing (saved as PDF when no
+number on the keypad (the GB 11643 example: a woman of 76), consent, safety questions, a full check (every
+device test on its simulator, the camera tests on committed real footage: squats and arm curls counted, a
+chair stand that the footage does not show stored as not measured; the older-adult battery the station did
+not measure itself entered as a staff member's stopwatch results), the report, printing (saved as PDF when no
 printer is configured). A doctor then signs in, reviews the flagged session and signs it. Every
 screen is saved as PNG in Chinese and in English (the language is switched mid-flow, as a resident
 may), the report PDF is written and rendered, and results sync to the FHIR test double on 127.0.0.1.
@@ -24,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import CameraConfig, StationConfig
+from kiosk.domain import utcnow
 from kiosk.logs import log_event
 from ui.demo import DOCTOR, DOCTOR_PIN, TECHNICIAN, TECHNICIAN_PIN, calibrate_station, demo_station
+from ui.demo_older_adult import staff_entries
 from ui.device_guidance import BP_GRADE3_REST_S, BP_REST_S
 from ui.driver import ScreenDriver, run_station
 from ui.viewmodels.resident_flow import SAFETY_KEYS
@@ -182,6 +185,10 @@ async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: 
             await _camera_test(d, tour, tests, duration_s=camera_s)
         else:
             await _device_test(d, tour, flow.currentTest, tests)
+    tried = [m.item for m in app.session.measurements] + [n.item for n in app.session.not_measured]
+    older = staff_entries(utcnow(), tried)
+    for m in older:  # the older-adult tests the station did not try itself: a staff member's entries
+        app.session.add_measurement(m)
     await tour.both("test-menu-done")
     _step(progress, "report, printout and PDFs")
     await d.click("finishButton")
@@ -200,7 +207,14 @@ async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: 
     report = app.session.report or {}
     await d.click("finishButton")
     await d.wait_screen("Attract")
-    return {"resident": "scripted resident (GB 11643 example ID, woman born 1949)",
+    return {"resident": "scripted resident (GB 11643 example ID, woman born 1949-12-31, aged 76)",
+            "age_years": report.get("age_years"),
+            "graded_by": {it["item"]: it["graded_by"] for it in report.get("items", []) if isinstance(it, dict)},
+            "sppb_total": next((b.get("total") for b in report.get("batteries", []) if isinstance(b, dict)), None),
+            "older_adult_battery": {"entered_by_staff": [m.item for m in older],
+                                    "note": "older-adult tests the station did not measure itself in this session are "
+                                            "entered as a staff member's stopwatch results (invented demo values, "
+                                            "ui/demo_older_adult.py)"},
             "session_id": str(report.get("session_id", "")), "tests": tests,
             "tests_done": [t.get("exercise", t["device"]) for t in tests
                            if "problem" not in t and not t.get("stopped_by_resident") and not t.get("not_measured")],

@@ -135,3 +135,45 @@ def next_in_full_check(order: Sequence[str], current: str | None, startable: Ite
     usable = set(startable)
     start = order.index(current) + 1 if current in order else 0
     return next((name for name in order[start:] if name in usable), None)
+
+
+# ---- the older-adults battery ----------------------------------------------------------------------------
+# The tests of the older-adult check in a safe order: resting blood pressure first; then the seated tests
+# (grip, arm curl); the chair tests; the balance stances next to a support, easiest first (as SPPB and STEADI
+# run them); stepping on the spot; the walking tests last. Camera tests are planned by their stored item; a
+# camera test runs under its analyser's name where one exists (ANALYSER_OF_ITEM), else under the item id.
+OLDER_ADULT_DEVICE_KINDS = ("blood_pressure", "grip")
+OLDER_ADULT_CAMERA: tuple[tuple[str, int], ...] = (  # (stored item, trials)
+    ("arm_curl_30s", 1), ("chair_stand_30s", 1), ("five_times_sit_to_stand", 1),
+    ("balance_side_by_side", 1), ("balance_semi_tandem", 1), ("balance_tandem", 1), ("single_leg_stand_eyes_open", 1),
+    ("two_minute_step", 1), ("eight_foot_up_and_go", 2), ("timed_up_and_go", 1), ("gait_speed_4m", 2))
+ANALYSER_OF_ITEM: Mapping[str, str] = {item: name for name, item, _ in CAMERA_EXERCISES}
+OLDER_ADULT_MIN_AGE = 60
+
+
+def older_adult_battery(devices: Sequence[DeviceConfig], *, camera_configured: bool, camera_consent: bool,
+                        exertion_allowed: bool, analysers: Iterable[str] | None = None) -> list[TestSpec]:
+    """The older-adult check in its order, after the same skips as the menu (no exertion after a safety "yes",
+    no camera without consent). ``analysers``: the camera exercises this station can run; None plans every
+    camera test (by item id where no analyser exists yet), a set keeps only the runnable ones."""
+    runnable = None if analysers is None else set(analysers)
+    devs = {d.kind: d for d in devices}
+    plan = [TestSpec(devs[k].name, k, KIND_ITEMS[k], KIND_TRIALS[k], k not in RESTING_KINDS)
+            for k in OLDER_ADULT_DEVICE_KINDS if k in devs]
+    if camera_configured:
+        plan += [TestSpec(ANALYSER_OF_ITEM.get(item, item), CAMERA_KIND, (item,), trials, True)
+                 for item, trials in OLDER_ADULT_CAMERA]
+    return [t for t in plan if (exertion_allowed or not t.exertion) and (camera_consent or not t.is_camera)
+            and (runnable is None or not t.is_camera or t.name in runnable)]
+
+
+def with_battery(tests: Sequence[TestSpec], battery: Sequence[TestSpec]) -> list[TestSpec]:
+    """The menu's tests plus the battery's tests it lacks (appended in battery order)."""
+    names = {t.name for t in tests}
+    return [*tests, *(t for t in battery if t.name not in names)]
+
+
+def battery_order(tiles: Sequence[Tile], battery: Sequence[TestSpec]) -> list[str]:
+    """The tests the older-adult check runs: the battery's startable tiles not yet done, in battery order."""
+    ready = {t.spec.name for t in tiles if t.state is TileState.READY}
+    return [t.name for t in battery if t.name in ready]

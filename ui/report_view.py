@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from kiosk import report_older
 from kiosk.report_text import FITT_FIELDS, HAND_WORDS, SEX_WORDS, TREND_WORDS, graded_text, item_labels
 
 Row = dict[str, str]
@@ -28,6 +29,7 @@ TITLES = {
     "prescription": ("运动处方", "Your exercise prescription"),
     "trend": ("与上次比较", "Change since your last visit"),
     "standards": ("所用标准", "Standards used"),
+    **report_older.TITLES,
 }
 SCREENING_FLAGS = ("fall_risk", "possible_sarcopenia")  # shown as flags with advice; the rest show as classes
 
@@ -67,6 +69,12 @@ def _urgent(d: Mapping[str, Any], lang: str) -> list[Row]:
 
 
 def _grade(d: Mapping[str, Any], lang: str) -> list[Row]:
+    if not d["standards"] and report_older.is_older_adult(d):
+        return [_row(pick(("国民体质测定标准（2003）只覆盖20–59岁，不给综合评级；"
+                           "您的结果按上方的老年人常模和筛查标准评价。",
+                           "The national fitness standard (2003) covers ages 20–59, so there is no overall grade; "
+                           "your results are compared with the older-adult norms and screening standards above."),
+                          lang))]
     if not d["standards"]:
         return [_row(pick(("国民体质测定标准不覆盖您的年龄；各项结果按健康指南评价。",
                            "The national fitness standard does not cover your age; your results are judged "
@@ -109,8 +117,9 @@ def _items(d: Mapping[str, Any], lang: str) -> list[Row]:
         bits = []
         if it["score"] is not None:
             bits.append(pick(("得分：", "Score: "), lang) + pick(it["level"], lang))
-        else:
-            bits.append(pick(("本项无国家标准评分", "No national score for this item"), lang))
+        elif it.get("norm_range"):
+            bits.append(pick(it["norm_range"]["label"], lang))
+        bits.append(pick(report_older.graded_by_pair(it), lang))
         labels = item_labels(dict(it), dict(d))
         bits += [pick(lb, lang) for lb in labels]
         if it["item"] in trend:
@@ -133,8 +142,11 @@ def _classes(d: Mapping[str, Any], lang: str) -> list[Row]:
 
 
 def _flags(d: Mapping[str, Any], lang: str) -> list[Row]:
+    shown = report_older.screened_flags(d)  # already in the older-adult screening section
     rows = []
     for f in d["flags"]:
+        if f["name"] in shown:
+            continue
         if f["name"] in SCREENING_FLAGS or "advice" in f:
             rows.append(_row(pick(f["label"], lang), "", pick(f.get("advice"), lang), "warn"))
     return rows
@@ -166,9 +178,21 @@ def _standards(d: Mapping[str, Any], lang: str) -> list[Row]:
     return [_row(pick((p["title_zh"], p["title_en"]), lang), "", f"{p['name']} · {p['edition']}") for p in d["packs"]]
 
 
+def _older(build: Any) -> Any:
+    """An older-adult section builder as a view builder: its bilingual rows in one language."""
+    def rows(d: Mapping[str, Any], lang: str) -> list[Row]:
+        return [_row(pick(r["label"], lang), pick(r["value"], lang), pick(r["detail"], lang), r["tone"])
+                for r in build(d)]
+    return rows
+
+
 def report_sections(report: Mapping[str, Any], lang: str) -> list[Section]:
-    """Every section with rows, urgent first; empty sections are left out."""
-    builders = (("urgent", _urgent, "urgent"), ("grade", _grade, "normal"), ("items", _items, "normal"),
+    """Every section with rows, urgent first; for residents of 60 and over the functional-fitness summary, the
+    screening results and the SPPB panel come next; empty sections are left out."""
+    builders = (("urgent", _urgent, "urgent"), ("fitness", _older(report_older.fitness_rows), "normal"),
+                ("screening", _older(report_older.screening_rows), "normal"),
+                ("sppb", _older(report_older.sppb_rows), "normal"), ("grade", _grade, "normal"),
+                ("items", _items, "normal"),
                 ("classes", _classes, "normal"), ("flags", _flags, "warn"), ("prescription", _prescription, "normal"),
                 ("trend", _trend, "normal"), ("standards", _standards, "normal"))
     out = []

@@ -19,7 +19,7 @@ from kiosk.domain import ITEMS
 from kiosk.errors import NormPackError
 from kiosk.logs import log_event
 from kiosk.norms import model as m
-from kiosk.norms import read_classes, read_points, read_screening
+from kiosk.norms import read_battery, read_classes, read_points, read_ranges, read_screening
 from kiosk.norms.validate import validate_pack
 
 log = logging.getLogger("kiosk.norms")
@@ -110,7 +110,12 @@ def _measure(ctx: _Ctx, name: str, t: Mapping[str, Any], where: str) -> m.Measur
         component = t.get("component")
         if component is not None and component not in spec.components:
             raise ctx.err(f"{where}.component {component!r} is not a component of {station_item}")
-        if unit != spec.unit.symbol:
+        course = t.get("time_over_m")
+        if course is not None:  # a speed graded as the time over a course: the table is in seconds
+            if spec.unit.symbol != "m/s" or unit != "s":
+                raise ctx.err(f"{where}.time_over_m needs a station item in m/s and unit 's' "
+                              f"({station_item} is in {spec.unit.symbol}, unit {unit!r})")
+        elif unit != spec.unit.symbol:
             raise ctx.err(f"{where}.unit {unit!r} differs from the station unit of {station_item} ({spec.unit.symbol})")
     precision = ctx.dec(ctx.get(t, "precision", (str, int, float), where), f"{where}.precision")
     if precision <= 0:
@@ -119,7 +124,12 @@ def _measure(ctx: _Ctx, name: str, t: Mapping[str, Any], where: str) -> m.Measur
         rounding = m.Rounding(t.get("rounding", "half_up"))
     except ValueError:
         raise ctx.err(f"{where}.rounding must be one of {[r.value for r in m.Rounding]}") from None
-    return m.MeasureSpec(name, station_item, unit, precision, rounding, t.get("component"), derived)
+    course = None
+    if "time_over_m" in t:
+        course = ctx.dec(t["time_over_m"], f"{where}.time_over_m")
+        if course <= 0 or not station_item:
+            raise ctx.err(f"{where}.time_over_m must be a positive course length for a measured station item")
+    return m.MeasureSpec(name, station_item, unit, precision, rounding, t.get("component"), derived, course)
 
 
 def _measures(ctx: _Ctx, raw: Mapping[str, Any], key: str) -> Mapping[str, m.MeasureSpec]:
@@ -166,6 +176,10 @@ def load_pack(folder: Path | str) -> m.NormPack:
         pack = m.NormPack(info, points=read_points.read(ctx, raw, _measures), errata=errata)
     elif info.kind is m.PackKind.CLASSES:
         pack = m.NormPack(info, classes=read_classes.read(ctx, raw, _measures), errata=errata)
+    elif info.kind is m.PackKind.RANGES:
+        pack = m.NormPack(info, ranges=read_ranges.read(ctx, raw, _measures), errata=errata)
+    elif info.kind is m.PackKind.BATTERY:
+        pack = m.NormPack(info, battery=read_battery.read(ctx, raw, _measures), errata=errata)
     else:
         pack = m.NormPack(info, screening=read_screening.read(ctx, raw, _measures), errata=errata)
     validate_pack(pack, folder)

@@ -17,6 +17,8 @@ class PackKind(enum.StrEnum):
     POINTS = "points"  # a points standard: item scores, optional body-size table, total and grade
     CLASSES = "classes"  # clinical classes (blood pressure, BMI, waist, glucose)
     SCREENING = "screening"  # yes/no flags (sarcopenia, fall risk)
+    RANGES = "ranges"  # normal ranges by sex and age band: below / within / above (Senior Fitness Test)
+    BATTERY = "battery"  # a test battery scored in points per component with a total and categories (SPPB)
 
 
 class Direction(enum.StrEnum):
@@ -65,6 +67,7 @@ class MeasureSpec:
     rounding: Rounding = Rounding.HALF_UP
     component: str | None = None  # blood pressure: "systolic" / "diastolic"
     derived: str | None = None  # "bmi"
+    time_over_m: Decimal | None = None  # a speed (m/s) graded as the time over this course (s) = course / speed
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,125 @@ class ScreeningScheme:
     file: str = ""
 
 
+RANGE_BANDS = ("below", "within", "above")
+
+
+@dataclass(frozen=True)
+class RangeRow:
+    """A normal range (both ends inclusive) of one item for one sex and age band.
+
+    ``low`` <= ``high`` numerically; for lower_better items ``low`` is the fast end, so a value under
+    ``low`` is *above* the normal range (better than most) and one over ``high`` is *below* it.
+    """
+
+    item: str
+    sex: str
+    age_min: int
+    age_max: int
+    direction: Direction
+    low: Decimal
+    high: Decimal
+    line: int
+
+    def band(self, value: Decimal) -> str:
+        """"below", "within" or "above" the normal range, in the sense of performance (worse / usual / better)."""
+        if self.low <= value <= self.high:
+            return "within"
+        better = value > self.high if self.direction is Direction.HIGHER_BETTER else value < self.low
+        return "above" if better else "below"
+
+
+@dataclass(frozen=True)
+class BandText:
+    """How a band is said: a short label and a plain-words meaning with {ability} and {group} to fill in."""
+
+    label_en: str
+    label_zh: str
+    meaning_en: str
+    meaning_zh: str
+
+
+@dataclass(frozen=True)
+class RangeScheme:
+    measures: Mapping[str, MeasureSpec]
+    abilities: Mapping[str, tuple[str, str]]  # measure -> (en, zh) of what it shows ("leg strength")
+    rows: tuple[RangeRow, ...]
+    bands: Mapping[str, BandText]  # "below" | "within" | "above"
+    file: str = ""
+    # (item, sex, age_min) -> ((performance percentile, value), …) from the best percentile down; may be empty
+    percentiles: Mapping[tuple[str, str, int], tuple[tuple[int, Decimal], ...]] = field(default_factory=dict)
+    percentiles_file: str = ""
+
+    def percentile_of(self, row: RangeRow, value: Decimal) -> str | None:
+        """The highest performance percentile whose value ``value`` meets or beats ("<5" below the lowest);
+        None when the pack has no percentile table for the row. Ties report the highest tied percentile."""
+        table = self.percentiles.get((row.item, row.sex, row.age_min))
+        if not table:
+            return None
+        for pct, v in table:
+            if (value >= v) if row.direction is Direction.HIGHER_BETTER else (value <= v):
+                return str(pct)
+        return f"<{table[-1][0]}"
+
+
+@dataclass(frozen=True)
+class PointsBand:
+    """A battery measure's points for values in an interval (None bound = unbounded; inclusivity explicit)."""
+
+    component: str
+    measure: str
+    points: int
+    low: Decimal | None
+    low_inclusive: bool
+    high: Decimal | None
+    high_inclusive: bool
+    basis: str
+    line: int
+
+    def contains(self, value: Decimal) -> bool:
+        above_low = self.low is None or (value >= self.low if self.low_inclusive else value > self.low)
+        below_high = self.high is None or (value <= self.high if self.high_inclusive else value < self.high)
+        return above_low and below_high
+
+
+@dataclass(frozen=True)
+class BatteryComponent:
+    """A part of a battery: its measures in protocol order; ``sequential``: stop at the first one not held fully."""
+
+    name: str
+    label_en: str
+    label_zh: str
+    measures: tuple[str, ...]
+    sequential: bool
+    points_max: int
+
+
+@dataclass(frozen=True)
+class TotalCategory:
+    """A category of the battery total under one named scheme (both ends inclusive)."""
+
+    scheme: str
+    total_min: int
+    total_max: int
+    label_en: str
+    label_zh: str
+    flag: str
+    basis: str
+    line: int
+
+
+@dataclass(frozen=True)
+class BatteryScheme:
+    measures: Mapping[str, MeasureSpec]
+    components: tuple[BatteryComponent, ...]
+    bands: tuple[PointsBand, ...]
+    total_max: int
+    categories: tuple[TotalCategory, ...]
+    flags: Mapping[str, FlagInfo]
+    file: str = ""
+    categories_file: str = ""
+
+
 @dataclass(frozen=True)
 class NormPack:
     """One validated pack: its info and exactly one scheme matching its kind."""
@@ -279,6 +401,8 @@ class NormPack:
     points: PointsScheme | None = None
     classes: ClassScheme | None = None
     screening: ScreeningScheme | None = None
+    ranges: RangeScheme | None = None
+    battery: BatteryScheme | None = None
     errata: tuple[Mapping[str, str], ...] = ()
 
 

@@ -12,13 +12,19 @@ RULE_COLUMNS = ("flag", "measure", "sex", "age_min", "age_max", "op", "threshold
 OPS = ("<", "<=", ">=", ">")
 
 
-def read(ctx: Any, raw: Mapping[str, Any], measures: Callable[..., Mapping[str, m.MeasureSpec]]) -> m.ScreeningScheme:
-    specs = measures(ctx, raw, "measures")
+def read_flags(ctx: Any, raw: Mapping[str, Any]) -> dict[str, m.FlagInfo]:
+    """The pack's [flags.NAME] tables: label and advice in both languages."""
     flags = {}
     for name, f in ctx.get(raw, "flags", dict, "").items():
         g = lambda k, f=f, name=name: ctx.get(f, k, str, f"flags.{name}")  # noqa: E731
         flags[name] = m.FlagInfo(name, g("label_en"), g("label_zh"), str(f.get("advice_en", "")),
                                  str(f.get("advice_zh", "")))
+    return flags
+
+
+def read(ctx: Any, raw: Mapping[str, Any], measures: Callable[..., Mapping[str, m.MeasureSpec]]) -> m.ScreeningScheme:
+    specs = measures(ctx, raw, "measures")
+    flags = read_flags(ctx, raw)
     path, rows = ctx.csv(ctx.get(ctx.get(raw, "screening", dict, ""), "file", str, "screening"), RULE_COLUMNS)
     rules = []
     for line, r in rows:

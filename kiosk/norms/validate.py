@@ -27,6 +27,10 @@ def validate_pack(pack: m.NormPack, folder: Path) -> None:
         _classes(pack.classes, folder)
     if pack.screening is not None:
         _screening(pack.screening, info, folder)
+    if pack.ranges is not None:
+        _ranges(pack.ranges, info, folder)
+    if pack.battery is not None:
+        _battery(pack.battery, folder)
 
 
 def _fail(folder: Path, file: str, line: int | None, message: str) -> NormPackError:
@@ -203,3 +207,92 @@ def _screening(s: m.ScreeningScheme, info: m.PackInfo, folder: Path) -> None:
         if not _on_grid(r.threshold, s.measures[r.measure].precision):
             raise _fail(folder, s.file, r.line, f"threshold {r.threshold} is finer than {r.measure}'s precision")
     _age_bands(rules, lambda r: (r.flag, r.measure, r.sex), lambda k: "/".join(k), folder, s.file, info)
+
+
+def _ranges(s: m.RangeScheme, info: m.PackInfo, folder: Path) -> None:
+    directions: dict[str, m.Direction] = {}
+    for r in s.rows:
+        if r.sex not in info.sexes:
+            raise _fail(folder, s.file, r.line, f"sex {r.sex} is not among the pack's sexes")
+        if r.low > r.high:
+            raise _fail(folder, s.file, r.line, f"{r.item}: low {r.low} is above high {r.high} (write the range "
+                                                "low..high numerically, whatever the direction)")
+        if directions.setdefault(r.item, r.direction) is not r.direction:
+            raise _fail(folder, s.file, r.line, f"{r.item} has rows with different directions")
+        precision = s.measures[r.item].precision
+        if not (_on_grid(r.low, precision) and _on_grid(r.high, precision)):
+            raise _fail(folder, s.file, r.line, f"{r.item} range {r.low}..{r.high} is finer than the item's "
+                                                f"precision {precision}")
+    _age_bands(s.rows, lambda r: (r.item, r.sex), lambda k: f"{k[0]} {k[1]}", folder, s.file, info)
+    if s.percentiles:
+        _percentiles(s, folder)
+
+
+def _percentiles(s: m.RangeScheme, folder: Path) -> None:
+    """Each range row has a percentile table that runs the right way and whose P25/P75 are the range's ends."""
+    rows = {(r.item, r.sex, r.age_min): r for r in s.rows}
+    extra = set(s.percentiles) - set(rows)
+    if extra:
+        raise _fail(folder, s.percentiles_file, None, f"percentiles for {sorted(extra)[0]}, which has no range row")
+    for key, r in rows.items():
+        table = s.percentiles.get(key)
+        if not table:
+            raise _fail(folder, s.percentiles_file, None,
+                        f"{r.item} {r.sex} {r.age_min}–{r.age_max} has no percentiles")
+        values = [v for _, v in table]  # from the best percentile down
+        worse = all(a >= b for a, b in itertools.pairwise(values)) if r.direction is m.Direction.HIGHER_BETTER \
+            else all(a <= b for a, b in itertools.pairwise(values))
+        if not worse:
+            raise _fail(folder, s.percentiles_file, None, f"{r.item} {r.sex} {r.age_min}: values do not get worse "
+                                                          "as the percentile falls")
+        pct = dict(table)
+        p25, p75 = pct.get(25), pct.get(75)
+        want = (r.low, r.high) if r.direction is m.Direction.HIGHER_BETTER else (r.high, r.low)
+        if (p25, p75) != want:
+            raise _fail(folder, s.percentiles_file, None, f"{r.item} {r.sex} {r.age_min}: P25/P75 {p25}/{p75} are "
+                                                          f"not the normal range's ends {want[0]}/{want[1]}")
+
+
+def _battery(b: m.BatteryScheme, folder: Path) -> None:
+    """Each measure's bands cover every value from 0 up exactly once; maxima add up; categories neither overlap
+    nor leave gaps within a scheme."""
+    for comp in b.components:
+        maxima = []
+        for measure in comp.measures:
+            bands = sorted((x for x in b.bands if x.measure == measure), key=lambda x: (x.low is not None, x.low or 0))
+            if not bands:
+                raise _fail(folder, b.file, None, f"measure {measure} of component {comp.name} has no bands")
+            precision = b.measures[measure].precision
+            for x in bands:
+                if not 0 <= x.points <= comp.points_max:
+                    raise _fail(folder, b.file, x.line, f"{measure}: {x.points} points is outside 0–{comp.points_max}")
+                if any(v is not None and not _on_grid(v, precision) for v in (x.low, x.high)):
+                    raise _fail(folder, b.file, x.line, f"{measure}: a bound is finer than the precision {precision}")
+            if bands[0].low not in (None, Decimal(0)) or bands[-1].high is not None:
+                raise _fail(folder, b.file, bands[0].line, f"{measure}: the bands must start at 0 and be open above")
+            for prev, cur in itertools.pairwise(bands):
+                if cur.low != prev.high or prev.high_inclusive == cur.low_inclusive:
+                    raise _fail(folder, b.file, cur.line, f"{measure}: the band from {cur.low} does not join the band "
+                                                          f"ending at {prev.high} exactly once (check the inclusive "
+                                                          "flags)")
+            pts = [x.points for x in bands]
+            if pts != sorted(pts) and pts != sorted(pts, reverse=True):
+                raise _fail(folder, b.file, bands[0].line, f"{measure}: points must rise or fall with the value")
+            maxima.append(max(pts))
+        if sum(maxima) != comp.points_max:
+            raise _fail(folder, b.file, None, f"component {comp.name}: its measures' maxima add up to {sum(maxima)}, "
+                                              f"not points_max {comp.points_max}")
+    if sum(c.points_max for c in b.components) != b.total_max:
+        raise _fail(folder, "pack.toml", None, f"total.points_max {b.total_max} is not the sum of the components'")
+    schemes: dict[str, list[m.TotalCategory]] = defaultdict(list)
+    for c in b.categories:
+        if not 0 <= c.total_min <= c.total_max <= b.total_max:
+            raise _fail(folder, b.categories_file, c.line, f"category {c.total_min}–{c.total_max} is not inside "
+                                                           f"0–{b.total_max}")
+        schemes[c.scheme].append(c)
+    for name, cats in schemes.items():
+        cats.sort(key=lambda c: c.total_min)
+        for prev, cur in itertools.pairwise(cats):
+            if cur.total_min != prev.total_max + 1:
+                raise _fail(folder, b.categories_file, cur.line, f"scheme {name}: {cur.total_min}–{cur.total_max} "
+                                                                 f"does not follow {prev.total_min}–{prev.total_max}")

@@ -10,13 +10,14 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from kiosk.config import StationConfig
 from kiosk.domain import ITEMS, Measurement, Resident, SafetyScreen, Session, Sex, Side
 from kiosk.grading import grade_session
 from kiosk.norms import SHIPPED_PACKS, load_norm_set
 from kiosk.report import Report
 
 TEST_DATE = date(2026, 11, 23)
-DEFAULT_PACKS = ("cn-2003-adult", "clinical-cutoffs", "older-adult-screening")
+DEFAULT_PACKS = StationConfig.__dataclass_fields__["norm_packs"].default  # the station's default packs
 
 
 @cache

@@ -41,6 +41,19 @@ def test_the_three_examples_give_sensible_reports(capsys, tmp_path: Path) -> Non
     assert sorted(p.name for p in (tmp_path / "html").iterdir()) == ["man-25.html", "woman-45.html", "woman-72.html"]
 
 
+def test_the_76_year_old_example_is_graded_by_named_older_adult_packs(capsys, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, str(repo_path("docs", "examples", "woman-76.json")), "--html", str(tmp_path / "r.html"))
+    report = json.loads(out)
+    assert code == 0 and report["age_years"] == 76
+    assert all(i["graded_by"] for i in report["items"]), [i["item"] for i in report["items"] if not i["graded_by"]]
+    ranges = {i["item"]: i["norm_range"]["band"] for i in report["items"] if "norm_range" in i}
+    assert ranges == {"chair_stand_30s": "within", "arm_curl_30s": "within", "two_minute_step": "within",
+                      "eight_foot_up_and_go": "within"}
+    assert report["batteries"][0]["total"] == 9, "balance 3 (tandem 5.2 s) + walk 3 (4 m in 5.13 s) + chairs 3"
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "功能性体适能小结" in html and "Short Physical Performance Battery" in html
+
+
 def test_html_for_one_file_is_written_to_the_named_path(capsys, tmp_path: Path) -> None:
     code, _, _ = run(capsys, str(EXAMPLES[2]), "--html", str(tmp_path / "r.html"))
     assert code == 0 and "肌少症" in (tmp_path / "r.html").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from kiosk.errors import InputError
-from tests.kiosk.grading_support import bp, grade, meas, pack_csv
+from tests.kiosk.grading_support import DEFAULT_PACKS, bp, grade, meas, pack_csv
 
 ITEM_ROWS = pack_csv("cn-2003-adult", "items.csv")
 
@@ -119,7 +119,7 @@ def test_resident_over_60_is_graded_by_screening_and_clinical_packs_only() -> No
                 meas("chair_stand_30s", 12))
     grip = rep.item("grip")
     assert grip.score.points is None and "covers ages 20–59, not 72" in grip.score.reason
-    assert grip.graded_by == ("older-adult-screening",) and "possible_sarcopenia" in grip.flags
+    assert grip.graded_by == ("older-adult-screening", "ewgsop2-sarcopenia") and "possible_sarcopenia" in grip.flags
     assert rep.needs_doctor_review, "AWGS 2019: possible sarcopenia is for a doctor's review"
     reach = rep.item("sit_and_reach")
     assert reach.graded_by == () and any("no loaded norm pack grades sit_and_reach at age 72" in n
@@ -181,4 +181,4 @@ def test_bmi_is_derived_and_classed_and_the_report_is_json() -> None:
     assert rep.class_of("glucose_fasting").class_name == "diabetes_range"
     d = json.loads(json.dumps(rep.to_dict(), ensure_ascii=False))
     assert d["classes"]["bmi"]["source"] == "WS/T 428-2013"
-    assert {p["name"] for p in d["packs"]} == {"cn-2003-adult", "clinical-cutoffs", "older-adult-screening"}
+    assert {p["name"] for p in d["packs"]} == set(DEFAULT_PACKS)

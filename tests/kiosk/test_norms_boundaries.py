@@ -153,16 +153,20 @@ def test_every_clinical_boundary_classes_at_and_either_side(row: dict[str, str])
                 f"{row['measure']}={v} ({sex}): got {got and got.class_name}, want {want}"
 
 
-SCREEN_ROWS = pack_csv("older-adult-screening", "screening.csv")
-SCREEN_ITEM = {"grip": "grip", "five_times_sit_to_stand": "five_times_sit_to_stand",
-               "chair_stand_30s": "chair_stand_30s", "single_leg_stand": "single_leg_stand_eyes_closed"}
+SCREEN_PACKS = ("older-adult-screening", "sft-fitness-standards", "ewgsop2-sarcopenia")
+SCREEN_ROWS = [{**r, "pack": p} for p in SCREEN_PACKS for r in pack_csv(p, "screening.csv")]
 OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b}
 
 
-@pytest.mark.parametrize("row", SCREEN_ROWS, ids=lambda r: f"{r['flag']}-{r['measure']}-{r['sex']}-{r['age_min']}")
+def _screen_measure(pack: str, measure: str) -> tuple[str, Decimal]:
+    spec = tomllib.loads((SHIPPED_PACKS / pack / "pack.toml").read_text(encoding="utf-8"))["measures"][measure]
+    return spec["station_item"], Decimal(spec["precision"])
+
+
+@pytest.mark.parametrize("row", SCREEN_ROWS,
+                         ids=lambda r: f"{r['pack']}-{r['flag']}-{r['measure']}-{r['sex']}-{r['age_min']}")
 def test_every_screening_threshold_flags_at_and_either_side(row: dict[str, str]) -> None:
-    item = SCREEN_ITEM[row["measure"]]
-    step = Decimal("1") if row["measure"] == "chair_stand_30s" else Decimal("0.1")
+    item, step = _screen_measure(row["pack"], row["measure"])
     sexes = ("M", "F") if row["sex"] == "*" else (row["sex"],)
     for sex in sexes:
         for age in (int(row["age_min"]), min(int(row["age_max"]), 120)):

@@ -217,7 +217,8 @@ def test_pack_name_must_match_its_folder(tmp_path: Path) -> None:
 
 
 def test_an_unknown_pack_name_lists_the_shipped_packs() -> None:
-    with pytest.raises(NormPackError, match="shipped packs: clinical-cutoffs, cn-2003-adult, older-adult-screening"):
+    with pytest.raises(NormPackError, match="shipped packs: clinical-cutoffs, cn-2003-adult, ewgsop2-sarcopenia, "
+                                            "older-adult-screening, sft-fitness-standards, sft-normal-range, sppb"):
         load_norm_set(["cn-2023-adult"])
 
 

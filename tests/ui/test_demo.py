@@ -33,6 +33,14 @@ def test_the_headless_demo_goes_through_every_resident_screen_and_syncs(tmp_path
     (nm,) = session["not_measured"]
     assert nm["item"] == "chair_stand_30s" and nm["report_says"]["en"].startswith("not measured — "), nm
     assert not any("chair_stand_30s" in items for items in session["flag_items"].values()), session["flag_items"]
+    # the resident is a woman of 76: every test she did is graded by a named pack, the older-adult ones by an
+    # older-adult pack (the battery the station did not try itself is a staff member's stopwatch entries)
+    assert session["age_years"] == 76 and session["older_adult_battery"]["entered_by_staff"]
+    older_packs = {"sft-normal-range", "sft-fitness-standards", "sppb", "ewgsop2-sarcopenia", "older-adult-screening"}
+    for item in ("grip", "arm_curl_30s", "two_minute_step", "eight_foot_up_and_go", "timed_up_and_go",
+                 "gait_speed_4m", "balance_tandem", "five_times_sit_to_stand"):
+        assert set(session["graded_by"][item]) & older_packs, (item, session["graded_by"].get(item))
+    assert session["sppb_total"] is not None
     visited = summary["screens_visited"]
     for screen in ("Attract", "Identify", "Consent", "Safety", "TestMenu", "DeviceTest", "CameraTest", "Report",
                    "StaffSignIn", "DoctorQueue", "DoctorSession"):

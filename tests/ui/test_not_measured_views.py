@@ -33,8 +33,9 @@ def test_the_residents_report_lists_it_among_the_results_as_not_measured():
         items = next(s for s in report_sections(_report(), lang) if s["key"] == "items")
         (row,) = [r for r in items["rows"] if r["value"] == word]
         assert row["detail"], "the reason is shown beside it"
-    flags = [s for s in report_sections(_report(), "en") if s["key"] == "flags"]
-    assert not any("fall" in r["label"].lower() for s in flags for r in s["rows"]), "no fall-risk flag from it"
+    flags = [s for s in report_sections(_report(), "en") if s["key"] in ("flags", "screening")]
+    assert not any("higher fall risk" in (r["label"] + r["value"]).lower() for s in flags for r in s["rows"]), \
+        "no fall-risk flag from it"
 
 
 def test_the_doctor_sees_a_protocol_deviation_beside_the_value():

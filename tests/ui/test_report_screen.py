@@ -22,7 +22,7 @@ def test_report_screen_shows_results_prints_to_a_file_and_finishes(station_cfg: 
         assert model.hasReport and d.visible("reportQr") and d.visible("section_items")
         keys = [s["key"] for s in model.sections]
         assert keys[0] == "urgent", f"the urgent notice should come first, got {keys}"
-        assert {"grade", "items", "classes", "flags", "prescription", "trend"} <= set(keys)
+        assert {"grade", "items", "classes", "screening", "prescription", "trend"} <= set(keys)
         assert [t["item"] for t in model.trends if t["item"] == "grip"], "grip was measured on both visits"
         assert d.visible("trendChart_grip")
         app.station.setLanguage("en")

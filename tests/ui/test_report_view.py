@@ -40,9 +40,11 @@ def test_the_urgent_notice_comes_first_and_flags_carry_advice() -> None:
     report, _ = graded("woman-72")
     sections = report_sections(report, "en")
     assert sections[0]["key"] == "urgent" and sections[0]["rows"][0]["tone"] == "urgent"
-    flags = {r["label"]: r["detail"] for r in rows_of(sections, "flags")}
+    # for a resident of 60+ the screening flags come in the screening section near the top, with their advice
+    flags = {r["value"]: r["detail"] for r in rows_of(sections, "screening")}
     assert "Higher fall risk" in flags and "Possible sarcopenia" in flags and all(flags.values())
-    assert "does not cover your age" in rows_of(sections, "grade")[0]["label"]
+    assert not any(r["label"] in flags for s in sections if s["key"] == "flags" for r in s["rows"]), "not twice"
+    assert "covers ages 20–59, so there is no overall grade" in rows_of(sections, "grade")[0]["label"]
     assert spoken_summary(report, "en").startswith("Please show this report to the doctor.")
 
 

@@ -1638,6 +1638,10 @@
             <source>I'm still here</source>
             <translation>我还在</translation>
         </message>
+        <message>
+            <source>End the check</source>
+            <translation>结束检测</translation>
+        </message>
     </context>
     <context>
         <name>StaffExit</name>
@@ -2169,6 +2173,10 @@
         <message>
             <source>Full check: all tests in turn</source>
             <translation>全套检测：依次做所有项目</translation>
+        </message>
+        <message>
+            <source>Older-adult check: seated tests first</source>
+            <translation>老年人体能检测：先坐着做的项目</translation>
         </message>
         <message>
             <source>Finish and see my report</source>

@@ -23,7 +23,20 @@ from kiosk.errors import InputError, KioskError
 from kiosk.identity import ResidentId, parse_phone, parse_resident_id
 from kiosk.logs import log_event
 from ui.i18n import translate
-from ui.menu_plan import Tile, TileState, full_check_order, menu_tiles, next_in_full_check, offered_tests
+from ui.menu_plan import (
+    CAMERA_EXERCISES,
+    OLDER_ADULT_MIN_AGE,
+    TestSpec,
+    Tile,
+    TileState,
+    battery_order,
+    full_check_order,
+    menu_tiles,
+    next_in_full_check,
+    offered_tests,
+    older_adult_battery,
+    with_battery,
+)
 from ui.qr_scan import resident_id_from_qr
 from ui.viewmodels import resident_flow_text as words
 from ui.viewmodels.card_scanner import CardScanner
@@ -269,13 +282,27 @@ class ResidentFlow(QObject):
         return True
 
     # ---- the test menu --------------------------------------------------------------------
+    def _battery(self) -> list[TestSpec]:
+        """The older-adult check for a resident of 60 and over ([] otherwise): runnable tests only."""
+        s, cfg = self.app.session, self.app.cfg
+        if s.age < OLDER_ADULT_MIN_AGE:
+            return []
+        return older_adult_battery(cfg.devices, camera_configured=cfg.camera.source != "",
+                                   camera_consent=s.cameraAllowed, exertion_allowed=s.exertionAllowed,
+                                   analysers=[name for name, _, _ in CAMERA_EXERCISES])
+
     def _current_tiles(self) -> list[Tile]:
         if self._tiles is None:
             s, cfg = self.app.session, self.app.cfg
             tests = offered_tests(cfg.devices, camera_configured=cfg.camera.source != "",
                                   camera_consent=s.cameraAllowed, exertion_allowed=s.exertionAllowed)
+            tests = with_battery(tests, self._battery())
             self._tiles = menu_tiles(tests, self.app.manager.states(), [m.item for m in s.measurements])
         return self._tiles
+
+    @Property(bool, notify=tilesChanged)
+    def olderAdultCheckOffered(self) -> bool:
+        return bool(self._battery())
 
     @Property("QVariantList", notify=tilesChanged)
     def tiles(self) -> list[dict[str, Any]]:
@@ -350,6 +377,16 @@ class ResidentFlow(QObject):
     @Slot(result=bool)
     def startFullCheck(self) -> bool:
         order = full_check_order(self._current_tiles())
+        if not order:
+            self.app.station.showNotice(translate("ResidentFlow", "Every test on offer is done or not available."))
+            return False
+        self._full_check = order
+        return self.startTest(order[0])
+
+    @Slot(result=bool)
+    def startOlderAdultCheck(self) -> bool:
+        """The older-adult battery in its safe order (seated first, walking last); Stop ends it like a full check."""
+        order = battery_order(self._current_tiles(), self._battery())
         if not order:
             self.app.station.showNotice(translate("ResidentFlow", "Every test on offer is done or not available."))
             return False

@@ -89,7 +89,7 @@ Rectangle {
     Rectangle {
         id: footer
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: station.idleSecondsLeft >= 0 ? 150 : (footerRow.visibleChildren.length > 0 || station.notice !== "" ? 112 : 0)
+        height: station.idleSecondsLeft >= 0 ? 150 : (footerRow.visibleChildren.length > 0 || station.notice !== "" || endCheck.visible ? 112 : 0)
         color: station.idleSecondsLeft >= 0 ? Theme.warnBack : Theme.panel
         border.color: station.idleSecondsLeft >= 0 ? Theme.warn : "transparent"; border.width: 3
         RowLayout {
@@ -109,6 +109,14 @@ Rectangle {
             anchors.fill: parent; anchors.leftMargin: Theme.margin; anchors.rightMargin: Theme.margin
             spacing: Theme.gap
             visible: station.idleSecondsLeft < 0
+            BigButton {  // a full or older-adult check can be ended at any time: no further test starts
+                id: endCheck
+                objectName: "endCheckButton"
+                visible: !page.staffScreen && typeof flow !== "undefined" && flow.fullCheckActive
+                kind: "secondary"; implicitHeight: Theme.touchMin
+                text: qsTr("End the check")
+                onClicked: flow.stopFullCheck()
+            }
             BodyText { objectName: "noticeText"; Layout.fillWidth: true; text: station.notice; color: Theme.ink }
             RowLayout { id: footerRow; spacing: Theme.gap }
         }

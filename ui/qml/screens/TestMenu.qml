@@ -20,6 +20,13 @@ ScreenPage {
             onClicked: flow.startFullCheck()
         },
         BigButton {
+            objectName: "olderAdultCheckButton"
+            visible: flow.olderAdultCheckOffered
+            implicitHeight: Theme.touchMin
+            text: qsTr("Older-adult check: seated tests first")
+            onClicked: flow.startOlderAdultCheck()
+        },
+        BigButton {
             objectName: "finishButton"
             kind: "ok"; implicitHeight: Theme.touchMin
             text: qsTr("Finish and see my report")

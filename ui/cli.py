@@ -39,12 +39,12 @@ def _station(args: argparse.Namespace) -> int:
     from kiosk.native_stderr import route_native_stderr
     from ui.main import run_kiosk
 
-    route_native_stderr()  # mediapipe's and Qt's C++ messages into the station's log, by level
     cfg = station_config(args)
     if args.config:  # a real station never starts on a new, empty database: that is `kiosk db init`
         from kiosk.storage import Create, open_store
 
         open_store(cfg, create=Create.NEVER).close()
+    route_native_stderr()  # mediapipe's and Qt's C++ messages into the station's log, by level (after any refusal)
     return run_kiosk(cfg, windowed=args.windowed)
 
 

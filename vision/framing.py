@@ -88,6 +88,16 @@ PROFILES: dict[str, FramingProfile] = {
     "squat": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
     "arm-curl": FramingProfile(True, _TORSO + _ARMS, None, 0.30, 0.95),
     "single-leg": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
+    # The older-adult battery. A walking test's picture holds the whole course, so the resident looks small.
+    "timed-up-and-go": FramingProfile(True, _TORSO + _LEGS, Posture.SEATED, 0.20, 0.92),
+    "eight-foot-up-and-go": FramingProfile(True, _TORSO + _LEGS, Posture.SEATED, 0.20, 0.92),
+    "five-times-sit-to-stand": FramingProfile(True, _TORSO + _LEGS, Posture.SEATED, 0.30, 0.92),
+    "two-minute-step": FramingProfile(True, _TORSO + _LEGS, Posture.STANDING, 0.40, 0.92),
+    "gait-speed": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.15, 0.92),
+    "balance-side-by-side": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
+    "balance-semi-tandem": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
+    "balance-tandem": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
+    "single-leg-eyes-open": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
 }
 
 _HEAD = (L.NOSE, L.LEFT_EYE, L.RIGHT_EYE, L.LEFT_EAR, L.RIGHT_EAR)

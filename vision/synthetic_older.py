@@ -1,0 +1,189 @@
+"""Synthetic older-adult test recordings with known truth: Timed Up-and-Go, 2-minute step, 4-m walk, balance stances.
+
+Built on the kinematic body model of ``vision.synthetic``. Walking is the body model's standing pose with the
+legs swinging, carried along the course (``shift``: a side camera sees the course across the picture; the
+resident facing back is the picture mirrored about the hips). The truth is computed from the model itself at
+1 ms steps (when the hips come within ``SEAT_TOUCH_M`` of the seat, when a toe passes a line), never from the
+analysers. The five-times sit-to-stand uses ``synthetic_exercises.chair_stand_sequence``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from vision.landmarks import N_LANDMARKS, PoseFrame
+from vision.synthetic import SITTING, STANDING, BodyPose, BodySize, Camera, Keyframe, body_points_3d, pose_at, render
+
+ADULT = BodySize()
+SEAT_TOUCH_M = 0.02  # the hips this close to their seated height: the resident is seated again
+
+
+@dataclass(frozen=True)
+class TimedTruth:
+    """What the analyser must find: the time (s) from "Go", why it ended, and whether it is a valid score."""
+
+    start_at_s: float
+    time_s: float | None
+    valid: bool
+    end_reason: str | None = None
+    count: int = 0
+    events_s: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class OlderSequence:
+    frames: list[PoseFrame]
+    truth: TimedTruth
+    camera: Camera
+
+
+def _hip_y(pose: BodyPose, size: BodySize = ADULT) -> float:
+    p = body_points_3d(pose, size)
+    return float((p[23, 1] + p[24, 1]) / 2)
+
+
+def _stride(t: float, cadence_hz: float, amp_deg: float) -> BodyPose:
+    """A walking pose: the shanks swing opposite each other (a scissor gait at ``cadence_hz`` strides/s)."""
+    s = amp_deg * math.sin(2 * math.pi * cadence_hz * t)
+    return replace(STANDING, left_shank_tilt_deg=s, right_shank_tilt_deg=-s, left_knee_flex_deg=abs(s) * 0.6,
+                   right_knee_flex_deg=abs(s) * 0.6)
+
+
+def render_walk(times: Sequence[float], pose_fn: Callable[[float], BodyPose], offset_m: Callable[[float], float],
+                facing: Callable[[float], int], camera: Camera, size: BodySize = ADULT,
+                dip_m: Callable[[float], float] = lambda t: 0.0) -> list[PoseFrame]:
+    """Frames of ``pose_fn(t)`` carried ``offset_m(t)`` metres along the image x axis (side view), mirrored about
+    the hips when ``facing(t)`` is -1, and lowered by ``dip_m(t)`` metres (a stumble)."""
+    ppm = camera.height_fraction * camera.height / size.stature_m
+    out = []
+    for t in times:
+        f = render(pose_fn(t), t, camera, size)
+        if f.points is None:
+            out.append(f)
+            continue
+        pts = f.points.copy()
+        if facing(t) < 0:
+            cx = float((pts[23, 0] + pts[24, 0]) / 2)
+            pts[:, 0] = 2 * cx - pts[:, 0]
+        pts[:, 0] += offset_m(t) * ppm / camera.width
+        dip = dip_m(t)
+        if dip:
+            upper = np.arange(N_LANDMARKS) <= 24  # head, arms, trunk and hips drop; the legs bend
+            pts[upper, 1] += dip * ppm / camera.height
+            pts[[25, 26], 1] += 0.5 * dip * ppm / camera.height
+        vis = f.visibility.copy() if f.visibility is not None else np.ones(N_LANDMARKS)
+        outside = (pts[:, 0] < 0) | (pts[:, 0] > 1) | (pts[:, 1] < 0) | (pts[:, 1] > 1)
+        vis[outside] = 0.05
+        out.append(PoseFrame(t, None, None, f.image_width, f.image_height) if bool(np.all(outside))
+                   else PoseFrame(t, pts, vis, f.image_width, f.image_height))
+    return out
+
+
+def _first(t_from: float, t_to: float, condition: Callable[[float], bool]) -> float | None:
+    n = round((t_to - t_from) * 1000)
+    return next((t_from + i / 1000 for i in range(n + 1) if condition(t_from + i / 1000)), None)
+
+
+def up_and_go_sequence(*, course_m: float = 3.0, go_at_s: float = 1.0, react_s: float = 0.4, rise_s: float = 1.2,
+                       speed_m_s: float = 0.8, turn_s: float = 1.2, sit_s: float = 1.4, fps: float = 30.0,
+                       stumble_at_s: float | None = None, sit_early: bool = False, never_sits: bool = False,
+                       standing_at_go: bool = False, tail_s: float = 1.5, view: str = "side") -> OlderSequence:
+    """A resident seated, arms on the thighs, who on "Go" stands, walks ``course_m`` at ``speed_m_s``, turns, walks
+    back, turns and sits. ``stumble_at_s`` (seconds after "Go"): the hips drop 12 cm for 0.3 s mid-walk, the
+    trunk pitching forward. ``sit_early``: they stand and sit straight back down (no walk). ``never_sits``: they
+    stop standing beside the chair. ``standing_at_go``: they stood up before "Go" and walk from standing."""
+    rise_at = go_at_s + react_s
+    up = rise_at + rise_s
+    walk_s = course_m / speed_m_s
+    t_out, t_turn = up + walk_s, up + walk_s + turn_s
+    t_back = t_turn + walk_s
+    t_turn2 = t_back + turn_s
+    t_sit = t_turn2 + sit_s
+    lean = replace(SITTING, trunk_lean_deg=35.0, left_shank_tilt_deg=8.0, right_shank_tilt_deg=8.0)
+    if sit_early:
+        keys = [Keyframe(0.0, SITTING), Keyframe(rise_at, SITTING), Keyframe(rise_at + 0.45 * rise_s, lean),
+                Keyframe(up, STANDING), Keyframe(up + 0.6, STANDING), Keyframe(up + 0.6 + sit_s, SITTING)]
+        end = up + 0.6 + sit_s + tail_s
+    else:
+        start_pose = STANDING if standing_at_go else SITTING
+        keys = [Keyframe(0.0, start_pose), Keyframe(rise_at, start_pose), Keyframe(rise_at + 0.45 * rise_s,
+                lean if not standing_at_go else STANDING), Keyframe(up, STANDING), Keyframe(t_turn2, STANDING)]
+        if not never_sits:
+            keys += [Keyframe(t_sit, SITTING)]
+        end = (t_sit if not never_sits else t_turn2) + tail_s
+    keys.append(Keyframe(end, keys[-1].pose))
+
+    def walking(t: float) -> bool:
+        return not sit_early and (up <= t < t_out or t_turn <= t < t_back)
+
+    def pose_fn(t: float) -> BodyPose:
+        base = pose_at(keys, t)
+        if walking(t):
+            return replace(_stride(t - up, speed_m_s / 1.1, 18.0), arms_crossed=0.0)
+        if stumble_at_s is not None and 0 <= t - (go_at_s + stumble_at_s) < 0.3:
+            return replace(base, trunk_lean_deg=30.0)
+        return base
+
+    def offset(t: float) -> float:
+        if sit_early or t < up:
+            return 0.0
+        if t < t_out:
+            return speed_m_s * (t - up)
+        if t < t_turn:
+            return course_m
+        if t < t_back:
+            return course_m - speed_m_s * (t - t_turn)
+        return 0.0
+
+    def facing(t: float) -> int:
+        return -1 if t_turn - turn_s / 2 <= t < t_back + turn_s / 2 and not sit_early else 1
+
+    def dip(t: float) -> float:
+        if stumble_at_s is None:
+            return 0.0
+        u = t - (go_at_s + stumble_at_s)
+        return 0.12 * math.sin(math.pi * u / 0.3) if 0 <= u < 0.3 else 0.0
+
+    camera = Camera(view=view, height_fraction=0.42, centre_x=0.3, floor_y=0.9)
+    n = math.floor(end * fps + 1e-9) + 1
+    frames = render_walk([i / fps for i in range(n)], pose_fn, offset, facing, camera, dip_m=dip)
+    seated_h = _hip_y(SITTING)
+    time_s: float | None = None
+    reason = "cap_reached" if never_sits else "seated_again"
+    if not never_sits and not standing_at_go:
+        sit_from = up + 0.6 if sit_early else t_turn2
+        touched = _first(sit_from, sit_from + sit_s, lambda t: _hip_y(pose_at(keys, t)) - seated_h <= SEAT_TOUCH_M)
+        time_s = None if touched is None else touched - go_at_s
+        reason = "sat_down_early" if sit_early else "seated_again"
+    if standing_at_go:
+        reason = "not_seated_at_go"
+    valid = reason == "seated_again"
+    return OlderSequence(frames, TimedTruth(go_at_s, time_s if valid else None, valid, reason), camera)
+
+
+def five_times_sit_to_stand_sequence(stands: Sequence[Any] | int = 5, *, start_at_s: float = 1.0, fps: float = 30.0,
+                                     view: str = "side", tail_s: float = 2.0) -> OlderSequence:
+    """Chair stands (``synthetic_exercises.StandSpec``) from "Go"; the truth is the time from "Go" until the fifth
+    full stand brings the hips within ``SEAT_TOUCH_M`` of their standing height (SPPB: straightened up)."""
+    from vision.synthetic_exercises import chair_stand_sequence
+
+    specs = stands
+    seq = chair_stand_sequence(specs, start_at_s=start_at_s, duration_s=60.0, fps=fps, view=view, tail_s=0.0)
+    full = [r for r in seq.truth.reps if r.counted]
+    frames = seq.frames
+    if len(full) < 5:
+        last = full[-1].top_s if full else start_at_s
+        frames = [f for f in frames if f.timestamp_s <= last + 3.0 + tail_s]
+        return OlderSequence(frames, TimedTruth(start_at_s, None, False, "incomplete", len(full)), seq.camera)
+    fifth = full[4]
+    standing_h = _hip_y(STANDING)
+    reached = _first(fifth.started_s, fifth.top_s + 0.01,
+                     lambda t: standing_h - _hip_y(pose_at(seq.keys, t)) <= SEAT_TOUCH_M)
+    frames = [f for f in frames if f.timestamp_s <= fifth.top_s + tail_s]
+    time_s = None if reached is None else reached - start_at_s
+    return OlderSequence(frames, TimedTruth(start_at_s, time_s, True, "fifth_stand", 5), seq.camera)

@@ -187,3 +187,35 @@ def five_times_sit_to_stand_sequence(stands: Sequence[Any] | int = 5, *, start_a
     frames = [f for f in frames if f.timestamp_s <= fifth.top_s + tail_s]
     time_s = None if reached is None else reached - start_at_s
     return OlderSequence(frames, TimedTruth(start_at_s, time_s, True, "fifth_stand", 5), seq.camera)
+
+
+STEP_STANCE = replace(STANDING, left_shoulder_flex_deg=5.0, right_shoulder_flex_deg=5.0)
+MARK_HIP_FLEX_DEG = 60.0  # the model's right knee reaches the mark (midway between standing knee and hip) here
+
+
+def two_minute_step_sequence(right_knee_deg: Sequence[float] | int = 20, *, left_knee_deg: float = 75.0,
+                             start_at_s: float = 3.0, step_s: float = 0.5, duration_s: float = 120.0,
+                             fps: float = 30.0, view: str = "front", tail_s: float = 0.5) -> OlderSequence:
+    """Stepping in place from "Go": right knee, left knee, alternately; each right step lifts the thigh to its
+    ``right_knee_deg`` hip flexion (the knee reaches the mark from ``MARK_HIP_FLEX_DEG``, so 75° counts and 45°
+    does not). The truth counts the right steps that reach the mark before the time is up."""
+    specs = [75.0] * right_knee_deg if isinstance(right_knee_deg, int) else list(right_knee_deg)
+    keys = [Keyframe(0.0, STEP_STANCE)]
+    t = start_at_s + 0.2
+    end = start_at_s + duration_s
+    count, counted_s = 0, []
+    for deg in specs:
+        up_r = replace(STEP_STANCE, stance=1, right_hip_flex_deg=deg, right_knee_flex_deg=max(deg, 60.0))
+        up_l = replace(STEP_STANCE, stance=2, left_hip_flex_deg=left_knee_deg, left_knee_flex_deg=left_knee_deg)
+        keys += [Keyframe(t, STEP_STANCE), Keyframe(t + step_s / 2, up_r), Keyframe(t + step_s, STEP_STANCE),
+                 Keyframe(t + 1.5 * step_s, up_l), Keyframe(t + 2 * step_s, STEP_STANCE)]
+        if deg > MARK_HIP_FLEX_DEG and t + step_s / 2 <= end:
+            count += 1
+            counted_s.append(t + step_s / 2)
+        t += 2 * step_s
+    stop = min(end, t) + tail_s
+    keys.append(Keyframe(max(stop, t), STEP_STANCE))
+    camera = Camera(view=view)
+    n = math.floor(stop * fps + 1e-9) + 1
+    frames = [render(pose_at(keys, i / fps), i / fps, camera) for i in range(n)]
+    return OlderSequence(frames, TimedTruth(start_at_s, None, True, "time_up", count, tuple(counted_s)), camera)

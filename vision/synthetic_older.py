@@ -219,3 +219,50 @@ def two_minute_step_sequence(right_knee_deg: Sequence[float] | int = 20, *, left
     n = math.floor(stop * fps + 1e-9) + 1
     frames = [render(pose_at(keys, i / fps), i / fps, camera) for i in range(n)]
     return OlderSequence(frames, TimedTruth(start_at_s, None, True, "time_up", count, tuple(counted_s)), camera)
+
+
+def walk_sequence(*, speed_m_s: float = 1.0, start_line_m: float = 0.6, finish_line_m: float = 3.6,
+                  go_at_s: float = 1.0, react_s: float = 0.5, fps: float = 30.0, walk_m: float | None = None,
+                  stumble_at_m: float | None = None, tail_s: float = 0.5) -> tuple[OlderSequence, float, float]:
+    """A resident standing behind the start line who on "Go" walks at ``speed_m_s`` along the course, seen from
+    the side. Returns the sequence and the two lines' image x (normalised); the truth is the time between the
+    first foot being completely past each line (rearmost foot point), read off the model at 1 ms.
+    ``walk_m`` stops the walk short (never reaching the finish); ``stumble_at_m`` dips the hips mid-course."""
+    camera = Camera(view="side", height_fraction=0.3, centre_x=0.08, floor_y=0.92)
+    ppm = camera.height_fraction * camera.height / ADULT.stature_m
+    distance = walk_m if walk_m is not None else finish_line_m + 0.8
+    t0 = go_at_s + react_s
+    t1 = t0 + distance / speed_m_s
+    end = t1 + tail_s
+
+    def offset(t: float) -> float:
+        return 0.0 if t < t0 else speed_m_s * (min(t, t1) - t0)
+
+    def pose_fn(t: float) -> BodyPose:
+        return _stride(t - t0, speed_m_s / 1.1, 18.0) if t0 <= t < t1 else STANDING
+
+    def dip(t: float) -> float:
+        if stumble_at_m is None:
+            return 0.0
+        u = t - (t0 + stumble_at_m / speed_m_s)
+        return 0.12 * math.sin(math.pi * u / 0.3) if 0 <= u < 0.3 else 0.0
+
+    n = math.floor(end * fps + 1e-9) + 1
+    frames = render_walk([i / fps for i in range(n)], pose_fn, offset, lambda t: 1, camera, dip_m=dip)
+    feet = ([27, 29, 31], [28, 30, 32])
+
+    def past(line_m: float) -> Callable[[float], bool]:
+        def check(t: float) -> bool:
+            p = body_points_3d(pose_fn(t))
+            return max(float(np.min(p[f, 2])) for f in feet) + offset(t) >= line_m
+        return check
+
+    cross_start = _first(t0, t1 + 0.001, past(start_line_m))
+    cross_finish = _first(t0, t1 + 0.001, past(finish_line_m))
+    time_s = None if cross_start is None or cross_finish is None else cross_finish - cross_start
+    truth = TimedTruth(go_at_s, time_s, time_s is not None, "finish_line" if time_s is not None else "cap_reached")
+
+    def to_x(m: float) -> float:
+        return (camera.centre_x * camera.width + m * ppm) / camera.width
+
+    return OlderSequence(frames, truth, camera), to_x(start_line_m), to_x(finish_line_m)

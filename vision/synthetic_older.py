@@ -266,3 +266,79 @@ def walk_sequence(*, speed_m_s: float = 1.0, start_line_m: float = 0.6, finish_l
         return (camera.centre_x * camera.width + m * ppm) / camera.width
 
     return OlderSequence(frames, truth, camera), to_x(start_line_m), to_x(finish_line_m)
+
+
+# Where the right foot goes for each stance, relative to the left: (sideways gap between the ankles, how far
+# forward the right heel is, in metres). The model's foot is 0.22 m heel to toe.
+STANCE_PLACEMENT = {"side_by_side": (0.10, 0.0), "semi_tandem": (0.09, 0.13), "tandem": (0.0, 0.22),
+                    "apart": (0.28, -0.45)}  # walked in: feet apart and staggered
+_RIGHT_FOOT = [28, 30, 32]
+FOOT_MOVED_M = 0.04  # a foot this far from where it was set has moved (the analyser's 0.1 shank lengths)
+
+
+def _placed(pose: BodyPose, gap_m: float, forward_m: float) -> np.ndarray:
+    """The body's 3-D points with the right foot placed ``gap_m`` beside and ``forward_m`` ahead of the left."""
+    p = body_points_3d(pose)
+    dx = (p[27, 0] - gap_m) - p[28, 0]
+    dz = forward_m + (p[29, 2] - p[30, 2])
+    p[_RIGHT_FOOT, 0] += dx
+    p[_RIGHT_FOOT, 2] += dz
+    p[26, 0] += dx / 2
+    p[26, 2] += dz / 2
+    return p
+
+
+def stance_sequence(stance: str = "side_by_side", *, view: str = "side", start_at_s: float = 0.5,
+                    place_at_s: float = 1.0, place_s: float = 0.4, hold_s: float = 6.0, end: str = "foot_moved",
+                    achieved: str | None = None, fps: float = 30.0, tail_s: float = 1.0) -> OlderSequence:
+    """Standing with the feet apart, then the right foot placed for ``stance`` (or ``achieved``, a stance short of
+    it) from ``place_at_s``, held ``hold_s``, then ``end``: "foot_moved" (the right foot slides out), "hand_support"
+    (the right arm reaches out sideways to a wall) or "none" (held past 10 s). The truth: the hold runs from the
+    foot being placed to the foot having moved ``FOOT_MOVED_M`` or the wrist half a trunk length, capped at 10 s."""
+    camera = Camera(view=view)
+    target = STANCE_PLACEMENT[achieved or stance]
+    placed_t = place_at_s + place_s
+    stop = placed_t + hold_s
+    arm_keys = [Keyframe(0.0, STANDING), Keyframe(stop, STANDING),
+                Keyframe(stop + 0.4, replace(STANDING, right_shoulder_abd_deg=75.0 if end == "hand_support" else 0.0))]
+
+    def ease(u: float) -> float:
+        u = min(1.0, max(0.0, u))
+        return 0.5 - 0.5 * math.cos(math.pi * u)
+
+    def points_at(t: float) -> np.ndarray:
+        w = ease((t - place_at_s) / place_s)
+        apart = STANCE_PLACEMENT["apart"]
+        gap, fwd = apart[0] + (target[0] - apart[0]) * w, apart[1] + (target[1] - apart[1]) * w
+        p = _placed(pose_at(arm_keys, t), gap, fwd)
+        if end == "foot_moved" and t > stop:
+            m = ease((t - stop) / 0.3)
+            p[_RIGHT_FOOT, 0] -= 0.12 * m
+            p[_RIGHT_FOOT, 2] += 0.12 * m
+            p[26, [0, 2]] += np.array([-0.06, 0.06]) * m
+        return p
+
+    end_t = (stop + 0.3 if end != "none" else placed_t + 10.0) + tail_s
+    n = math.floor(end_t * fps + 1e-9) + 1
+    frames = []
+    from vision.synthetic import project
+
+    for i in range(n):
+        pts, vis = project(points_at(i / fps), camera)
+        frames.append(PoseFrame(i / fps, pts, vis, camera.width, camera.height))
+    if achieved is not None and achieved != stance:
+        return OlderSequence(frames, TimedTruth(start_at_s, None, False, "no_stance"), camera)
+    ref = points_at(placed_t)
+    trunk = float(np.linalg.norm((ref[11] + ref[12]) / 2 - (ref[23] + ref[24]) / 2))
+    if end == "foot_moved":
+        ended = _first(stop, stop + 0.3, lambda t: float(np.median(np.linalg.norm(
+            points_at(t)[_RIGHT_FOOT] - ref[_RIGHT_FOOT], axis=1))) >= FOOT_MOVED_M)
+    elif end == "hand_support":
+        axes = [0, 1] if view == "front" else [2, 1]
+        ended = _first(stop, stop + 0.4, lambda t: float(np.linalg.norm(
+            (points_at(t)[16] - ref[16])[axes])) >= 0.5 * trunk)
+    else:
+        ended = None
+    hold = min(10.0, (ended if ended is not None else placed_t + 10.0) - placed_t)
+    reason = "cap_reached" if hold >= 10.0 else end
+    return OlderSequence(frames, TimedTruth(start_at_s, round(hold, 3), True, reason), camera)

@@ -73,9 +73,8 @@ def render_walk(times: Sequence[float], pose_fn: Callable[[float], BodyPose], of
         pts[:, 0] += offset_m(t) * ppm / camera.width
         dip = dip_m(t)
         if dip:
-            upper = np.arange(N_LANDMARKS) <= 24  # head, arms, trunk and hips drop; the legs bend
+            upper = np.arange(N_LANDMARKS) <= 24  # head, arms, trunk and hips drop; the thighs fold (knees bend)
             pts[upper, 1] += dip * ppm / camera.height
-            pts[[25, 26], 1] += 0.5 * dip * ppm / camera.height
         vis = f.visibility.copy() if f.visibility is not None else np.ones(N_LANDMARKS)
         outside = (pts[:, 0] < 0) | (pts[:, 0] > 1) | (pts[:, 1] < 0) | (pts[:, 1] > 1)
         vis[outside] = 0.05
@@ -91,11 +90,12 @@ def _first(t_from: float, t_to: float, condition: Callable[[float], bool]) -> fl
 
 def up_and_go_sequence(*, course_m: float = 3.0, go_at_s: float = 1.0, react_s: float = 0.4, rise_s: float = 1.2,
                        speed_m_s: float = 0.8, turn_s: float = 1.2, sit_s: float = 1.4, fps: float = 30.0,
-                       stumble_at_s: float | None = None, sit_early: bool = False, never_sits: bool = False,
+                       stumble_at_s: float | None = None, stumble_drop_m: float = 0.12, sit_early: bool = False,
+                       never_sits: bool = False,
                        standing_at_go: bool = False, tail_s: float = 1.5, view: str = "side") -> OlderSequence:
     """A resident seated, arms on the thighs, who on "Go" stands, walks ``course_m`` at ``speed_m_s``, turns, walks
-    back, turns and sits. ``stumble_at_s`` (seconds after "Go"): the hips drop 12 cm for 0.3 s mid-walk, the
-    trunk pitching forward. ``sit_early``: they stand and sit straight back down (no walk). ``never_sits``: they
+    back, turns and sits. ``stumble_at_s`` (seconds after "Go"): the hips drop ``stumble_drop_m`` for 0.3 s (the
+    knees buckling). ``sit_early``: they stand and sit straight back down (no walk). ``never_sits``: they
     stop standing beside the chair. ``standing_at_go``: they stood up before "Go" and walk from standing."""
     rise_at = go_at_s + react_s
     up = rise_at + rise_s
@@ -147,7 +147,7 @@ def up_and_go_sequence(*, course_m: float = 3.0, go_at_s: float = 1.0, react_s: 
         if stumble_at_s is None:
             return 0.0
         u = t - (go_at_s + stumble_at_s)
-        return 0.12 * math.sin(math.pi * u / 0.3) if 0 <= u < 0.3 else 0.0
+        return stumble_drop_m * math.sin(math.pi * u / 0.3) if 0 <= u < 0.3 else 0.0
 
     camera = Camera(view=view, height_fraction=0.42, centre_x=0.3, floor_y=0.9)
     n = math.floor(end * fps + 1e-9) + 1

@@ -32,7 +32,7 @@ def test_time_to_the_fifth_full_stand(view, fps):
 
 def test_the_clock_stops_at_the_fifth_stand_not_the_sit_after_it():
     seq = five_times_sit_to_stand_sequence([StandSpec(sit_s=3.0)] * 5)
-    events, result = run(seq)
+    _, result = run(seq)
     assert result.measures["raw_time_s"] == pytest.approx(seq.truth.time_s, abs=0.1)
     assert result.ended_at_s == pytest.approx(seq.truth.start_at_s + seq.truth.time_s, abs=0.1)
 

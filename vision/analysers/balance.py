@@ -168,7 +168,7 @@ class StanceHoldAnalyser(ExerciseAnalyser):
         self._ref = {s: np.median(np.array([f[s] for f in run]), axis=0) for s in FEET}
         start = t
         for tt, f in reversed(self._recent):
-            if not self._in_test(tt) or any(float(np.max(np.linalg.norm(f[s] - self._ref[s], axis=1))) / shank
+            if not self._in_test(tt) or any(float(np.median(np.linalg.norm(f[s] - self._ref[s], axis=1))) / shank
                                             > self.still_ratio for s in FEET):
                 break
             start = tt
@@ -179,12 +179,18 @@ class StanceHoldAnalyser(ExerciseAnalyser):
         return [self._event(EventKind.HOLD_STARTED, start, "hold_started", stance=self.stance, **self._measure)]
 
     def _still(self, t: float, shank: float) -> bool:
-        """The feet moved less than ``still_ratio`` shank lengths over the last 0.2 s."""
-        past = [(tt, f) for tt, f in self._recent if t - tt <= 0.2]
-        if len(past) < 2:
+        """The feet moved less than ``still_ratio`` shank lengths over the last 0.3 s: the median place of each
+        foot point in the window's first half against its second half (landmark jitter cancels out)."""
+        past = [f for tt, f in self._recent if t - tt <= 0.3]
+        if len(past) < 4:
             return False
-        first, last = past[0][1], past[-1][1]
-        return all(float(np.max(np.linalg.norm(last[s] - first[s], axis=1))) / shank < self.still_ratio for s in FEET)
+        half = len(past) // 2
+        for s in FEET:
+            early = np.median(np.array([f[s] for f in past[:half]]), axis=0)
+            late = np.median(np.array([f[s] for f in past[half:]]), axis=0)
+            if float(np.median(np.linalg.norm(late - early, axis=1))) / shank >= self.still_ratio:
+                return False
+        return True
 
     def _end(self, at: float, reason: str, **evidence: Any) -> list[AnalyserEvent]:
         assert self.hold_start_s is not None

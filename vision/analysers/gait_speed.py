@@ -158,6 +158,8 @@ class GaitSpeedAnalyser(ExerciseAnalyser):
         return []
 
     def validity(self) -> tuple[bool, InvalidReason | None]:
+        if self.finished and self._seen_in_test and not self._behind_start:
+            return False, InvalidReason.NO_START_POSTURE  # never seen behind the start line: no walk to time
         valid, why = super().validity()
         if valid and self._gap_at_crossing:
             return False, InvalidReason.OUT_OF_VIEW

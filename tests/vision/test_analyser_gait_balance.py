@@ -97,7 +97,7 @@ def stance(name, view="side", end="foot_moved", achieved=None):
 @pytest.mark.parametrize("end", ["foot_moved", "hand_support", "none"])
 def test_each_stance_is_timed_to_its_end(name, view, end):
     seq = stance(name, view, end)
-    events, result = run(BALANCE[name], seq.frames, seq.truth.start_at_s)
+    _, result = run(BALANCE[name], seq.frames, seq.truth.start_at_s)
     assert result.valid, result.invalid_reason
     assert result.end_reason == seq.truth.end_reason
     assert result.measures["raw_hold_s"] == pytest.approx(seq.truth.time_s, abs=0.15)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from vision.analysers import EXERCISES, make_analyser
+from vision.analysers import make_analyser
 from vision.framing import check_framing, check_lighting
 from vision.synthetic import add_jitter, drop_frames
 from vision.synthetic_exercises import (

@@ -3,6 +3,8 @@
     kiosk vision analyse VIDEO --exercise chair-stand|squat|arm-curl|single-leg [--start S] [--view auto] [--json]
     kiosk vision bench VIDEO [--seconds 10] [--size 640x480] [--json]
     kiosk vision eval [MANIFEST] [--split tune|holdout] [--clip ID] [--no-cache] [--json]
+    kiosk --config STATION.toml vision course set --start-x PX --finish-x PX --width PX [--distance 4]
+    kiosk --config STATION.toml vision course show
 """
 
 from __future__ import annotations
@@ -63,6 +65,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--model", type=Path, default=None, help="pose .task file")
     b.set_defaults(func=cmd_bench)
 
+
+    c = actions.add_parser("course", help="the gait-speed course as the camera sees it (technician, once per station)",
+                           description="The start and finish lines of the gait-speed course: put two floor markers "
+                                       "the course's length apart, across the walking line, and read their x "
+                                       "positions off the camera picture (e.g. a still from `kiosk ui camera`).")
+    course_actions = c.add_subparsers(dest="course_command", metavar="ACTION")
+    c.set_defaults(func=lambda args: (c.print_help(), 2)[1])
+    cs = course_actions.add_parser("set", help="write [camera.course] into the station file given with --config")
+    cs.add_argument("--start-x", type=float, required=True, metavar="PX", help="start line's x in the picture (pixels)")
+    cs.add_argument("--finish-x", type=float, required=True, metavar="PX", help="finish line's x (pixels)")
+    cs.add_argument("--width", type=int, required=True, metavar="PX", help="width of the picture those x are in")
+    cs.add_argument("--distance", type=float, default=4.0, metavar="M", help="metres between the lines (default 4)")
+    cs.set_defaults(func=cmd_course_set)
+    course_actions.add_parser("show", help="print the configured course").set_defaults(func=cmd_course_show)
 
     e = actions.add_parser("eval", help="count every clip of a real-footage manifest and compare with the truth",
                            description="Runs each clip of the manifest through the real pipeline with the "
@@ -255,4 +271,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if failed:
         print(f"{failed} clip runs failed (see above)")
         return 1
+    return 0
+
+
+def cmd_course_set(args: argparse.Namespace) -> int:
+    from kiosk.config import CameraCourse
+    from kiosk.config_course import save_course
+
+    if not args.config:
+        raise InputError("give the station file: kiosk --config STATION.toml vision course set ...", field="--config")
+    course = CameraCourse(args.start_x, args.finish_x, args.width, args.distance)
+    save_course(Path(args.config), course)
+    print(f"course saved in {args.config}: start x {course.start_x_px:g} px, finish x {course.finish_x_px:g} px "
+          f"of {course.image_width_px} px, {course.distance_m:g} m")
+    return 0
+
+
+def cmd_course_show(args: argparse.Namespace) -> int:
+    from kiosk.cli import station_config
+
+    course = station_config(args).camera.course
+    if course is None:
+        print("no course set: the gait-speed test is not offered until a technician runs `vision course set`")
+        return 1
+    print(json.dumps({"start_x_px": course.start_x_px, "finish_x_px": course.finish_x_px,
+                      "image_width_px": course.image_width_px, "distance_m": course.distance_m}))
     return 0

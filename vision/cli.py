@@ -245,9 +245,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 print(f"{o.clip.id:<44} missing ({'committed' if o.clip.committed else 'local-only'}): "
                       f"{o.clip.path}", file=sys.stderr)
             continue
-        mark = "ok " if o.error == 0 else "ERR"
-        print(f"{mark} {o.clip.split:<7} {o.clip.id:<44} {o.analyser:<11} truth {o.clip.truth:>2}"
-              f"  counted {o.counted if o.counted is not None else '-':>2}  view {o.view:<5}"
+        mark = "ok " if o.exact else "ERR"
+        if o.clip.timed:
+            truth = f"{o.clip.truth_time_s:.2f} s" if o.clip.truth_time_s is not None else "no time"
+            got = f"{o.time_s:.2f} s" if o.time_s is not None else "no time"
+            measured = f"truth {truth:>7}  timed {got:>7}"
+        else:
+            measured = f"truth {o.clip.truth:>2}  counted {o.counted if o.counted is not None else '-':>2}"
+        print(f"{mark} {o.clip.split:<7} {o.clip.id:<44} {o.analyser:<11} {measured}  view {o.view:<5}"
               f"  {o.note or ('valid' if o.valid else 'invalid: ' + str(o.invalid_reason))}"
               + "".join(f"  deviation: {d}" for d in o.deviations), flush=True)
     summary = ev.summarise(outcomes)
@@ -260,10 +265,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         json.dump(doc, sys.stdout, indent=2)
         print()
         return 0
-    print(f"\n{'exercise':<12} {'split':<8} {'exact':>9} {'mean |err|':>10}  worst clip")
+    print(f"\n{'exercise':<24} {'split':<8} {'exact':>9} {'mean |err|':>10}  worst clip")
     for s in summary:
-        worst = f"{s.worst.clip.id} ({s.worst.error:+d})" if s.worst and s.worst.error is not None else "-"
-        print(f"{s.exercise:<12} {s.split:<8} {s.exact:>4}/{s.clips:<4} {s.mean_abs_error:>10.2f}  {worst}")
+        worst = f"{s.worst.clip.id} ({s.worst.error:+g})" if s.worst and s.worst.error is not None else "-"
+        print(f"{s.exercise:<24} {s.split:<8} {s.exact:>4}/{s.clips:<4} {s.mean_abs_error:>10.2f}  {worst}")
     missing = sum(1 for o in outcomes if not o.clip.available)
     failed = sum(1 for o in outcomes if o.counted is None and o.clip.available)
     if missing:

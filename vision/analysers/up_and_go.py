@@ -10,8 +10,9 @@ about 1 standing or walking, from any view; ``measures.hip_height_shanks``), and
 from where they sat, in shank lengths. The seated level and the chair's place are learnt from the frames
 before "Go". Seated again means the hips back within ``seat_margin`` of the seated level and within
 ``chair_radius_shanks`` of the chair, held ``sit_confirm_s``: a stumble (the hips dip for a moment, or away
-from the chair) never ends the test. The end is dated where the hips stopped going down (within
-``touch_margin`` of the lowest level of that seated stretch), interpolated between frames.
+from the chair) never ends the test. The end is dated where the hips stopped going down onto the seat
+(``_touched_seat_at``): on real footage residents land leaning forward and settle back afterwards, and the
+settling is not part of the test.
 
 No score (invalid) when the resident was not seated at "Go", sat down again before walking the course
 (``min_travel_fraction`` of it, the course assumed seen from the side or obliquely), never sat back down
@@ -28,7 +29,7 @@ import numpy as np
 
 from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, InvalidReason
 from vision.analysers.measures import RunConfirm, hip_height_shanks, missing_names, point, shank_length_px
-from vision.analysers.trial import AbsenceTracker, Sample, crossing_time, round_tenth
+from vision.analysers.trial import AbsenceTracker, Sample, round_tenth
 from vision.landmarks import L, PoseFrame
 
 FEET_PER_M = 1 / 0.3048
@@ -64,8 +65,10 @@ class UpAndGoAnalyser(ExerciseAnalyser):
         duration_s: float | None = None,
         seated_rise: float = 0.35,
         standing_rise: float = 0.75,
-        seat_margin: float = 0.2,
-        touch_margin: float = 0.05,
+        seat_margin: float = 0.3,
+        touch_rise: float = 0.5,
+        stop_speed: float = 0.5,
+        speed_window_s: float = 0.25,
         chair_radius_shanks: float = 1.5,
         sit_confirm_s: float = 0.5,
         min_travel_fraction: float = 0.35,
@@ -83,7 +86,7 @@ class UpAndGoAnalyser(ExerciseAnalyser):
             raise ValueError("up-and-go thresholds must satisfy seated_rise < standing_rise")
         self.course_m, self.cap_s = course_m, cap_s
         self.seated_rise, self.standing_rise, self.seat_margin = seated_rise, standing_rise, seat_margin
-        self.touch_margin = touch_margin
+        self.touch_rise, self.stop_speed, self.speed_window_s = touch_rise, stop_speed, speed_window_s
         self.chair_radius_shanks, self.sit_confirm_s = chair_radius_shanks, sit_confirm_s
         self.min_travel_shanks = min_travel_fraction * course_m / shank_m
         self.shank_m, self.max_unseen_s = shank_m, max_unseen_s
@@ -94,6 +97,7 @@ class UpAndGoAnalyser(ExerciseAnalyser):
         self._shank_px: float | None = None
         self._shanks: deque[float] = deque(maxlen=90)
         self._prev: Sample | None = None
+        self._recent: deque[Sample] = deque()  # the last 8 s of hip heights after "Go"
         self._up = RunConfirm(2)
         self._sit = RunConfirm(2, min_s=sit_confirm_s)
         self._sit_run: list[Sample] = []  # the frame before the seated run began, then the run
@@ -153,6 +157,9 @@ class UpAndGoAnalyser(ExerciseAnalyser):
             events = []
         sample = Sample(t, rise)
         prev, self._prev = self._prev, sample
+        self._recent.append(sample)
+        while t - self._recent[0].t > 8.0:
+            self._recent.popleft()
         travel = self._travel(hip_x)
         if self.phase is Phase.SEATED:
             if self._up.update(rise >= self.standing_rise, t):
@@ -170,7 +177,9 @@ class UpAndGoAnalyser(ExerciseAnalyser):
         if sitting:
             self._sit_run.append(sample)
         if self._sit.update(sitting, t):
-            at = self._touched_seat_at()
+            at = self._touched_seat_at(t)
+            if at is None:  # the frames after the landing are not all in yet: decide on a later frame
+                return events
             self.seated_at_s = at
             self.phase = Phase.DONE
             if self.max_travel < self.min_travel_shanks:
@@ -182,14 +191,31 @@ class UpAndGoAnalyser(ExerciseAnalyser):
             return events + self.finish(at, reason="seated_again")
         return events
 
-    def _touched_seat_at(self) -> float:
-        """When the hips stopped going down in the confirmed seated run: the first moment within
-        ``touch_margin`` of the run's lowest level (a resident who sits back higher than before is still
-        timed at their own seat), interpolated between frames."""
-        run = self._sit_run
-        level = min(s.value for s in run) + self.touch_margin
-        i = next(k for k, s in enumerate(run) if s.value <= level)
-        return run[i].t if i == 0 else crossing_time(run[i - 1], run[i], level)
+    def _touched_seat_at(self, now: float) -> float | None:
+        """When the hips stopped going down onto the seat: in the last descent from standing, the first frame
+        below ``touch_rise`` from which the hips sink slower than ``stop_speed`` shank lengths a second over the
+        next ``speed_window_s`` (a resident lands leaning forward, the hips still reading a little high, and
+        settles back afterwards; the settling is not part of the test). None while the frames needed to judge
+        it are still to come (up to a second); then the seated run's first frame when no such frame is found."""
+        raw = list(self._recent)  # each hip height replaced by the median of the five frames around it (noise)
+        samples = [Sample(r.t, float(np.median([q.value for q in raw[max(0, i - 2):i + 3]])))
+                   for i, r in enumerate(raw)]
+        first_seated = self._sit_run[1].t if len(self._sit_run) > 1 else self._sit_run[0].t
+        start = max((i for i, s in enumerate(samples) if s.value >= self.standing_rise), default=0)
+        def stopped(i: int) -> bool | None:
+            s0 = samples[i]
+            later = next((s for s in samples[i + 1:] if s.t - s0.t >= self.speed_window_s), None)
+            return None if later is None else (s0.value - later.value) / (later.t - s0.t) < self.stop_speed
+
+        for i in range(start, len(samples) - 1):
+            if samples[i].value > self.touch_rise:
+                continue
+            here, after = stopped(i), stopped(i + 1)
+            if here is None or after is None:
+                return None if now - first_seated < self.sit_confirm_s + 1.0 else first_seated
+            if here and after:  # two frames running, so one noisy frame cannot end the descent early
+                return samples[i].t
+        return first_seated
 
     def _at_go(self, t: float, rise: float, hip_x: float) -> list[AnalyserEvent]:
         """The first frame after "Go": the resident must have been seated then (the frames of the last second

@@ -20,7 +20,12 @@ frame) and ends when a foot moves more than ``move_ratio`` shank lengths from wh
 moves more than ``reach_ratio`` trunk lengths from where it hung (a hand reaching out to a wall or a rail;
 the instructions ask for the arms by the sides), or at ``hold_cap_s``. Each end is confirmed over three frames
 and dated at the first. The eyes-open one-leg stance is the single-leg stand (``single_leg``) capped at 10 s
-with the same hand-support check.
+with the same hand-support check. Where a balance platform is fitted, ``drivers.balance.stance_hold_end_s``
+dates the end from the centre of pressure and the load, and ``single_leg.compare_with_platform`` says whether
+the camera's time agrees (the screen does not yet run both at once).
+
+No real footage of these stances was found (no public, licensed clip of a tandem or semi-tandem stand): the
+analysers are tested on synthetic sequences only.
 """
 
 from __future__ import annotations

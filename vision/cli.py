@@ -1,6 +1,6 @@
 """`kiosk vision …`: score an exercise in a recorded video, and benchmark the camera pipeline.
 
-    kiosk vision analyse VIDEO --exercise chair-stand|squat|arm-curl|single-leg [--start S] [--view auto] [--json]
+    kiosk vision analyse VIDEO --exercise chair-stand|squat|...|timed-up-and-go|gait-speed|... [--start S] [--json]
     kiosk vision bench VIDEO [--seconds 10] [--size 640x480] [--json]
     kiosk vision eval [MANIFEST] [--split tune|holdout] [--clip ID] [--no-cache] [--json]
     kiosk --config STATION.toml vision course set --start-x PX --finish-x PX --width PX [--distance 4]
@@ -157,6 +157,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         return 0
     print(f"\n{args.exercise}: {result['status']}, count {result['count']}"
           + (f", hold {result['hold_time_s']} s" if result.get("hold_time_s") is not None else "")
+          + (f", result {result['value']} {result['unit']}" if result.get("value") is not None else "")
           + (f", ended: {result['end_reason']}" if result.get("end_reason") else "")
           + f", {result['view']} view")
     if result["valid"]:

@@ -54,6 +54,13 @@ def test_a_timed_up_and_go_shows_and_stores_its_time(station_cfg: StationConfig,
     async def scenario(d: ScreenDriver) -> None:
         model = await _counting(d, "timed-up-and-go", _timed("timed-up-and-go", 12.7), lang)
         await d.shot(f"camera-test-tug-instructions-{lang}")
+        model._seconds_left = 7  # the stopwatch: seconds since Go, shown big, with no "seconds left" line
+        model.changed.emit()
+        model.liveChanged.emit()
+        await d.settle(0.2)
+        assert d.text("repCount") == "7" and not d.visible("timeLeft") and model.countWord == words.count_word(
+            "timed-up-and-go")
+        await d.shot(f"camera-test-tug-counting-{lang}")
         model._finished(0)
         await d.wait_item("resultCount")
         (m,) = d.app.session.measurements

@@ -135,3 +135,37 @@ def test_the_two_minute_step_counts_down_and_stores_its_count(station_cfg: Stati
         assert (m.item, m.value, m.unit) == ("two_minute_step", 64.0, "count") and d.text("resultCount") == "64"
 
     run_station(_camera(station_cfg), scenario, start_uploader=False)
+
+
+@pytest.mark.slow
+def test_gait_speed_end_to_end_on_real_walking_footage(station_cfg: StationConfig, shots_dir: Path) -> None:
+    """The committed Sports2D walking clip as the camera, the course drawn at x = 0.7 and 0.3 of the picture
+    (a technician's 2 m, as the floor distance there is not known): the screen runs the real pose model and
+    pipeline, times the walk between the lines and stores m/s. The eye reads 1.53 s between the lines on the
+    first pass (vision/clips/manifest.toml, gait-side-pass1-sports2d)."""
+    clip = Path(__file__).resolve().parents[2] / "vision" / "clips" / "none-walk-side-gait-sports2d.mp4"
+    course = CameraCourse(448.0, 192.0, 640, 2.0)
+
+    async def scenario(d: ScreenDriver) -> None:
+        d.app.session.start_guest(Sex.FEMALE, 1950)
+        d.app.session.set_consent(True, True)
+        d.app.session.set_safety({})
+        model = d.app.viewmodels["cameraTest"]
+        model.countdown_s, model.framing_hold_s = 1, 60.0
+        d.app.station.go("CameraTest")
+        model.begin("gait-speed")
+        await d.wait_item("readyButton")
+        await d.click("readyButton")
+        await d.until(lambda: model.hasPicture, 60, "the camera picture")
+        await d.click("startNowButton")
+        await d.until(lambda: model.phase == "counting", 5, "Go")
+        await d.until(lambda: model.phase in ("result", "not_measured"), 45, "the walk to be timed")
+        await d.shot("camera-test-gait-result")
+        assert model.phase == "result", d.app.session.not_measured
+        (m,) = d.app.session.measurements
+        assert (m.item, m.unit) == ("gait_speed_4m", "m/s")
+        assert 2.0 / (1.53 + 0.3) <= m.value <= 2.0 / (1.53 - 0.3), f"{m.value} m/s: walk time off by over 0.3 s"
+        assert d.text("resultCount") == f"{m.value:.2f}"
+
+    cfg = replace(station_cfg, camera=replace(with_camera(station_cfg, clip).camera, course=course))
+    run_station(cfg, scenario, shots_dir=shots_dir, start_uploader=False)

@@ -106,8 +106,8 @@
             <translation>2分钟原地高抬腿</translation>
         </message>
         <message>
-            <source>Walking speed (4 metres)</source>
-            <translation>步速（4米）</translation>
+            <source>Walking speed</source>
+            <translation>步速</translation>
         </message>
         <message>
             <source>Balance: feet side by side</source>

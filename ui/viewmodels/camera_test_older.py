@@ -32,7 +32,7 @@ def title(exercise: str) -> str:
         "eight-foot-up-and-go": translate("CameraTest", "8-foot up-and-go"),
         "five-times-sit-to-stand": translate("CameraTest", "Five-times sit-to-stand"),
         "two-minute-step": translate("CameraTest", "2-minute step"),
-        "gait-speed": translate("CameraTest", "Walking speed (4 metres)"),
+        "gait-speed": translate("CameraTest", "Walking speed"),
         "balance-side-by-side": translate("CameraTest", "Balance: feet side by side"),
         "balance-semi-tandem": translate("CameraTest", "Balance: semi-tandem stand"),
         "balance-tandem": translate("CameraTest", "Balance: tandem stand"),

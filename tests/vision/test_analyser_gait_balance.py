@@ -171,3 +171,27 @@ def test_one_leg_never_lifted_is_invalid():
     seq = stance("side_by_side", "front", "none")
     _, result = run("single-leg-eyes-open", seq.frames)
     assert not result.valid and result.value is None
+
+
+def test_the_resident_stopping_mid_hold_keeps_the_time_so_far():
+    seq = stance("tandem", "side", "none")
+    analyser = make_analyser("balance-tandem", start_at_s=seq.truth.start_at_s, auto_start=False)
+    for f in seq.frames:
+        if f.timestamp_s > 5.0:
+            break
+        analyser.feed(f)
+    analyser.finish(reason="resident_stopped")
+    result = analyser.result()
+    assert result.valid and result.end_reason == "resident_stopped"
+    assert result.measures["raw_hold_s"] == pytest.approx(5.0 - 1.4, abs=0.15)
+
+
+def test_stopping_before_the_stance_is_taken_has_no_time():
+    seq = stance("tandem", "side", "none")
+    analyser = make_analyser("balance-tandem", start_at_s=seq.truth.start_at_s, auto_start=False)
+    for f in seq.frames:
+        if f.timestamp_s > 1.0:
+            break
+        analyser.feed(f)
+    analyser.finish(reason="resident_stopped")
+    assert analyser.result().invalid_reason == "no_start_posture"

@@ -75,7 +75,8 @@ class StanceHoldAnalyser(ExerciseAnalyser):
     """A foot-placement stance held up to ``hold_cap_s``; ``duration_s`` is how long the resident has to take it."""
 
     stance: ClassVar[str] = "side_by_side"
-    completion_reasons: ClassVar[frozenset[str]] = frozenset({"cap_reached", "foot_moved", "hand_support"})
+    completion_reasons: ClassVar[frozenset[str]] = frozenset({"cap_reached", "foot_moved", "hand_support",
+                                                              "resident_stopped"})
     messages: ClassVar[dict[str, str]] = {
         "test_started": "Place your feet as shown and stand still.",
         "hold_started": "Good. Hold still.",
@@ -218,8 +219,12 @@ class StanceHoldAnalyser(ExerciseAnalyser):
         return events
 
     def _on_finish(self, t: float, reason: str) -> list[AnalyserEvent]:
-        if self.phase is Phase.HOLDING and self.hold_start_s is not None:  # stopped mid-hold: no time
-            self.hold_start_s = None
+        if self.phase is Phase.HOLDING and self.hold_start_s is not None:
+            if reason == "resident_stopped":  # the resident ends the hold: the time so far stands (capped)
+                self.hold_end_s = min(t, self.hold_start_s + self.hold_cap_s)
+                self.hold_reason, self.phase = reason, Phase.DONE
+            else:  # the stream or the station stopped mid-hold: no time
+                self.hold_start_s = None
         return []
 
     def _saw_start_posture(self) -> bool:

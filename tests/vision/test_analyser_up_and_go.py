@@ -130,3 +130,10 @@ def test_the_analyser_is_deterministic():
 def test_bad_options_are_refused(bad):
     with pytest.raises(ValueError):
         make_analyser("timed-up-and-go", **bad)
+
+
+def test_a_tug_seen_from_the_front_is_flagged_for_the_doctor():
+    side = run(tug())[1]
+    assert side.deviations == ()
+    front = run(tug(view="front"))[1]
+    assert front.deviations == ("filmed_from_front",)

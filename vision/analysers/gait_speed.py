@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, InvalidReason
+from vision.analysers.base import AnalyserEvent, EventKind, ExerciseAnalyser, ExerciseResult, InvalidReason, View
 from vision.analysers.measures import missing_names, point
 from vision.analysers.trial import Sample, crossing_time
 from vision.landmarks import L, PoseFrame
@@ -182,4 +182,5 @@ class GaitSpeedAnalyser(ExerciseAnalyser):
                       "crossed_finish_s": self.crossed_finish_s, "distance_m": self.distance_m,
                       "start_x": self.start_x, "finish_x": self.finish_x},
             value=self.speed_m_s() if fields["valid"] else None, unit="m/s", **fields,
+            deviations=("filmed_from_front",) if self.result_view() is View.FRONT else (),  # lines need a side view
         )

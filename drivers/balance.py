@@ -207,3 +207,37 @@ class SingleLegStandTimer:
         keep = sum(1 for t in self._stance_times if t < at_s)
         del self.stance_path[keep:]
         del self._stance_times[keep:]
+
+
+def stance_hold_end_s(samples: Sequence[tuple[float, tuple[float, float] | None, float]], start_s: float,
+                      body_kg: float, *, shift_mm: float = 40.0, unload_fraction: float = 0.9,
+                      confirm_s: float = 0.15, cap_s: float = 10.0) -> tuple[float, str]:
+    """When a two-foot balance stance (side by side, semi-tandem, tandem) ended on the platform, and why.
+
+    ``samples`` are (time s, CoP mm or None, total load kg) from the start of the hold at ``start_s`` (the camera
+    found it). The stance's own CoP is the mean of the first ``confirm_s``; the hold ends at the first sample of
+    a run of ``confirm_s`` in which the CoP is ``shift_mm`` or more from it ("feet_moved": a step or a stumble)
+    or the load falls below ``unload_fraction`` of ``body_kg`` ("unloaded": a hand on a wall or rail takes
+    weight, or a foot left the platform), else at ``start_s + cap_s`` ("cap_reached"). The camera's hold time
+    is confirmed against it with ``vision.analysers.single_leg.compare_with_platform``."""
+    ref_points = [cop for t, cop, _ in samples if cop is not None and start_s <= t < start_s + confirm_s]
+    if not ref_points:
+        raise ValueError("no platform sample in the first moments of the hold")
+    ref = (sum(p[0] for p in ref_points) / len(ref_points), sum(p[1] for p in ref_points) / len(ref_points))
+    run_start: float | None = None
+    run_reason = ""
+    for t, cop, load in samples:
+        if t < start_s:
+            continue
+        if t - start_s >= cap_s:
+            return start_s + cap_s, "cap_reached"
+        reason = ("unloaded" if cop is None or load < unload_fraction * body_kg
+                  else "feet_moved" if math.dist(cop, ref) >= shift_mm else "")
+        if not reason:
+            run_start = None
+            continue
+        if run_start is None:
+            run_start, run_reason = t, reason
+        if t - run_start >= confirm_s - 1e-9:
+            return run_start, run_reason
+    return (samples[-1][0] if samples else start_s), "samples_ended"

@@ -73,6 +73,42 @@ class DeviceConfig:
 
 
 @dataclass(frozen=True)
+class CameraCourse:
+    """The walking course as the station camera sees it, entered once by a technician (``kiosk vision course
+    set``): the image x of the start and finish lines (floor markers seen from the side), in pixels of a picture
+    ``image_width_px`` wide, and the distance between them in metres (4 m for the SPPB gait speed)."""
+
+    start_x_px: float
+    finish_x_px: float
+    image_width_px: int
+    distance_m: float = 4.0
+
+    @property
+    def start_x(self) -> float:
+        """The start line as a fraction of the picture's width (what the gait-speed analyser takes)."""
+        return self.start_x_px / self.image_width_px
+
+    @property
+    def finish_x(self) -> float:
+        return self.finish_x_px / self.image_width_px
+
+
+def course_problem(course: CameraCourse) -> tuple[str, str] | None:
+    """What is wrong with a course (the key and what was expected), or None when it can be used."""
+    w = course.image_width_px
+    if not 32 <= w <= 8192:
+        return "image_width_px", "a picture width of 32 to 8192 pixels"
+    for key, x in (("start_x_px", course.start_x_px), ("finish_x_px", course.finish_x_px)):
+        if not (x == x and 0 <= x <= w):  # x == x: not NaN
+            return key, f"a line position within the picture, 0 to {w} pixels"
+    if abs(course.finish_x_px - course.start_x_px) < 0.2 * w:
+        return "finish_x_px", "the finish line at least a fifth of the picture's width from the start line"
+    if not 1.0 <= course.distance_m <= 10.0:
+        return "distance_m", "a course of 1 to 10 metres (4 m for the SPPB)"
+    return None
+
+
+@dataclass(frozen=True)
 class CameraConfig:
     source: str = ""  # V4L2 index ("0"), a video file, or an rtsp:// URL; "" = no camera
     loop: bool = True
@@ -80,6 +116,7 @@ class CameraConfig:
     height: int = 480
     fps: int = 30
     evidence_stills_max: int = 40  # stills kept per camera test for the doctor (with camera consent); 0 = none
+    course: CameraCourse | None = None  # [camera.course]: the gait-speed course; None = not calibrated yet
 
 
 @dataclass(frozen=True)
@@ -256,7 +293,7 @@ def _parse_config(raw: Mapping[str, Any], source: str) -> StationConfig:
                               path=source, key=f"devices[{d_i}].protocol")
     cfg = _build(StationConfig, station, source, "station",
                  extra={"devices": devices,
-                        "camera": _build(CameraConfig, _table(raw, "camera", source), source, "camera"),
+                        "camera": _camera(_table(raw, "camera", source), source),
                         "storage": _build(StorageConfig, _table(raw, "storage", source), source, "storage"),
                         "sync": _build(SyncConfig, _table(raw, "sync", source), source, "sync"),
                         "ui": _build(UiConfig, _table(raw, "ui", source), source, "ui"),
@@ -277,6 +314,19 @@ def _check_norm_packs(cfg: StationConfig, source: str) -> None:
         except NormPackError as e:
             raise ConfigError(str(e).split(": ", 1)[-1] if str(e).startswith(name) else str(e), path=source,
                               key=f"norms.packs[{i}]") from None
+
+
+def _camera(table: Mapping[str, Any], source: str) -> CameraConfig:
+    """[camera] with its optional [camera.course] table, validated."""
+    values = dict(table)
+    course_raw = values.pop("course", None)
+    course = None
+    if course_raw is not None:
+        course = _build(CameraCourse, _table({"course": course_raw}, "course", source), source, "camera.course")
+        problem = course_problem(course)
+        if problem is not None:
+            raise ConfigError(f"expected {problem[1]}", path=source, key=f"camera.course.{problem[0]}")
+    return _build(CameraConfig, values, source, "camera", extra={"course": course})
 
 
 def _check_ranges(cfg: StationConfig, source: str) -> None:

@@ -16,8 +16,8 @@ PAUSED_FLAG_AFTER_S = 3.0  # a valid test paused this long carries the "paused" 
 def camera_record(item: str, result: ExerciseResult | None, count: int) -> Measurement | NotMeasured:
     """The record for ``item`` from the analyser's final ``result`` (None: the pipeline gave none).
 
-    A valid result gives a Measurement of ``count`` with quality flags (``paused``; ``ended_early`` when the
-    resident chose to stop; ``deviation:<key>`` for
+    A valid result gives a Measurement of its ``value`` in its ``unit`` for a timed test, else of ``count``,
+    with quality flags (``paused``; ``ended_early`` when the resident chose to stop; ``deviation:<key>`` for
     each protocol deviation, which the doctor sees); anything else a NotMeasured with the analyser's reason
     (an unknown or missing reason reads as a failure)."""
     if result is None or not result.valid:
@@ -31,5 +31,8 @@ def camera_record(item: str, result: ExerciseResult | None, count: int) -> Measu
     if result.end_reason == "resident_stopped":
         flags.add("ended_early")  # the count so far stands (SFT), and the doctor sees it was cut short
     flags |= {DEVIATION_FLAG_PREFIX + d for d in result.deviations}
+    if result.value is not None:  # a timed test (TUG seconds, gait speed m/s, a balance hold): its value, not a count
+        return Measurement(item=item, value=float(result.value), unit=result.unit, method=Method.CAMERA,
+                           device_id="camera", quality_flags=frozenset(flags))
     return Measurement(item=item, value=float(count), unit="count", method=Method.CAMERA, device_id="camera",
                        quality_flags=frozenset(flags))

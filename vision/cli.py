@@ -1,8 +1,10 @@
 """`kiosk vision …`: score an exercise in a recorded video, and benchmark the camera pipeline.
 
-    kiosk vision analyse VIDEO --exercise chair-stand|squat|arm-curl|single-leg [--start S] [--view auto] [--json]
+    kiosk vision analyse VIDEO --exercise chair-stand|squat|...|timed-up-and-go|gait-speed|... [--start S] [--json]
     kiosk vision bench VIDEO [--seconds 10] [--size 640x480] [--json]
     kiosk vision eval [MANIFEST] [--split tune|holdout] [--clip ID] [--no-cache] [--json]
+    kiosk --config STATION.toml vision course set --start-x PX --finish-x PX --width PX [--distance 4]
+    kiosk --config STATION.toml vision course show
 """
 
 from __future__ import annotations
@@ -63,6 +65,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--model", type=Path, default=None, help="pose .task file")
     b.set_defaults(func=cmd_bench)
 
+
+    c = actions.add_parser("course", help="the gait-speed course as the camera sees it (technician, once per station)",
+                           description="The start and finish lines of the gait-speed course: put two floor markers "
+                                       "the course's length apart, across the walking line, and read their x "
+                                       "positions off the camera picture (e.g. a still from `kiosk ui camera`).")
+    course_actions = c.add_subparsers(dest="course_command", metavar="ACTION")
+    c.set_defaults(func=lambda args: (c.print_help(), 2)[1])
+    cs = course_actions.add_parser("set", help="write [camera.course] into the station file given with --config")
+    cs.add_argument("--start-x", type=float, required=True, metavar="PX", help="start line's x in the picture (pixels)")
+    cs.add_argument("--finish-x", type=float, required=True, metavar="PX", help="finish line's x (pixels)")
+    cs.add_argument("--width", type=int, required=True, metavar="PX", help="width of the picture those x are in")
+    cs.add_argument("--distance", type=float, default=4.0, metavar="M", help="metres between the lines (default 4)")
+    cs.set_defaults(func=cmd_course_set)
+    course_actions.add_parser("show", help="print the configured course").set_defaults(func=cmd_course_show)
 
     e = actions.add_parser("eval", help="count every clip of a real-footage manifest and compare with the truth",
                            description="Runs each clip of the manifest through the real pipeline with the "
@@ -141,6 +157,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         return 0
     print(f"\n{args.exercise}: {result['status']}, count {result['count']}"
           + (f", hold {result['hold_time_s']} s" if result.get("hold_time_s") is not None else "")
+          + (f", result {result['value']} {result['unit']}" if result.get("value") is not None else "")
           + (f", ended: {result['end_reason']}" if result.get("end_reason") else "")
           + f", {result['view']} view")
     if result["valid"]:
@@ -229,9 +246,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 print(f"{o.clip.id:<44} missing ({'committed' if o.clip.committed else 'local-only'}): "
                       f"{o.clip.path}", file=sys.stderr)
             continue
-        mark = "ok " if o.error == 0 else "ERR"
-        print(f"{mark} {o.clip.split:<7} {o.clip.id:<44} {o.analyser:<11} truth {o.clip.truth:>2}"
-              f"  counted {o.counted if o.counted is not None else '-':>2}  view {o.view:<5}"
+        mark = "ok " if o.exact else "ERR"
+        if o.clip.timed:
+            truth = f"{o.clip.truth_time_s:.2f} s" if o.clip.truth_time_s is not None else "no time"
+            got = f"{o.time_s:.2f} s" if o.time_s is not None else "no time"
+            measured = f"truth {truth:>7}  timed {got:>7}"
+        else:
+            measured = f"truth {o.clip.truth:>2}  counted {o.counted if o.counted is not None else '-':>2}"
+        print(f"{mark} {o.clip.split:<7} {o.clip.id:<44} {o.analyser:<11} {measured}  view {o.view:<5}"
               f"  {o.note or ('valid' if o.valid else 'invalid: ' + str(o.invalid_reason))}"
               + "".join(f"  deviation: {d}" for d in o.deviations), flush=True)
     summary = ev.summarise(outcomes)
@@ -244,10 +266,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         json.dump(doc, sys.stdout, indent=2)
         print()
         return 0
-    print(f"\n{'exercise':<12} {'split':<8} {'exact':>9} {'mean |err|':>10}  worst clip")
+    print(f"\n{'exercise':<24} {'split':<8} {'exact':>9} {'mean |err|':>10}  worst clip")
     for s in summary:
-        worst = f"{s.worst.clip.id} ({s.worst.error:+d})" if s.worst and s.worst.error is not None else "-"
-        print(f"{s.exercise:<12} {s.split:<8} {s.exact:>4}/{s.clips:<4} {s.mean_abs_error:>10.2f}  {worst}")
+        worst = f"{s.worst.clip.id} ({s.worst.error:+g})" if s.worst and s.worst.error is not None else "-"
+        print(f"{s.exercise:<24} {s.split:<8} {s.exact:>4}/{s.clips:<4} {s.mean_abs_error:>10.2f}  {worst}")
     missing = sum(1 for o in outcomes if not o.clip.available)
     failed = sum(1 for o in outcomes if o.counted is None and o.clip.available)
     if missing:
@@ -255,4 +277,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if failed:
         print(f"{failed} clip runs failed (see above)")
         return 1
+    return 0
+
+
+def cmd_course_set(args: argparse.Namespace) -> int:
+    from kiosk.config import CameraCourse
+    from kiosk.config_course import save_course
+
+    if not args.config:
+        raise InputError("give the station file: kiosk --config STATION.toml vision course set ...", field="--config")
+    course = CameraCourse(args.start_x, args.finish_x, args.width, args.distance)
+    save_course(Path(args.config), course)
+    print(f"course saved in {args.config}: start x {course.start_x_px:g} px, finish x {course.finish_x_px:g} px "
+          f"of {course.image_width_px} px, {course.distance_m:g} m")
+    return 0
+
+
+def cmd_course_show(args: argparse.Namespace) -> int:
+    from kiosk.cli import station_config
+
+    course = station_config(args).camera.course
+    if course is None:
+        print("no course set: the gait-speed test is not offered until a technician runs `vision course set`")
+        return 1
+    print(json.dumps({"start_x_px": course.start_x_px, "finish_x_px": course.finish_x_px,
+                      "image_width_px": course.image_width_px, "distance_m": course.distance_m}))
     return 0

@@ -33,7 +33,11 @@ DEFAULT_MANIFEST = REPO / "vision" / "clips" / "manifest.toml"
 LOCAL_FOOTAGE = REPO / ".cache" / "footage" / "real"
 POSE_CACHE = REPO / ".cache" / "poses"
 COUNTING = ("squat", "arm-curl", "chair-stand")
-KNOWN_EXERCISES = (*COUNTING, "single-leg", "none")
+# Stopwatch tests: a clip's truth is ``time_s``, the time from its ``start_s`` (the start signal, or where the
+# movement visibly began) to the test's end event, eye-measured; a time within TIME_TOLERANCE_S is "exact".
+TIMED = ("timed-up-and-go", "eight-foot-up-and-go", "five-times-sit-to-stand", "gait-speed")
+TIME_TOLERANCE_S = 0.3
+KNOWN_EXERCISES = (*COUNTING, "single-leg", "none", *TIMED)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,16 @@ class ClipSpec:
     def truth(self) -> int:
         """What every analyser run on it must count (exercise-free footage: 0 in each)."""
         return self.count if self.exercise != "none" else 0
+
+    @property
+    def timed(self) -> bool:
+        return self.exercise in TIMED
+
+    @property
+    def truth_time_s(self) -> float | None:
+        """A stopwatch clip's eye-measured time (None: the test should give no time, e.g. never sat down)."""
+        value = self.extra.get("time_s")
+        return float(value) if value is not None else None
 
 
 def load_manifest(path: Path, *, local_dir: Path = LOCAL_FOOTAGE) -> list[ClipSpec]:
@@ -89,6 +103,8 @@ def load_manifest(path: Path, *, local_dir: Path = LOCAL_FOOTAGE) -> list[ClipSp
             raise InputError(f"{where} ({clip_id}): split must be 'tune' or 'holdout', not {split!r}",
                              field="MANIFEST")
         start = entry.get("start_s")
+        if exercise in TIMED and ("time_s" not in entry or start is None):
+            raise InputError(f"{where} ({clip_id}): a stopwatch clip needs time_s and start_s", field="MANIFEST")
         clips.append(ClipSpec(clip_id, (path.parent if committed else local_dir) / file, committed, exercise, count,
                               split, str(entry.get("view", "")), bool(entry.get("whole_body", True)),
                               float(start) if start is not None else None,
@@ -214,16 +230,32 @@ class ClipOutcome:
     frames: int = 0
     note: str = ""
     deviations: tuple[str, ...] = ()
+    time_s: float | None = None  # a stopwatch test's raw time (seconds, before rounding to 0.1 s)
 
     @property
-    def error(self) -> int | None:
-        return None if self.counted is None else self.counted - self.clip.truth
+    def error(self) -> float | None:
+        """Count error; for a stopwatch clip the time error in seconds (inf: no time where one was due, or a
+        time where none was)."""
+        if self.counted is None:
+            return None
+        if not self.clip.timed:
+            return self.counted - self.clip.truth
+        truth = self.clip.truth_time_s
+        if truth is None or self.time_s is None:
+            return 0.0 if truth is None and self.time_s is None else math.inf
+        return round(self.time_s - truth, 3)
+
+    @property
+    def exact(self) -> bool:
+        err = self.error
+        return err is not None and (abs(err) <= TIME_TOLERANCE_S if self.clip.timed else err == 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.clip.id, "exercise": self.clip.exercise, "analyser": self.analyser,
                 "split": self.clip.split, "truth": self.clip.truth, "counted": self.counted, "error": self.error,
                 "valid": self.valid, "invalid_reason": self.invalid_reason, "view": self.view, "note": self.note,
-                "deviations": list(self.deviations)}
+                "deviations": list(self.deviations), "truth_time_s": self.clip.truth_time_s,
+                "time_s": self.time_s}
 
 
 def run_clip(clip: ClipSpec, exercise: str, poses: Sequence[PoseResult], **options: Any) -> ClipOutcome:
@@ -232,7 +264,8 @@ def run_clip(clip: ClipSpec, exercise: str, poses: Sequence[PoseResult], **optio
     from vision.capture import FrameCapture
     from vision.pipeline import VisionPipeline
 
-    opts: dict[str, Any] = {"duration_s": None} if exercise != "single-leg" else {}
+    opts: dict[str, Any] = {"duration_s": None} if exercise not in ("single-leg", *TIMED) else {}
+    opts.update(clip.extra.get("options", {}))  # e.g. the gait-speed course lines of the clip
     if clip.start_s is not None:
         opts.update(start_at_s=clip.start_s, auto_start=False)
     opts.update(options)
@@ -243,8 +276,12 @@ def run_clip(clip: ClipSpec, exercise: str, poses: Sequence[PoseResult], **optio
     if pipeline.error is not None:
         return ClipOutcome(clip, exercise, None, note=f"pipeline error: {pipeline.error}")
     result = analyser.result()
+    time_s = None
+    if clip.timed and result.valid:
+        time_s = next((float(result.measures[k]) for k in ("raw_time_s", "walk_time_s")
+                       if result.measures.get(k) is not None), None)
     return ClipOutcome(clip, exercise, result.count, result.valid, result.invalid_reason, result.view.value,
-                       pipeline.stats().frames_processed, deviations=result.deviations)
+                       pipeline.stats().frames_processed, deviations=result.deviations, time_s=time_s)
 
 
 @dataclass(frozen=True)
@@ -258,7 +295,8 @@ class ExerciseSummary:
 
 
 def summarise(outcomes: Iterable[ClipOutcome]) -> list[ExerciseSummary]:
-    """Per exercise and split (and "all"): clips counted exactly right, mean absolute error, the worst clip."""
+    """Per exercise and split (and "all"): clips counted exactly right (a stopwatch clip: timed within
+    TIME_TOLERANCE_S), mean absolute error (counts, or seconds over the clips that gave a time), the worst clip."""
     ran = [o for o in outcomes if o.counted is not None]
     groups: dict[tuple[str, str], list[ClipOutcome]] = {}
     for o in ran:
@@ -267,11 +305,11 @@ def summarise(outcomes: Iterable[ClipOutcome]) -> list[ExerciseSummary]:
             groups.setdefault((key, split), []).append(o)
     out = []
     for (exercise, split), items in sorted(groups.items()):
-        errors = [abs(o.error or 0) for o in items]
+        errors = [abs(o.error or 0) for o in items if math.isfinite(o.error or 0)]
         worst = max(items, key=lambda o: abs(o.error or 0))
-        out.append(ExerciseSummary(exercise, split, len(items), sum(e == 0 for e in errors),
+        out.append(ExerciseSummary(exercise, split, len(items), sum(o.exact for o in items),
                                    float(np.mean(errors)) if errors else math.nan,
-                                   worst if abs(worst.error or 0) > 0 else None))
+                                   worst if not worst.exact else None))
     return out
 
 

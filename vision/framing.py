@@ -75,6 +75,7 @@ class FramingProfile:
     start_posture: Posture | None  # None: any posture may start (a standing arm curl is a deviation, not a block)
     min_height_fraction: float
     max_height_fraction: float
+    centred: bool = True  # False: a walking course fills the picture, so the resident starts at one side
 
 
 _TORSO = ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP))
@@ -88,6 +89,16 @@ PROFILES: dict[str, FramingProfile] = {
     "squat": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
     "arm-curl": FramingProfile(True, _TORSO + _ARMS, None, 0.30, 0.95),
     "single-leg": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
+    # The older-adult battery. A walking test's picture holds the whole course, so the resident looks small.
+    "timed-up-and-go": FramingProfile(True, _TORSO + _LEGS, Posture.SEATED, 0.20, 0.92, centred=False),
+    "eight-foot-up-and-go": FramingProfile(True, _TORSO + _LEGS, Posture.SEATED, 0.20, 0.92, centred=False),
+    "five-times-sit-to-stand": FramingProfile(True, _TORSO + _LEGS, Posture.SEATED, 0.30, 0.92),
+    "two-minute-step": FramingProfile(True, _TORSO + _LEGS, Posture.STANDING, 0.40, 0.92),
+    "gait-speed": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.15, 0.92, centred=False),
+    "balance-side-by-side": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
+    "balance-semi-tandem": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
+    "balance-tandem": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
+    "single-leg-eyes-open": FramingProfile(True, _TORSO + _LEGS + _FEET, Posture.STANDING, 0.40, 0.92),
 }
 
 _HEAD = (L.NOSE, L.LEFT_EYE, L.RIGHT_EYE, L.LEFT_EAR, L.RIGHT_EAR)
@@ -218,7 +229,7 @@ def check_framing(
     trunk = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
     centre_pts = [i for i in trunk if known[i]]
     centre_x = float(np.mean([pts[i, 0] for i in centre_pts])) if centre_pts else None
-    if centre_x is not None:
+    if centre_x is not None and profile.centred:
         edge_left = edge_left or centre_x < 0.5 - centre_tolerance
         edge_right = edge_right or centre_x > 0.5 + centre_tolerance
     if edge_left or edge_right:

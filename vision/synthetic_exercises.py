@@ -43,6 +43,7 @@ class SyntheticSequence:
     frames: list[PoseFrame]
     truth: SequenceTruth
     camera: Camera
+    keys: tuple[Keyframe, ...] = ()  # the keyframes animated (truth read off the model at any time)
 
 
 SEATED_ARMS_CROSSED = replace(SITTING, arms_crossed=1.0)
@@ -113,7 +114,7 @@ def chair_stand_sequence(stands: Sequence[StandSpec] | int = 12, *, start_at_s: 
         grade = "good" if counted and not faults else "faulted"
         reps.append(TruthRep(rise_t, top, counted, grade, faults if s.full else (*faults, "not_upright")))
     truth = SequenceTruth("chair-stand", sum(r.counted for r in reps), tuple(reps), start_at_s)
-    return SyntheticSequence(frames, truth, camera)
+    return SyntheticSequence(frames, truth, camera, tuple(keys))
 
 
 @dataclass(frozen=True)

@@ -30,20 +30,46 @@ from vision.synthetic_exercises import (
     single_leg_sequence,
     squat_sequence,
 )
+from vision.synthetic_older import (
+    OlderSequence,
+    five_times_sit_to_stand_sequence,
+    stance_sequence,
+    two_minute_step_sequence,
+    up_and_go_sequence,
+    walk_sequence,
+)
+
+ORIGINAL = ("chair-stand", "squat", "arm-curl", "single-leg")
+_WALK, _START_X, _FINISH_X = walk_sequence()
 
 
 @cache
-def clean(exercise: str) -> SyntheticSequence:
+def clean(exercise: str) -> SyntheticSequence | OlderSequence:
     return {
         "chair-stand": lambda: chair_stand_sequence(8, duration_s=22.0),
         "squat": lambda: squat_sequence(5),
         "arm-curl": lambda: arm_curl_sequence(10, duration_s=18.0),
         "single-leg": lambda: single_leg_sequence(hold_s=6.0),
+        "timed-up-and-go": lambda: up_and_go_sequence(),
+        "eight-foot-up-and-go": lambda: up_and_go_sequence(course_m=2.4384),
+        "five-times-sit-to-stand": lambda: five_times_sit_to_stand_sequence(5),
+        "two-minute-step": lambda: two_minute_step_sequence(22, duration_s=20.0),
+        "gait-speed": lambda: _WALK,
+        "balance-side-by-side": lambda: stance_sequence("side_by_side", end="none"),
+        "balance-semi-tandem": lambda: stance_sequence("semi_tandem", end="none"),
+        "balance-tandem": lambda: stance_sequence("tandem", end="none"),
+        "single-leg-eyes-open": lambda: single_leg_sequence(hold_s=6.0),
     }[exercise]()
 
 
 OPTIONS = {"chair-stand": {"start_at_s": 1.0, "duration_s": 22.0}, "squat": {},
-           "arm-curl": {"start_at_s": 1.0, "duration_s": 18.0, "view": "side"}, "single-leg": {}}
+           "arm-curl": {"start_at_s": 1.0, "duration_s": 18.0, "view": "side"}, "single-leg": {},
+           "timed-up-and-go": {"start_at_s": 1.0}, "eight-foot-up-and-go": {"start_at_s": 1.0},
+           "five-times-sit-to-stand": {"start_at_s": 1.0}, "two-minute-step": {"start_at_s": 3.0, "duration_s": 20.0},
+           "gait-speed": {"start_at_s": 1.0, "start_x": _START_X, "finish_x": _FINISH_X, "distance_m": 3.0},
+           "balance-side-by-side": {"start_at_s": 0.5}, "balance-semi-tandem": {"start_at_s": 0.5},
+           "balance-tandem": {"start_at_s": 0.5}, "single-leg-eyes-open": {}}
+TIME_MEASURES = ("raw_time_s", "walk_time_s", "raw_hold_s")
 
 
 def run(exercise: str, frames) -> tuple[list[AnalyserEvent], ExerciseResult]:
@@ -53,8 +79,8 @@ def run(exercise: str, frames) -> tuple[list[AnalyserEvent], ExerciseResult]:
     return events, analyser.result()
 
 
-def test_factory_knows_exactly_the_four_exercises():
-    assert EXERCISES == ("chair-stand", "squat", "arm-curl", "single-leg")
+def test_factory_knows_exactly_the_thirteen_exercises():
+    assert EXERCISES[:4] == ORIGINAL and len(set(EXERCISES)) == 13 and set(OPTIONS) == set(EXERCISES)
     for name in EXERCISES:
         assert analyser_class(name).exercise == name
     with pytest.raises(ValueError, match="unknown exercise 'yoga'"):
@@ -65,8 +91,11 @@ def test_factory_knows_exactly_the_four_exercises():
 def test_clean_sequences_give_the_exact_truth(exercise):
     seq = clean(exercise)
     _, result = run(exercise, seq.frames)
-    if exercise == "single-leg":
+    if exercise in ("single-leg", "single-leg-eyes-open"):
         assert abs(result.measures["raw_hold_s"] - seq.truth.hold_time_s) < 0.05
+    elif isinstance(seq, OlderSequence) and seq.truth.time_s is not None:
+        raw = next(result.measures[k] for k in TIME_MEASURES if result.measures.get(k) is not None)
+        assert abs(raw - seq.truth.time_s) < 0.15 and result.valid
     else:
         assert result.count == seq.truth.count
 
@@ -74,7 +103,8 @@ def test_clean_sequences_give_the_exact_truth(exercise):
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_events_and_results_are_frozen_and_json_ready(exercise):
     events, result = run(exercise, clean(exercise).frames)
-    assert events[0].kind is EventKind.READY and events[-1].kind is EventKind.TEST_FINISHED
+    first = next(e for e in events if e.kind is not EventKind.VIEW_CHANGED)  # a side view is found first
+    assert first.kind is EventKind.READY and events[-1].kind is EventKind.TEST_FINISHED
     for e in events:
         assert e.message.startswith((exercise + ".", "framing.")), e.message
         json.dumps(e.to_dict())
@@ -126,7 +156,9 @@ def _corrupt(frames, jitter_px: float, drop: float, spikes: float, nans: float, 
 def test_corrupted_landmarks_never_count_more_than_truth(exercise, jitter, drop, spikes, nans, seed):
     seq = clean(exercise)
     _, result = run(exercise, _corrupt(seq.frames, jitter, drop, spikes, nans, seed))
-    if exercise == "single-leg":
+    if isinstance(seq, OlderSequence) and seq.truth.time_s is not None:
+        assert result.value is None or math.isfinite(result.value)
+    elif exercise in ("single-leg", "single-leg-eyes-open"):
         if result.hold_time_s is not None:
             # 3-4 px of jitter moves the lift and the touch-down by up to ~0.15 s each (seen: +0.21 s at 3 px).
             assert result.hold_time_s <= seq.truth.hold_time_s + 0.3, "a hold is never longer than it was"

@@ -90,6 +90,226 @@
             <translation>看清您以后，测试会自动开始。</translation>
         </message>
         <message>
+            <source>Timed Up-and-Go</source>
+            <translation>起立行走计时</translation>
+        </message>
+        <message>
+            <source>8-foot up-and-go</source>
+            <translation>8英尺起立行走</translation>
+        </message>
+        <message>
+            <source>Five-times sit-to-stand</source>
+            <translation>五次起坐</translation>
+        </message>
+        <message>
+            <source>2-minute step</source>
+            <translation>2分钟原地高抬腿</translation>
+        </message>
+        <message>
+            <source>Walking speed</source>
+            <translation>步速</translation>
+        </message>
+        <message>
+            <source>Balance: feet side by side</source>
+            <translation>平衡：并脚站立</translation>
+        </message>
+        <message>
+            <source>Balance: semi-tandem stand</source>
+            <translation>平衡：半前后脚站立</translation>
+        </message>
+        <message>
+            <source>Balance: tandem stand</source>
+            <translation>平衡：前后脚站立</translation>
+        </message>
+        <message>
+            <source>Balance: stand on one leg</source>
+            <translation>平衡：单脚站立</translation>
+        </message>
+        <message>
+            <source>The marker is 3 metres in front of the chair.</source>
+            <translation>标志物在椅子前方3米处。</translation>
+        </message>
+        <message>
+            <source>The marker is 8 feet (2.44 metres) in front of the chair.</source>
+            <translation>标志物在椅子前方8英尺（2.44米）处。</translation>
+        </message>
+        <message>
+            <source>Sit back in the chair, with your side to the screen.</source>
+            <translation>靠坐在椅子上，身体侧面对着屏幕。</translation>
+        </message>
+        <message>
+            <source>When I say Go, stand up, walk at your usual pace to the marker, turn, walk back and sit down.</source>
+            <translation>听到“开始”后，站起来，用平时的速度走到标志物处，转身，走回来坐下。</translation>
+        </message>
+        <message>
+            <source>Use your walking aid if you have one. Walk safely, do not rush.</source>
+            <translation>如平时使用助行器，请照常使用。注意安全，不要着急。</translation>
+        </message>
+        <message>
+            <source>Sit in the middle of the chair, with your side to the screen.</source>
+            <translation>坐在椅子中间，身体侧面对着屏幕。</translation>
+        </message>
+        <message>
+            <source>When I say Go, stand up fully and sit down five times, as quickly as you safely can.</source>
+            <translation>听到“开始”后，在安全的前提下尽快完全站起、坐下，共五次。</translation>
+        </message>
+        <message>
+            <source>The clock stops when you stand up straight the fifth time.</source>
+            <translation>第五次站直时停止计时。</translation>
+        </message>
+        <message>
+            <source>Stand facing the screen, about two and a half metres away, next to a wall or chair you can hold.</source>
+            <translation>面向屏幕站在约两米半远处，身旁有可扶的墙或椅子。</translation>
+        </message>
+        <message>
+            <source>Stand still for a moment while I find how high your knees should go.</source>
+            <translation>请先站着别动，我来确定膝盖要抬到的高度。</translation>
+        </message>
+        <message>
+            <source>When I say Go, step in place for two minutes, lifting each knee halfway up to your hip.</source>
+            <translation>听到“开始”后，原地踏步两分钟，每次把膝盖抬到膝与髋之间一半的高度。</translation>
+        </message>
+        <message>
+            <source>A step counts when your right knee reaches that height. You may rest and carry on.</source>
+            <translation>右膝达到该高度才计数。可以休息后继续。</translation>
+        </message>
+        <message>
+            <source>Stand behind the first line on the floor, with your side to the screen.</source>
+            <translation>站在地上第一条线后面，身体侧面对着屏幕。</translation>
+        </message>
+        <message>
+            <source>When I say Go, walk at your usual pace past the far line.</source>
+            <translation>听到“开始”后，用平时的速度走过远处那条线。</translation>
+        </message>
+        <message>
+            <source>Walk as you normally do, with your walking aid if you use one.</source>
+            <translation>像平时一样走路，如使用助行器请照常使用。</translation>
+        </message>
+        <message>
+            <source>Timing starts at the first line and stops at the far line.</source>
+            <translation>越过第一条线开始计时，越过远处那条线停止计时。</translation>
+        </message>
+        <message>
+            <source>Put your feet together, side by side.</source>
+            <translation>双脚并拢，并排站立。</translation>
+        </message>
+        <message>
+            <source>Put the heel of one foot beside the big toe of the other.</source>
+            <translation>一只脚的脚跟放在另一只脚的大脚趾旁边。</translation>
+        </message>
+        <message>
+            <source>Put one foot directly in front of the other, heel touching toe.</source>
+            <translation>一只脚放在另一只脚的正前方，脚跟贴着脚尖。</translation>
+        </message>
+        <message>
+            <source>Lift one foot off the floor and stand on the other.</source>
+            <translation>抬起一只脚，用另一只脚站立。</translation>
+        </message>
+        <message>
+            <source>Stand facing the screen, arms by your sides.</source>
+            <translation>面向屏幕站立，双臂自然放在身体两侧。</translation>
+        </message>
+        <message>
+            <source>Stand with your side to the screen, arms by your sides.</source>
+            <translation>身体侧面对着屏幕站立，双臂自然放在身体两侧。</translation>
+        </message>
+        <message>
+            <source>Stand still without holding on. I time up to 10 seconds.</source>
+            <translation>不扶任何东西，站稳不动。最多计时10秒。</translation>
+        </message>
+        <message>
+            <source>Staff may help you into position. If you need to hold on, the test ends there.</source>
+            <translation>工作人员可以帮您摆好姿势。如果需要扶东西，测试就在那时结束。</translation>
+        </message>
+        <message>
+            <source>steps</source>
+            <translation>步</translation>
+        </message>
+        <message>
+            <source>seconds</source>
+            <translation>秒</translation>
+        </message>
+        <message>
+            <source>Your right knee reached the height %1 times.</source>
+            <translation>您的右膝达到规定高度%1次。</translation>
+        </message>
+        <message>
+            <source>Your walking speed: %1 metres a second.</source>
+            <translation>您的步速：每秒%1米。</translation>
+        </message>
+        <message>
+            <source>Five stands took %1 seconds.</source>
+            <translation>五次起坐用时%1秒。</translation>
+        </message>
+        <message>
+            <source>You took %1 seconds.</source>
+            <translation>您用时%1秒。</translation>
+        </message>
+        <message>
+            <source>You held the position for %1 seconds.</source>
+            <translation>您保持了该姿势%1秒。</translation>
+        </message>
+        <message>
+            <source>I did not see you seated in the chair at Go, so there is no time. You can try again.</source>
+            <translation>说“开始”时我没有看到您坐在椅子上，所以没有成绩。您可以再试一次。</translation>
+        </message>
+        <message>
+            <source>I did not see you start behind the first line, so there is no time. You can try again.</source>
+            <translation>我没有看到您从第一条线后面出发，所以没有成绩。您可以再试一次。</translation>
+        </message>
+        <message>
+            <source>I did not see your feet in the position, so there is no time. You can try again, or stop here.</source>
+            <translation>我没有看到您的双脚摆成要求的姿势，所以没有成绩。您可以再试一次，也可以到此为止。</translation>
+        </message>
+        <message>
+            <source>I did not see you walk to the marker and sit back down, so there is no time. You can try again.</source>
+            <translation>我没有看到您走到标志物处再坐回椅子，所以没有成绩。您可以再试一次。</translation>
+        </message>
+        <message>
+            <source>I did not see five full stands, so there is no time. You can try again.</source>
+            <translation>我没有看到五次完全站起，所以没有成绩。您可以再试一次。</translation>
+        </message>
+        <message>
+            <source>I did not see you cross the far line, so there is no time. You can try again.</source>
+            <translation>我没有看到您走过远处那条线，所以没有成绩。您可以再试一次。</translation>
+        </message>
+        <message>
+            <source>Walk to the marker at your usual pace.</source>
+            <translation>用平时的速度走到标志物处。</translation>
+        </message>
+        <message>
+            <source>Turn and walk back to the chair.</source>
+            <translation>转身，走回椅子。</translation>
+        </message>
+        <message>
+            <source>Please sit in the chair before we start.</source>
+            <translation>开始前请先坐在椅子上。</translation>
+        </message>
+        <message>
+            <source>You sat down before walking to the marker.</source>
+            <translation>您在走到标志物之前就坐下了。</translation>
+        </message>
+        <message>
+            <source>I have found the height for your knees. Wait for Go.</source>
+            <translation>已确定膝盖要抬到的高度。请等“开始”。</translation>
+        </message>
+        <message>
+            <source>Lift your knee a little higher.</source>
+            <translation>膝盖再抬高一点。</translation>
+        </message>
+        <message>
+            <source>Timing started.</source>
+            <translation>开始计时。</translation>
+        </message>
+        <message>
+            <source>Good. Hold still.</source>
+            <translation>很好，保持不动。</translation>
+        </message>
+        <message>
+            <source>I lost sight of your feet. Take the position again.</source>
+            <translation>我看不到您的双脚了。请重新摆好姿势。</translation>
+        </message>
+        <message>
             <source>%1 seconds left</source>
             <translation>还剩 %1 秒</translation>
         </message>
@@ -392,6 +612,10 @@
         <message>
             <source>Your result could not be saved. Please ask a member of staff.</source>
             <translation>您的结果没能保存。请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The walking course has not been set up on this station yet. Please ask a member of staff.</source>
+            <translation>本站还没有设置步行路线。请找工作人员。</translation>
         </message>
         <message>
             <source>This test is not available right now. Please ask a member of staff.</source>

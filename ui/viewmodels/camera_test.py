@@ -31,6 +31,7 @@ from ui.camera_outcome import camera_record
 from ui.camera_view import bgr_to_qimage
 from ui.i18n import translate
 from ui.skeleton_overlay import draw_skeleton
+from ui.viewmodels import camera_test_older as older_words
 from ui.viewmodels import camera_test_text as words
 from ui.viewmodels.camera_evidence import CameraEvidence
 from ui.viewmodels.camera_hints import HintLine
@@ -84,6 +85,7 @@ class CameraTestModel(QObject):
         self._phase, self._exercise, self._problem = "idle", "", ""
         self._why = ""  # the reason behind the problem or the not-measured words, to word them again
         self._countdown, self._count, self._seconds_left = "", 0, 0
+        self._value: float | None = None  # a stopwatch test's score (seconds or m/s)
         self.hints.clear()
         self._paused = self._has_picture = False
         self._result_text, self._go_at = "", 0.0
@@ -134,6 +136,22 @@ class CameraTestModel(QObject):
         return self._seconds_left
 
     @Property(str, notify=liveChanged)
+    def display(self) -> str:
+        """The big number: the count; for a stopwatch test the seconds so far, then its score."""
+        plan = words.PLANS.get(self._exercise)
+        if plan is None or not plan.stopwatch:
+            return str(self._count)
+        if self._phase == "result" and self._value is not None:
+            return older_words.value_text(self._exercise, self._value)
+        return str(max(self._seconds_left, 0)) if self._phase == "counting" else ""
+
+    @Property(str, notify=liveChanged)
+    def clock(self) -> str:
+        """Under the big number while counting: the time left ("" for a stopwatch test)."""
+        plan = words.PLANS.get(self._exercise)
+        return older_words.clock_text(plan is not None and plan.stopwatch, self._seconds_left)
+
+    @Property(str, notify=liveChanged)
     def hint(self) -> str:
         return self.hints.text
 
@@ -161,6 +179,8 @@ class CameraTestModel(QObject):
             reason = "no_exertion"
         elif not self.app.cfg.camera.source:
             reason = "no_camera"
+        elif words.PLANS[exercise].needs_course and self.app.cfg.camera.course is None:
+            reason = "no_course"
         else:
             reason = ""
         if reason:
@@ -201,7 +221,8 @@ class CameraTestModel(QObject):
             self.pipeline = camera_pipeline(
                 self.app.cfg.camera, plan.exercise, on_update=on_update, on_capture_state=on_capture,
                 workers=self.workers, keep_images=True, queue_size=2, frame_stride=self.frame_stride,
-                view="auto", duration_s=self.duration_s or plan.duration_s, auto_start=False)
+                view="auto", duration_s=self.duration_s or plan.duration_s, auto_start=False,
+                **self._course_options(plan))
             self.pipeline.start()
         except (KioskError, OSError, ValueError) as e:
             log_event(log, logging.ERROR, "camera test could not start", exercise=self._exercise, error=str(e))
@@ -213,6 +234,12 @@ class CameraTestModel(QObject):
         self.hints.set(lambda: words.hint("no_person"), speak=False)
         self.changed.emit()
         self.liveChanged.emit()
+
+    def _course_options(self, plan: words.ExercisePlan) -> dict[str, float]:
+        course = self.app.cfg.camera.course
+        if not plan.needs_course or course is None:
+            return {}
+        return {"start_x": course.start_x, "finish_x": course.finish_x, "distance_m": course.distance_m}
 
     @Slot()
     def tryAgain(self) -> None:
@@ -275,7 +302,7 @@ class CameraTestModel(QObject):
     def reword(self) -> None:
         """Make the words again in the language just chosen (title, steps, result, why there is no score)."""
         if self._phase == "result":
-            self._result_text = words.result_sentence(self._exercise, self._count)
+            self._result_text = words.result_sentence(self._exercise, self._count, self._value)
         elif self._phase == "not_measured":
             self._result_text = words.not_measured_sentence(self._exercise, self._why)
         elif self._phase == "unavailable":
@@ -332,8 +359,9 @@ class CameraTestModel(QObject):
         if self._phase != "counting":
             self._timer.stop()
             return
-        duration = self.duration_s or words.PLANS[self._exercise].duration_s
-        left = max(0, math.ceil(duration - (now - self._go_at)))
+        plan = words.PLANS[self._exercise]
+        duration = self.duration_s or plan.duration_s
+        left = int(now - self._go_at) if plan.stopwatch else max(0, math.ceil(duration - (now - self._go_at)))
         if left != self._seconds_left:
             self._seconds_left = left
             self.liveChanged.emit()
@@ -429,8 +457,9 @@ class CameraTestModel(QObject):
             self._count = int(event.evidence.get("count", self._count + 1))
             self.liveChanged.emit()
         elif event.kind is EventKind.TEST_FINISHED:
-            # time up, or the resident stopped; the stream ending early is a camera fault, not a score
-            if event.evidence.get("reason") in ("time_up", "resident_stopped"):
+            # time up, the resident stopped, or the test's own end (seated again, the finish line, a hold ended,
+            # or a reason it has no score); the stream ending early is a camera fault, not a score
+            if event.evidence.get("reason") not in ("stream_ended", "stopped", "failed", "error", None):
                 self._finished(int(event.evidence.get("count", self._count)))
             return
         if self._phase != "counting" and event.kind is not EventKind.FRAMING:
@@ -450,6 +479,7 @@ class CameraTestModel(QObject):
         result = self.pipeline.result() if self.pipeline is not None else None
         self._halt()
         self._count, self._seconds_left, self._paused = count, 0, False
+        self._value = result.value if result is not None else None
         self.hints.clear()
         record = camera_record(plan.item, result, count)
         if isinstance(record, NotMeasured):
@@ -468,7 +498,7 @@ class CameraTestModel(QObject):
                       paused_s=round(result.paused_s if result else 0.0, 1),
                       deviations=",".join(result.deviations if result else ()))
             self._phase = "result"
-            self._result_text = words.result_sentence(self._exercise, count)
+            self._result_text = words.result_sentence(self._exercise, count, self._value)
             spoken = translate("CameraTest", "Finished. Well done.") + " " + self._result_text
         self.changed.emit()
         self.liveChanged.emit()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ui.i18n import translate
+from ui.viewmodels import camera_test_older as older
 
 if TYPE_CHECKING:
     from vision.pipeline import PipelineUpdate
@@ -22,13 +23,16 @@ class ExercisePlan:
     exercise: str
     item: str  # kiosk.domain ITEMS name
     view: str
-    duration_s: float = 30.0
+    duration_s: float = 30.0  # a stopwatch test's time limit
+    stopwatch: bool = False  # the score is the analyser's value (a time or a speed); the screen shows time going up
+    needs_course: bool = False  # gait speed: offered only once a technician has set the walking course
 
 
 PLANS: dict[str, ExercisePlan] = {
     "chair-stand": ExercisePlan("chair-stand", "chair_stand_30s", "side"),
     "arm-curl": ExercisePlan("arm-curl", "arm_curl_30s", "side"),
     "squat": ExercisePlan("squat", "squat", "front"),
+    **{name: ExercisePlan(name, *plan) for name, plan in older.OLDER_PLANS.items()},
 }
 
 
@@ -38,6 +42,8 @@ def exercise_named(name: str) -> str:
 
 
 def title(exercise: str) -> str:
+    if exercise in older.OLDER_PLANS:
+        return older.title(exercise)
     return {
         "chair-stand": translate("CameraTest", "30-second chair stand"),
         "arm-curl": translate("CameraTest", "30-second arm curl"),
@@ -47,6 +53,8 @@ def title(exercise: str) -> str:
 
 def steps(exercise: str) -> list[str]:
     """The setup steps shown big on the first screen (the first three are also spoken)."""
+    if exercise in older.OLDER_PLANS:
+        return older.steps(exercise)
     if exercise == "chair-stand":
         return [translate("CameraTest", "Put the chair against the wall, with its side to the screen."),
                 translate("CameraTest", "Sit in the middle of the chair, feet flat on the floor."),
@@ -65,11 +73,15 @@ def steps(exercise: str) -> list[str]:
 
 
 def count_word(exercise: str) -> str:
+    if exercise in older.OLDER_PLANS:
+        return older.count_word(exercise)
     return {"chair-stand": translate("CameraTest", "stands"), "arm-curl": translate("CameraTest", "curls")
             }.get(exercise, translate("CameraTest", "squats"))
 
 
-def result_sentence(exercise: str, count: int) -> str:
+def result_sentence(exercise: str, count: int, value: float | None = None) -> str:
+    if exercise in older.OLDER_PLANS:
+        return older.result_sentence(exercise, count, value)
     if exercise == "chair-stand":
         return translate("CameraTest", "You did %1 full stands.").replace("%1", str(count))
     if exercise == "arm-curl":
@@ -79,6 +91,9 @@ def result_sentence(exercise: str, count: int) -> str:
 
 def not_measured_sentence(exercise: str, reason: str) -> str:
     """Why a test that did not run validly has no score (``kiosk.domain.NotMeasuredReason`` value), kindly."""
+    own = older.not_measured_sentence(exercise, reason) if exercise in older.OLDER_PLANS else ""
+    if own:
+        return own
     if reason == "no_start_posture" and exercise in ("chair-stand", "arm-curl"):
         return translate("CameraTest", "I did not see you start sitting on the chair, so there is no score. "
                                        "You can try again.")
@@ -125,6 +140,8 @@ def event_text(key: str) -> str:
     "" for events the resident need not hear."""
     if key.startswith(("framing.", "lighting.")):
         return hint(key.split(".", 1)[1])
+    if older.event_text(key):
+        return older.event_text(key)
     return {
         "ready": translate("CameraTest", "I can see you well now."),
         "resumed": translate("CameraTest", "I can see you again. Counting goes on."),
@@ -160,6 +177,8 @@ def problem(reason: str) -> str:
                                              "Please ask a member of staff."),
         "camera": translate("CameraTest", "The camera is not working right now. Please ask a member of staff."),
         "save": translate("CameraTest", "Your result could not be saved. Please ask a member of staff."),
+        "no_course": translate("CameraTest", "The walking course has not been set up on this station yet. "
+                                             "Please ask a member of staff."),
     }.get(reason, translate("CameraTest", "This test is not available right now. Please ask a member of staff."))
 
 

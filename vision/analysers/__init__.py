@@ -28,13 +28,25 @@ from vision.analysers.base import (
     View,
 )
 
-EXERCISES = ("chair-stand", "squat", "arm-curl", "single-leg")
+EXERCISES = ("chair-stand", "squat", "arm-curl", "single-leg",
+             # the older-adult battery (issue 11): timed tests whose score is ExerciseResult.value
+             "timed-up-and-go", "eight-foot-up-and-go", "five-times-sit-to-stand", "two-minute-step", "gait-speed",
+             "balance-side-by-side", "balance-semi-tandem", "balance-tandem", "single-leg-eyes-open")
 
 _ANALYSERS: dict[str, tuple[str, str]] = {
     "chair-stand": ("vision.analysers.chair_stand", "ChairStandAnalyser"),
     "squat": ("vision.analysers.squat", "SquatAnalyser"),
     "arm-curl": ("vision.analysers.arm_curl", "ArmCurlAnalyser"),
     "single-leg": ("vision.analysers.single_leg", "SingleLegStandAnalyser"),
+    "timed-up-and-go": ("vision.analysers.up_and_go", "UpAndGoAnalyser"),
+    "eight-foot-up-and-go": ("vision.analysers.up_and_go", "EightFootUpAndGoAnalyser"),
+    "five-times-sit-to-stand": ("vision.analysers.five_sts", "FiveTimesSitToStandAnalyser"),
+    "two-minute-step": ("vision.analysers.two_minute_step", "TwoMinuteStepAnalyser"),
+    "gait-speed": ("vision.analysers.gait_speed", "GaitSpeedAnalyser"),
+    "balance-side-by-side": ("vision.analysers.balance", "SideBySideStanceAnalyser"),
+    "balance-semi-tandem": ("vision.analysers.balance", "SemiTandemStanceAnalyser"),
+    "balance-tandem": ("vision.analysers.balance", "TandemStanceAnalyser"),
+    "single-leg-eyes-open": ("vision.analysers.balance", "OneLegStanceAnalyser"),
 }
 
 

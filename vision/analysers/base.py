@@ -157,6 +157,8 @@ class ExerciseResult:
     valid: bool = False
     invalid_reason: str | None = None
     deviations: tuple[str, ...] = ()
+    value: float | None = None  # a timed test's score in ``unit`` (TUG seconds, gait speed m/s); None: ``count``
+    unit: str = "count"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fault_counts", _frozen(self.fault_counts))
@@ -176,6 +178,7 @@ class ExerciseResult:
             "end_reason": self.end_reason, "paused_s": _plain(self.paused_s),
             "fault_counts": _plain(self.fault_counts), "notes": list(self.notes), "measures": _plain(self.measures),
             "valid": self.valid, "invalid_reason": self.invalid_reason, "deviations": list(self.deviations),
+            "value": _plain(self.value), "unit": self.unit,
         }
 
 
@@ -216,6 +219,9 @@ class ExerciseAnalyser(ABC):
 
     exercise: ClassVar[str]
     messages: ClassVar[dict[str, str]] = {}
+    # A test that ends on its own event (seated again, the fifth stand, the finish line) is valid only when it
+    # ends so; time running out or a stop before it is a test not completed (no score).
+    completion_reasons: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self,
@@ -376,6 +382,8 @@ class ExerciseAnalyser(ABC):
             return False, InvalidReason.FAILED
         if not self._seen_in_test:
             return False, InvalidReason.NEVER_SEEN
+        if self.completion_reasons and self.end_reason not in self.completion_reasons:
+            return False, (InvalidReason.STOPPED if self.end_reason == "stopped" else InvalidReason.INCOMPLETE)
         untimed_end = self.duration_s is None and self.end_reason == "stream_ended"  # a recording analysed whole
         if self.end_reason not in VALID_END_REASONS and not untimed_end and not self._ends_validly(self.end_reason):
             return False, InvalidReason.INCOMPLETE if self.end_reason == "stream_ended" else InvalidReason.STOPPED
@@ -393,7 +401,7 @@ class ExerciseAnalyser(ABC):
 
     def _ends_validly(self, reason: str | None) -> bool:
         """An analyser's own end reasons that are a valid end (the single-leg stand's foot touching down)."""
-        return False
+        return reason in self.completion_reasons
 
     def _saw_start_posture(self) -> bool:
         """Whether the person was ever seen in the exercise's starting posture during the test."""

@@ -124,7 +124,7 @@ ScreenPage {
                 objectName: "repCount"
                 Layout.alignment: Qt.AlignHCenter
                 visible: page.phase === "counting" || page.phase === "countdown"
-                text: cameraTest.count
+                text: cameraTest.display
                 color: Theme.ink; font.family: Theme.fontFamily; font.bold: true; font.pixelSize: 150
             }
             BodyText {
@@ -136,8 +136,8 @@ ScreenPage {
             BodyText {
                 objectName: "timeLeft"
                 Layout.alignment: Qt.AlignHCenter
-                visible: page.phase === "counting"
-                text: qsTr("%1 seconds left").arg(cameraTest.secondsLeft)
+                visible: page.phase === "counting" && cameraTest.clock !== ""
+                text: cameraTest.clock
                 font.pixelSize: Theme.headingSize; font.bold: true; color: Theme.primary
             }
             Rectangle {
@@ -186,7 +186,7 @@ ScreenPage {
             objectName: "resultCount"
             Layout.alignment: Qt.AlignHCenter
             visible: page.phase === "result"
-            text: cameraTest.count
+            text: cameraTest.display
             color: Theme.primary; font.family: Theme.fontFamily; font.bold: true; font.pixelSize: 130
         }
         BodyText {

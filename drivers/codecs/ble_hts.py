@@ -22,7 +22,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from drivers.base import CodecError
 from drivers.ble.gatt import uuid16
@@ -59,12 +58,12 @@ class TemperatureMeasurement:
 
 
 def f_to_c(fahrenheit: float) -> float:
-    """°F → °C on decimals (98.6 °F is exactly 37.0 °C), rounded to 0.01 °C."""
-    return float(((Decimal(repr(fahrenheit)) - 32) * 5 / 9).quantize(Decimal("0.01")))
+    """°F → °C rounded to 0.01 °C (98.6 °F → 37.0 °C)."""
+    return round((fahrenheit - 32) * 5 / 9, 2)
 
 
 def c_to_f(celsius: float) -> float:
-    return float((Decimal(repr(celsius)) * 9 / 5 + 32).quantize(Decimal("0.01")))
+    return round(celsius * 9 / 5 + 32, 2)
 
 
 def decode_site(code: int) -> TemperatureType | None:

@@ -54,6 +54,7 @@ class BleBodyCompositionAnalyser(BleDevice):
     REQUIRES_CALIBRATION = False
     start_timeout_s = 120.0
     ucp_timeout_s = 5.0
+    part_gap_s = 1.0  # the parts of a multiple-packet measurement arrive back to back
     consent_code = STATION_CONSENT_CODE
 
     async def _control(self, queue: Any, request: ble_bcs.UcpRequest) -> ble_bcs.UcpResponse:
@@ -97,7 +98,13 @@ class BleBodyCompositionAnalyser(BleDevice):
                       seconds=round(time.monotonic() - started, 2))
             parts: list[ble_bcs.BodyComposition] = []
             while True:
-                uuid, data = await self._next_frame(queue, self.start_timeout_s, "body composition measurement")
+                try:  # a split measurement has no "last part" marker: the parts come together, silence ends it
+                    uuid, data = await self._next_frame(queue, self.part_gap_s if parts else self.start_timeout_s,
+                                                        "body composition measurement")
+                except DeviceTimeout:
+                    if not parts:
+                        raise
+                    break
                 if uuid != ble_bcs.MEASUREMENT_UUID:
                     continue
                 try:
@@ -108,7 +115,7 @@ class BleBodyCompositionAnalyser(BleDevice):
                 if part.user_id is not None and user_index is not None and part.user_id != user_index:
                     continue  # someone else's stored measurement
                 parts.append(part)
-                if not part.multiple_packet or len(parts) >= 4:
+                if not part.multiple_packet or len(parts) >= 8:
                     break
             m = ble_bcs.merge(parts)
             if m.body_fat_pct is None:

@@ -30,7 +30,7 @@ def pleth_at(t_s: float, pulse_bpm: float) -> float:
     phase = (t_s % period) / period
     systolic = math.exp(-((phase - 0.15) / 0.07) ** 2)
     dicrotic = 0.45 * math.exp(-((phase - 0.45) / 0.10) ** 2)
-    return max(0.0, min(100.0, 8 + 85 * (systolic + dicrotic) / 1.05))
+    return max(0.0, min(100.0, 8 + 90 * (systolic + dicrotic) / 1.02))
 
 
 class BerryMedSimulator:

@@ -111,12 +111,14 @@ def _derived_items(outcomes: list[PointsOutcome], packs: list[m.NormPack], clin:
 
 
 def _needs_review(clin: ClinicalOutcome, bp: Any, safety_yes: bool) -> bool:
-    """Flag for the doctor: BP grade 3 twice or grade 2+, a safety "yes", diabetes-range glucose, possible sarcopenia.
+    """Flag for the doctor: BP grade 3 twice or grade 2+, a safety "yes", diabetes-range glucose, possible sarcopenia,
+    SpO2 in the hypoxaemia range, a fever.
 
     AWGS 2019 advises a doctor's review for possible sarcopenia; the others are safety or diagnostic follow-ups.
     """
     return (clin.needs_doctor_review or safety_yes or (bp is not None and bp.severity >= 3)
-            or bool({"diabetes_range_glucose", "possible_sarcopenia"} & set(clin.flags)))
+            or bool({"diabetes_range_glucose", "possible_sarcopenia", "hypoxaemia", "fever", "high_fever"}
+                    & set(clin.flags)))
 
 
 def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any] | None = None, *,

@@ -759,6 +759,66 @@
             <translation>哪个键亮了，就尽快按它。</translation>
         </message>
         <message>
+            <source>Blood oxygen</source>
+            <translation>血氧</translation>
+        </message>
+        <message>
+            <source>Sit down and rest your hand on the table.</source>
+            <translation>请坐下，把手放在桌上。</translation>
+        </message>
+        <message>
+            <source>Put a finger all the way into the clip, nail facing up.</source>
+            <translation>把一根手指完全伸进指夹，指甲朝上。</translation>
+        </message>
+        <message>
+            <source>Press Start and keep your hand still until the numbers settle.</source>
+            <translation>按“开始”，手不要动，等数字稳定。</translation>
+        </message>
+        <message>
+            <source>Put a finger into the clip, press Start, and keep your hand still.</source>
+            <translation>把手指伸进指夹，按“开始”，手不要动。</translation>
+        </message>
+        <message>
+            <source>Temperature</source>
+            <translation>体温</translation>
+        </message>
+        <message>
+            <source>Press Start and take the thermometer.</source>
+            <translation>按“开始”，拿起体温计。</translation>
+        </message>
+        <message>
+            <source>Hold its tip in your armpit and keep your arm down.</source>
+            <translation>把体温计头部夹在腋下，手臂贴紧身体。</translation>
+        </message>
+        <message>
+            <source>Wait for the beep, then put it back.</source>
+            <translation>听到“嘀”声后，把体温计放回原处。</translation>
+        </message>
+        <message>
+            <source>Press Start, put the thermometer in your armpit and wait for the beep.</source>
+            <translation>按“开始”，把体温计夹在腋下，等听到“嘀”声。</translation>
+        </message>
+        <message>
+            <source>Body fat</source>
+            <translation>体脂率</translation>
+        </message>
+        <message>
+            <source>Take off your shoes and socks.</source>
+            <translation>请脱掉鞋袜。</translation>
+        </message>
+        <message>
+            <source>Press Start, then stand on the metal plates with bare feet.</source>
+            <translation>按“开始”，再光脚站到金属电极片上。</translation>
+        </message>
+        <message>
+            <source>Hold the handles with your arms straight down, and stand still.</source>
+            <translation>握住手柄，手臂伸直下垂，站着不要动。</translation>
+        </message>
+        <message>
+            <source>Take off your shoes and socks, press Start, and stand still on the plates.</source>
+            <translation>请脱掉鞋袜，按“开始”，站在电极片上不要动。</translation>
+        </message>
+        <message>
             <source>This device is not available today. Please ask a member of staff.</source>
             <translation>这台设备今天不能用。请找工作人员。</translation>
         </message>
@@ -1188,6 +1248,26 @@
             <source>That blow could not be measured. Please take a full breath and blow as hard and as long as you can.</source>
             <translation>这次吹气没能测量。请吸足一口气，尽量用力、尽量长时间地吹。</translation>
         </message>
+        <message>
+            <source>Please put your finger fully into the clip and keep your hand still.</source>
+            <translation>请把手指完全伸进指夹，手不要动。</translation>
+        </message>
+        <message>
+            <source>The finger clip is not connected. Please ask a member of staff.</source>
+            <translation>指夹没有接好。请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The thermometer gave no reading. Please try again.</source>
+            <translation>体温计没有给出读数。请再测一次。</translation>
+        </message>
+        <message>
+            <source>The analyser could not measure you. Please stand still with bare feet on the plates.</source>
+            <translation>仪器没能测出结果。请光脚站在电极片上，不要动。</translation>
+        </message>
+        <message>
+            <source>The analyser did not accept the station. Please ask a member of staff.</source>
+            <translation>仪器没有接受本驿站的连接。请找工作人员。</translation>
+        </message>
     </context>
     <context>
         <name>FlowVolume</name>
@@ -1333,6 +1413,14 @@
             <translation>体重</translation>
         </message>
         <message>
+            <source>Body fat</source>
+            <translation>体脂率</translation>
+        </message>
+        <message>
+            <source>Temperature</source>
+            <translation>体温</translation>
+        </message>
+        <message>
             <source>Air blown out</source>
             <translation>呼出气量</translation>
         </message>
@@ -1343,6 +1431,10 @@
         <message>
             <source>Last reaction time</source>
             <translation>上次反应时间</translation>
+        </message>
+        <message>
+            <source>Stand still with bare feet on the plates. It takes about ten seconds.</source>
+            <translation>光脚站在电极片上不要动，大约需要十秒。</translation>
         </message>
         <message>
             <source>Stand still. Your weight appears when it is steady.</source>
@@ -1365,6 +1457,25 @@
         <message>
             <source>Delete</source>
             <translation>删除</translation>
+        </message>
+    </context>
+    <context>
+        <name>Pleth</name>
+        <message>
+            <source>Blood oxygen</source>
+            <translation>血氧</translation>
+        </message>
+        <message>
+            <source>Pulse</source>
+            <translation>脉率</translation>
+        </message>
+        <message>
+            <source>Keep your hand still.</source>
+            <translation>手请不要动。</translation>
+        </message>
+        <message>
+            <source>Finding your pulse…</source>
+            <translation>正在寻找脉搏…</translation>
         </message>
     </context>
     <context>
@@ -1431,6 +1542,18 @@
         <message>
             <source>Blood sugar</source>
             <translation>血糖</translation>
+        </message>
+        <message>
+            <source>Blood oxygen</source>
+            <translation>血氧</translation>
+        </message>
+        <message>
+            <source>Temperature</source>
+            <translation>体温</translation>
+        </message>
+        <message>
+            <source>Body fat</source>
+            <translation>体脂率</translation>
         </message>
         <message>
             <source>Grip strength</source>

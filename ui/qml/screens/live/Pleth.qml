@@ -1,0 +1,56 @@
+import QtQuick
+import QtQuick.Layouts
+import Station
+
+// The oximeter's pulse wave (pleth, last 4 s) and its SpO2 and pulse rate in big numbers.
+Item {
+    id: root
+    RowLayout {
+        anchors.fill: parent; anchors.margins: Theme.gap; spacing: Theme.gap * 2
+        Canvas {
+            id: canvas
+            objectName: "plethCanvas"
+            Layout.fillWidth: true; Layout.fillHeight: true
+            onPaint: {
+                var ctx = getContext("2d");
+                ctx.reset();
+                var s = deviceTest.series;
+                var span = 4.0;
+                var n = s.length / 2;
+                var t0 = n > 0 ? Math.max(0, s[2 * (n - 1)] - span) : 0;
+                ctx.strokeStyle = Theme.line; ctx.lineWidth = 2;
+                ctx.strokeRect(1, 1, width - 2, height - 2);
+                ctx.strokeStyle = Theme.primary; ctx.lineWidth = 5;
+                ctx.beginPath();
+                var started = false;
+                for (var i = 0; i < n; i++) {
+                    var t = s[2 * i];
+                    if (t < t0) continue;
+                    var x = (t - t0) / span * width, y = height - 8 - s[2 * i + 1] / 100 * (height - 16);
+                    if (!started) { ctx.moveTo(x, y); started = true } else ctx.lineTo(x, y);
+                }
+                ctx.stroke();
+            }
+            Connections { target: deviceTest; function onLiveChanged() { canvas.requestPaint() } }
+        }
+        ColumnLayout {
+            Layout.preferredWidth: parent.width * 0.35; Layout.alignment: Qt.AlignVCenter; spacing: 4
+            BodyText { text: qsTr("Blood oxygen"); font.bold: true }
+            Text {
+                objectName: "spo2Now"
+                text: deviceTest.liveSpo2 > 0 ? Math.round(deviceTest.liveSpo2) + " %" : "--"
+                font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true; color: Theme.primary
+            }
+            BodyText { text: qsTr("Pulse"); font.bold: true }
+            Text {
+                objectName: "pulseNow"
+                text: deviceTest.livePulse > 0 ? Math.round(deviceTest.livePulse) + " /min" : "--"
+                font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true; color: Theme.primary
+            }
+            BodyText {
+                Layout.fillWidth: true; wrapMode: Text.WordWrap; color: Theme.muted
+                text: deviceTest.liveSpo2 > 0 ? qsTr("Keep your hand still.") : qsTr("Finding your pulse…")
+            }
+        }
+    }
+}

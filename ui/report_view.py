@@ -18,12 +18,14 @@ Row = dict[str, str]
 Section = dict[str, Any]
 
 # Units as a resident reads them (codes not listed are shown as they are: kg, cm, mmHg, mL …).
-UNIT_WORDS = {"count": ("次", "times"), "s": ("秒", "s"), "index": ("", ""), "kg/m2": ("kg/m²", "kg/m²")}
+UNIT_WORDS = {"count": ("次", "times"), "s": ("秒", "s"), "index": ("", ""), "kg/m2": ("kg/m²", "kg/m²"),
+              "/min": ("次/分", "/min")}
 TITLES = {
     "urgent": ("请注意", "Please note"),
     "grade": ("国民体质测定综合评级", "Overall fitness grade (national standard)"),
     "items": ("各项结果", "Your results"),
-    "classes": ("血压、体重指数、腰围、血糖", "Blood pressure, BMI, waist, glucose"),
+    "classes": ("血压、体重指数、腰围、血糖、血氧、脉率、体温",
+                "Blood pressure, BMI, waist, glucose, blood oxygen, pulse, temperature"),
     "flags": ("健康提示", "Health flags"),
     "prescription": ("运动处方", "Your exercise prescription"),
     "trend": ("与上次比较", "Change since your last visit"),

@@ -28,6 +28,10 @@ def result_text(m: Measurement, every: Sequence[Measurement]) -> str:
     if m.item == "fvc":
         same = {o.item: o.value for o in every if o.trial == m.trial and o.device_id == m.device_id}
         return f"FVC {m.value:.2f} L · FEV1 {same.get('fev1', 0):.2f} L · PEF {same.get('pef', 0):.1f} L/s"
+    if m.item == "spo2":
+        same = {o.item: o.value for o in every if o.trial == m.trial and o.device_id == m.device_id}
+        pulse = same.get("pulse_rate")
+        return f"SpO2 {m.value:.0f} %" + (f" · {pulse:.0f} /min" if pulse is not None else "")
     decimals = ITEMS[m.item].decimals
     return f"{m.value:.{decimals}f} {m.unit}"
 

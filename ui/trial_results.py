@@ -30,8 +30,8 @@ def result_text(m: Measurement, every: Sequence[Measurement]) -> str:
         return f"FVC {m.value:.2f} L · FEV1 {same.get('fev1', 0):.2f} L · PEF {same.get('pef', 0):.1f} L/s"
     if m.item == "spo2":
         same = {o.item: o.value for o in every if o.trial == m.trial and o.device_id == m.device_id}
-        pulse = same.get("pulse_rate")
-        return f"SpO2 {m.value:.0f} %" + (f" · {pulse:.0f} /min" if pulse is not None else "")
+        return translate("DeviceTest", "SpO2 %1%, pulse %2 /min").replace("%1", f"{m.value:.0f}") \
+            .replace("%2", f"{same.get('pulse_rate', 0):.0f}")
     decimals = ITEMS[m.item].decimals
     return f"{m.value:.{decimals}f} {m.unit}"
 

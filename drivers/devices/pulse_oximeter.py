@@ -80,10 +80,13 @@ def split_oximetry(reading: FinalReading) -> tuple[FinalReading, FinalReading]:
             dataclasses.replace(reading, item="pulse_rate", values={"pulse_rate": v["pulse_rate"]}, unit="/min"))
 
 
-def _final(device_id: str, tracker: SpotTracker, trial: int, details: dict[str, Any], **kwargs: Any) -> FinalReading:
+def _final(device_id: str, tracker: SpotTracker, trial: int, t_s: float, details: dict[str, Any],
+           **kwargs: Any) -> list[MeasurementEvent]:
+    """The stored numbers, shown once more as live values (so the screen ends on them), then the reading."""
     spo2, pulse = tracker.result()
-    return checked_final(FinalReading(device_id, "spo2", {"spo2": spo2, "pulse_rate": pulse}, "%", trial=trial,
-                                      details=details, **kwargs))
+    return [Progress(device_id, "spo2_pct", float(spo2), t_s), Progress(device_id, "pulse_rate_bpm", float(pulse), t_s),
+            checked_final(FinalReading(device_id, "spo2", {"spo2": spo2, "pulse_rate": pulse}, "%", trial=trial,
+                                       details=details, **kwargs))]
 
 
 class BerryMedOximeter(SerialInstrumentDriver):
@@ -122,10 +125,11 @@ class BerryMedOximeter(SerialInstrumentDriver):
                     raise DeviceTimeout(f"no usable reading within {finger_within_s:.0f} s "
                                         f"(no finger: {packet.no_finger}, searching: {packet.pulse_searching})",
                                         device_id=self.device_id, resident_message=FINGER_MESSAGE)
-        yield _final(self.device_id, tracker, trial, {"protocol": "berrymed-bci", "signal_strength": strength,
-                                                       "held_s": tracker.hold_s},
-                     taken_at=self.clock(), calibration_id=self.calibration_id,
-                     quality_flags=self.flags(self.calibration))
+        for event in _final(self.device_id, tracker, trial, n / self.RATE_HZ,
+                            {"protocol": "berrymed-bci", "signal_strength": strength, "held_s": tracker.hold_s},
+                            taken_at=self.clock(), calibration_id=self.calibration_id,
+                            quality_flags=self.flags(self.calibration)):
+            yield event
 
 
 class BlePulseOximeter(BleDevice):
@@ -175,9 +179,10 @@ class BlePulseOximeter(BleDevice):
                 if not tracker.started and t > self.finger_within_s:
                     raise DeviceTimeout("no usable oximeter reading", device_id=self.device_id,
                                         resident_message=FINGER_MESSAGE)
-            yield _final(self.device_id, tracker, trial, {"protocol": "ble-plx", "spot_check": uuid ==
-                                                          ble_plx.SPOT_CHECK_UUID}, calibration_id=cal_id,
-                         quality_flags=flags)
+            for event in _final(self.device_id, tracker, trial, t, {"protocol": "ble-plx",
+                                                                    "spot_check": uuid == ble_plx.SPOT_CHECK_UUID},
+                                calibration_id=cal_id, quality_flags=flags):
+                yield event
         finally:
             await self._unsubscribe(queue, uuids)
             if self._state is DeviceState.MEASURING:

@@ -587,6 +587,10 @@
             <translation>%1/%2 mmHg，脉搏 %3</translation>
         </message>
         <message>
+            <source>SpO2 %1%, pulse %2 /min</source>
+            <translation>血氧 %1%，脉率 %2 次/分</translation>
+        </message>
+        <message>
             <source>Blood pressure</source>
             <translation>血压</translation>
         </message>
@@ -1468,6 +1472,10 @@
         <message>
             <source>Pulse</source>
             <translation>脉率</translation>
+        </message>
+        <message>
+            <source>/min</source>
+            <translation>次/分</translation>
         </message>
         <message>
             <source>Keep your hand still.</source>

@@ -2,11 +2,39 @@ import QtQuick
 import QtQuick.Layouts
 import Station
 
-// The oximeter's pulse wave (pleth, last 4 s) and its SpO2 and pulse rate in big numbers.
+// The oximeter's SpO2 and pulse rate in big numbers, and its pulse wave (pleth, last 4 s) below them.
 Item {
     id: root
-    RowLayout {
-        anchors.fill: parent; anchors.margins: Theme.gap; spacing: Theme.gap * 2
+    ColumnLayout {
+        anchors.fill: parent; anchors.margins: Theme.gap; spacing: 8
+        RowLayout {
+            Layout.fillWidth: true; spacing: Theme.gap * 2
+            ColumnLayout {
+                spacing: 0
+                BodyText { text: qsTr("Blood oxygen"); font.bold: true }
+                Text {
+                    objectName: "spo2Now"
+                    text: deviceTest.liveSpo2 > 0 ? Math.round(deviceTest.liveSpo2) + "%" : "--"
+                    font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true
+                    color: Theme.primary
+                }
+            }
+            ColumnLayout {
+                spacing: 0
+                BodyText { text: qsTr("Pulse"); font.bold: true }
+                Text {
+                    objectName: "pulseNow"
+                    text: deviceTest.livePulse > 0 ? Math.round(deviceTest.livePulse) + " " + qsTr("/min") : "--"
+                    font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true
+                    color: Theme.primary
+                }
+            }
+        }
+        BodyText {
+            Layout.fillWidth: true; wrapMode: Text.WordWrap; color: Theme.muted
+            visible: deviceTest.phase === "measuring"
+            text: deviceTest.liveSpo2 > 0 ? qsTr("Keep your hand still.") : qsTr("Finding your pulse…")
+        }
         Canvas {
             id: canvas
             objectName: "plethCanvas"
@@ -20,7 +48,7 @@ Item {
                 var t0 = n > 0 ? Math.max(0, s[2 * (n - 1)] - span) : 0;
                 ctx.strokeStyle = Theme.line; ctx.lineWidth = 2;
                 ctx.strokeRect(1, 1, width - 2, height - 2);
-                ctx.strokeStyle = Theme.primary; ctx.lineWidth = 5;
+                ctx.strokeStyle = Theme.primary; ctx.lineWidth = 4;
                 ctx.beginPath();
                 var started = false;
                 for (var i = 0; i < n; i++) {
@@ -32,25 +60,6 @@ Item {
                 ctx.stroke();
             }
             Connections { target: deviceTest; function onLiveChanged() { canvas.requestPaint() } }
-        }
-        ColumnLayout {
-            Layout.preferredWidth: parent.width * 0.35; Layout.alignment: Qt.AlignVCenter; spacing: 4
-            BodyText { text: qsTr("Blood oxygen"); font.bold: true }
-            Text {
-                objectName: "spo2Now"
-                text: deviceTest.liveSpo2 > 0 ? Math.round(deviceTest.liveSpo2) + " %" : "--"
-                font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true; color: Theme.primary
-            }
-            BodyText { text: qsTr("Pulse"); font.bold: true }
-            Text {
-                objectName: "pulseNow"
-                text: deviceTest.livePulse > 0 ? Math.round(deviceTest.livePulse) + " /min" : "--"
-                font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true; color: Theme.primary
-            }
-            BodyText {
-                Layout.fillWidth: true; wrapMode: Text.WordWrap; color: Theme.muted
-                text: deviceTest.liveSpo2 > 0 ? qsTr("Keep your hand still.") : qsTr("Finding your pulse…")
-            }
         }
     }
 }

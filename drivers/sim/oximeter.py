@@ -25,9 +25,12 @@ from drivers.sim.ble_peripheral import PeripheralBase
 
 
 def pleth_at(t_s: float, pulse_bpm: float) -> float:
-    """The pleth wave (0..100) ``t_s`` into the recording at ``pulse_bpm``."""
-    period = 60.0 / pulse_bpm
-    phase = (t_s % period) / period
+    """The pleth wave (0..100) ``t_s`` into the recording at a steady ``pulse_bpm``."""
+    return pleth_wave((t_s * pulse_bpm / 60.0) % 1.0)
+
+
+def pleth_wave(phase: float) -> float:
+    """The pleth wave (0..100) at ``phase`` (0..1) of a beat."""
     systolic = math.exp(-((phase - 0.15) / 0.07) ** 2)
     dicrotic = 0.45 * math.exp(-((phase - 0.45) / 0.10) ** 2)
     return max(0.0, min(100.0, 8 + 90 * (systolic + dicrotic) / 1.02))
@@ -51,6 +54,7 @@ class BerryMedSimulator:
         self._garbage_next = self._bad_next = False
         self._spo2, self._pulse = float(spo2_pct), float(pulse_bpm)
         self._finger_since = 0.0
+        self._phase = 0.0
 
     def inject(self, fault: str) -> None:
         if fault not in self.FAULTS:
@@ -76,8 +80,10 @@ class BerryMedSimulator:
         if round(self.t * 100) % 100 == 0:  # the numbers move once a second, as on the module's display
             self._spo2 = max(70.0, min(100.0, self.spo2_pct + self.rng.uniform(-1, 1)))
             self._pulse = self.pulse_bpm + self.rng.uniform(-2, 2)
-        pleth = round(pleth_at(self.t, self._pulse))
-        beat = pleth_at(self.t, self._pulse) > 90 >= pleth_at(self.t - 0.01, self._pulse)
+        before = pleth_wave(self._phase)
+        self._phase = (self._phase + 0.01 * self._pulse / 60.0) % 1.0  # integrated: no jump when the rate changes
+        pleth = round(pleth_wave(self._phase))
+        beat = pleth_wave(self._phase) > 90 >= before
         return bci.BciPacket(7, False, False, beat, pleth, max(1, pleth * 15 // 100), False, searching,
                              None if searching else round(self._pulse), None if searching else round(self._spo2))
 

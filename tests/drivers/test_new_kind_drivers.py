@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from drivers.base import DeviceReportedError, DeviceTimeout
+from drivers.base import DeviceReportedError, DeviceTimeout, FinalReading, Progress
 from drivers.ble.gatt import FakeGattPeer
 from drivers.calibration import MemoryCalibrationBook
 from drivers.devices.ble_thermometer import BleThermometer
@@ -18,7 +18,7 @@ from drivers.sim.ble_thermometer import BleThermometerSimulator
 from drivers.sim.body_composition import BleBcsSimulator, TanitaSimulator
 from drivers.sim.oximeter import BerryMedSimulator, BlePlxSimulator, pleth_at
 from tests.drivers.ble_sim_support import run_measurement
-from tests.drivers.instrument_harness import hosted
+from tests.drivers.instrument_harness import hosted, measure_until
 from tests.drivers.instrument_harness import run_measurement as run_serial
 
 SPEED = 20.0
@@ -87,11 +87,17 @@ async def test_berrymed_unplugged_probe_is_a_device_error() -> None:
 
 async def test_berrymed_survives_garbage_and_impossible_packets() -> None:
     sim = BerryMedSimulator(speed=SPEED)
-    sim.inject("garbage")
-    sim.inject("bad_checksum")
-    async with hosted(sim, lambda port: BerryMedOximeter("ox", port, book=BOOK)) as (_host, driver):
-        _progress, final = await run_serial(driver)
-    assert 95 <= final.values["spo2"] <= 99 and driver.codec_errors >= 1
+
+    def spoil() -> None:
+        host.inject("garbage")
+        host.inject("bad_checksum")
+
+    async with hosted(sim, lambda port: BerryMedOximeter("ox", port, book=BOOK)) as (host, driver):
+        seen = await measure_until(driver, lambda e: isinstance(e, Progress) and e.quantity == "pleth", spoil,
+                                   final_allowed=True)
+    final = seen[-1]
+    assert isinstance(final, FinalReading) and 95 <= final.values["spo2"] <= 99
+    assert driver.codec_errors >= 1, "the garbage and the impossible packet were seen and skipped"
 
 
 # ---- BLE PLX, thermometer, body composition over a fake GATT peer ---------------------------------------

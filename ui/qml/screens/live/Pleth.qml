@@ -8,25 +8,27 @@ Item {
     ColumnLayout {
         anchors.fill: parent; anchors.margins: Theme.gap; spacing: 8
         RowLayout {
-            Layout.fillWidth: true; spacing: Theme.gap * 2
-            ColumnLayout {
-                spacing: 0
-                BodyText { text: qsTr("Blood oxygen"); font.bold: true }
-                Text {
-                    objectName: "spo2Now"
-                    text: deviceTest.liveSpo2 > 0 ? Math.round(deviceTest.liveSpo2) + "%" : "--"
-                    font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true
-                    color: Theme.primary
-                }
-            }
-            ColumnLayout {
-                spacing: 0
-                BodyText { text: qsTr("Pulse"); font.bold: true }
-                Text {
-                    objectName: "pulseNow"
-                    text: deviceTest.livePulse > 0 ? Math.round(deviceTest.livePulse) + " " + qsTr("/min") : "--"
-                    font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true
-                    color: Theme.primary
+            Layout.fillWidth: true; spacing: Theme.gap
+            Repeater {
+                model: [
+                    {name: "spo2Now", label: qsTr("Blood oxygen"), value: deviceTest.liveSpo2, unit: "%"},
+                    {name: "pulseNow", label: qsTr("Pulse"), value: deviceTest.livePulse, unit: qsTr("/min")}
+                ]
+                delegate: ColumnLayout {
+                    required property var modelData
+                    Layout.fillWidth: true; Layout.preferredWidth: 1; spacing: 0
+                    BodyText { text: modelData.label; font.bold: true }
+                    RowLayout {
+                        spacing: 6
+                        Text {
+                            objectName: modelData.name
+                            text: modelData.value > 0 ? Math.round(modelData.value) : "--"
+                            font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true
+                            color: Theme.primary
+                        }
+                        BodyText { text: modelData.unit; color: Theme.primary; font.bold: true
+                                   Layout.alignment: Qt.AlignBottom; bottomPadding: 12 }
+                    }
                 }
             }
         }

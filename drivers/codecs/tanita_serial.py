@@ -46,7 +46,7 @@ class TanitaRecord:
     """One analyser record. ``fields`` holds every pair as sent (text); the named values are parsed."""
 
     model: str
-    fields: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    fields: dict[str, str] = field(default_factory=dict)  # code → text as sent (a copy: the record owns it)
     weight_kg: float | None = None
     body_fat_pct: float | None = None
     fat_mass_kg: float | None = None
@@ -123,7 +123,7 @@ def decode_record(line: str | bytes) -> TanitaRecord:
             except ValueError:
                 raise CodecError(f"Tanita record: {code} = {pairs[code]!r} is not a number") from None
     named = {k: v for k, v in values.items() if k in TanitaRecord.__dataclass_fields__}
-    return TanitaRecord(model=pairs.get("MO", ""), fields=MappingProxyType(pairs), **named)  # type: ignore[arg-type]
+    return TanitaRecord(model=pairs.get("MO", ""), fields=pairs, **named)  # type: ignore[arg-type]
 
 
 def encode_record(pairs: list[tuple[str, str]]) -> bytes:

@@ -34,3 +34,15 @@ def test_body_fat_is_in_the_report_without_a_grade() -> None:
     rep = grade("F", 72, meas("body_fat", 31.4))
     assert rep.item("body_fat").graded_value == 31.4
     assert rep.class_of("body_fat") is None
+
+
+def test_fever_or_hypoxaemia_stops_the_exertion_tests() -> None:
+    from kiosk.grading import vitals_stop_exertion
+    from tests.kiosk.grading_support import session, shipped_norms
+
+    assert not grade("F", 72, meas("body_temperature", 38.4)).exertion_tests_allowed
+    assert not grade("F", 72, meas("spo2", 88)).exertion_tests_allowed
+    assert grade("F", 72, meas("spo2", 93), meas("body_temperature", 37.2)).exertion_tests_allowed, \
+        "low-normal values do not stop the tests"
+    fever = session("F", 72, (meas("body_temperature", 39.5),))
+    assert vitals_stop_exertion(fever, shipped_norms()) == {"high_fever"}

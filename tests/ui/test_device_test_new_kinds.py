@@ -42,3 +42,22 @@ def test_thermometer_and_body_composition_store_their_items(station_cfg: Station
             assert item in {m.item for m in d.app.session.measurements}
 
     run_station(station_cfg, scenario, shots_dir=shots_dir, start_uploader=False)
+
+
+def test_a_fever_takes_the_exertion_tests_off_the_menu_and_says_why(station_cfg: StationConfig,
+                                                                     shots_dir: Path) -> None:
+    async def scenario(d: ScreenDriver) -> None:
+        d.app.manager.inject("thermometer", "fever")
+        await open_test(d, "thermometer")
+        assert d.app.session.exertionAllowed
+        await d.click("startButton")
+        await d.until(lambda: vm(d).phase == "done", 60, "the thermometer reading")
+        assert d.app.session.measurements[-1].value >= 38.0
+        assert not d.app.session.exertionAllowed and d.app.session.vitalsStopExertion
+        d.app.station.go("TestMenu")
+        await d.wait_screen("TestMenu")
+        assert "temperature or blood oxygen" in d.text("menuSafetyNotice")
+        assert not d.visible("tile_grip") and d.visible("tile_oximeter")
+        await d.shot("menu-after-fever")
+
+    run_station(station_cfg, scenario, shots_dir=shots_dir, start_uploader=False)

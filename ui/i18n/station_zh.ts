@@ -2267,6 +2267,10 @@
             <translation>结束并查看报告</translation>
         </message>
         <message>
+            <source>ⓘ Because of your temperature or blood oxygen, exercise and strength tests are skipped today. Please see a doctor.</source>
+            <translation>ⓘ 因为您的体温或血氧，今天不做运动和力量测试。请去看医生。</translation>
+        </message>
+        <message>
             <source>ⓘ Because of your answers, exercise and strength tests are skipped today. Please see a doctor.</source>
             <translation>ⓘ 根据您的回答，今天不做运动和力量测试。请去看医生。</translation>
         </message>

@@ -8,7 +8,8 @@ SIG (``BleBodyCompositionAnalyser``): a multi-user analyser sends a person's val
 collector that has their consent. Each measurement registers a fresh user on the analyser through
 the User Data Service's User Control Point (0x2A9F, Register New User with the station's consent
 code), then gives consent for that user index, then waits for the Body Composition Measurement
-indication (0x2A9C), joining multiple-packet measurements. Refusals name the UCP result.
+indication (0x2A9C), joining multiple-packet measurements, and finally deletes that user's data (the
+analyser has few user slots and would otherwise keep every resident's values). Refusals name the UCP result.
 
 Tanita (``TanitaAnalyser``): the analyser measures on its own (the resident stands on it, staff key
 in the person's data on its panel) and sends one record line when done; the station listens.
@@ -28,6 +29,7 @@ from drivers.base import (
     DeviceReportedError,
     DeviceState,
     DeviceTimeout,
+    DriverError,
     FinalReading,
     MeasurementEvent,
 )
@@ -84,6 +86,38 @@ class BleBodyCompositionAnalyser(BleDevice):
                                                       registered.user_index))
         return registered.user_index
 
+    async def _parts(self, queue: Any, user_index: int | None) -> list[ble_bcs.BodyComposition]:
+        """The measurement's indications for ``user_index`` (one, or the parts of a split measurement)."""
+        parts: list[ble_bcs.BodyComposition] = []
+        while True:
+            try:  # a split measurement has no "last part" marker: the parts come together, silence ends it
+                uuid, data = await self._next_frame(queue, self.part_gap_s if parts else self.start_timeout_s,
+                                                    "body composition measurement")
+            except DeviceTimeout:
+                if not parts:
+                    raise
+                return parts
+            if uuid != ble_bcs.MEASUREMENT_UUID:
+                continue
+            try:
+                part = ble_bcs.decode_body_composition(data)
+            except CodecError as e:
+                log_event(_log, logging.WARNING, "bad frame skipped", device_id=self.device_id, error=str(e))
+                continue
+            if part.user_id is not None and user_index is not None and part.user_id != user_index:
+                continue  # someone else's stored measurement
+            parts.append(part)
+            if not part.multiple_packet or len(parts) >= 8:
+                return parts
+
+    async def _forget(self, queue: Any) -> None:
+        """Delete User Data for the consented user (best effort: a refusal or a lost link is only logged)."""
+        try:
+            await self._control(queue, ble_bcs.UcpRequest(ble_bcs.UcpOpCode.DELETE_USER_DATA))
+        except DriverError as e:
+            log_event(_log, logging.WARNING, "user data not deleted on the analyser", device_id=self.device_id,
+                      error=str(e))
+
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
         record = self._gate()
         await self._ensure_connected()
@@ -92,32 +126,16 @@ class BleBodyCompositionAnalyser(BleDevice):
         queue = await self._subscribe(uuids)
         self._set_state(DeviceState.MEASURING)
         started = time.monotonic()
+        user_index: int | None = None
         try:
-            user_index = await self.consent(queue) if uses_uds else None
-            log_event(_log, logging.INFO, "consent given", device_id=self.device_id, user_index=user_index,
-                      seconds=round(time.monotonic() - started, 2))
-            parts: list[ble_bcs.BodyComposition] = []
-            while True:
-                try:  # a split measurement has no "last part" marker: the parts come together, silence ends it
-                    uuid, data = await self._next_frame(queue, self.part_gap_s if parts else self.start_timeout_s,
-                                                        "body composition measurement")
-                except DeviceTimeout:
-                    if not parts:
-                        raise
-                    break
-                if uuid != ble_bcs.MEASUREMENT_UUID:
-                    continue
-                try:
-                    part = ble_bcs.decode_body_composition(data)
-                except CodecError as e:
-                    log_event(_log, logging.WARNING, "bad frame skipped", device_id=self.device_id, error=str(e))
-                    continue
-                if part.user_id is not None and user_index is not None and part.user_id != user_index:
-                    continue  # someone else's stored measurement
-                parts.append(part)
-                if not part.multiple_packet or len(parts) >= 8:
-                    break
-            m = ble_bcs.merge(parts)
+            try:
+                user_index = await self.consent(queue) if uses_uds else None
+                log_event(_log, logging.INFO, "consent given", device_id=self.device_id, user_index=user_index,
+                          seconds=round(time.monotonic() - started, 2))
+                m = ble_bcs.merge(await self._parts(queue, user_index))
+            finally:
+                if user_index is not None:  # free the analyser's user slot: it has few, and keeps the values
+                    await self._forget(queue)
             if m.body_fat_pct is None:
                 raise DeviceReportedError("analyser reported measurement unsuccessful (0xFFFF)", code="unsuccessful",
                                           device_id=self.device_id, resident_message=UNSUCCESSFUL_MESSAGE)

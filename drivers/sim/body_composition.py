@@ -2,7 +2,8 @@
 
 BLE (``BleBcsSimulator``): offers Body Composition (0x181B) and User Data (0x181C). A Register New
 User write on the User Control Point gets a new user index (indicated back), a Consent write with the
-right code is accepted, a wrong code gets "user not authorized". After consent, when the simulated
+right code is accepted, a wrong code gets "user not authorized"; Delete User Data frees the consented user's
+slot. After consent, when the simulated
 resident has stepped on (``step_on_s`` real time) and the impedance is measured (``measure_s``
 simulated), it indicates one Body Composition Measurement for that user (flags: time stamp, user id,
 basal metabolism, muscle mass, fat-free mass, body water, impedance, weight, height). Faults:
@@ -74,8 +75,10 @@ class BleBcsSimulator(PeripheralBase):
             if ok and not self.busy:
                 self.consented = request.user_index
                 self.spawn(self._measure(request.user_index))
-        else:
-            self._reply(UcpResponse(request.op, UcpResult.SUCCESS))
+        elif request.op is UcpOpCode.DELETE_USER_DATA:  # the consented user's data and slot
+            ok = self.consented is not None and self.users.pop(self.consented, None) is not None
+            self._reply(UcpResponse(request.op, UcpResult.SUCCESS if ok else UcpResult.USER_NOT_AUTHORIZED))
+            self.consented = None
 
     def _reply(self, response: UcpResponse) -> None:
         self.send(ble_bcs.USER_CONTROL_POINT_UUID, ble_bcs.encode_ucp_response(response))

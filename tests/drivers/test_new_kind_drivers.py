@@ -141,7 +141,9 @@ async def test_bcs_registers_a_user_gives_consent_then_reads_body_fat() -> None:
     run = await run_measurement(BleBodyCompositionAnalyser("bcs", FakeGattPeer(sim), BOOK).measure())
     assert run.final.item == "body_fat" and run.final.values["body_fat"] == pytest.approx(28.0, abs=0.21)
     assert run.final.details["user_index"] == 0 and run.final.details["weight_kg"] == 68.4
-    assert sim.users == {0: STATION_CONSENT_CODE}
+    assert sim.users == {}, "the user registered for this resident is deleted from the analyser afterwards"
+    run = await run_measurement(BleBodyCompositionAnalyser("bcs", FakeGattPeer(sim), BOOK).measure())
+    assert run.final.details["user_index"] == 0 and sim.users == {}, "the freed slot is used again"
 
 
 async def test_bcs_refused_consent_names_the_result() -> None:

@@ -53,3 +53,23 @@ def test_decode_tanita_line(capsys: pytest.CaptureFixture[str]) -> None:
 def test_decode_garbage_is_a_codec_error_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["decode", "ble-hts", "06 B0"]) == 1
     assert "codec error" in capsys.readouterr().err
+
+
+def test_new_protocols_are_registered_for_their_kinds() -> None:
+    from drivers.registry import protocol
+
+    kinds = {name: protocol(name).kind for name in ("berrymed-bci-serial", "ble-plx", "ble-hts", "ble-bcs",
+                                                      "tanita-serial", "xiaomi-mibcs")}
+    assert kinds == {"berrymed-bci-serial": "pulse_oximeter", "ble-plx": "pulse_oximeter", "ble-hts": "thermometer",
+                     "ble-bcs": "body_composition", "tanita-serial": "body_composition",
+                     "xiaomi-mibcs": "body_composition"}
+
+
+def test_the_xiaomi_advertisement_is_decode_only_and_says_so() -> None:
+    from drivers.registry import protocol
+    from kiosk.config import DeviceConfig, Transport
+    from kiosk.errors import ConfigError
+
+    cfg = DeviceConfig("mi", "body_composition", "xiaomi-mibcs", transport=Transport.BLE, address="AA:BB")
+    with pytest.raises(ConfigError, match="no driver"):
+        protocol("xiaomi-mibcs").driver(cfg, None, None)

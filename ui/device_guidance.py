@@ -38,7 +38,7 @@ class Guidance:
     title: str
     steps: tuple[str, ...]
     spoken: str
-    live: str  # "cuff" | "force" | "flow" | "sway" | "number"
+    live: str  # "cuff" | "force" | "flow" | "sway" | "number" | "pleth" | "vital"
     items: tuple[str, ...]  # kiosk.domain.ITEMS names this test stores
     trials: int  # trials (acceptable manoeuvres for spirometry) the standard asks for
     max_attempts: int  # spirometry allows more blows than it needs; others = trials
@@ -130,14 +130,14 @@ def guidance(kind: str) -> Guidance:
             translate("DeviceTest", "Hold its tip in your armpit and keep your arm down."),
             translate("DeviceTest", "Wait for the beep, then put it back.")),
             translate("DeviceTest", "Press Start, put the thermometer in your armpit and wait for the beep."),
-            "number", ("body_temperature",), 1, 1)
+            "vital", ("body_temperature",), 1, 1)
     if kind == "body_composition":
         return Guidance(kind, translate("DeviceTest", "Body fat"), (
             translate("DeviceTest", "Take off your shoes and socks."),
             translate("DeviceTest", "Press Start, then stand on the metal plates with bare feet."),
             translate("DeviceTest", "Hold the handles with your arms straight down, and stand still.")),
             translate("DeviceTest", "Take off your shoes and socks, press Start, and stand still on the plates."),
-            "number", ("body_fat",), 1, 1)
+            "vital", ("body_fat",), 1, 1)
     raise KeyError(kind)
 
 

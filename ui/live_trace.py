@@ -13,31 +13,31 @@ from drivers.base import Progress
 
 SERIES_MAX = 1500  # points kept for a live curve
 TIMED = ("cuff_pressure_mmhg", "force_kg", "volume_ml", "displacement_cm", "pleth")  # drawn against seconds
-READOUTS = ("spo2_pct", "pulse_rate_bpm")  # numbers shown beside a curve, not the curve itself
+READOUTS = ("spo2_pct", "pulse_rate_bpm")  # numbers shown beside a curve (the oximeter's), not the curve itself
 
 
 @dataclass
 class LiveTrace:
     value: float = 0.0
+    readouts: dict[str, float] = field(default_factory=dict)  # e.g. the oximeter's SpO2 and pulse beside the pleth
     peak: float = 0.0
     seconds: float = 0.0
     rising: bool = False
     series: list[float] = field(default_factory=list)  # flat [x0, y0, x1, y1, …]
-    readouts: dict[str, float] = field(default_factory=dict)  # e.g. the oximeter's SpO2 and pulse beside the pleth
     dirty: bool = True
 
     def add(self, p: Progress, live: str) -> None:
         """One event; ``live`` is the guidance's live view ("flow" draws flow against volume)."""
-        if p.quantity in READOUTS and not isinstance(p.value, tuple):
-            self.readouts[p.quantity] = float(p.value)
-            self.dirty = True
-            return
         if isinstance(p.value, tuple):
             x, y = float(p.value[0]), float(p.value[1])
             self.series += [x, y]
             self.value = y if live == "flow" else math.hypot(x, y)
         else:
             value = float(p.value)
+            if p.quantity in READOUTS:
+                self.readouts[p.quantity] = value
+                self.dirty = True
+                return
             self.rising = value > self.value
             self.value = value
             if p.quantity in TIMED:

@@ -88,14 +88,3 @@ def test_a_rejected_blow_does_not_use_up_a_trial() -> None:
     assert not counts_as_trial("fvc", frozenset({"fev1_not_acceptable", "other"}))
     assert counts_as_trial("fvc", frozenset({"back_extrapolation_high"}))
     assert counts_as_trial("grip", frozenset({"fvc_not_acceptable"}))
-
-
-def test_pleth_is_drawn_against_seconds_and_oximeter_numbers_are_readouts() -> None:
-    trace = LiveTrace()
-    trace.add(Progress("ox", "pleth", 40.0, 0.01), "pleth")
-    trace.add(Progress("ox", "spo2_pct", 97.0, 0.01), "pleth")
-    trace.add(Progress("ox", "pulse_rate_bpm", 72.0, 0.01), "pleth")
-    trace.add(Progress("ox", "pleth", 90.0, 0.02), "pleth")
-    assert trace.series == [0.01, 40.0, 0.02, 90.0]
-    assert trace.readouts == {"spo2_pct": 97.0, "pulse_rate_bpm": 72.0}
-    assert trace.value == 90.0, "the readouts do not replace the curve's current value"

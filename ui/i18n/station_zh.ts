@@ -1417,14 +1417,6 @@
             <translation>体重</translation>
         </message>
         <message>
-            <source>Body fat</source>
-            <translation>体脂率</translation>
-        </message>
-        <message>
-            <source>Temperature</source>
-            <translation>体温</translation>
-        </message>
-        <message>
             <source>Air blown out</source>
             <translation>呼出气量</translation>
         </message>
@@ -1435,10 +1427,6 @@
         <message>
             <source>Last reaction time</source>
             <translation>上次反应时间</translation>
-        </message>
-        <message>
-            <source>Stand still with bare feet on the plates. It takes about ten seconds.</source>
-            <translation>光脚站在电极片上不要动，大约需要十秒。</translation>
         </message>
         <message>
             <source>Stand still. Your weight appears when it is steady.</source>
@@ -2281,6 +2269,25 @@
         <message>
             <source>By camera</source>
             <translation>用摄像头</translation>
+        </message>
+    </context>
+    <context>
+        <name>VitalNumber</name>
+        <message>
+            <source>Temperature</source>
+            <translation>体温</translation>
+        </message>
+        <message>
+            <source>Body fat</source>
+            <translation>体脂率</translation>
+        </message>
+        <message>
+            <source>Keep your arm down until the thermometer beeps.</source>
+            <translation>手臂夹紧，等体温计发出“嘀”声。</translation>
+        </message>
+        <message>
+            <source>Stand still with bare feet on the plates. It takes about ten seconds.</source>
+            <translation>光脚站在电极片上不要动，大约需要十秒。</translation>
         </message>
     </context>
 </TS>

@@ -136,6 +136,7 @@ ScreenPage {
                         : deviceTest.liveKind === "flow" ? "live/FlowVolume.qml"
                         : deviceTest.liveKind === "sway" ? "live/SwayTrace.qml"
                         : deviceTest.liveKind === "pleth" ? "live/Pleth.qml"
+                        : deviceTest.liveKind === "vital" ? "live/VitalNumber.qml"
                         : deviceTest.liveKind === "number" ? "live/LiveNumber.qml" : ""
             }
             Rectangle {

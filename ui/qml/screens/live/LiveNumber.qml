@@ -7,17 +7,13 @@ Item {
     id: root
     readonly property string kind: deviceTest.kind
     readonly property string unit: kind === "vital_capacity" ? "mL" : kind === "sit_and_reach" ? "cm"
-                                   : kind === "reaction_time" ? "s" : kind === "thermometer" ? "°C" : ""
-    readonly property int decimals: kind === "reaction_time" ? 2 : kind === "sit_and_reach" || kind === "thermometer"
-                                    ? 1 : 0
-    readonly property bool standStill: kind === "scale" || kind === "body_composition"
+                                   : kind === "reaction_time" ? "s" : ""
+    readonly property int decimals: kind === "reaction_time" ? 2 : kind === "sit_and_reach" ? 1 : 0
     ColumnLayout {
         anchors.centerIn: parent; width: parent.width - 2 * Theme.gap; spacing: Theme.gap
         BodyText {
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; font.bold: true
             text: root.kind === "scale" ? qsTr("Weight")
-                  : root.kind === "body_composition" ? qsTr("Body fat")
-                  : root.kind === "thermometer" ? qsTr("Temperature")
                   : root.kind === "vital_capacity" ? qsTr("Air blown out")
                   : root.kind === "sit_and_reach" ? qsTr("How far you reach")
                   : qsTr("Last reaction time")
@@ -25,18 +21,15 @@ Item {
         Text {
             objectName: "liveNumber"
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
-            visible: !root.standStill && (root.kind !== "thermometer" || deviceTest.liveValue > 0)
+            visible: root.kind !== "scale"
             text: deviceTest.liveValue.toFixed(root.decimals) + " " + root.unit
             font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize * 1.3; font.bold: true; color: Theme.primary
         }
         BodyText {
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
-            visible: root.standStill
-            text: root.kind === "body_composition"
-                  ? (deviceTest.phase === "measuring" ? qsTr("Stand still with bare feet on the plates. It takes about ten seconds.")
-                                                      : qsTr("Step on when you have pressed Start."))
-                  : deviceTest.phase === "measuring" ? qsTr("Stand still. Your weight appears when it is steady.")
-                                                     : qsTr("Step on when you have pressed Start.")
+            visible: root.kind === "scale"
+            text: deviceTest.phase === "measuring" ? qsTr("Stand still. Your weight appears when it is steady.")
+                                                   : qsTr("Step on when you have pressed Start.")
         }
         Rectangle {
             Layout.fillWidth: true; Layout.preferredHeight: 48

@@ -18,14 +18,11 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.config import StationConfig
 from kiosk.domain import Consent, Measurement, NotMeasured, Resident, SafetyScreen, Session, SessionState, Sex, utcnow
-from kiosk.errors import KioskError
-from kiosk.grading import grade_session, vitals_stop_exertion
+from kiosk.grading import grade_session
 from kiosk.identity import local_pseudonym, resident_secret
 from kiosk.logs import log_event
 from kiosk.norms import NormSet, load_norm_set
 from kiosk.storage import Store
-
-VITAL_ITEMS = frozenset({"spo2", "body_temperature"})
 
 log = logging.getLogger("ui.session")
 
@@ -100,15 +97,20 @@ class SessionModel(QObject):
             raise RuntimeError("no open session")
         self.store.add_measurement(self.session.id, m)
         self.measurements.append(m)
-        if m.item in VITAL_ITEMS:
+        if m.item in self.VITAL_ITEMS:
             self._check_vitals()
         self.measurementAdded.emit(m.item)
         self.changed.emit()
 
+    VITAL_ITEMS = frozenset({"spo2", "body_temperature"})
+
     def _check_vitals(self) -> None:
         """Grade the vitals measured so far: a fever or SpO2 in the hypoxaemia range stops the exertion tests."""
+        from kiosk.errors import KioskError
+        from kiosk.grading import vitals_stop_exertion
+
         assert self.session is not None
-        vitals = tuple(m for m in self.measurements if m.item in VITAL_ITEMS)
+        vitals = tuple(m for m in self.measurements if m.item in self.VITAL_ITEMS)
         try:
             self.vital_stops = vitals_stop_exertion(replace(self.session, resident=self.resident,
                                                             measurements=vitals), self.norms)

@@ -37,6 +37,13 @@ def test_thermometer_and_body_composition_store_their_items(station_cfg: Station
         for device, item in (("thermometer", "body_temperature"), ("body_composition", "body_fat")):
             await open_test(d, device)
             await d.click("startButton")
+            if device == "thermometer":  # the intermediate temperatures show while it settles
+                await d.until(lambda: vm(d).liveValue > 30 and d.visible("liveTemperature"), 30,
+                              "a rising temperature on screen")
+            else:
+                await d.until(lambda: vm(d).phase == "measuring" and d.visible("vitalHint"), 10, "measuring")
+                assert "bare feet" in d.text("vitalHint")
+            await d.shot(f"device-{device}-live")
             await d.until(lambda: vm(d).phase == "done", 60, f"the {device} reading")
             await d.shot(f"device-{device}-done")
             assert item in {m.item for m in d.app.session.measurements}

@@ -201,6 +201,74 @@ for _name, _kind, _module, _driver, _sim, _what in (
                           _serial_driver(f"drivers.devices.{_module}", _driver),
                           stream_decoder(f"drivers.codecs.{_module}")))
 
+# Blood oxygen, temperature and body composition (issue 13, part A)
+def _decode_plx() -> Decoder:
+    from drivers.codecs import ble_plx
+
+    return _ble_decoder({"2a5e": ble_plx.decode_spot_check, "2a5f": ble_plx.decode_continuous,
+                         "2a60": ble_plx.decode_features}, "2a5f")
+
+
+def _decode_hts() -> Decoder:
+    from drivers.codecs import ble_hts
+
+    return _ble_decoder({"2a1c": ble_hts.decode_temperature_measurement,
+                         "2a1e": ble_hts.decode_temperature_measurement}, "2a1c")
+
+
+def _decode_bcs() -> Decoder:
+    from drivers.codecs import ble_bcs
+
+    def ucp(data: bytes) -> Any:  # the analyser's responses start with 0x20, the collector's requests with 1..3
+        return ble_bcs.decode_ucp_response(data) if data[:1] == b"\x20" else ble_bcs.decode_ucp_request(data)
+
+    return _ble_decoder({"2a9c": ble_bcs.decode_body_composition, "2a9f": ucp}, "2a9c")
+
+
+def _decode_mibcs() -> Decoder:
+    from drivers.codecs import xiaomi_mibcs
+
+    return _ble_decoder({"181b": xiaomi_mibcs.decode_advert}, "181b")
+
+
+def _no_driver(what: str) -> Any:
+    def refuse(*_args: Any) -> Any:
+        raise ConfigError(f"{what}: the station decodes it (kiosk decode) but has no driver for it yet",
+                          key="devices.protocol")
+
+    return refuse
+
+
+register(ProtocolInfo("berrymed-bci-serial", "pulse_oximeter", Transport.SERIAL, "drivers.codecs.berrymed_bci",
+                      "BerryMed BCI pulse-oximeter module (5-byte packets, 100 Hz, 115200 8N1)",
+                      _serial_sim("drivers.sim.oximeter", "BerryMedSimulator"),
+                      _serial_driver("drivers.devices.pulse_oximeter", "BerryMedOximeter"),
+                      stream_decoder("drivers.codecs.berrymed_bci")), "berrymed-bci")
+register(ProtocolInfo("ble-plx", "pulse_oximeter", Transport.BLE, "drivers.codecs.ble_plx",
+                      "Bluetooth Pulse Oximeter Service 0x1822", _ble_sim("drivers.sim.oximeter", "BlePlxSimulator"),
+                      _ble_driver("drivers.devices.pulse_oximeter", "BlePulseOximeter"), _decode_plx(),
+                      {"2a5e": "PLX Spot-Check Measurement", "2a5f": "PLX Continuous Measurement",
+                       "2a60": "PLX Features"}))
+register(ProtocolInfo("ble-hts", "thermometer", Transport.BLE, "drivers.codecs.ble_hts",
+                      "Bluetooth Health Thermometer Service 0x1809",
+                      _ble_sim("drivers.sim.ble_thermometer", "BleThermometerSimulator"),
+                      _ble_driver("drivers.devices.ble_thermometer", "BleThermometer"), _decode_hts(),
+                      {"2a1c": "Temperature Measurement", "2a1e": "Intermediate Temperature"}))
+register(ProtocolInfo("ble-bcs", "body_composition", Transport.BLE, "drivers.codecs.ble_bcs",
+                      "Bluetooth Body Composition Service 0x181B with User Data Service consent",
+                      _ble_sim("drivers.sim.body_composition", "BleBcsSimulator"),
+                      _ble_driver("drivers.devices.body_composition", "BleBodyCompositionAnalyser"), _decode_bcs(),
+                      {"2a9c": "Body Composition Measurement", "2a9f": "User Control Point"}))
+register(ProtocolInfo("tanita-serial", "body_composition", Transport.SERIAL, "drivers.codecs.tanita_serial",
+                      "Tanita body-composition analyser RS-232 record (MC-780, BC-418 …; 9600 8N1)",
+                      _serial_sim("drivers.sim.body_composition", "TanitaSimulator"),
+                      _serial_driver("drivers.devices.body_composition", "TanitaAnalyser"),
+                      stream_decoder("drivers.codecs.tanita_serial")))
+register(ProtocolInfo("xiaomi-mibcs", "body_composition", Transport.BLE, "drivers.codecs.xiaomi_mibcs",
+                      "Xiaomi Mi Body Composition Scale advertisement (0x181B service data; weight and impedance "
+                      "only; decode only)", _no_driver("xiaomi-mibcs"), _no_driver("xiaomi-mibcs"), _decode_mibcs(),
+                      {"181b": "service data of the advertisement (not the SIG 0x2A9C format)"}))
+
 PROTOCOLS: Mapping[str, ProtocolInfo] = MappingProxyType(PROTOCOLS_BY_NAME)
 
 

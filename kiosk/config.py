@@ -35,7 +35,7 @@ KNOWN_PROTOCOLS = ("oem-bp-serial", "grip-serial", "spirometer-serial", "vital-c
                    "ble-glucose")
 
 DEVICE_KINDS = ("blood_pressure", "grip", "spirometer", "vital_capacity", "balance", "scale", "glucometer",
-                "sit_and_reach", "reaction_time", "height")
+                "sit_and_reach", "reaction_time", "height", "pulse_oximeter", "thermometer", "body_composition")
 
 
 class Transport(enum.StrEnum):
@@ -211,6 +211,9 @@ DEMO_DEVICES = (
     DeviceConfig("balance", "balance", "balance-serial", simulate=True),
     DeviceConfig("sit_and_reach", "sit_and_reach", "sit-and-reach-serial", simulate=True),
     DeviceConfig("reaction", "reaction_time", "reaction-serial", simulate=True),
+    DeviceConfig("oximeter", "pulse_oximeter", "berrymed-bci-serial", simulate=True),
+    DeviceConfig("thermometer", "thermometer", "ble-hts", transport=Transport.BLE, simulate=True),
+    DeviceConfig("body_composition", "body_composition", "ble-bcs", transport=Transport.BLE, simulate=True),
 )
 
 

@@ -134,6 +134,11 @@ ITEMS: Mapping[str, ItemSpec] = MappingProxyType(
             ItemSpec("balance_tandem", "Tandem stand", "前后脚站立", SECOND, 0, 60, Best.LARGEST, 1),
             ItemSpec("single_leg_stand_eyes_open", "Single-leg stand, eyes open", "睁眼单脚站立", SECOND,
                      0, 600, Best.LARGEST, 1),
+            # blood oxygen, temperature and body composition (device-measured, resting)
+            ItemSpec("spo2", "Blood oxygen (SpO2)", "血氧饱和度", _u("%"), 50, 100, Best.LAST, 0),
+            ItemSpec("pulse_rate", "Pulse rate", "脉率", _u("/min", "/min"), 20, 250, Best.LAST, 0),
+            ItemSpec("body_temperature", "Body temperature", "体温", _u("°C", "Cel"), 30, 45, Best.LAST, 1),
+            ItemSpec("body_fat", "Body fat", "体脂率", _u("%"), 2, 75, Best.LAST, 1),
             ItemSpec("arm_curl_30s", "30-second arm curl", "30秒屈臂", COUNT, 0, 80, Best.LARGEST, 0),
             ItemSpec("squat", "Squats", "深蹲", COUNT, 0, 200, Best.LARGEST, 0),
             ItemSpec("push_ups", "Push-ups", "俯卧撑", COUNT, 0, 200, Best.LARGEST, 0),

@@ -111,13 +111,26 @@ def _derived_items(outcomes: list[PointsOutcome], packs: list[m.NormPack], clin:
     return out
 
 
+# A fever or a resting SpO2 in the hypoxaemia range stops the exertion tests for the day (ACSM's Guidelines for
+# Exercise Testing and Prescription: an acute febrile illness is a contraindication to exercise testing; SpO2
+# below 90 % at rest is, by the WHO pulse-oximetry manual, a clinical emergency).
+VITAL_STOP_FLAGS = frozenset({"hypoxaemia", "fever", "high_fever"})
+
+
+def vitals_stop_exertion(session: Session, norms: m.NormSet) -> frozenset[str]:
+    """The flags among ``VITAL_STOP_FLAGS`` that the session's measurements so far raise (empty: go on)."""
+    return VITAL_STOP_FLAGS & frozenset(grade_session(session, norms).flag_names())
+
+
 def _needs_review(clin: ClinicalOutcome, bp: Any, safety_yes: bool) -> bool:
-    """Flag for the doctor: BP grade 3 twice or grade 2+, a safety "yes", diabetes-range glucose, possible sarcopenia.
+    """Flag for the doctor: BP grade 3 twice or grade 2+, a safety "yes", diabetes-range glucose, possible sarcopenia,
+    SpO2 in the hypoxaemia range, a fever.
 
     AWGS 2019 advises a doctor's review for possible sarcopenia; the others are safety or diagnostic follow-ups.
     """
     return (clin.needs_doctor_review or safety_yes or (bp is not None and bp.severity >= 3)
-            or bool({"diabetes_range_glucose", "possible_sarcopenia"} & set(clin.flags)))
+            or bool({"diabetes_range_glucose", "possible_sarcopenia", "hypoxaemia", "fever", "high_fever"}
+                    & set(clin.flags)))
 
 
 def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any] | None = None, *,
@@ -148,7 +161,8 @@ def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any
     items += _derived_items(outcomes, points_packs, clin, trials)
     bp = next((c for c in clin.classes if c.group == "blood_pressure"), None)
     safety_yes = bool(session.safety and not session.safety.exertion_allowed)
-    exertion_ok = not safety_yes and not (bp is not None and bp.severity >= 3) and not clin.urgent
+    exertion_ok = not safety_yes and not (bp is not None and bp.severity >= 3) and not clin.urgent \
+        and not (VITAL_STOP_FLAGS & set(clin.flags))
     standards = tuple(o.standard for o in outcomes if o.standard is not None)
     notes = []
     if not standards:

@@ -220,6 +220,7 @@ async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: 
                            if "problem" not in t and not t.get("stopped_by_resident") and not t.get("not_measured")],
             "not_measured": [{"item": n.get("item"), "reason": n.get("reason"), "report_says": n.get("text")}
                              for n in report.get("not_measured", []) if isinstance(n, dict)],
+            "items_reported": [it.get("item") for it in report.get("items", []) if isinstance(it, dict)],
             "flags": [f.get("flag", f.get("name", "")) for f in report.get("flags", []) if isinstance(f, dict)],
             "flag_items": {f.get("name", ""): f.get("items", []) for f in report.get("flags", [])
                            if isinstance(f, dict)},

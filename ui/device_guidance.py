@@ -38,7 +38,7 @@ class Guidance:
     title: str
     steps: tuple[str, ...]
     spoken: str
-    live: str  # "cuff" | "force" | "flow" | "sway" | "number"
+    live: str  # "cuff" | "force" | "flow" | "sway" | "number" | "pleth" | "vital"
     items: tuple[str, ...]  # kiosk.domain.ITEMS names this test stores
     trials: int  # trials (acceptable manoeuvres for spirometry) the standard asks for
     max_attempts: int  # spirometry allows more blows than it needs; others = trials
@@ -117,6 +117,27 @@ def guidance(kind: str) -> Guidance:
             translate("DeviceTest", "Then go back to the start button and wait for the next light.")),
             translate("DeviceTest", "When a key lights up, press it as fast as you can."),
             "number", ("choice_reaction_time",), 1, 1)
+    if kind == "pulse_oximeter":
+        return Guidance(kind, translate("DeviceTest", "Blood oxygen"), (
+            translate("DeviceTest", "Sit down and rest your hand on the table."),
+            translate("DeviceTest", "Put a finger all the way into the clip, nail facing up."),
+            translate("DeviceTest", "Press Start and keep your hand still until the numbers settle.")),
+            translate("DeviceTest", "Put a finger into the clip, press Start, and keep your hand still."),
+            "pleth", ("spo2", "pulse_rate"), 1, 1)
+    if kind == "thermometer":
+        return Guidance(kind, translate("DeviceTest", "Temperature"), (
+            translate("DeviceTest", "Press Start and take the thermometer."),
+            translate("DeviceTest", "Hold its tip in your armpit and keep your arm down."),
+            translate("DeviceTest", "Wait for the beep, then put it back.")),
+            translate("DeviceTest", "Press Start, put the thermometer in your armpit and wait for the beep."),
+            "vital", ("body_temperature",), 1, 1)
+    if kind == "body_composition":
+        return Guidance(kind, translate("DeviceTest", "Body fat"), (
+            translate("DeviceTest", "Take off your shoes and socks."),
+            translate("DeviceTest", "Press Start, then stand on the metal plates with bare feet."),
+            translate("DeviceTest", "Hold the handles with your arms straight down, and stand still.")),
+            translate("DeviceTest", "Take off your shoes and socks, press Start, and stand still on the plates."),
+            "vital", ("body_fat",), 1, 1)
     raise KeyError(kind)
 
 

@@ -60,6 +60,12 @@ RESIDENT_TEXTS = (
     QT_TRANSLATE_NOOP("DriverText", "Air escaped. Seal your lips round the mouthpiece and blow again."),
     QT_TRANSLATE_NOOP("DriverText", "That blow could not be measured. "
                                     "Please take a full breath and blow as hard and as long as you can."),
+    QT_TRANSLATE_NOOP("DriverText", "Please put your finger fully into the clip and keep your hand still."),
+    QT_TRANSLATE_NOOP("DriverText", "The finger clip is not connected. Please ask a member of staff."),
+    QT_TRANSLATE_NOOP("DriverText", "The thermometer gave no reading. Please try again."),
+    QT_TRANSLATE_NOOP("DriverText", "The analyser could not measure you. "
+                                    "Please stand still with bare feet on the plates."),
+    QT_TRANSLATE_NOOP("DriverText", "The analyser did not accept the station. Please ask a member of staff."),
 )
 
 CALIBRATION_TEXTS = (

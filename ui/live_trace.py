@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from drivers.base import Progress
 
 SERIES_MAX = 1500  # points kept for a live curve
-TIMED = ("cuff_pressure_mmhg", "force_kg", "volume_ml", "displacement_cm")  # drawn against seconds
+TIMED = ("cuff_pressure_mmhg", "force_kg", "volume_ml", "displacement_cm", "pleth")  # drawn against seconds
+READOUTS = ("spo2_pct", "pulse_rate_bpm")  # numbers shown beside a curve (the oximeter's), not the curve itself
 
 
 @dataclass
 class LiveTrace:
     value: float = 0.0
+    readouts: dict[str, float] = field(default_factory=dict)  # e.g. the oximeter's SpO2 and pulse beside the pleth
     peak: float = 0.0
     seconds: float = 0.0
     rising: bool = False
@@ -32,6 +34,10 @@ class LiveTrace:
             self.value = y if live == "flow" else math.hypot(x, y)
         else:
             value = float(p.value)
+            if p.quantity in READOUTS:
+                self.readouts[p.quantity] = value
+                self.dirty = True
+                return
             self.rising = value > self.value
             self.value = value
             if p.quantity in TIMED:

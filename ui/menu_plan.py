@@ -18,8 +18,8 @@ from kiosk.config import DeviceConfig
 
 # Kinds in the order of a full check: resting measurements first (blood pressure before any effort),
 # then strength, lungs, balance, flexibility, reaction; the camera exercises come last.
-KIND_ORDER = ("blood_pressure", "height", "scale", "glucometer", "grip", "vital_capacity", "spirometer",
-              "balance", "sit_and_reach", "reaction_time")
+KIND_ORDER = ("blood_pressure", "pulse_oximeter", "thermometer", "height", "scale", "body_composition", "glucometer",
+              "grip", "vital_capacity", "spirometer", "balance", "sit_and_reach", "reaction_time")
 
 # What each kind stores (the first item is the one whose trials are counted).
 KIND_ITEMS: Mapping[str, tuple[str, ...]] = {
@@ -27,6 +27,7 @@ KIND_ITEMS: Mapping[str, tuple[str, ...]] = {
     "glucometer": ("glucose_fasting",), "grip": ("grip",), "vital_capacity": ("vital_capacity",),
     "spirometer": ("fvc", "fev1", "pef"), "balance": ("single_leg_stand_eyes_closed",),
     "sit_and_reach": ("sit_and_reach",), "reaction_time": ("choice_reaction_time",),
+    "pulse_oximeter": ("spo2", "pulse_rate"), "thermometer": ("body_temperature",), "body_composition": ("body_fat",),
 }
 
 # The standard number of trials (national fitness standard; spirometry: ATS/ERS at least three;
@@ -34,10 +35,12 @@ KIND_ITEMS: Mapping[str, tuple[str, ...]] = {
 KIND_TRIALS: Mapping[str, int] = {
     "blood_pressure": 1, "height": 1, "scale": 1, "glucometer": 1, "grip": 4, "vital_capacity": 2,
     "spirometer": 3, "balance": 2, "sit_and_reach": 2, "reaction_time": 2,
+    "pulse_oximeter": 1, "thermometer": 1, "body_composition": 1,
 }
 
 # Kinds still offered after a "yes" on the safety screen: resting and body measurements only.
-RESTING_KINDS = frozenset({"blood_pressure", "height", "scale", "glucometer"})
+RESTING_KINDS = frozenset({"blood_pressure", "height", "scale", "glucometer", "pulse_oximeter", "thermometer",
+                           "body_composition"})
 
 CAMERA_KIND = "camera"
 # Camera exercises: (analyser name, stored item, trials).

@@ -19,7 +19,8 @@ Row = dict[str, str]
 Section = dict[str, Any]
 
 # Units as a resident reads them (codes not listed are shown as they are: kg, cm, mmHg, mL …).
-UNIT_WORDS = {"count": ("次", "times"), "s": ("秒", "s"), "index": ("", ""), "kg/m2": ("kg/m²", "kg/m²")}
+UNIT_WORDS = {"count": ("次", "times"), "s": ("秒", "s"), "index": ("", ""), "kg/m2": ("kg/m²", "kg/m²"),
+              "/min": ("次/分", "/min")}
 TITLES = {
     "urgent": ("请注意", "Please note"),
     "grade": ("国民体质测定综合评级", "Overall fitness grade (national standard)"),

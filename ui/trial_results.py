@@ -28,6 +28,10 @@ def result_text(m: Measurement, every: Sequence[Measurement]) -> str:
     if m.item == "fvc":
         same = {o.item: o.value for o in every if o.trial == m.trial and o.device_id == m.device_id}
         return f"FVC {m.value:.2f} L · FEV1 {same.get('fev1', 0):.2f} L · PEF {same.get('pef', 0):.1f} L/s"
+    if m.item == "spo2":
+        same = {o.item: o.value for o in every if o.trial == m.trial and o.device_id == m.device_id}
+        return translate("DeviceTest", "SpO2 %1%, pulse %2 /min").replace("%1", f"{m.value:.0f}") \
+            .replace("%2", f"{same.get('pulse_rate', 0):.0f}")
     decimals = ITEMS[m.item].decimals
     return f"{m.value:.{decimals}f} {m.unit}"
 

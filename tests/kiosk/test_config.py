@@ -153,7 +153,7 @@ def test_show_hides_secret_file_names_and_round_trips_the_layout() -> None:
 
 def test_unknown_device_name_lists_the_configured_ones() -> None:
     with pytest.raises(ConfigError, match="bp, scale, grip"):
-        demo_config().device("thermometer")
+        demo_config().device("glucometer")  # not on the demo station
 
 
 def test_config_check_command_reports_ok_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -143,7 +143,7 @@ def _expected_class(measure: str, sex: str, v: Decimal) -> str:
 @pytest.mark.parametrize("row", [r for r in CLASS_ROWS if r["min"] and r["measure"] != "glucose_2h"],
                          ids=lambda r: f"{r['measure']}-{r['sex']}-{r['class']}")
 def test_every_clinical_boundary_classes_at_and_either_side(row: dict[str, str]) -> None:
-    step = Decimal("1") if row["measure"] in ("systolic", "diastolic") else Decimal("0.1")
+    step = Decimal("1") if row["measure"] in ("systolic", "diastolic", "spo2", "pulse_rate") else Decimal("0.1")
     sexes = ("M", "F") if row["sex"] == "*" else (row["sex"],)
     for sex in sexes:
         for v in (Decimal(row["min"]) - step, Decimal(row["min"]), Decimal(row["min"]) + step):

@@ -45,7 +45,8 @@ def test_html_is_self_contained_bilingual_and_names_the_packs() -> None:
     page = render_report_html(rep)
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in page.split("<body>")[0]
     for text in ("握力", "Grip strength", "kg", "运动处方", "Exercise prescription", "possible sarcopenia".capitalize(),
-                 "clinical-cutoffs", "BP 2018 / WS/T 428-2013 / WHO 1999", "5 minutes", "role=\"alert\""):
+                 "clinical-cutoffs", "BP 2018 / WS/T 428-2013 / WHO 1999 / WHO pulse oximetry 2011", "5 minutes",
+                 "role=\"alert\""):
         assert text in page, f"the page should show {text!r}"
 
 

@@ -19,7 +19,9 @@ def test_the_headless_demo_goes_through_every_resident_screen_and_syncs(tmp_path
     assert all(c["result"] == "passed" for c in summary["calibrations"]) and len(summary["calibrations"]) == 5
     session = summary["sessions"][0]
     assert set(session["tests_done"]) >= {"bp", "scale", "grip", "vital_capacity", "spirometer", "balance",
-                                          "sit_and_reach", "reaction"}, session["tests"]
+                                          "sit_and_reach", "reaction", "oximeter", "thermometer",
+                                          "body_composition"}, session["tests"]
+    assert {"spo2", "pulse_rate", "body_temperature", "body_fat"} <= set(session["items_reported"])
     # no licensed chair-stand clip exists: the chair stand runs on people walking, has no score, says why and
     # raises no flag; the squat and arm curl run on real footage of those exercises and are counted
     assert "chair-stand" not in session["tests_done"], "a test that did not run validly is not a test done"

@@ -28,7 +28,7 @@ def test_every_demo_device_kind_has_guidance_with_known_items() -> None:
         g = dg.guidance(d.kind)
         assert g.steps and g.spoken and g.title
         assert all(item in ITEMS for item in g.items)
-        assert g.live in ("cuff", "force", "flow", "sway", "number")
+        assert g.live in ("cuff", "force", "flow", "sway", "number", "pleth", "vital")
     with pytest.raises(KeyError):
         dg.guidance("toaster")
 

@@ -30,13 +30,13 @@ def names(tests: list) -> list[str]:
 
 def test_everything_is_offered_with_consent_and_no_safety_yes() -> None:
     tests = offered_tests(DEMO_DEVICES, camera_configured=True, camera_consent=True, exertion_allowed=True)
-    assert names(tests) == ["bp", "scale", "grip", "vital_capacity", "spirometer", "balance", "sit_and_reach",
-                            "reaction", *CAMERA_NAMES]
+    assert names(tests) == ["bp", "oximeter", "thermometer", "scale", "body_composition", "grip", "vital_capacity",
+                            "spirometer", "balance", "sit_and_reach", "reaction", *CAMERA_NAMES]
 
 
 def test_a_safety_yes_leaves_blood_pressure_and_body_measurements() -> None:
     tests = offered_tests(DEMO_DEVICES, camera_configured=True, camera_consent=True, exertion_allowed=False)
-    assert names(tests) == ["bp", "scale"]
+    assert names(tests) == ["bp", "oximeter", "thermometer", "scale", "body_composition"]
     assert all(t.kind in RESTING_KINDS and not t.exertion for t in tests)
 
 
@@ -51,8 +51,8 @@ def test_no_camera_tests_without_consent_or_without_a_camera() -> None:
 def test_config_order_does_not_change_the_full_check_order() -> None:
     shuffled = (DEMO_DEVICES[4], DEMO_DEVICES[0], DEMO_DEVICES[7], DEMO_DEVICES[2])
     assert names(catalogue(shuffled, False)) == ["bp", "grip", "spirometer", "reaction"]
-    odd = catalogue((DeviceConfig("thermo", "thermometer", "x"), DEMO_DEVICES[0]), False)
-    assert names(odd) == ["bp", "thermo"] and odd[1].exertion, "an unknown kind goes last and counts as exertion"
+    odd = catalogue((DeviceConfig("ecg", "ecg_recorder", "x"), DEMO_DEVICES[0]), False)
+    assert names(odd) == ["bp", "ecg"] and odd[1].exertion, "an unknown kind goes last and counts as exertion"
 
 
 def test_tile_states_follow_the_device_and_the_trials() -> None:
@@ -81,7 +81,8 @@ def test_spirometry_trials_count_manoeuvres_not_values() -> None:
 def test_the_full_check_skips_done_and_locked_tests() -> None:
     tests = offered_tests(DEMO_DEVICES, camera_configured=True, camera_consent=True, exertion_allowed=True)
     states = {**READY, "grip": DeviceState.LOCKED, "balance": DeviceState.ERROR}
-    tiles = menu_tiles(tests, states, ["blood_pressure", "weight"])
+    tiles = menu_tiles(tests, states, ["blood_pressure", "weight", "spo2", "pulse_rate", "body_temperature",
+                                       "body_fat"])
     assert full_check_order(tiles) == ["vital_capacity", "spirometer", "sit_and_reach", "reaction", *CAMERA_NAMES]
 
 

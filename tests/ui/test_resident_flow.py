@@ -14,7 +14,8 @@ from tests.ui.conftest import with_camera
 from tests.ui.test_qr_scan import write_clip
 from ui.driver import ScreenDriver, run_station
 
-DEVICE_TILES = ("bp", "scale", "grip", "vital_capacity", "spirometer", "balance", "sit_and_reach", "reaction")
+DEVICE_TILES = ("bp", "oximeter", "thermometer", "scale", "body_composition", "grip", "vital_capacity", "spirometer",
+                "balance", "sit_and_reach", "reaction")
 CAMERA_TILES = ("chair-stand", "squat", "arm-curl")
 EXERTION_TILES = ("grip", "vital_capacity", "spirometer", "balance", "sit_and_reach", "reaction")
 ALL_NO = ("chest_pain", "dizziness_or_fainting", "recent_surgery", "doctor_said_no_exercise", "bone_or_joint_problem")
@@ -106,7 +107,8 @@ def test_typed_id_number_to_the_full_test_menu(tmp_path: Path, station_cfg: Stat
             d.app.flow.testFinished()
             await d.settle(0.05)
             ran.append(d.app.flow.currentTest)
-        assert ran == ["scale", "sit_and_reach", "reaction", "chair-stand", "squat", "arm-curl", ""], ran
+        assert ran == ["oximeter", "thermometer", "scale", "body_composition", "sit_and_reach", "reaction",
+                       "chair-stand", "squat", "arm-curl", ""], ran
         # Nothing was measured on those screens (each was left at once): a report needs one result.
         d.app.session.add_measurement(Measurement(item="weight", value=61.0, unit="kg", method=Method.STAFF_ENTRY))
         await d.click("finishButton")

@@ -811,6 +811,10 @@
             <translation>%1/%2 mmHg，脉搏 %3</translation>
         </message>
         <message>
+            <source>SpO2 %1%, pulse %2 /min</source>
+            <translation>血氧 %1%，脉率 %2 次/分</translation>
+        </message>
+        <message>
             <source>Blood pressure</source>
             <translation>血压</translation>
         </message>
@@ -981,6 +985,66 @@
         <message>
             <source>When a key lights up, press it as fast as you can.</source>
             <translation>哪个键亮了，就尽快按它。</translation>
+        </message>
+        <message>
+            <source>Blood oxygen</source>
+            <translation>血氧</translation>
+        </message>
+        <message>
+            <source>Sit down and rest your hand on the table.</source>
+            <translation>请坐下，把手放在桌上。</translation>
+        </message>
+        <message>
+            <source>Put a finger all the way into the clip, nail facing up.</source>
+            <translation>把一根手指完全伸进指夹，指甲朝上。</translation>
+        </message>
+        <message>
+            <source>Press Start and keep your hand still until the numbers settle.</source>
+            <translation>按“开始”，手不要动，等数字稳定。</translation>
+        </message>
+        <message>
+            <source>Put a finger into the clip, press Start, and keep your hand still.</source>
+            <translation>把手指伸进指夹，按“开始”，手不要动。</translation>
+        </message>
+        <message>
+            <source>Temperature</source>
+            <translation>体温</translation>
+        </message>
+        <message>
+            <source>Press Start and take the thermometer.</source>
+            <translation>按“开始”，拿起体温计。</translation>
+        </message>
+        <message>
+            <source>Hold its tip in your armpit and keep your arm down.</source>
+            <translation>把体温计头部夹在腋下，手臂贴紧身体。</translation>
+        </message>
+        <message>
+            <source>Wait for the beep, then put it back.</source>
+            <translation>听到“嘀”声后，把体温计放回原处。</translation>
+        </message>
+        <message>
+            <source>Press Start, put the thermometer in your armpit and wait for the beep.</source>
+            <translation>按“开始”，把体温计夹在腋下，等听到“嘀”声。</translation>
+        </message>
+        <message>
+            <source>Body fat</source>
+            <translation>体脂率</translation>
+        </message>
+        <message>
+            <source>Take off your shoes and socks.</source>
+            <translation>请脱掉鞋袜。</translation>
+        </message>
+        <message>
+            <source>Press Start, then stand on the metal plates with bare feet.</source>
+            <translation>按“开始”，再光脚站到金属电极片上。</translation>
+        </message>
+        <message>
+            <source>Hold the handles with your arms straight down, and stand still.</source>
+            <translation>握住手柄，手臂伸直下垂，站着不要动。</translation>
+        </message>
+        <message>
+            <source>Take off your shoes and socks, press Start, and stand still on the plates.</source>
+            <translation>请脱掉鞋袜，按“开始”，站在电极片上不要动。</translation>
         </message>
         <message>
             <source>This device is not available today. Please ask a member of staff.</source>
@@ -1412,6 +1476,26 @@
             <source>That blow could not be measured. Please take a full breath and blow as hard and as long as you can.</source>
             <translation>这次吹气没能测量。请吸足一口气，尽量用力、尽量长时间地吹。</translation>
         </message>
+        <message>
+            <source>Please put your finger fully into the clip and keep your hand still.</source>
+            <translation>请把手指完全伸进指夹，手不要动。</translation>
+        </message>
+        <message>
+            <source>The finger clip is not connected. Please ask a member of staff.</source>
+            <translation>指夹没有接好。请找工作人员。</translation>
+        </message>
+        <message>
+            <source>The thermometer gave no reading. Please try again.</source>
+            <translation>体温计没有给出读数。请再测一次。</translation>
+        </message>
+        <message>
+            <source>The analyser could not measure you. Please stand still with bare feet on the plates.</source>
+            <translation>仪器没能测出结果。请光脚站在电极片上，不要动。</translation>
+        </message>
+        <message>
+            <source>The analyser did not accept the station. Please ask a member of staff.</source>
+            <translation>仪器没有接受本驿站的连接。请找工作人员。</translation>
+        </message>
     </context>
     <context>
         <name>FlowVolume</name>
@@ -1592,6 +1676,29 @@
         </message>
     </context>
     <context>
+        <name>Pleth</name>
+        <message>
+            <source>Blood oxygen</source>
+            <translation>血氧</translation>
+        </message>
+        <message>
+            <source>Pulse</source>
+            <translation>脉率</translation>
+        </message>
+        <message>
+            <source>/min</source>
+            <translation>次/分</translation>
+        </message>
+        <message>
+            <source>Keep your hand still.</source>
+            <translation>手请不要动。</translation>
+        </message>
+        <message>
+            <source>Finding your pulse…</source>
+            <translation>正在寻找脉搏…</translation>
+        </message>
+    </context>
+    <context>
         <name>Report</name>
         <message>
             <source>Your report</source>
@@ -1655,6 +1762,18 @@
         <message>
             <source>Blood sugar</source>
             <translation>血糖</translation>
+        </message>
+        <message>
+            <source>Blood oxygen</source>
+            <translation>血氧</translation>
+        </message>
+        <message>
+            <source>Temperature</source>
+            <translation>体温</translation>
+        </message>
+        <message>
+            <source>Body fat</source>
+            <translation>体脂率</translation>
         </message>
         <message>
             <source>Grip strength</source>
@@ -2407,6 +2526,10 @@
             <translation>结束并查看报告</translation>
         </message>
         <message>
+            <source>ⓘ Because of your temperature or blood oxygen, exercise and strength tests are skipped today. Please see a doctor.</source>
+            <translation>ⓘ 因为您的体温或血氧，今天不做运动和力量测试。请去看医生。</translation>
+        </message>
+        <message>
             <source>ⓘ Because of your answers, exercise and strength tests are skipped today. Please see a doctor.</source>
             <translation>ⓘ 根据您的回答，今天不做运动和力量测试。请去看医生。</translation>
         </message>
@@ -2417,6 +2540,25 @@
         <message>
             <source>By camera</source>
             <translation>用摄像头</translation>
+        </message>
+    </context>
+    <context>
+        <name>VitalNumber</name>
+        <message>
+            <source>Temperature</source>
+            <translation>体温</translation>
+        </message>
+        <message>
+            <source>Body fat</source>
+            <translation>体脂率</translation>
+        </message>
+        <message>
+            <source>Keep your arm down until the thermometer beeps.</source>
+            <translation>手臂夹紧，等体温计发出“嘀”声。</translation>
+        </message>
+        <message>
+            <source>Stand still with bare feet on the plates. It takes about ten seconds.</source>
+            <translation>光脚站在电极片上不要动，大约需要十秒。</translation>
         </message>
     </context>
 </TS>

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from drivers.base import DeviceLocked, DeviceState, DeviceTimeout, DriverError, FinalReading, Progress
+from drivers.devices.pulse_oximeter import split_oximetry
 from drivers.devices.spirometer import split_readings
 from drivers.manager import DeviceEvent, EventKind
 from kiosk.domain import ITEMS, Best, Measurement, Method
@@ -206,7 +207,8 @@ class DeviceTestModel(QObject):
     # ---- saving -------------------------------------------------------------------------------
     def _save(self, final: FinalReading) -> None:
         assert self.guide is not None
-        readings = list(split_readings(final)) if final.item == "fvc" else [final]
+        readings = list(split_readings(final)) if final.item == "fvc" else \
+            list(split_oximetry(final)) if final.item == "spo2" and "pulse_rate" in final.values else [final]
         measurements = [r.to_measurement() for r in readings]
         height_m = final.details.get("height_m") if final.item == "weight" else None
         if isinstance(height_m, int | float) and height_m > 0:
@@ -377,6 +379,16 @@ class DeviceTestModel(QObject):
     @Property(int, notify=liveChanged)
     def liveRising(self) -> int:
         return int(self._live.rising)
+
+    @Property(float, notify=liveChanged)
+    def liveSpo2(self) -> float:
+        """The oximeter's SpO2 (%) as it shows now; 0 until it has one."""
+        return self._live.readouts.get("spo2_pct", 0.0)
+
+    @Property(float, notify=liveChanged)
+    def livePulse(self) -> float:
+        """The oximeter's pulse rate (/min) as it shows now; 0 until it has one."""
+        return self._live.readouts.get("pulse_rate_bpm", 0.0)
 
     @Property("QVariantList", notify=liveChanged)
     def series(self) -> list[float]:

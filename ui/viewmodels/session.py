@@ -52,6 +52,7 @@ class SessionModel(QObject):
         self.not_measured: list[NotMeasured] = []  # tried without a valid result: not a test done
         self.report: dict[str, Any] | None = None
         self.previous_reports: list[dict[str, Any]] = []
+        self.vital_stops: frozenset[str] = frozenset()  # fever / hypoxaemia measured today: no exertion tests
 
     # ---- identity --------------------------------------------------------------------------
     def pseudonym_for(self, basis: str) -> str:
@@ -96,8 +97,28 @@ class SessionModel(QObject):
             raise RuntimeError("no open session")
         self.store.add_measurement(self.session.id, m)
         self.measurements.append(m)
+        if m.item in self.VITAL_ITEMS:
+            self._check_vitals()
         self.measurementAdded.emit(m.item)
         self.changed.emit()
+
+    VITAL_ITEMS = frozenset({"spo2", "body_temperature"})
+
+    def _check_vitals(self) -> None:
+        """Grade the vitals measured so far: a fever or SpO2 in the hypoxaemia range stops the exertion tests."""
+        from kiosk.errors import KioskError
+        from kiosk.grading import vitals_stop_exertion
+
+        assert self.session is not None
+        vitals = tuple(m for m in self.measurements if m.item in self.VITAL_ITEMS)
+        try:
+            self.vital_stops = vitals_stop_exertion(replace(self.session, resident=self.resident,
+                                                            measurements=vitals), self.norms)
+        except KioskError as e:  # an age no pack covers: the report will say so; nothing to stop on
+            log_event(log, logging.WARNING, "vitals not graded", error=str(e))
+            self.vital_stops = frozenset()
+        if self.vital_stops:
+            log_event(log, logging.INFO, "exertion tests stopped by vitals", flags=",".join(sorted(self.vital_stops)))
 
     def add_not_measured(self, nm: NotMeasured) -> None:
         """Store a test tried without a valid result (durably; raises StorageError). It is no measurement:
@@ -166,7 +187,12 @@ class SessionModel(QObject):
 
     @Property(bool, notify=changed)
     def exertionAllowed(self) -> bool:
-        return bool(self.safety is None or self.safety.exertion_allowed)
+        return bool((self.safety is None or self.safety.exertion_allowed) and not self.vital_stops)
+
+    @Property(int, notify=changed)
+    def vitalsStopExertion(self) -> int:
+        """1 when a fever or a hypoxaemia-range SpO2 (not the safety answers) stopped the exertion tests."""
+        return int(bool(self.vital_stops))
 
     @Property("QVariantList", notify=changed)
     def measuredItems(self) -> list[str]:

@@ -135,6 +135,8 @@ ScreenPage {
                         : deviceTest.liveKind === "force" ? "live/ForceCurve.qml"
                         : deviceTest.liveKind === "flow" ? "live/FlowVolume.qml"
                         : deviceTest.liveKind === "sway" ? "live/SwayTrace.qml"
+                        : deviceTest.liveKind === "pleth" ? "live/Pleth.qml"
+                        : deviceTest.liveKind === "vital" ? "live/VitalNumber.qml"
                         : deviceTest.liveKind === "number" ? "live/LiveNumber.qml" : ""
             }
             Rectangle {

@@ -43,7 +43,9 @@ ScreenPage {
             Layout.fillWidth: true
             visible: !session.exertionAllowed
             color: Theme.warn; font.bold: true; font.pixelSize: Theme.smallSize
-            text: qsTr("ⓘ Because of your answers, exercise and strength tests are skipped today. Please see a doctor.")
+            text: session.vitalsStopExertion
+                  ? qsTr("ⓘ Because of your temperature or blood oxygen, exercise and strength tests are skipped today. Please see a doctor.")
+                  : qsTr("ⓘ Because of your answers, exercise and strength tests are skipped today. Please see a doctor.")
         }
         BodyText {
             objectName: "menuCameraNotice"

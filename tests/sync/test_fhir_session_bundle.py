@@ -148,8 +148,8 @@ def test_bmi_is_derived_from_graded_height_and_weight():
                                     "code": "kg/m2"}
     height = observation_by_code(b, "8302-2")[0]
     weight = observation_by_code(b, "29463-7")[0]
-    assert bmi["derivedFrom"] == [{"reference": f"{height['identifier'][0]['value']}"},
-                                  {"reference": f"{weight['identifier'][0]['value']}"}]
+    urls = {e["fullUrl"]: e["resource"] for e in b["entry"]}
+    assert [urls[r["reference"]] for r in bmi["derivedFrom"]] == [height, weight]
 
 
 def test_report_is_a_diagnostic_report_citing_every_observation_with_the_report_as_json():
@@ -176,8 +176,9 @@ def test_prescription_is_a_care_plan_supported_by_the_report():
     assert (plan["status"], plan["intent"]) == ("active", "plan")
     assert "frequency: 3-5 days a week" in plan["description"]
     assert [a["detail"]["description"] for a in plan["activity"]] == ["brisk walking", "tai chi"]
-    report_url = "urn:uuid:00000000-0000-0000-0000-00000000ae01"
-    assert plan["supportingInfo"] == [{"reference": report_url}]
+    urls = {e["fullUrl"]: e["resource"] for e in b["entry"]}
+    (supporting,) = plan["supportingInfo"]
+    assert urls[supporting["reference"]]["identifier"][0]["value"] == "urn:uuid:00000000-0000-0000-0000-00000000ae01"
 
 
 def test_review_is_an_amended_report_and_a_replacing_care_plan():

@@ -36,8 +36,9 @@ def unavailable_reason() -> str | None:
 class MedplumEngine:
     """The Node process serving Medplum's engine; ``base_url`` is its FHIR base. A context manager."""
 
-    def __init__(self, *, start_timeout_s: float = 30.0) -> None:
+    def __init__(self, *, start_timeout_s: float = 30.0, decodes_gzip: bool = True) -> None:
         self._timeout = start_timeout_s
+        self._flags = [] if decodes_gzip else ["--no-gzip"]
         self._proc: subprocess.Popen[str] | None = None
         self.base_url = ""
         self.log: list[str] = []
@@ -46,7 +47,7 @@ class MedplumEngine:
         reason = unavailable_reason()
         if reason:
             raise RuntimeError(reason)
-        self._proc = subprocess.Popen(["node", "server.mjs", "--port", "0"], cwd=ENGINE_DIR, text=True,
+        self._proc = subprocess.Popen(["node", "server.mjs", "--port", "0", *self._flags], cwd=ENGINE_DIR, text=True,
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         assert self._proc.stdout is not None
         ready = threading.Event()

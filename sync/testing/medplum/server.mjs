@@ -1,6 +1,7 @@
 // Medplum's FHIR engine (@medplum/fhir-router with its in-memory repository) served over HTTP on 127.0.0.1.
 // For tests and the benchmark only: the station's uploader talks to it as to a real FHIR server.
-// Usage: node server.mjs [--port N]  (0 = any free port; prints "listening <port>" when ready).
+// Usage: node server.mjs [--port N] [--no-gzip]  (port 0 = any free port; prints "listening <port>" when ready;
+// --no-gzip: read bodies as they come, ignoring Content-Encoding, as a front end that does not decode gzip).
 // Routes: POST / (transaction/batch Bundle, plain or gzip), GET /metadata, GET /<Type>?<search>,
 // GET /<Type>/<id>; test control (never in a real server): POST /_test/drop {"count": n} makes the next
 // n POSTs apply and then close the connection without an answer (a lost acknowledgement).
@@ -24,7 +25,8 @@ const router = new FhirRouter();
 const repo = new MemoryRepository();
 const config = { transactions: true }; // as Medplum's server runs it: transaction Bundles are transactions
 let dropNext = 0;
-const counts = { posts: 0, dropped: 0 };
+const counts = { posts: 0, dropped: 0, gzip: 0 };
+const decodesGzip = !process.argv.includes('--no-gzip');
 
 // What this engine does, in FHIR's words (fhir-router has no /metadata of its own; Medplum's server adds one).
 const capabilities = {
@@ -66,7 +68,9 @@ async function handle(req, res, raw) {
   if (req.method === 'POST') {
     counts.posts++;
     try {
-      const bytes = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      const gzipped = req.headers['content-encoding'] === 'gzip';
+      if (gzipped) counts.gzip++;
+      const bytes = gzipped && decodesGzip ? gunzipSync(raw) : raw;
       body = JSON.parse(bytes.toString('utf8'));
     } catch {
       return send(res, 400, badRequest('Invalid JSON'));

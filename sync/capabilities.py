@@ -105,6 +105,9 @@ def check(client: Any) -> Capabilities:
         result = client.get_metadata()
     except TransportError as e:
         return Capabilities(checked_at=now, error=str(e), warnings=("the server could not be asked",))
+    except Exception as e:  # e.g. a token that cannot go in a header: the upload itself will say so; never block it
+        log.exception("reading the server's capabilities failed")
+        return Capabilities(checked_at=now, error=f"{type(e).__name__}", warnings=("the server could not be asked",))
     if not 200 <= result.status < 300:
         return Capabilities(checked_at=now, error=f"HTTP {result.status} for /metadata",
                             warnings=("cannot tell whether the server supports transactions and conditional create",))

@@ -129,12 +129,18 @@ class Uploader(FitMixin):
             if not locked:
                 log_event(log, logging.INFO, "another uploader is sending; this drain sends nothing")
                 return DrainReport(busy=True, last_error="another uploader is sending from this station")
-            if not self._checked:
-                self._checked = True
-                from sync.capabilities import check_and_save
-
-                check_and_save(store, self._client)  # warns what the station needs and the server lacks; never blocks
             return self._drain(store, force, max_batches)
+
+    def check_server(self) -> None:
+        """Read the server's capabilities once (the service does at start) and keep them for `kiosk sync status`;
+        warns what the station needs and the server lacks, never stops an upload."""
+        if self._checked:
+            return
+        self._checked = True
+        store, client = self._ensure()
+        from sync.capabilities import check_and_save
+
+        check_and_save(store, client)
 
     def _drain(self, store: Store, force: bool, max_batches: int | None) -> DrainReport:
         report = DrainReport()
@@ -429,6 +435,7 @@ class Uploader(FitMixin):
                     self._wake.clear()
                     pause = idle_poll_s
                     try:
+                        await self._loop.run_in_executor(worker, self.check_server)
                         report = await self._loop.run_in_executor(worker, self.drain_once)
                         await self._loop.run_in_executor(worker, self.purge_if_due)
                         due = report.retry_at or report.waiting_until

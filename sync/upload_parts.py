@@ -78,7 +78,8 @@ class FitMixin:
         if len(batch.ids) > 1 and not batch.part:
             fit = replace(fit, max_rows=max(1, len(batch.ids) // 2))
         elif entries > 1:
-            fit = replace(fit, max_entries=max(1, min(entries // 2, fit.max_entries or entries)))
+            # a single row too large: the limit is on entries, which now cut batches of several rows too
+            fit = replace(fit, max_entries=max(1, min(entries // 2, fit.max_entries or entries)), max_rows=None)
             if split is not None and batch.part:
                 store.sync_state_set(SPLIT_KEY, replace(split, max_entries=fit.max_entries or 1).to_json())
         else:

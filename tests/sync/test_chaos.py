@@ -131,7 +131,7 @@ def test_killed_at_random_under_random_faults_every_result_arrives_exactly_once(
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(420)
 @pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 def test_killed_at_random_while_answers_are_lost_every_result_lands_once_on_medplums_engine(tmp_path: Path) -> None:
     rng = random.Random(SEED)
@@ -143,11 +143,11 @@ def test_killed_at_random_while_answers_are_lost_every_result_lands_once_on_medp
         config.write_text(config_toml(cfg))
         log = tmp_path / "uploader.log"
         store = open_store(cfg)
-        ids = fill_store(store, cfg.station_id, sessions=12, measurements=5, seed=SEED)
+        ids = fill_store(store, cfg.station_id, sessions=8, measurements=5, seed=SEED)
         kinds = fill_demo_outbox(store, cfg, sessions=2, seed=SEED + 7919)  # reports and reviews: rows sent in parts
         for kill_no in range(KILLS):
             if kill_no % 3 == 0:
-                ids += fill_store(store, cfg.station_id, sessions=3, measurements=4, seed=SEED + kill_no + 1)
+                ids += fill_store(store, cfg.station_id, sessions=2, measurements=4, seed=SEED + kill_no + 1)
             engine.drop_answers(rng.randrange(0, 3))  # applied by the engine, the answer never arrives
             proc = start_uploader(config, log)
             seen = engine.stats()["posts"]
@@ -159,8 +159,8 @@ def test_killed_at_random_while_answers_are_lost_every_result_lands_once_on_medp
 
         engine.drop_answers(0)
         proc = start_uploader(config, log)
-        try:
-            deadline = time.monotonic() + 90
+        try:  # the in-memory engine slows as it fills (linear search per conditional create); generous on a busy box
+            deadline = time.monotonic() + 240
             while store.outbox_stats()["pending"] and time.monotonic() < deadline:
                 time.sleep(0.1)
         finally:

@@ -90,10 +90,17 @@ async function handle(req, res, raw) {
   send(res, getStatus(outcome), resource ?? outcome);
 }
 
+// One request at a time: Medplum's server runs a strict transaction under SERIALIZABLE isolation in Postgres;
+// the in-memory repository has no isolation, so a resend arriving while a timed-out attempt is still being
+// applied could interleave with it. Serialising requests gives the isolation the real server has.
+let queue = Promise.resolve();
 const server = createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
-  req.on('end', () => handle(req, res, Buffer.concat(chunks)).catch((err) => send(res, 500, normalizeOperationOutcome(err))));
+  req.on('end', () => {
+    queue = queue.then(() => handle(req, res, Buffer.concat(chunks)))
+      .catch((err) => send(res, 500, normalizeOperationOutcome(err)));
+  });
 });
 const at = process.argv.indexOf('--port');
 server.listen(at > 0 ? Number(process.argv[at + 1]) : 0, '127.0.0.1', () => {

@@ -8,6 +8,11 @@ deduplicates by key and by identifier (``ifNoneExist``), so a batch the server a
 answer was lost is harmless to resend. Killed at any instant, the uploader therefore neither loses
 a row nor marks one sent that was not acknowledged.
 
+Servers limit a transaction's size: a batch refused as too large is halved, and a row still too large
+alone is sent in parts (``sync.upload_parts``, ``sync.upload_fit``); each part is a batch saved before it
+is sent, like any other. The service reads the server's CapabilityStatement once at start
+(``check_server``; `kiosk sync check` does it on demand).
+
 ``drain_once()`` is synchronous (the CLI, tests and bench call it); ``run_forever()`` runs it on a
 dedicated worker thread with its own store connection, so the kiosk's event loop never waits on it.
 Run alone: ``python -m sync.uploader --config station.toml``.

@@ -190,5 +190,7 @@ def _drain_demo_outbox(out_dir: Path, endpoint: object) -> dict:
         raise RuntimeError(f"demo outbox not drained: {stats}")
     return {"rows": rows, "kinds": {**kinds, "measurement": rows - sum(v for k, v in kinds.items()
                                                                         if k != "measurement")},
-            "transactions": batches, "drain_s": round(drain_s, 2), "rows_per_s": round(rows / drain_s, 1),
+            "transactions": batches, "posts_incl_refused": (endpoint.stats()["posts"]  # type: ignore[attr-defined]
+                                                            if hasattr(endpoint, "stats") else None),
+            "drain_s": round(drain_s, 2), "rows_per_s": round(rows / drain_s, 1),
             "sizes_learned": fit.describe()}

@@ -66,7 +66,7 @@ def _when(at: datetime | str | None) -> str:
 def status_figures(cfg: Any, store: Any) -> dict[str, Any]:
     """What `kiosk sync status` shows, as plain data (also used by the demo and the technician screen)."""
     from sync.capabilities import CAPABILITIES_KEY, Capabilities
-    from sync.upload_fit import FIT_KEY, SPLIT_KEY, FitState, SplitState
+    from sync.upload_fit import SPLIT_KEY, SplitState, load_fit
     from sync.upload_state import BACKOFF_KEY, INFLIGHT_KEY, LAST_SUCCESS_KEY, BackoffState, InflightBatch
 
     stats = store.outbox_stats()
@@ -93,7 +93,7 @@ def status_figures(cfg: Any, store: Any) -> dict[str, Any]:
         "quarantined_rows": stats["quarantined"],
         "server": (caps.lines() if (caps := Capabilities.from_json(store.sync_state_get(CAPABILITIES_KEY)))
                    else ["not checked yet (the uploader checks at start; or: kiosk sync check)"]),
-        "sizes": FitState.from_json(store.sync_state_get(FIT_KEY)).describe(),
+        "sizes": load_fit(store, cfg.sync.endpoint).describe(),
         "split_row": (split.row_id if (split := SplitState.from_json(store.sync_state_get(SPLIT_KEY))) else None),
     }
 

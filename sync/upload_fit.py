@@ -73,6 +73,7 @@ class FitState:
     gzip_refused: bool = False  # the server could not read a gzip body: send plain JSON
     worked_rows: int = 0  # the most rows one acknowledged batch carried
     worked_entries: int = 0  # the most entries one acknowledged transaction carried
+    endpoint: str = ""  # the server all this was learned from: another endpoint starts afresh
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -96,6 +97,12 @@ class FitState:
         body = "plain JSON (the server refused gzip)" if self.gzip_refused else "gzip"
         return (f"{rows}{entries}; body {body}; largest acknowledged: {self.worked_rows} rows, "
                 f"{self.worked_entries} entries")
+
+
+def load_fit(store: Any, endpoint: str) -> FitState:
+    """What was learned about ``endpoint`` (nothing, when it was learned about another server)."""
+    fit = FitState.from_json(store.sync_state_get(FIT_KEY))
+    return fit if fit.endpoint == endpoint else FitState(endpoint=endpoint)
 
 
 @dataclass(frozen=True)

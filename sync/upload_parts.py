@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Any
 from kiosk.logs import log_event
 from sync.errors import MappingError
 from sync.http import GZIP_LEVEL
-from sync.upload_fit import FIT_KEY, SPLIT_KEY, FitState, SplitState, UnsplittableError, location_reference, next_part
+from sync.upload_fit import (
+    FIT_KEY,
+    SPLIT_KEY,
+    SplitState,
+    UnsplittableError,
+    load_fit,
+    location_reference,
+    next_part,
+)
 from sync.upload_state import INFLIGHT_KEY, LAST_SUCCESS_KEY, DrainReport, InflightBatch
 
 if TYPE_CHECKING:
@@ -53,12 +61,12 @@ class FitMixin:
 
     # ---- encoding ------------------------------------------------------------------------------
     def _gzip(self, store: Store) -> bool:
-        return bool(self.cfg.sync.gzip) and not FitState.from_json(store.sync_state_get(FIT_KEY)).gzip_refused
+        return bool(self.cfg.sync.gzip) and not load_fit(store, self.cfg.sync.endpoint).gzip_refused
 
     def _gzip_refused(self, store: Store, batch: InflightBatch, status: int | None) -> bool:
         """The server could not read the gzip body: from now on plain JSON (remembered), and this batch again at
         once under a new key (the refused attempt applied nothing; an idempotency cache must not replay it)."""
-        fit = FitState.from_json(store.sync_state_get(FIT_KEY))
+        fit = load_fit(store, self.cfg.sync.endpoint)
         store.sync_state_set(FIT_KEY, replace(fit, gzip_refused=True).to_json())
         store.sync_state_set(INFLIGHT_KEY, replace(batch, batch_id=str(uuid.uuid4())).to_json())
         log_event(log, logging.WARNING, "the server cannot read gzip bodies; sending plain JSON from now on",
@@ -71,7 +79,7 @@ class FitMixin:
                    report: DrainReport) -> bool:
         """Halve what the server refused as too large: rows down to one, then that row's entries per transaction
         down to one; only one entry still refused alone is quarantined, with the server's OperationOutcome."""
-        fit = FitState.from_json(store.sync_state_get(FIT_KEY))
+        fit = load_fit(store, self.cfg.sync.endpoint)
         split = SplitState.from_json(store.sync_state_get(SPLIT_KEY))
         entries = len(batch.owners)
         self._discard_prebuilt = True

@@ -44,7 +44,7 @@ from sync.errors import MappingError, TransportError
 from sync.http import GZIP_LEVEL, FhirClient, SendResult
 from sync.retry import RetryPolicy, Verdict, classify, retry_delay_s
 from sync.upload_answers import entry_status_code, named_entry_owner, outcome_names_batch_content
-from sync.upload_fit import FIT_KEY, SPLIT_KEY, FitState, SplitState, is_too_large, refuses_gzip
+from sync.upload_fit import FIT_KEY, SPLIT_KEY, SplitState, is_too_large, load_fit, refuses_gzip
 from sync.upload_lock import LOCK_NAME, exclusive
 from sync.upload_parts import FitMixin, Settled
 from sync.upload_state import (
@@ -221,7 +221,7 @@ class Uploader(FitMixin):
         split = SplitState.from_json(store.sync_state_get(SPLIT_KEY))
         if split is not None:  # a row is being sent in parts: its next part, once the previous one is settled
             return None if exclude else self._next_part(store, split, report)
-        fit = FitState.from_json(store.sync_state_get(FIT_KEY))
+        fit = load_fit(store, self.cfg.sync.endpoint)
         count = min(s.batch_max_count, fit.max_rows or s.batch_max_count)
         items = store.outbox_pending(count + len(exclude))
         items = [i for i in items if i.id not in exclude][:count]
@@ -358,7 +358,7 @@ class Uploader(FitMixin):
                                  culprit=batch.owners[index])
                 self._clear_backoff(store)
                 return True
-        fit = FitState.from_json(store.sync_state_get(FIT_KEY))
+        fit = load_fit(store, self.cfg.sync.endpoint)
         if (worked := fit.acknowledged(len(batch.ids), len(batch.owners))) != fit:
             store.sync_state_set(FIT_KEY, worked.to_json())
         if batch.part:

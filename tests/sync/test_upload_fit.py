@@ -28,6 +28,7 @@ from sync.upload_fit import (
     SplitState,
     UnsplittableError,
     is_too_large,
+    load_fit,
     location_reference,
     next_part,
     refuses_gzip,
@@ -240,3 +241,12 @@ def test_resend_requeues_acknowledged_rows_by_date_session_or_all_and_audits_it(
         actions = [(e.action, e.details) for e in AuditLog(store).entries() if e.action == "sync.resend"]
     assert [d["rows"] for _, d in actions] == [2, 0, 4, 4]
     assert actions[0][1]["session"] == session and actions[3][1] == {"all": True, "rows": 4}
+
+
+def test_what_was_learned_about_one_server_is_not_applied_to_another(tmp_path: Path):
+    cfg = station_config(tmp_path / "var", _Endpoint())
+    with open_store(cfg) as store:
+        store.sync_state_set(FIT_KEY, FitState(max_rows=1, max_entries=6, gzip_refused=True,
+                                               endpoint="https://a.example/fhir").to_json())
+        assert load_fit(store, "https://a.example/fhir").max_entries == 6
+        assert load_fit(store, "https://b.example/fhir") == FitState(endpoint="https://b.example/fhir")

@@ -229,7 +229,7 @@ class Uploader(FitMixin):
             return None
         oldest = _aware(items[0].created_at)
         age = self._clock() - oldest  # negative: queued under a clock that was ahead; do not wait for that date
-        if not force and len(items) < s.batch_max_count and timedelta(0) <= age < timedelta(seconds=s.batch_max_age_s):
+        if not force and len(items) < count and timedelta(0) <= age < timedelta(seconds=s.batch_max_age_s):
             report.waiting_until = oldest + timedelta(seconds=s.batch_max_age_s)
             return None
         while True:
@@ -243,7 +243,8 @@ class Uploader(FitMixin):
             over = fit.max_entries is not None and entries > fit.max_entries
             if (len(raw) <= s.batch_max_bytes and not over) or len(items) == 1:
                 break
-            keep = int(len(items) * min(s.batch_max_bytes / len(raw) * 0.9, (fit.max_entries or entries) / entries))
+            keep = int(len(items) * min(s.batch_max_bytes / len(raw) * 0.9,
+                                        (fit.max_entries or entries) / max(1, entries)))
             items = items[:max(1, min(len(items) - 1, keep))]
         if over and len(items) == 1 and fit.max_entries is not None:  # one row larger than the server takes
             if exclude:

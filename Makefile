@@ -11,7 +11,7 @@ TEST_WORKERS ?= 2
 # Tests always render offscreen; the demo opens a window when there is a display (ui/qt_env.py decides).
 HEADLESS_QT := QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software QSG_RENDER_LOOP=basic
 
-.PHONY: all setup system-deps model footage translations demo test fuzz bench lint clean
+.PHONY: all setup system-deps model footage translations fhir-engine demo test fuzz bench lint clean
 
 all: test
 
@@ -27,7 +27,15 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: system-deps $(STAMP) model footage translations
+setup: system-deps $(STAMP) model footage translations fhir-engine
+
+# Medplum's FHIR engine that the sync tests and benchmark run against (sync/testing/medplum: npm, from its lock file).
+ENGINE := sync/testing/medplum
+fhir-engine: $(ENGINE)/node_modules/.package-lock.json
+
+$(ENGINE)/node_modules/.package-lock.json: $(ENGINE)/package-lock.json
+	@command -v npm >/dev/null || { echo "fhir-engine: npm is missing (Debian: nodejs); Medplum tests will be skipped"; exit 0; }
+	cd $(ENGINE) && npm ci --no-audit --no-fund --loglevel=error
 
 # The camera clip the demo and tests use when the machine has no webcam (cached in .cache/, never committed).
 footage: $(STAMP)

@@ -1,4 +1,6 @@
-"""Benchmark: drain 10,000 queued observations to the local FHIR test double; observations/s and memory growth.
+"""Benchmark: drain 10,000 queued observations to the local FHIR test double; observations/s and memory growth;
+then a demo-day outbox (trials, graded reports, doctor's reviews, audit entries) drained to Medplum's real FHIR
+engine beside the same outbox drained to the test double (rows/s on each).
 
 The server runs as its own process (as the cloud would be), so the figures are the uploader's:
 mapping, validation, gzip, HTTP, acknowledgement in the store. Memory growth is the uploader
@@ -21,11 +23,15 @@ from pathlib import Path
 import httpx
 
 from kiosk.storage import open_store
-from sync.testing.station import fill_store, station_config
+from sync.testing.medplum_engine import MedplumEngine, unavailable_reason
+from sync.testing.station import fill_demo_outbox, fill_store, station_config
 from sync.uploader import Uploader
 
 OBSERVATIONS = 10_000
 PER_SESSION = 5
+# The outbox drained to both servers: 2 demo residents (trials, report, review, audit) + 100 trials. Small, because
+# Medplum's in-memory repository searches linearly (every conditional create scans its resources of that type).
+DEMO_SESSIONS, TRIAL_SESSIONS = 2, 20
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -124,6 +130,18 @@ def run(out_dir: Path) -> dict:
         server.wait(timeout=10)
     if report.rows_acked != OBSERVATIONS or left:
         raise RuntimeError(f"drain incomplete: {report.rows_acked} acknowledged, {left} left ({report.last_error})")
+    server = _start_server(port)
+    try:
+        double = _drain_demo_outbox(out_dir, _Endpoint(port))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    reason = unavailable_reason()
+    if reason is None:
+        with MedplumEngine() as engine:
+            medplum: dict = _drain_demo_outbox(out_dir, engine)
+    else:
+        medplum = {"skipped": reason}
     return {
         "observations": OBSERVATIONS,
         "batch_max_count": cfg.sync.batch_max_count,
@@ -141,4 +159,38 @@ def run(out_dir: Path) -> dict:
         "target_memory_growth_mb": 50,
         "server_observations_stored": stats["counts"].get("Observation", 0),
         "queue_fill_s": round(fill_s, 1),
+        "demo_outbox_test_double": double,
+        "demo_outbox_medplum_engine": medplum,
     }
+
+
+def _drain_demo_outbox(out_dir: Path, endpoint: object) -> dict:
+    """Drain the same mixed outbox (fresh station) to ``endpoint``; rows/s, transactions, the sizes it settled on."""
+    from sync.upload_fit import FIT_KEY, FitState
+
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        cfg = station_config(Path(tmp) / "var", endpoint, read_timeout_s=30.0)
+        with open_store(cfg) as store:
+            kinds = fill_demo_outbox(store, cfg, sessions=DEMO_SESSIONS)
+            fill_store(store, cfg.station_id, sessions=TRIAL_SESSIONS, measurements=PER_SESSION, seed=99)
+            rows = store.outbox_stats()["pending"]
+            uploader = Uploader(cfg, store=store)
+            t0 = time.perf_counter()
+            acked = batches = 0
+            for _ in range(10 * rows):  # a too-large refusal ends a drain early; the next one goes on
+                report = uploader.drain_once(force=True)
+                acked, batches = acked + report.rows_acked, batches + report.batches_acked
+                if not store.outbox_stats()["pending"] or report.retry_at is not None:
+                    break
+            drain_s = time.perf_counter() - t0
+            uploader.close()
+            stats = store.outbox_stats()
+            fit = FitState.from_json(store.sync_state_get(FIT_KEY))
+    if stats["pending"] or stats["quarantined"]:
+        raise RuntimeError(f"demo outbox not drained: {stats}")
+    return {"rows": rows, "kinds": {**kinds, "measurement": rows - sum(v for k, v in kinds.items()
+                                                                        if k != "measurement")},
+            "transactions": batches, "posts_incl_refused": (endpoint.stats()["posts"]  # type: ignore[attr-defined]
+                                                            if hasattr(endpoint, "stats") else None),
+            "drain_s": round(drain_s, 2), "rows_per_s": round(rows / drain_s, 1),
+            "sizes_learned": fit.describe()}

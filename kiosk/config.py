@@ -149,6 +149,7 @@ class SyncConfig:
     retry_max_delay_s: float = 300.0  # … up to this cap
     retry_after_max_s: float = 3600.0  # a server's Retry-After is honoured up to this
     quarantine_after_5xx: int = 5  # a batch meeting 500 (not 502/503/504) this many times in a row is quarantined
+    gzip: bool = True  # gzip request bodies; a server that refuses them gets plain JSON anyway (remembered)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""`kiosk sync …`: status, push, quarantine list|show|retry, bundle SESSION_ID, run (the upload service).
+"""`kiosk sync …`: status, push, check, resend, quarantine list|show|retry, bundle SESSION_ID, run (the service).
 
 Every handler returns an exit code: 0 done, 1 something needs a technician (the message says what).
 Errors raised as KioskError are printed by `kiosk` itself, one line, no traceback.
@@ -21,6 +21,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     push = ssub.add_parser("push", help="send the outbox now (ignores backoff and batch age)")
     push.add_argument("--max-batches", type=int, metavar="N", help="stop after N batches")
     push.set_defaults(func=_push)
+    check = ssub.add_parser("check", help="read the server's /metadata: FHIR version, transactions, conditional "
+                                          "create and references; warn what the station needs and the server lacks")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.set_defaults(func=_check)
+    resend = ssub.add_parser("resend", help="re-queue acknowledged rows (the cloud lost data); safe: the server "
+                                            "matches what it still holds by identifier")
+    which = resend.add_mutually_exclusive_group(required=True)
+    which.add_argument("--since", metavar="DATE", help="rows acknowledged at or after DATE (ISO 8601; no zone = UTC)")
+    which.add_argument("--session", metavar="ID", help="rows of one session")
+    which.add_argument("--all", action="store_true", help="every acknowledged row")
+    resend.set_defaults(func=_resend)
     q = ssub.add_parser("quarantine", help="batches the server refused: list, show, retry")
     qsub = q.add_subparsers(dest="quarantine_command", metavar="ACTION", required=True)
     qsub.add_parser("list", help="quarantined batches, oldest first").set_defaults(func=_q_list)
@@ -54,6 +65,8 @@ def _when(at: datetime | str | None) -> str:
 
 def status_figures(cfg: Any, store: Any) -> dict[str, Any]:
     """What `kiosk sync status` shows, as plain data (also used by the demo and the technician screen)."""
+    from sync.capabilities import CAPABILITIES_KEY, Capabilities
+    from sync.upload_fit import SPLIT_KEY, SplitState, load_fit
     from sync.upload_state import BACKOFF_KEY, INFLIGHT_KEY, LAST_SUCCESS_KEY, BackoffState, InflightBatch
 
     stats = store.outbox_stats()
@@ -78,6 +91,10 @@ def status_figures(cfg: Any, store: Any) -> dict[str, Any]:
         "in_flight": inflight,
         "quarantined_batches": stats["quarantined_batches"],
         "quarantined_rows": stats["quarantined"],
+        "server": (caps.lines() if (caps := Capabilities.from_json(store.sync_state_get(CAPABILITIES_KEY)))
+                   else ["not checked yet (the uploader checks at start; or: kiosk sync check)"]),
+        "sizes": load_fit(store, cfg.sync.endpoint).describe(),
+        "split_row": (split.row_id if (split := SplitState.from_json(store.sync_state_get(SPLIT_KEY))) else None),
     }
 
 
@@ -103,6 +120,47 @@ def _status(args: argparse.Namespace) -> int:
         print(f"in flight           batch {fig['in_flight']['batch_id']} ({fig['in_flight'].get('rows', '?')} rows)")
     print(f"quarantine          {fig['quarantined_batches']} batch(es), {fig['quarantined_rows']} rows"
           + ("  -> kiosk sync quarantine list" if fig["quarantined_batches"] else ""))
+    print(f"batch sizes         {fig['sizes']}")
+    if fig["split_row"]:
+        print(f"sending in parts    row {fig['split_row']}")
+    for n, line in enumerate(fig["server"]):
+        print(f"{'server' if n == 0 else '':<20}{line}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from sync.capabilities import check_and_save
+    from sync.http import FhirClient
+
+    cfg, store = _open(args)
+    with store:
+        if not cfg.sync.endpoint:
+            print("sync is off: set [sync] endpoint in the station file")
+            return 1
+        with FhirClient(cfg.sync) as client:
+            caps = check_and_save(store, client)
+    if args.json:
+        print(caps.to_json())
+    else:
+        print(f"endpoint  {cfg.sync.endpoint}")
+        print("\n".join(caps.lines()))
+    return 1 if caps.warnings else 0
+
+
+def _resend(args: argparse.Namespace) -> int:
+    from kiosk.errors import InputError
+    from sync.resend import resend
+
+    since = None
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since)
+        except ValueError:
+            raise InputError(f"--since {args.since!r} is not an ISO 8601 date or time", field="since") from None
+    _, store = _open(args)
+    with store:
+        n = resend(store, since=since, session_id=args.session, everything=args.all)
+    print(f"re-queued {n} acknowledged rows; they go with the next upload (or: kiosk sync push)")
     return 0
 
 

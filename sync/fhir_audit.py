@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sync.errors import MappingError
-from sync.fhir_common import SITE, STAFF_SYSTEM, derived_uuid, fhir_datetime, urn, uuid_identifier
+from sync.fhir_common import SITE, STAFF_SYSTEM, derived_uuid, fhir_datetime, local_url, urn, uuid_identifier
 from sync.fhir_device import DeviceEntry
 
 AUDIT_ACTION_SYSTEM = f"{SITE}/CodeSystem/station-audit-action"
@@ -83,5 +83,5 @@ def audit_event_entry(audit: Mapping[str, Any], station: DeviceEntry) -> dict[st
         resource.setdefault("entity", []).append({
             "what": {"identifier": {"system": AUDIT_ENTRY_SYSTEM, "value": f"{station_id}/{event_id}"}},
             "description": "station audit log entry (hash chain)", "detail": chain})
-    return {"fullUrl": urn(event_id), "resource": resource,
+    return {"fullUrl": local_url("AuditEvent", event_id), "resource": resource,
             "request": {"method": "PUT", "url": f"AuditEvent/{event_id}"}}

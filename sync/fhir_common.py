@@ -47,6 +47,18 @@ def urn(u: uuid.UUID | str) -> str:
     return f"urn:uuid:{uuid.UUID(str(u))}"
 
 
+# Namespace of bundle-local fullUrls. A resource's fullUrl must never equal (or sit inside) an identifier value:
+# real servers (Medplum's engine) rewrite every string that holds a bundle-local urn:uuid to the new server
+# reference, identifiers included, after which a conditional create on that identifier never matches again.
+_LOCAL_NS = uuid.UUID("0b8e4c1a-7d25-5f3e-a6c9-41e2d7f05b88")
+
+
+def local_url(resource_type: str, record: uuid.UUID | str) -> str:
+    """The bundle-local fullUrl of the ``resource_type`` that carries station record ``record`` (its identifier
+    stays ``urn:uuid:<record>``): a UUID derived from both, stable across resends, shared by no identifier."""
+    return urn(uuid.uuid5(_LOCAL_NS, f"{resource_type}/{uuid.UUID(str(record))}"))
+
+
 def uuid_identifier(u: uuid.UUID | str) -> dict[str, str]:
     """The identifier a station record carries in the cloud: its UUID as an RFC 3986 URN."""
     return {"system": URI_SYSTEM, "value": urn(u)}

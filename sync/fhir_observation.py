@@ -27,6 +27,7 @@ from sync.fhir_common import (
     create_entry,
     derived_uuid,
     fhir_datetime,
+    local_url,
     urn,
     uuid_identifier,
 )
@@ -75,7 +76,7 @@ def observation_entries(m: Measurement, *, subject: dict[str, str] | None, devic
     resource = _base(m, m.id, code, subject=subject, device=device, guest=guest)
     resource["valueQuantity"] = code.quantity(canonical_value(m))
     _add_details(resource, m)
-    return [create_entry(resource, urn(m.id), uuid_identifier(m.id))]
+    return [create_entry(resource, local_url("Observation", m.id), uuid_identifier(m.id))]
 
 
 def not_measured_entry(nm: NotMeasured, *, subject: dict[str, str] | None, device: dict[str, str] | None,
@@ -93,7 +94,7 @@ def not_measured_entry(nm: NotMeasured, *, subject: dict[str, str] | None, devic
         "text": "not measured — " + reason_words(reason)[0],
     }
     resource["extension"] = [{"url": TRIAL_EXTENSION, "valueInteger": nm.trial}]
-    return create_entry(resource, urn(nm.id), uuid_identifier(nm.id))
+    return create_entry(resource, local_url("Observation", nm.id), uuid_identifier(nm.id))
 
 
 def _blood_pressure_entries(m: Measurement, *, subject: dict[str, str] | None, device: dict[str, str] | None,
@@ -111,7 +112,7 @@ def _blood_pressure_entries(m: Measurement, *, subject: dict[str, str] | None, d
         for name in _PRESSURE_COMPONENTS if name in pressures
     ]
     _add_details(panel, m)
-    entries = [create_entry(panel, urn(m.id), uuid_identifier(m.id))]
+    entries = [create_entry(panel, local_url("Observation", m.id), uuid_identifier(m.id))]
     if "pulse" in pressures:
         pulse = pressures["pulse"]
         if isinstance(pulse, bool) or not isinstance(pulse, int | float) or not math.isfinite(pulse):
@@ -122,7 +123,7 @@ def _blood_pressure_entries(m: Measurement, *, subject: dict[str, str] | None, d
         heart_rate = _base(m, hr_id, hr_code, subject=subject, device=device, guest=guest, text="Pulse rate / 脉搏")
         heart_rate["valueQuantity"] = hr_code.quantity(float(pulse))
         _add_details(heart_rate, m)
-        entries.append(create_entry(heart_rate, urn(hr_id), uuid_identifier(hr_id)))
+        entries.append(create_entry(heart_rate, local_url("Observation", hr_id), uuid_identifier(hr_id)))
     return entries
 
 

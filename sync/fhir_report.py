@@ -31,6 +31,7 @@ from sync.fhir_common import (
     create_entry,
     derived_uuid,
     fhir_datetime,
+    local_url,
     urn,
     uuid_identifier,
 )
@@ -110,10 +111,11 @@ def bmi_entry(report_id: str, height: Measurement, weight: Measurement, *, subje
         "valueQuantity": code.quantity(value),
         "method": {"coding": [{"system": METHOD_SYSTEM, "code": "calculated",
                                "display": "Calculated by the station from the graded height and weight"}]},
-        "derivedFrom": [{"reference": urn(height.id)}, {"reference": urn(weight.id)}],
+        "derivedFrom": [{"reference": local_url("Observation", height.id)},
+                        {"reference": local_url("Observation", weight.id)}],
     }
     _subject(resource, subject, guest)
-    return create_entry(resource, urn(bmi_id), uuid_identifier(bmi_id))
+    return create_entry(resource, local_url("Observation", bmi_id), uuid_identifier(bmi_id))
 
 
 def report_entries(report: Mapping[str, Any], session: Session, *, subject: dict[str, str] | None, guest: bool,
@@ -141,12 +143,12 @@ def report_entries(report: Mapping[str, Any], session: Session, *, subject: dict
     if results:
         diagnostic["result"] = [{"reference": r} for r in results]
     _subject(diagnostic, subject, guest)
-    entries = [create_entry(diagnostic, urn(report_id), uuid_identifier(report_id))]
+    entries = [create_entry(diagnostic, local_url("DiagnosticReport", report_id), uuid_identifier(report_id))]
     if prescription and subject is not None:
         plan_id = derived_uuid(report_id, "prescription")
         plan = care_plan(plan_id, prescription, subject=subject, created=effective,
-                         supporting=[{"reference": urn(report_id)}])
-        entries.append(create_entry(plan, urn(plan_id), uuid_identifier(plan_id)))
+                         supporting=[{"reference": local_url("DiagnosticReport", report_id)}])
+        entries.append(create_entry(plan, local_url("CarePlan", plan_id), uuid_identifier(plan_id)))
     return entries
 
 
@@ -188,16 +190,16 @@ def review_entries(review: Mapping[str, Any], session: Session, report_id: str |
             "valueReference": {"type": "DiagnosticReport", "identifier": uuid_identifier(report_id)},
         }]
     _subject(resource, subject, guest)
-    entries = [create_entry(resource, urn(review_id), uuid_identifier(review_id))]
+    entries = [create_entry(resource, local_url("DiagnosticReport", review_id), uuid_identifier(review_id))]
     prescription = review.get("prescription")
     if isinstance(prescription, Mapping) and prescription and subject is not None:
         plan_id = derived_uuid(review_id, "prescription")
         replaces = ([{"type": "CarePlan", "identifier": uuid_identifier(derived_uuid(report_id, "prescription"))}]
                     if report_id else [])
         plan = care_plan(plan_id, prescription, subject=subject, created=reviewed_at or resource["effectiveDateTime"],
-                         supporting=[{"reference": urn(review_id)}], replaces=replaces,
+                         supporting=[{"reference": local_url("DiagnosticReport", review_id)}], replaces=replaces,
                          author=_staff_reference(station_id, str(reviewer)) if reviewer else None)
-        entries.append(create_entry(plan, urn(plan_id), uuid_identifier(plan_id)))
+        entries.append(create_entry(plan, local_url("CarePlan", plan_id), uuid_identifier(plan_id)))
     return entries
 
 

@@ -118,14 +118,18 @@ class FhirClient:
             self.tokens = ClientCredentialsToken(cfg.token_url, cfg.client_id,
                                                  read_client_secret(cfg.client_secret_file), http=self._http)
 
-    def post_transaction(self, body_gzip: bytes, idempotency_key: str) -> SendResult:
-        """POST a gzip-encoded transaction Bundle to the base URL.
+    def post_transaction(self, body_gzip: bytes, idempotency_key: str, *, gzip_body: bool = True) -> SendResult:
+        """POST a transaction Bundle (given gzip-compressed) to the base URL, as gzip or, when ``gzip_body`` is
+        false (``sync.gzip = false``, or a server that refused gzip), as the plain JSON.
 
         A 401 refreshes the OAuth2 token once and retries once. Raises ``TransportError`` when no
         HTTP answer arrives (network, TLS, timeout, connection dropped mid-response).
         """
-        headers = {"Content-Type": FHIR_JSON, "Content-Encoding": "gzip", "Accept": FHIR_JSON,
-                   "Idempotency-Key": idempotency_key}
+        headers = {"Content-Type": FHIR_JSON, "Accept": FHIR_JSON, "Idempotency-Key": idempotency_key}
+        if gzip_body:
+            headers["Content-Encoding"] = "gzip"
+        else:
+            body_gzip = gzip.decompress(body_gzip)
         result = self._post(body_gzip, headers)
         if result.status == 401 and self.tokens is not None:
             log_event(log, logging.WARNING, "token refused, refreshing once", batch=idempotency_key)
@@ -133,12 +137,19 @@ class FhirClient:
             result = self._post(body_gzip, headers)
         return result
 
-    def _post(self, body: bytes, headers: dict[str, str]) -> SendResult:
+    def get_metadata(self) -> SendResult:
+        """``GET [base]/metadata``: the server's CapabilityStatement (``kiosk sync check``)."""
+        return self._post(None, {"Accept": FHIR_JSON}, path="/metadata")
+
+    def _post(self, body: bytes | None, headers: dict[str, str], *, path: str = "") -> SendResult:
         if self.tokens is not None:
             headers["Authorization"] = f"Bearer {self.tokens.bearer()}"
         started = time.perf_counter()
         try:
-            r = self._http.post(self.base_url, content=body, headers=headers)
+            if body is None:
+                r = self._http.get(self.base_url + path, headers=headers)
+            else:
+                r = self._http.post(self.base_url, content=body, headers=headers)
         except httpx.TimeoutException as e:
             raise TransportError(f"timed out talking to {self.base_url}: {type(e).__name__}") from e
         except httpx.HTTPError as e:

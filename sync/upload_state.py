@@ -30,16 +30,18 @@ class InflightBatch:
     owners: tuple[str | None, ...]  # outbox id of each Bundle entry (None: shared Patient/Device)
     body_gzip: bytes
     consecutive_5xx: int = 0
+    part: bool = False  # one transaction of a row sent in parts (sync.upload_fit.SplitState)
 
     def to_json(self) -> str:
         return json.dumps({"batch_id": self.batch_id, "ids": self.ids, "owners": self.owners,
-                           "body": base64.b64encode(self.body_gzip).decode(), "consecutive_5xx": self.consecutive_5xx})
+                           "body": base64.b64encode(self.body_gzip).decode(), "consecutive_5xx": self.consecutive_5xx,
+                           "part": self.part})
 
     @classmethod
     def from_json(cls, text: str) -> InflightBatch:
         d = json.loads(text)
         return cls(str(d["batch_id"]), tuple(d["ids"]), tuple(d["owners"]), base64.b64decode(d["body"]),
-                   int(d.get("consecutive_5xx", 0)))
+                   int(d.get("consecutive_5xx", 0)), bool(d.get("part", False)))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ deduplicates by key and by identifier (``ifNoneExist``), so a batch the server a
 answer was lost is harmless to resend. Killed at any instant, the uploader therefore neither loses
 a row nor marks one sent that was not acknowledged.
 
+Servers limit a transaction's size: a batch refused as too large is halved, and a row still too large
+alone is sent in parts (``sync.upload_parts``, ``sync.upload_fit``); each part is a batch saved before it
+is sent, like any other. The service reads the server's CapabilityStatement once at start
+(``check_server``; `kiosk sync check` does it on demand).
+
 ``drain_once()`` is synchronous (the CLI, tests and bench call it); ``run_forever()`` runs it on a
 dedicated worker thread with its own store connection, so the kiosk's event loop never waits on it.
 Run alone: ``python -m sync.uploader --config station.toml``.
@@ -39,7 +44,9 @@ from sync.errors import MappingError, TransportError
 from sync.http import GZIP_LEVEL, FhirClient, SendResult
 from sync.retry import RetryPolicy, Verdict, classify, retry_delay_s
 from sync.upload_answers import entry_status_code, named_entry_owner, outcome_names_batch_content
+from sync.upload_fit import FIT_KEY, SPLIT_KEY, SplitState, is_too_large, load_fit, refuses_gzip
 from sync.upload_lock import LOCK_NAME, exclusive
+from sync.upload_parts import FitMixin, Settled
 from sync.upload_state import (
     BACKOFF_KEY,
     INFLIGHT_KEY,
@@ -62,11 +69,10 @@ def policy_from_config(cfg: StationConfig) -> RetryPolicy:
                        max_retry_after_s=s.retry_after_max_s, quarantine_after_5xx=s.quarantine_after_5xx)
 
 
-class _Settled(Exception):
-    """Internal: the batch was settled (quarantined) before sending; go on with the next one."""
+_Settled = Settled  # the batch was settled before sending; go on with the next one
 
 
-class Uploader:
+class Uploader(FitMixin):
     """Sends the outbox. Give ``store`` to drain from this thread; leave it out to open one lazily
     (required for ``run_forever``, whose worker thread must own its connection)."""
 
@@ -86,6 +92,8 @@ class Uploader:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._last_retention: datetime | None = None
         self._net: ThreadPoolExecutor | None = None  # one thread for HTTP, so mapping overlaps the wire
+        self._checked = False  # the server's capabilities are read once, at the first drain
+        self._discard_prebuilt = False  # a settle changed the batch sizes or encoding: rebuild the next batch
 
     # ---- resources ---------------------------------------------------------------------------
     def _ensure(self) -> tuple[Store, FhirClient]:
@@ -128,6 +136,17 @@ class Uploader:
                 return DrainReport(busy=True, last_error="another uploader is sending from this station")
             return self._drain(store, force, max_batches)
 
+    def check_server(self) -> None:
+        """Read the server's capabilities once (the service does at start) and keep them for `kiosk sync status`;
+        warns what the station needs and the server lacks, never stops an upload."""
+        if self._checked:
+            return
+        self._checked = True
+        store, client = self._ensure()
+        from sync.capabilities import check_and_save
+
+        check_and_save(store, client)
+
     def _drain(self, store: Store, force: bool, max_batches: int | None) -> DrainReport:
         report = DrainReport()
         backoff = BackoffState.from_json(store.sync_state_get(BACKOFF_KEY))
@@ -156,7 +175,7 @@ class Uploader:
                     break
                 store.sync_state_set(INFLIGHT_KEY, batch.to_json())  # rule (1): saved before it leaves
             sent += 1
-            answer = self._network().submit(self._post, batch)
+            answer = self._network().submit(self._post, batch, self._gzip(store))
             prebuilt = None
             try:  # map the next batch while this one is on the wire (it is saved only once this one is settled)
                 if max_batches is None or sent < max_batches:
@@ -165,9 +184,10 @@ class Uploader:
                 prebuilt = None
             finally:
                 result, error = answer.result()
+            self._discard_prebuilt = False
             if not self._settle(store, batch, result, error, report):
                 break
-            batch = prebuilt
+            batch = None if self._discard_prebuilt else prebuilt
             if batch is not None:
                 store.sync_state_set(INFLIGHT_KEY, batch.to_json())  # rule (1)
         return report
@@ -198,13 +218,18 @@ class Uploader:
                     exclude: frozenset[str] = frozenset()) -> InflightBatch | None:
         """Map the oldest pending rows (not in ``exclude``) into a batch; not yet saved."""
         s = self.cfg.sync
-        items = store.outbox_pending(s.batch_max_count + len(exclude))
-        items = [i for i in items if i.id not in exclude][: s.batch_max_count]
+        split = SplitState.from_json(store.sync_state_get(SPLIT_KEY))
+        if split is not None:  # a row is being sent in parts: its next part, once the previous one is settled
+            return None if exclude else self._next_part(store, split, report)
+        fit = load_fit(store, self.cfg.sync.endpoint)
+        count = min(s.batch_max_count, fit.max_rows or s.batch_max_count)
+        items = store.outbox_pending(count + len(exclude))
+        items = [i for i in items if i.id not in exclude][:count]
         if not items:
             return None
         oldest = _aware(items[0].created_at)
         age = self._clock() - oldest  # negative: queued under a clock that was ahead; do not wait for that date
-        if not force and len(items) < s.batch_max_count and timedelta(0) <= age < timedelta(seconds=s.batch_max_age_s):
+        if not force and len(items) < count and timedelta(0) <= age < timedelta(seconds=s.batch_max_age_s):
             report.waiting_until = oldest + timedelta(seconds=s.batch_max_age_s)
             return None
         while True:
@@ -214,10 +239,21 @@ class Uploader:
                 self._quarantine_mapping_bug(store, items, e, report)
                 raise _Settled from None
             raw = json.dumps(built.bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            if len(raw) <= s.batch_max_bytes or len(items) == 1:
+            entries = len(built.bundle.get("entry") or ())
+            over = fit.max_entries is not None and entries > fit.max_entries
+            if (len(raw) <= s.batch_max_bytes and not over) or len(items) == 1:
                 break
-            keep = max(1, min(len(items) - 1, int(len(items) * s.batch_max_bytes / len(raw) * 0.9)))
-            items = items[:keep]
+            keep = int(len(items) * min(s.batch_max_bytes / len(raw) * 0.9,
+                                        (fit.max_entries or entries) / max(1, entries)))
+            items = items[:max(1, min(len(items) - 1, keep))]
+        if over and len(items) == 1 and fit.max_entries is not None:  # one row larger than the server takes
+            if exclude:
+                return None  # started once the batch on the wire is settled
+            split = SplitState(items[0].id, str(uuid.uuid4()), fit.max_entries)
+            store.sync_state_set(SPLIT_KEY, split.to_json())
+            log_event(log, logging.INFO, "a record larger than the server takes is sent in parts", row=items[0].id,
+                      entries=entries, per_part=fit.max_entries)
+            return self._next_part(store, split, report)
         if len(raw) > s.batch_max_bytes:
             log_event(log, logging.WARNING, "one record exceeds batch_max_bytes; sent alone", bytes=len(raw))
         ids = tuple(i.id for i in items)
@@ -246,12 +282,12 @@ class Uploader:
             self._net = ThreadPoolExecutor(1, thread_name_prefix="uploader-http")
         return self._net
 
-    def _post(self, batch: InflightBatch) -> tuple[SendResult | None, TransportError | None]:
+    def _post(self, batch: InflightBatch, gzip_body: bool = True) -> tuple[SendResult | None, TransportError | None]:
         """On the network thread: one POST, its answer or the transport failure."""
         client = self._client
         assert client is not None, "drain_once opens the client before sending"
         try:
-            return client.post_transaction(batch.body_gzip, batch.batch_id), None
+            return client.post_transaction(batch.body_gzip, batch.batch_id, gzip_body=gzip_body), None
         except TransportError as e:
             return None, e
         except KioskError:
@@ -267,6 +303,10 @@ class Uploader:
         """Act on one attempt's outcome; returns whether to go on with the next batch."""
         status = result.status if result is not None else (failure.http_status if failure else None)
         answered = result.body if result is not None else None
+        if result is not None and is_too_large(status, answered):
+            return self._too_large(store, batch, answered, report)
+        if result is not None and self._gzip(store) and refuses_gzip(status, answered):
+            return self._gzip_refused(store, batch, status)
         decision = classify(status, consecutive_5xx=batch.consecutive_5xx, policy=self.policy,
                             outcome_names_content=outcome_names_batch_content(answered))
         error = f"HTTP {status}: {decision.reason}" if result is not None else str(failure)
@@ -319,6 +359,11 @@ class Uploader:
                                  culprit=batch.owners[index])
                 self._clear_backoff(store)
                 return True
+        fit = load_fit(store, self.cfg.sync.endpoint)
+        if (worked := fit.acknowledged(len(batch.ids), len(batch.owners))) != fit:
+            store.sync_state_set(FIT_KEY, worked.to_json())
+        if batch.part:
+            return self._part_acknowledged(store, batch, entries, report)
         store.outbox_mark_acked(batch.ids, batch.batch_id)  # rule (2): one transaction, after the answer
         store.sync_state_set(INFLIGHT_KEY, "")
         store.sync_state_set(LAST_SUCCESS_KEY, self._clock().isoformat())
@@ -396,6 +441,7 @@ class Uploader:
                     self._wake.clear()
                     pause = idle_poll_s
                     try:
+                        await self._loop.run_in_executor(worker, self.check_server)
                         report = await self._loop.run_in_executor(worker, self.drain_once)
                         await self._loop.run_in_executor(worker, self.purge_if_due)
                         due = report.retry_at or report.waiting_until

@@ -257,6 +257,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Answer(200, CAPABILITIES))
             return
         rtype = path.removeprefix(self.fhir.base_path + "/")
+        if path == self.fhir.base_path + "/metadata":  # what this double does, in FHIR's words (public, as usual)
+            self._send(Answer(200, {
+                "resourceType": "CapabilityStatement", "status": "active", "kind": "instance", "fhirVersion": "4.0.1",
+                "software": {"name": "station FHIR test double"}, "format": ["application/fhir+json"],
+                "rest": [{"mode": "server", "interaction": [{"code": "transaction"}],
+                          "resource": [{"type": t, "conditionalCreate": True, "referencePolicy": ["literal", "local"]}
+                                       for t in ("Patient", "Device", "Observation", "DiagnosticReport", "CarePlan",
+                                                 "AuditEvent")]}]}))
+            return
         if not path.startswith(self.fhir.base_path + "/") or "/" in rtype:
             self._send(Answer(404, operation_outcome("not-found", f"no endpoint {path}")))
             return

@@ -89,3 +89,77 @@ def fill_store(store: Any, station_id: str, *, sessions: int, measurements: int,
             ids.append(str(m.id))
         store.finish_session(s.id, SessionState.COMPLETED)
     return ids
+
+
+def _demo_trials(started: datetime, rng: random.Random) -> tuple[Measurement, ...]:
+    """What a resident does at the demo station: blood pressure twice, body measures, grip both hands,
+    lungs, flexibility, reaction, balance and the camera tests (values in physical range)."""
+    from kiosk.domain import Method, Side
+
+    def at(minutes: float) -> datetime:
+        return started + timedelta(minutes=minutes)
+
+    def uid() -> uuid.UUID:
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    sys1, sys2 = rng.randrange(110, 160), rng.randrange(110, 160)
+    trials = [
+        Measurement("blood_pressure", float(sys1), "mmHg", 1, at(1),
+                    {"systolic": float(sys1), "diastolic": float(sys1 - 50), "pulse": float(rng.randrange(60, 90))},
+                    device_id="bp", id=uid()),
+        Measurement("blood_pressure", float(sys2), "mmHg", 2, at(3),
+                    {"systolic": float(sys2), "diastolic": float(sys2 - 48), "pulse": float(rng.randrange(60, 90))},
+                    device_id="bp", id=uid()),
+        Measurement("height", round(rng.uniform(150, 175), 1), "cm", 1, at(5), method=Method.STAFF_ENTRY, id=uid()),
+        Measurement("weight", round(rng.uniform(50, 80), 1), "kg", 1, at(6), device_id="scale", id=uid()),
+        Measurement("grip", round(rng.uniform(18, 35), 1), "kg", 1, at(10), side=Side.RIGHT, device_id="grip",
+                    id=uid()),
+        Measurement("grip", round(rng.uniform(18, 35), 1), "kg", 2, at(11), side=Side.LEFT, device_id="grip", id=uid()),
+        Measurement("vital_capacity", float(rng.randrange(1800, 3200)), "mL", 1, at(13), device_id="vc", id=uid()),
+        Measurement("sit_and_reach", round(rng.uniform(-5, 15), 1), "cm", 1, at(16), device_id="sit-reach", id=uid()),
+        Measurement("choice_reaction_time", round(rng.uniform(0.45, 0.9), 2), "s", 1, at(17), device_id="reaction",
+                    id=uid()),
+        Measurement("single_leg_stand_eyes_closed", round(rng.uniform(2, 15), 1), "s", 1, at(18), device_id="balance",
+                    id=uid()),
+        Measurement("chair_stand_30s", float(rng.randrange(8, 18)), "count", 1, at(20), device_id="camera",
+                    method=Method.CAMERA, id=uid()),
+    ]
+    return tuple(trials)
+
+
+def fill_demo_outbox(store: Any, cfg: StationConfig, *, sessions: int = 2, seed: int = 7) -> dict[str, int]:
+    """The outbox a demo day leaves: per resident every trial, the graded report (graded by the real norms)
+    and a doctor's signed review with a changed prescription, audited in the same transaction (as the
+    doctor's screen saves it). Returns how many rows of each kind were queued."""
+    from kiosk.audit import AuditLog
+    from kiosk.grading import grade_session
+    from kiosk.norms import load_norm_set
+
+    rng = random.Random(seed)
+    norms = load_norm_set(cfg.norm_packs)
+    audit = AuditLog(store)
+    for n in range(sessions):
+        started = datetime(2026, 11, 23, 9, 0, tzinfo=UTC) + timedelta(minutes=40 * n)
+        resident = Resident(pseudonym=f"demo-{uuid.UUID(int=rng.getrandbits(128))}",
+                            sex=rng.choice([Sex.MALE, Sex.FEMALE]),
+                            birth_date=date(rng.randrange(1945, 1962), rng.randrange(1, 13), rng.randrange(1, 28)))
+        session = Session(id=uuid.UUID(int=rng.getrandbits(128), version=4), station_id=cfg.station_id,
+                          resident=resident, started_at=started, test_date=started.date(),
+                          consent=Consent(True, True, started), measurements=_demo_trials(started, rng))
+        store.create_session(replace(session, measurements=()))
+        for m in session.measurements:
+            store.add_measurement(session.id, m)
+        store.finish_session(session.id, SessionState.COMPLETED)
+        report = grade_session(session, norms, report_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                               generated_at=started + timedelta(minutes=25)).to_dict()
+        store.save_report(session.id, report)
+        review = {"review_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "session_id": str(session.id),
+                  "report_id": report["report_id"], "station_id": cfg.station_id, "reviewer": "dr-demo",
+                  "reviewer_role": "doctor", "reviewed_at": (started + timedelta(hours=5)).isoformat(),
+                  "note": "Add balance training; recheck blood pressure in 4 weeks.", "signed": True,
+                  "prescription": {"frequency": "5 days a week", "intensity": "light", "time": "20 min",
+                                   "type": ["balance exercises"]}}
+        store.save_review(session.id, review, audit=lambda conn, r=review, s=session: audit.append(
+            conn, "dr-demo", "doctor", "doctor.review_signed", str(s.id), {"review_id": r["review_id"]}))
+    kinds = store.conn.execute("SELECT kind, count(*) FROM outbox WHERE state = 'pending' GROUP BY kind").fetchall()
+    return dict(kinds)

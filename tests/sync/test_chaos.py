@@ -1,5 +1,8 @@
 """CHAOS: the uploader as a child process, SIGKILLed at random moments under random server faults.
 
+Run against the project's test double (every fault it can inject) and against Medplum's real FHIR engine
+(answers lost after the engine applied the transaction; the engine's own size limit splits report rows).
+
 Many sessions are recorded in a real store (some while the uploader runs); the FHIR test double
 fails requests at random (5xx, 429, Retry-After, slow past the timeout, dropped mid-response,
 rejections, entry errors, refused tokens); the uploader process is killed with SIGKILL at random
@@ -22,7 +25,8 @@ import pytest
 
 from kiosk.storage import open_store
 from sync.testing.fhir_test_server import FhirTestServer
-from sync.testing.station import config_toml, fill_store, station_config
+from sync.testing.medplum_engine import MedplumEngine, unavailable_reason
+from sync.testing.station import config_toml, fill_demo_outbox, fill_store, station_config
 
 SEED = int(os.environ.get("CHAOS_SEED", "20261123"))
 KILLS = 12
@@ -125,3 +129,68 @@ def test_killed_at_random_under_random_faults_every_result_arrives_exactly_once(
     # a 422 would mean a resend changed its body under the same Idempotency-Key
     illegitimate = [(q["http_status"], q["reason"]) for q in batches if q["http_status"] not in (400, 500)]
     assert not illegitimate, f"quarantined for reasons no injected fault explains: {illegitimate}"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(420)
+@pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
+def test_killed_at_random_while_answers_are_lost_every_result_lands_once_on_medplums_engine(tmp_path: Path) -> None:
+    rng = random.Random(SEED)
+    with MedplumEngine() as engine:
+        cfg = station_config(tmp_path / "var", engine, batch_max_count=12, batch_max_age_s=0.0, read_timeout_s=5.0,
+                             connect_timeout_s=1.0, retry_base_delay_s=0.02, retry_max_delay_s=0.25,
+                             retry_after_max_s=0.5)
+        config = tmp_path / "station.toml"
+        config.write_text(config_toml(cfg))
+        log = tmp_path / "uploader.log"
+        store = open_store(cfg)
+        ids = fill_store(store, cfg.station_id, sessions=8, measurements=5, seed=SEED)
+        kinds = fill_demo_outbox(store, cfg, sessions=2, seed=SEED + 7919)  # reports and reviews: rows sent in parts
+        for kill_no in range(KILLS):
+            if kill_no % 3 == 0:
+                ids += fill_store(store, cfg.station_id, sessions=2, measurements=4, seed=SEED + kill_no + 1)
+            engine.drop_answers(rng.randrange(0, 3))  # applied by the engine, the answer never arrives
+            proc = start_uploader(config, log)
+            seen = engine.stats()["posts"]
+            deadline = time.monotonic() + 8
+            while engine.stats()["posts"] == seen and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.0, 0.35))
+            kill(proc)
+
+        engine.drop_answers(0)
+        proc = start_uploader(config, log)
+        try:  # the in-memory engine slows as it fills (linear search per conditional create); generous on a busy box
+            deadline = time.monotonic() + 240
+            while store.outbox_stats()["pending"] and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                kill(proc)
+        stats = store.outbox_stats()
+        quarantined = store.quarantine_list()
+        rows = dict(store.conn.execute("SELECT id, kind FROM outbox WHERE state = 'acked'").fetchall())
+        store.close()
+        observations = engine.identifier_counts("Observation")
+        reports = engine.identifier_counts("DiagnosticReport")
+        engine_stats = engine.stats()
+
+    print(f"chaos on medplum seed={SEED}: rows={len(rows)} kinds={kinds} posts={engine_stats['posts']} "
+          f"dropped_answers={engine_stats['dropped']} observations={sum(observations.values())}")
+    tail = log.read_text(errors="replace")[-2000:]
+    assert stats["pending"] == 0, f"{stats['pending']} rows still pending after the final drain; log tail:\n{tail}"
+    assert not quarantined, f"a real engine refused: {[(q['reason'], q['outcome']) for q in quarantined]}"
+    assert engine_stats["dropped"] > 0, "no answer was lost: the test did not test that"
+    prefix = "urn:ietf:rfc:3986|urn:uuid:"
+    for name, counts in (("Observation", observations), ("DiagnosticReport", reports)):
+        assert all(k.startswith(prefix) for k in counts), f"{name} identifiers rewritten: {list(counts)[:3]}"
+        duplicates = {k: n for k, n in counts.items() if n > 1}
+        assert not duplicates, f"{name}s stored more than once: {duplicates}"
+    for row_id, kind in rows.items():
+        if kind in ("measurement", "report", "review"):
+            held = observations if kind == "measurement" else reports
+            assert held[prefix + row_id] == 1, f"{kind} {row_id} acknowledged but not on the engine exactly once"
+    assert set(ids) <= set(rows), "every measurement row ends acknowledged"

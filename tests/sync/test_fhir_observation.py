@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
@@ -89,7 +90,10 @@ def test_every_sample_measurement_maps_to_valid_r4b_with_its_code_and_unit(m):
 def test_identifier_is_the_measurement_uuid_and_the_request_is_a_conditional_create(m):
     entry = entries(m)[0]
     value = f"urn:uuid:{m.id}"
-    assert entry["fullUrl"] == value
+    # the fullUrl is bundle-local and holds no identifier: Medplum's engine rewrites every string holding a
+    # bundle-local urn:uuid, so an identifier equal to the fullUrl is stored as "Observation/<id>" (issue 12)
+    assert entry["fullUrl"].startswith("urn:uuid:") and entry["fullUrl"] != value
+    assert entry["fullUrl"].removeprefix("urn:uuid:") not in json.dumps(entry["resource"])
     assert entry["resource"]["identifier"] == [{"system": "urn:ietf:rfc:3986", "value": value}]
     assert entry["request"] == {"method": "POST", "url": "Observation",
                                 "ifNoneExist": f"identifier=urn:ietf:rfc:3986|{value}"}

@@ -148,8 +148,8 @@ def test_bmi_is_derived_from_graded_height_and_weight():
                                     "code": "kg/m2"}
     height = observation_by_code(b, "8302-2")[0]
     weight = observation_by_code(b, "29463-7")[0]
-    assert bmi["derivedFrom"] == [{"reference": f"{height['identifier'][0]['value']}"},
-                                  {"reference": f"{weight['identifier'][0]['value']}"}]
+    urls = {e["fullUrl"]: e["resource"] for e in b["entry"]}
+    assert [urls[r["reference"]] for r in bmi["derivedFrom"]] == [height, weight]
 
 
 def test_report_is_a_diagnostic_report_citing_every_observation_with_the_report_as_json():
@@ -176,8 +176,9 @@ def test_prescription_is_a_care_plan_supported_by_the_report():
     assert (plan["status"], plan["intent"]) == ("active", "plan")
     assert "frequency: 3-5 days a week" in plan["description"]
     assert [a["detail"]["description"] for a in plan["activity"]] == ["brisk walking", "tai chi"]
-    report_url = "urn:uuid:00000000-0000-0000-0000-00000000ae01"
-    assert plan["supportingInfo"] == [{"reference": report_url}]
+    urls = {e["fullUrl"]: e["resource"] for e in b["entry"]}
+    (supporting,) = plan["supportingInfo"]
+    assert urls[supporting["reference"]]["identifier"][0]["value"] == "urn:uuid:00000000-0000-0000-0000-00000000ae01"
 
 
 def test_review_is_an_amended_report_and_a_replacing_care_plan():
@@ -203,3 +204,34 @@ def test_unsigned_review_is_preliminary():
 @pytest.mark.parametrize(("mode", "guest", "every"), MODES)
 def test_mapping_is_deterministic(mode, guest, every):
     assert bundle_for(mode, guest=guest, every_trial=every) == bundle_for(mode, guest=guest, every_trial=every)
+
+
+def _strings(node: Any, key: str = "") -> list[tuple[str, str]]:
+    """Every string in a resource with the key it sits under."""
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in _strings(v, k)]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v, key)]
+    return [(key, node)] if isinstance(node, str) else []
+
+
+@pytest.mark.parametrize("guest", [False, True])
+def test_no_string_but_a_reference_holds_a_bundle_local_full_url(guest):
+    """Servers rewrite every string holding a bundle-local urn:uuid (Medplum's engine does; issue 12): an
+    identifier, a text or an extension holding a fullUrl would be stored as the server's reference."""
+    from sync.fhir_audit import audit_event_entry
+    from sync.fhir_device import station_device
+
+    b = bundle_for(guest=guest)
+    audit = {"id": "00000000-0000-0000-0000-00000000a0d1", "at": "2026-11-23T15:00:00+08:00", "actor": "dr-wang",
+             "role": "doctor", "action": "doctor.review_signed", "target": "00000000-0000-0000-0000-00000000be01",
+             "details": {"review_id": "00000000-0000-0000-0000-00000000be01"}, "seq": 3, "hash": "ab"}
+    entries = [*b["entry"], audit_event_entry(audit, station_device("test-station", ""))]
+    urls = {e["fullUrl"] for e in entries}
+    identifiers = {i["value"] for e in entries for i in e["resource"].get("identifier") or []}
+    assert not urls & identifiers, "a fullUrl equals an identifier value"
+    for e in entries:
+        for key, text in _strings(e["resource"]):
+            held = [u for u in urls if u in text]
+            assert not held or (key == "reference" and text in urls), (
+                f"{e['resource']['resourceType']}.{key} holds the bundle-local {held}")

@@ -151,3 +151,23 @@ def test_run_serves_until_interrupted_and_exits_cleanly(station, server) -> None
         _out, err = proc.communicate(timeout=15)
     assert len(server.memory.identifier_counts("Observation")) == len(ids), err.decode()[-2000:]
     assert proc.returncode == 0, f"expected a clean exit after SIGINT, got {proc.returncode}: {err.decode()[-2000:]}"
+
+
+def test_resend_after_a_push_requeues_and_a_second_push_duplicates_nothing(station, server, capsys):
+    path, ids = station
+    assert run(capsys, "--config", str(path), "sync", "push")[0] == 0
+    code, out = run(capsys, "--config", str(path), "sync", "resend", "--since", "2000-01-01")
+    assert code == 0 and f"re-queued {len(ids)} acknowledged rows" in out, out
+    assert run(capsys, "--config", str(path), "sync", "push")[0] == 0
+    counts = server.memory.identifier_counts("Observation")
+    assert sorted(counts.values()) == [1] * len(ids), "a resend must be matched by identifier, not stored again"
+    with pytest.raises(SystemExit):
+        main(["--config", str(path), "sync", "resend"])  # one of --since, --session, --all is required
+
+
+def test_check_reads_the_doubles_capability_statement(station, capsys):
+    path, _ = station
+    code, out = run(capsys, "--config", str(path), "sync", "check")
+    assert code == 0 and "transactions: yes; conditional create: yes" in out, out
+    code, out = run(capsys, "--config", str(path), "sync", "status")
+    assert "FHIR version 4.0.1" in out, out

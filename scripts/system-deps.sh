@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the station needs (fonts, GL and Qt runtime libraries, speech),
+# Installs the Debian packages the station needs (fonts, GL and Qt runtime libraries, speech, Node for
+# the FHIR engine the sync tests use),
 # when it can; otherwise says exactly which are missing. Never fails the build for a missing one:
 # the test that needs it says so.
 set -u
 pkgs=(fonts-noto-cjk libegl1 libgl1 libglib2.0-0 libxkbcommon0 libfontconfig1 libdbus-1-3
       speech-dispatcher poppler-utils openssl)
+# Node (20.19 or newer) runs Medplum's FHIR engine for the sync tests; Debian 13 ships one, Debian 12's is too old.
+command -v node >/dev/null || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

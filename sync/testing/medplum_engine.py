@@ -24,10 +24,21 @@ ENGINE_DIR = Path(__file__).resolve().parent / "medplum"
 URI_SYSTEM = "urn:ietf:rfc:3986"
 
 
+def _node_version() -> tuple[int, ...]:
+    try:
+        text = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=10).stdout
+        return tuple(int(part) for part in text.strip().lstrip("v").split(".")[:2])
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return (0,)
+
+
 def unavailable_reason() -> str | None:
     """Why the engine cannot run here (no node, or `make setup` has not installed it), or None."""
     if shutil.which("node") is None:
         return "node is not installed (Debian package nodejs)"
+    version = _node_version()
+    if version < (20, 19):
+        return f"node {'.'.join(map(str, version))} is too old for Medplum's engine (it needs 20.19 or newer)"
     if not (ENGINE_DIR / "node_modules" / "@medplum" / "fhir-router").is_dir():
         return f"Medplum's engine is not installed: run `make setup` (npm ci in {ENGINE_DIR})"
     return None

@@ -65,6 +65,15 @@ def _decode_bps() -> Decoder:
                          "2a49": ble_bps.decode_feature}, "2a35")
 
 
+def _decode_bps_beurer() -> Decoder:
+    from drivers.codecs import ble_bps
+
+    q = ble_bps.BEURER
+    return _ble_decoder({"2a35": lambda d: ble_bps.decode_measurement(d, q),
+                         "2a36": lambda d: ble_bps.decode_intermediate_cuff_pressure(d, q),
+                         "2a49": ble_bps.decode_feature}, "2a35")
+
+
 def _decode_weight() -> Decoder:
     from drivers.codecs import ble_weight
 
@@ -151,6 +160,13 @@ register(ProtocolInfo("ble-bps", "blood_pressure", Transport.BLE, "drivers.codec
                       _ble_driver("drivers.devices.ble_blood_pressure", "BleBloodPressureMonitor"), _decode_bps(),
                       {"2a35": "Blood Pressure Measurement", "2a36": "Intermediate Cuff Pressure",
                        "2a49": "Blood Pressure Feature"}), "ble-bpm")
+register(ProtocolInfo("ble-bps-beurer", "blood_pressure", Transport.BLE, "drivers.codecs.ble_bps",
+                      "Blood Pressure Service 0x1810, Beurer BM48/BM59/BM85 byte order (big-endian pulse and status, "
+                      "user id always sent)", _ble_sim("drivers.sim.ble_bpm", "BeurerBm85Simulator"),
+                      _ble_driver("drivers.devices.ble_blood_pressure", "BeurerBleBloodPressureMonitor"),
+                      _decode_bps_beurer(),
+                      {"2a35": "Blood Pressure Measurement", "2a36": "Intermediate Cuff Pressure",
+                       "2a49": "Blood Pressure Feature"}))
 register(ProtocolInfo("ble-weight", "scale", Transport.BLE, "drivers.codecs.ble_weight",
                       "Bluetooth Weight Scale Service 0x181D", _ble_sim("drivers.sim.ble_scale", "BleScaleSimulator"),
                       _ble_driver("drivers.devices.ble_weight_scale", "BleWeightScale"), _decode_weight(),

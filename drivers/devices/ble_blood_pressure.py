@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 from drivers.base import (
     CodecError,
@@ -54,6 +55,10 @@ class BleBloodPressureMonitor(BleDevice):
     # subscribes. A measurement counts only after live cuff pressure in this session; set False for a
     # monitor without Intermediate Cuff Pressure (its readings then need the resident's confirmation).
     require_live_cuff = True
+    quirks = ble_bps.STANDARD  # how this model departs from the specification (drivers.codecs.ble_bps)
+    # Without live cuff pressure, a measurement counts only if the cuff's own clock dates it within this many
+    # seconds of the station's local clock (older ones are stored readings, maybe an earlier resident's).
+    max_age_s: float | None = None
 
     async def read_feature(self) -> ble_bps.BloodPressureFeature:
         """What the monitor can detect (read from 0x2A49)."""
@@ -89,7 +94,7 @@ class BleBloodPressureMonitor(BleDevice):
                 char_uuid, data = await self._next_frame(queue, timeout, "blood pressure frame")
                 try:
                     if char_uuid == ble_bps.INTERMEDIATE_CUFF_PRESSURE_UUID:
-                        cuff = ble_bps.decode_intermediate_cuff_pressure(data).cuff_pressure_mmhg
+                        cuff = ble_bps.decode_intermediate_cuff_pressure(data, self.quirks).cuff_pressure_mmhg
                         if cuff is not None:
                             if not live_frames:
                                 deadline = time.monotonic() + self.measurement_timeout_s
@@ -97,13 +102,17 @@ class BleBloodPressureMonitor(BleDevice):
                             yield Progress(self.device_id, "cuff_pressure_mmhg", round(corrected(cuff, record), 1),
                                            time.monotonic() - started)
                         continue
-                    m = ble_bps.decode_measurement(data)
+                    m = ble_bps.decode_measurement(data, self.quirks)
                 except CodecError as e:
                     log_event(_log, logging.WARNING, "bad frame skipped", device_id=self.device_id,
                               char=char_uuid, error=str(e), frame=data.hex())
                     continue
                 if self.require_live_cuff and not live_frames:
                     log_event(_log, logging.INFO, "stored measurement skipped (no live cuff in this session)",
+                              device_id=self.device_id)
+                    continue
+                if not live_frames and not self._fresh(m):
+                    log_event(_log, logging.INFO, "stored measurement skipped (dated before this session)",
                               device_id=self.device_id)
                     continue
                 reading = self._final(m, trial, record, side)
@@ -116,6 +125,14 @@ class BleBloodPressureMonitor(BleDevice):
                 self._set_state(DeviceState.READY)
             if not finished:
                 log_event(_log, logging.INFO, "measurement ended without a result", device_id=self.device_id)
+
+    def _fresh(self, m: ble_bps.BloodPressureMeasurement) -> bool:
+        if self.max_age_s is None:
+            return True
+        if m.time_stamp is None:
+            return False
+        age_s = (datetime.now() - m.time_stamp).total_seconds()  # the cuff keeps local time, as the station shows it
+        return -self.max_age_s <= age_s <= self.max_age_s
 
     def _final(self, m: ble_bps.BloodPressureMeasurement, trial: int, record: CalibrationRecord | None,
                side: Side | None) -> FinalReading:
@@ -138,3 +155,12 @@ class BleBloodPressureMonitor(BleDevice):
                             quality_flags=frozenset(status.problems()) | calibration_flags(record, self.book),
                             details={"unit_on_air": m.unit.value, "device_time": m.time_stamp.isoformat()
                                      if m.time_stamp else None, "user_id": m.user_id})
+
+
+class BeurerBleBloodPressureMonitor(BleBloodPressureMonitor):
+    """Beurer BM48/BM59/BM85-style cuffs (protocol ``ble-bps-beurer``): their quirks decoded, and their readings
+    taken without live cuff pressure when the cuff dates them within five minutes of now."""
+
+    quirks = ble_bps.BEURER
+    require_live_cuff = False
+    max_age_s = 300.0

@@ -33,6 +33,8 @@ class BleBpmSimulator(PeripheralBase):
     faults = frozenset({"cuff_loose", "motion", "irregular", "kpa", "disconnect_mid", "stall", "missing_indication",
                         "stored_first"})
 
+    quirks: ClassVar[ble_bps.BpsQuirks] = ble_bps.STANDARD
+
     def __init__(self, truth: BloodPressureTruth | None = None, *, speed: float = 1.0, seed: int = 5) -> None:
         super().__init__(speed=speed, seed=seed)
         self.truth = truth or BloodPressureTruth()
@@ -51,7 +53,7 @@ class BleBpmSimulator(PeripheralBase):
         if self.armed("stored_first"):  # replay an earlier (someone else's) reading, as monitors do on subscribe
             stored = BloodPressureMeasurement(PressureUnit.MMHG, 151, 97, 115, datetime(2025, 12, 1, 9, 0), 88.0, 1,
                                               MeasurementStatus())
-            self.send(ble_bps.MEASUREMENT_UUID, ble_bps.encode_measurement(stored))
+            self.send(ble_bps.MEASUREMENT_UUID, ble_bps.encode_measurement(stored, self.quirks))
         kpa = self.armed("kpa")
         unit = PressureUnit.KPA if kpa else PressureUnit.MMHG
         cuff_fault = next((f for f in ("cuff_loose", "motion", "irregular") if self.armed(f)), None)
@@ -75,7 +77,8 @@ class BleBpmSimulator(PeripheralBase):
         if missing:
             return
         self.measurements_done += 1
-        self.send(ble_bps.MEASUREMENT_UUID, ble_bps.encode_measurement(self._result(cycle, unit, cuff_fault)))
+        result = self._result(cycle, unit, cuff_fault)
+        self.send(ble_bps.MEASUREMENT_UUID, ble_bps.encode_measurement(result, self.quirks))
 
     def _result(self, cycle: CuffCycle, unit: PressureUnit, cuff_fault: str | None) -> BloodPressureMeasurement:
         now = datetime.now().replace(microsecond=0)
@@ -87,3 +90,11 @@ class BleBpmSimulator(PeripheralBase):
         status = MeasurementStatus(body_movement=cuff_fault == "motion", irregular_pulse=e.irregular_heartbeat)
         return BloodPressureMeasurement(unit, round(e.systolic_mmhg * k, 1), round(e.diastolic_mmhg * k, 1),
                                         round(e.mean_mmhg * k, 1), now, float(e.pulse_bpm), 1, status)
+
+
+class BeurerBm85Simulator(BleBpmSimulator):
+    """A Beurer BM85: the same cuff, its 0x2A35 frames with the model's quirks (big-endian pulse and status, a user
+    id byte without its flag; ``drivers.codecs.ble_bps``), as in the frames captured from a real BM85."""
+
+    name = "BM85"
+    quirks = ble_bps.BEURER

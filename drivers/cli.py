@@ -49,7 +49,9 @@ def register(sub: Any) -> None:
     simulate.set_defaults(func=_simulate)
 
     decode = sub.add_parser("decode", help="decode captured frames and print them as JSON",
-                            description="Serial protocols: the HEX arguments form one byte stream. BLE protocols: "
+                            description="Serial protocols: the HEX arguments form one byte stream; input-device "
+                                        "(evdev) protocols likewise, as raw 24-byte struct input_event records (what "
+                                        "/dev/input/eventN gives). BLE protocols: "
                                         "each HEX argument is one characteristic value (see --char). "
                                         f"Protocols: {', '.join(sorted(PROTOCOLS))}.")
     decode.add_argument("protocol", help="protocol name, e.g. ble-bps (alias ble-bpm) or oem-bp-serial")
@@ -110,7 +112,7 @@ def _decode(args: argparse.Namespace) -> int:
     info = protocol(args.protocol)
     chunks = [parse_hex(h) for h in args.hex]
     items: list[Any] = []
-    if info.transport is Transport.SERIAL:
+    if info.transport is not Transport.BLE:  # serial and input-event streams: one byte stream
         items = info.decode(b"".join(chunks), None)
     else:
         for chunk in chunks:
@@ -245,6 +247,9 @@ async def _run_simulators(cfg: StationConfig, speed: float, only: list[str] | No
                 hosts.append(host)
                 print(f"{dcfg.name:<14}{dcfg.protocol:<22}serial  {host.port_path} -> {host.slave_path} "
                       f"({dcfg.baud or 'the protocol default'} baud, 8N1)", flush=True)
+            elif info.transport is Transport.INPUT:
+                print(f"{dcfg.name:<14}{dcfg.protocol:<22}input   {simulator.name}: replayed input events, "
+                      "reachable only from this process (the kiosk with simulate = true runs its own)", flush=True)
             else:
                 peer = FakeGattPeer(simulator, device_id=dcfg.name)
                 print(f"{dcfg.name:<14}{dcfg.protocol:<22}BLE     {peer.address}: an in-process fake GATT peer, "

@@ -40,7 +40,7 @@ from drivers.base import (
     MeasurementEvent,
     Progress,
 )
-from drivers.registry import ProtocolInfo, protocol
+from drivers.registry import ProtocolInfo, check_devices, protocol
 from drivers.transport.serial import Backoff
 from kiosk.config import DeviceConfig, StationConfig, Transport
 from kiosk.domain import CalibrationRecord, utcnow
@@ -117,7 +117,8 @@ class DeviceManager:
             return
         self._started = True
         chosen = [d for d in self.cfg.devices if self.only is None or d.name in self.only]
-        infos = [protocol(d.protocol) for d in chosen]  # every name is checked before anything starts
+        check_devices(self.cfg)  # every protocol name, kind and transport is checked before anything starts
+        infos = [protocol(d.protocol) for d in chosen]
         for dcfg, info in zip(chosen, infos, strict=True):
             self.devices[dcfg.name] = managed = self._build(dcfg, info)
             managed.supervisor = asyncio.get_running_loop().create_task(self._supervise(managed),
@@ -137,6 +138,16 @@ class DeviceManager:
                 host.start()
                 link = host.port_path
             listens_on = str(link)
+        elif info.transport is Transport.INPUT:
+            if dcfg.simulate:
+                simulator = info.simulator(self.sim_speed)
+                host = link = simulator.source()
+                listens_on = f"{simulator.name} (replayed input events)"
+            else:
+                from drivers.transport.evdev_input import EvdevEventSource
+
+                link = EvdevEventSource(str(dcfg.port), device_id=dcfg.name, grab=dcfg.kind == "reaction_time")
+                listens_on = str(dcfg.port)
         else:
             if dcfg.simulate:
                 from drivers.ble.gatt import FakeGattPeer

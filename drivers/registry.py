@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from drivers.base import CalibrationBook, CodecError, Device
-from kiosk.config import DeviceConfig, Transport
+from kiosk.config import DeviceConfig, StationConfig, Transport
 from kiosk.errors import ConfigError
 
 SimulatorFactory = Callable[[float], Any]
@@ -214,6 +214,24 @@ for _name, _kind, _module, _driver, _sim, _what in (
 PROTOCOLS: Mapping[str, ProtocolInfo] = MappingProxyType(PROTOCOLS_BY_NAME)
 
 
+def check_devices(cfg: StationConfig) -> None:
+    """Every configured device names a known protocol of its kind on its transport; ConfigError naming the key."""
+    for i, d in enumerate(cfg.devices):
+        key = f"devices[{i}].protocol"
+        info = PROTOCOLS.get(d.protocol)
+        if info is None:
+            kinds = sorted(n for n, p in PROTOCOLS.items() if p.kind == d.kind)
+            raise ConfigError(f"device {d.name!r}: unknown protocol {d.protocol!r}; for kind {d.kind!r} the known "
+                              f"protocols are {', '.join(kinds) or 'none'}", path=cfg.source, key=key)
+        if info.kind != d.kind:
+            raise ConfigError(f"device {d.name!r}: protocol {d.protocol!r} is for kind {info.kind!r}, not {d.kind!r}",
+                              path=cfg.source, key=key)
+        if info.transport is not d.transport:
+            raise ConfigError(f"device {d.name!r}: protocol {d.protocol!r} runs over transport "
+                              f"{info.transport.value!r}; set transport = \"{info.transport.value}\"",
+                              path=cfg.source, key=f"devices[{i}].transport")
+
+
 def protocol(name: str) -> ProtocolInfo:
     """The entry for ``name``, or a ConfigError listing the known protocols."""
     try:
@@ -221,3 +239,43 @@ def protocol(name: str) -> ProtocolInfo:
     except KeyError:
         raise ConfigError(f"unknown device protocol {name!r}; known: {', '.join(sorted(PROTOCOLS))}",
                           key="devices.protocol") from None
+
+
+# ---- Linux input devices (evdev) -------------------------------------------------------------------------
+
+
+def input_decoder(codec_path: str) -> Decoder:
+    """A decoder for raw ``struct input_event`` bytes (24 bytes each): the events, then what the codec makes of them."""
+
+    def decode(data: bytes, _characteristic: str | None) -> list[Any]:
+        from drivers.transport.evdev_input import decode_input_events
+
+        try:
+            events = decode_input_events(data)
+        except CodecError as e:
+            return [e]
+        codec = importlib.import_module(codec_path)
+        return [*events, *codec.decode_events(events)]
+
+    return decode
+
+
+def _input_sim(module: str, cls: str) -> SimulatorFactory:
+    def make(speed: float) -> Any:
+        return getattr(importlib.import_module(module), cls)(speed=speed)
+
+    return make
+
+
+def _input_driver(module: str, cls: str) -> DriverFactory:
+    def make(cfg: DeviceConfig, link: Any, book: CalibrationBook | None) -> Device:
+        return getattr(importlib.import_module(module), cls)(cfg.name, link, book)
+
+    return make
+
+
+register(ProtocolInfo("wii-balance-board-evdev", "balance", Transport.INPUT, "drivers.codecs.wii_balance_board",
+                      "Wii Balance Board via Linux hid-wiimote (evdev ABS_HAT0X..ABS_HAT1Y, 10 g units)",
+                      _input_sim("drivers.sim.wii_balance_board", "WiiBalanceBoardSimulator"),
+                      _input_driver("drivers.devices.wii_balance_board", "WiiBalanceBoard"),
+                      input_decoder("drivers.codecs.wii_balance_board")))

@@ -26,6 +26,7 @@ DEVICE_KINDS = ("blood_pressure", "grip", "spirometer", "vital_capacity", "balan
 class Transport(enum.StrEnum):
     SERIAL = "serial"
     BLE = "ble"
+    INPUT = "input"  # a Linux input device (evdev); ``port`` = its /dev/input/event* path or its kernel name
 
 
 class StorageEncryption(enum.StrEnum):
@@ -204,6 +205,9 @@ def parse_config(raw: Mapping[str, Any], *, source: str = "<memory>") -> Station
         if not d.simulate and d.transport is Transport.SERIAL and not d.port:
             raise ConfigError("a serial device needs a port (or simulate = true)", path=source,
                               key=f"devices[{d_i}].port")
+        if not d.simulate and d.transport is Transport.INPUT and not d.port:
+            raise ConfigError("an input device needs a port: its /dev/input/event* path or its kernel name "
+                              "(or simulate = true)", path=source, key=f"devices[{d_i}].port")
         if not d.simulate and d.transport is Transport.BLE and not d.address:
             raise ConfigError("a BLE device needs an address (or simulate = true)", path=source,
                               key=f"devices[{d_i}].address")

@@ -279,3 +279,26 @@ register(ProtocolInfo("wii-balance-board-evdev", "balance", Transport.INPUT, "dr
                       _input_sim("drivers.sim.wii_balance_board", "WiiBalanceBoardSimulator"),
                       _input_driver("drivers.devices.wii_balance_board", "WiiBalanceBoard"),
                       input_decoder("drivers.codecs.wii_balance_board")))
+
+
+# ---- Vernier Go Direct (BLE) ------------------------------------------------------------------------------
+
+
+def _decode_godirect() -> Decoder:
+    def decode(data: bytes, _characteristic: str | None) -> list[Any]:
+        from drivers.codecs import godirect
+
+        return list(godirect.PacketAssembler().feed(data))
+
+    return decode
+
+
+for _name, _kind, _driver, _sim, _what in (
+    ("godirect-grip", "grip", "GoDirectGrip", "GdxHandDynamometerSimulator", "Vernier GDX-HD hand dynamometer"),
+    ("godirect-spirometer", "spirometer", "GoDirectSpirometer", "GdxSpirometerSimulator", "Vernier GDX-SPR spirometer"),
+):
+    register(ProtocolInfo(_name, _kind, Transport.BLE, "drivers.codecs.godirect",
+                          f"{_what} (Go Direct protocol over BLE)", _ble_sim("drivers.sim.godirect", _sim),
+                          _ble_driver("drivers.devices.godirect", _driver), _decode_godirect(),
+                          {"b41e6675": "Go Direct response/measurement packets (one whole packet per value)",
+                           "f4bf14a6": "Go Direct command packets"}))

@@ -4,7 +4,8 @@
 # the test that needs it says so.
 set -u
 pkgs=(fonts-noto-cjk libegl1 libgl1 libglib2.0-0 libxkbcommon0 libfontconfig1 libdbus-1-3
-      speech-dispatcher poppler-utils openssl)
+      speech-dispatcher poppler-utils openssl
+      gcc linux-libc-dev)  # gcc + kernel headers: python-evdev builds its extension from source
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -302,3 +302,17 @@ for _name, _kind, _driver, _sim, _what in (
                           _ble_driver("drivers.devices.godirect", _driver), _decode_godirect(),
                           {"b41e6675": "Go Direct response/measurement packets (one whole packet per value)",
                            "f4bf14a6": "Go Direct command packets"}))
+
+
+def _decode_tindeq() -> Decoder:
+    from drivers.codecs import tindeq
+
+    return _ble_decoder({"7e4e1702": tindeq.decode_data_point, "7e4e1703": tindeq.decode_command}, "7e4e1702")
+
+
+register(ProtocolInfo("tindeq-progressor", "grip", Transport.BLE, "drivers.codecs.tindeq",
+                      "Tindeq Progressor BLE force gauge (published TLV API)",
+                      _ble_sim("drivers.sim.tindeq", "TindeqProgressorSimulator"),
+                      _ble_driver("drivers.devices.tindeq", "TindeqProgressor"), _decode_tindeq(),
+                      {"7e4e1702": "data point (weight samples, command responses)",
+                       "7e4e1703": "control point (commands)"}))

@@ -161,6 +161,8 @@ class DeviceManager:
                 link = BleakGattClient(str(dcfg.address), device_id=dcfg.name)
                 listens_on = str(dcfg.address)
         driver = info.driver(dcfg, link, self.book)
+        if simulator is not None and hasattr(simulator, "see_stimulus") and hasattr(driver, "stimulus_listener"):
+            driver.stimulus_listener = simulator.see_stimulus  # the simulated person sees the station's stimulus
         managed = ManagedDevice(dcfg, info, driver, listens_on, simulator, host)
         if hasattr(driver, "frame_listener"):
             driver.frame_listener = lambda _char, _data, at, m=managed: setattr(m, "last_frame_at", at)

@@ -316,3 +316,28 @@ register(ProtocolInfo("tindeq-progressor", "grip", Transport.BLE, "drivers.codec
                       _ble_driver("drivers.devices.tindeq", "TindeqProgressor"), _decode_tindeq(),
                       {"7e4e1702": "data point (weight samples, command responses)",
                        "7e4e1703": "control point (commands)"}))
+
+
+# ---- bought reaction boxes ---------------------------------------------------------------------------------
+
+
+def _decode_xid(data: bytes, _characteristic: str | None) -> list[Any]:
+    from drivers.codecs import cedrus_xid
+
+    return list(cedrus_xid.KeyPacketReader().feed(data))
+
+
+def _xid_driver(cfg: DeviceConfig, link: Any, book: CalibrationBook | None) -> Device:
+    from drivers.devices.reaction_boxes import CedrusXidReactionBox, XidPort
+
+    return CedrusXidReactionBox(cfg.name, XidPort(str(link), cfg.baud, device_id=cfg.name), book)  # type: ignore[arg-type]
+
+
+register(ProtocolInfo("cedrus-xid", "reaction_time", Transport.SERIAL, "drivers.codecs.cedrus_xid",
+                      "Cedrus XID response pad (RB-x30/x40, Riponda): 'k' key packets timed by the pad",
+                      _serial_sim("drivers.sim.reaction_boxes", "CedrusXidSimulator"), _xid_driver, _decode_xid))
+register(ProtocolInfo("button-box-evdev", "reaction_time", Transport.INPUT, "drivers.codecs.button_box_evdev",
+                      "USB HID button box through evdev (presses timed by the kernel)",
+                      _input_sim("drivers.sim.reaction_boxes", "ButtonBoxSimulator"),
+                      _input_driver("drivers.devices.reaction_boxes", "EvdevButtonBox"),
+                      input_decoder("drivers.codecs.button_box_evdev")))

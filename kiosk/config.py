@@ -153,9 +153,25 @@ DEMO_DEVICES = (
 )
 
 
-def demo_config(data_dir: str = "var") -> StationConfig:
+# The demo station on simulators of bought devices' public protocols (``kiosk demo --real-protocols``): a Vernier
+# GDX-HD and GDX-SPR (Go Direct over BLE), a Wii Balance Board (hid-wiimote/evdev), a USB HID button box (evdev),
+# the SIG weight scale; the BP module, vital-capacity meter and sit-and-reach meter keep the station's serial
+# protocols (the SIG blood-pressure profile has no manometer mode for the static-pressure check).
+REAL_PROTOCOL_DEMO_DEVICES = (
+    DeviceConfig("bp", "blood_pressure", "oem-bp-serial", simulate=True),
+    DeviceConfig("scale", "scale", "ble-weight", transport=Transport.BLE, simulate=True),
+    DeviceConfig("grip", "grip", "godirect-grip", transport=Transport.BLE, simulate=True),
+    DeviceConfig("vital_capacity", "vital_capacity", "vital-capacity-serial", simulate=True),
+    DeviceConfig("spirometer", "spirometer", "godirect-spirometer", transport=Transport.BLE, simulate=True),
+    DeviceConfig("balance", "balance", "wii-balance-board-evdev", transport=Transport.INPUT, simulate=True),
+    DeviceConfig("sit_and_reach", "sit_and_reach", "sit-and-reach-serial", simulate=True),
+    DeviceConfig("reaction", "reaction_time", "button-box-evdev", transport=Transport.INPUT, simulate=True),
+)
+
+
+def demo_config(data_dir: str = "var", *, devices: tuple[DeviceConfig, ...] = DEMO_DEVICES) -> StationConfig:
     """The demo station: every device simulated, plain SQLite, sync off."""
-    return StationConfig(data_dir=data_dir, devices=DEMO_DEVICES,
+    return StationConfig(data_dir=data_dir, devices=devices,
                          storage=StorageConfig(encryption=StorageEncryption.NONE))
 
 

@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import CameraConfig, StationConfig
+from kiosk.config import CameraConfig, DeviceConfig, StationConfig
 from kiosk.logs import log_event
 from ui.demo import calibrate_station, demo_station
 from ui.device_guidance import BP_GRADE3_REST_S, BP_REST_S
@@ -245,16 +245,19 @@ def _render_pdf(pdf: Path) -> list[str]:
     return sorted(str(p) for p in pdf.parent.glob(prefix.name + "-*.png"))
 
 
-def demo_config(out: Path, endpoint: str, camera_source: str) -> StationConfig:
-    cfg = demo_station(out, endpoint)
+def demo_config(out: Path, endpoint: str, camera_source: str,
+                devices: tuple[DeviceConfig, ...] | None = None) -> StationConfig:
+    cfg = demo_station(out, endpoint, devices)
     ui = replace(cfg.ui, tts_engine="mock", fullscreen=False, printer="none")
     return replace(cfg, ui=ui, camera=CameraConfig(source=camera_source, loop=True))
 
 
-def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0) -> dict[str, Any]:
+def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0,
+        devices: tuple[DeviceConfig, ...] | None = None) -> dict[str, Any]:
     """Run the scripted session headless; write screens, PDFs and ``summary.json`` under ``out``.
 
-    ``camera_s`` is the camera test's length (the standard 30 s; tests shorten it and the summary says so).
+    ``camera_s`` is the camera test's length (the standard 30 s; tests shorten it and the summary says so);
+    ``devices`` replaces the demo's simulated devices (``kiosk.config.REAL_PROTOCOL_DEMO_DEVICES``).
     """
     from kiosk.staff import StaffRegistry
     from kiosk.storage import open_store
@@ -266,7 +269,7 @@ def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0) -> dict[st
         shutil.rmtree(out)
     out.mkdir(parents=True)
     with FhirTestServer() as server:
-        cfg = demo_config(out, server.base_url, demo_camera_source())
+        cfg = demo_config(out, server.base_url, demo_camera_source(), devices)
         store = open_store(cfg)
         try:
             staff = StaffRegistry(store)

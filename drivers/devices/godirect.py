@@ -20,7 +20,16 @@ import time
 from collections.abc import AsyncIterator
 from typing import ClassVar
 
-from drivers.base import CodecError, DeviceState, DeviceTimeout, DriverError, FinalReading, MeasurementEvent, Progress
+from drivers.base import (
+    CodecError,
+    DeviceReportedError,
+    DeviceState,
+    DeviceTimeout,
+    DriverError,
+    FinalReading,
+    MeasurementEvent,
+    Progress,
+)
 from drivers.calibration import LinearCorrection
 from drivers.codecs import godirect as gd
 from drivers.devices.ble_device import BleDevice
@@ -78,6 +87,11 @@ class GoDirectDevice(BleDevice):
     def _next_counter(self) -> int:
         self._counter = (self._counter - 1) & 0xFF
         return self._counter
+
+    @property
+    def firmware(self) -> str:
+        """The firmware the device reported on connect ("" before)."""
+        return self.status.firmware if self.status else ""
 
     @property
     def sensor(self) -> gd.SensorInfo:
@@ -145,6 +159,20 @@ class GoDirectGrip(GoDirectDevice):
     kind = "grip"
     SENSOR_UNIT = "N"
     PROTOCOL = "godirect-grip"
+    zero_kg = 0.0  # the software zero: Go Direct has no tare command, so the station zeroes the handle at rest
+
+    async def tare(self) -> None:
+        """Zero the handle at rest (mean of 0.3 s); DeviceReportedError if it is being squeezed."""
+        values: list[float] = []
+        async for newtons in self.samples():
+            values.append(newtons / N_PER_KGF)
+            if len(values) >= 0.3 * RATE_HZ:
+                break
+        if max(values) - min(values) > 1.0:
+            raise DeviceReportedError("handle not at rest while zeroing", code="tare_under_load",
+                                      device_id=self.device_id,
+                                      resident_message="Please let go of the handle and try again.")
+        self.zero_kg = sum(values) / len(values)
 
     async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
         side = _side(options.get("side"), self.device_id)
@@ -152,10 +180,11 @@ class GoDirectGrip(GoDirectDevice):
         record = None if options.get("calibration_mode") else self._gate()
         await self._ensure_connected()
         correction = LinearCorrection.from_record(record)
+        await self.tare()
         detector, n = GripTrialDetector(), 0
         async for newtons in self.samples():
             n += 1
-            force = correction.apply(newtons / N_PER_KGF)
+            force = correction.apply(newtons / N_PER_KGF - self.zero_kg)
             yield Progress(self.device_id, "force_kg", round(force, 2), n / RATE_HZ)
             if detector.feed(n / RATE_HZ, force):
                 break
@@ -174,7 +203,7 @@ class GoDirectGrip(GoDirectDevice):
         """Mean uncorrected force in kg over ``seconds`` (the grip calibration's known masses)."""
         values: list[float] = []
         async for newtons in self.samples():
-            values.append(newtons / N_PER_KGF)
+            values.append(newtons / N_PER_KGF - self.zero_kg)
             if len(values) >= seconds * RATE_HZ:
                 break
         return sum(values) / len(values)

@@ -193,6 +193,10 @@ class CedrusXidReactionBox(ChoiceReactionBox):
     BUTTONS = (1, 2, 3, 4, 5)
     source: XidPort  # type: ignore[assignment]
 
+    @property
+    def firmware(self) -> str:
+        return self.source.firmware
+
     async def describe(self) -> dict[str, object]:
         return await super().describe() | {"firmware": self.source.firmware, "port": self.source.port_path}
 

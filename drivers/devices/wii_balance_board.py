@@ -34,6 +34,10 @@ class WiiBalanceBoard(InputDeviceDriver):
     kind = "balance"
     PROTOCOL = "wii-balance-board-evdev"
     EXPECTED_NAME = wbb.DEVICE_NAME
+    # the platform calibration's marks: 20 kg over each corner's quadrant and in the middle, inside the
+    # 433 × 238 mm sensor rectangle (the station's default marks at ±150 mm front/back lie outside it)
+    CALIBRATION_PLACEMENTS = ((20.0, -150.0, 80.0), (20.0, 150.0, 80.0), (20.0, -150.0, -80.0),
+                              (20.0, 150.0, -80.0), (20.0, 0.0, 0.0))
 
     async def describe(self) -> dict[str, object]:
         return await super().describe() | {"width_mm": wbb.GEOMETRY.width_mm, "length_mm": wbb.GEOMETRY.length_mm,

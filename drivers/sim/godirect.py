@@ -10,6 +10,7 @@ Faults: ``stall`` (the stream stops), ``garbage`` and ``disconnect`` are the pee
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -99,14 +100,17 @@ class GdxHandDynamometerSimulator(GoDirectSimulator):
     SENSORS = (gd.SensorInfo(1, 1, "Force", "N", -100.0, 850.0, 1000, 100_000),
                gd.SensorInfo(2, 2, "X-axis acceleration", "m/s²", -160.0, 160.0, 1000, 100_000))
 
-    def __init__(self, *, peak_kg: float = 29.0, **kwargs: float) -> None:
+    def __init__(self, *, peak_kg: float = 29.0, zero_offset_n: float = 3.0, **kwargs: float) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.peak_kg = peak_kg
+        self.peak_kg, self.zero_offset_n = peak_kg, zero_offset_n
+        self.hanging_mass_kg: float | None = None  # calibration: a known mass on the handle instead of a squeeze
 
     def values(self, sensor: int) -> list[float]:
         n = round(6.0 / (self.period_us / 1e6))
-        return [squeeze_force_kg(i * self.period_us / 1e6, self.peak_kg) * 9.80665 + self.rng.gauss(0, 0.2)
-                for i in range(n)]
+        dt = self.period_us / 1e6
+        kg = [self.hanging_mass_kg if self.hanging_mass_kg is not None else squeeze_force_kg(i * dt, self.peak_kg)
+              for i in range(n)]
+        return [k * 9.80665 + self.zero_offset_n + self.rng.gauss(0, 0.2) for k in kg]
 
 
 class GdxSpirometerSimulator(GoDirectSimulator):
@@ -117,8 +121,14 @@ class GdxSpirometerSimulator(GoDirectSimulator):
     def __init__(self, *, fvc_l: float = 3.4, pef_l_s: float = 7.0, ambient_c: float = 23.0, **kwargs: float) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.fvc_l, self.pef_l_s, self.ambient_c = fvc_l, pef_l_s, ambient_c
+        self.syringe_l: float | None = None  # calibration: the next stroke is a syringe of this volume
 
     def values(self, sensor: int) -> list[float]:
         rate = round(1e6 / self.period_us)
+        if self.syringe_l is not None:  # a 1-s half-sine stroke of ambient air, after 0.5 s still
+            n = rate
+            peak = self.syringe_l * math.pi / 2  # ∫ peak·sin(πt) dt over 1 s = 2·peak/π
+            return [0.0] * (rate // 2) + [peak * math.sin(math.pi * (i + 0.5) / n) for i in range(n)] \
+                + [0.0] * (2 * rate)
         btps = btps_factor(self.ambient_c)
         return [f / btps for f in forced_expiration_flow(self.fvc_l, self.pef_l_s, rate_hz=rate)]

@@ -151,7 +151,8 @@ async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: 
     await d.click("numberSubmit")
     await d.wait_screen("Consent")
     await d.click("healthYes")
-    await d.click("cameraYes")
+    if d.app.cfg.camera.source:  # no camera configured: the consent screen does not ask about it
+        await d.click("cameraYes")
     await tour.both("consent")
     await d.click("consentContinue")
     await d.wait_screen("Safety")

@@ -164,10 +164,11 @@ class GoDirectGrip(GoDirectDevice):
     async def tare(self) -> None:
         """Zero the handle at rest (mean of 0.3 s); DeviceReportedError if it is being squeezed."""
         values: list[float] = []
-        async for newtons in self.samples():
-            values.append(newtons / N_PER_KGF)
-            if len(values) >= 0.3 * RATE_HZ:
-                break
+        async with contextlib.aclosing(self.samples()) as stream:
+            async for newtons in stream:
+                values.append(newtons / N_PER_KGF)
+                if len(values) >= 0.3 * RATE_HZ:
+                    break
         if max(values) - min(values) > 1.0:
             raise DeviceReportedError("handle not at rest while zeroing", code="tare_under_load",
                                       device_id=self.device_id,
@@ -182,15 +183,16 @@ class GoDirectGrip(GoDirectDevice):
         correction = LinearCorrection.from_record(record)
         await self.tare()
         detector, n = GripTrialDetector(), 0
-        async for newtons in self.samples():
-            n += 1
-            force = correction.apply(newtons / N_PER_KGF - self.zero_kg)
-            yield Progress(self.device_id, "force_kg", round(force, 2), n / RATE_HZ)
-            if detector.feed(n / RATE_HZ, force):
-                break
-            if detector.started_at_s is None and n / RATE_HZ > squeeze_within_s:
-                raise DeviceTimeout(f"no squeeze within {squeeze_within_s:.0f} s", device_id=self.device_id,
-                                    resident_message="No squeeze was felt. Please squeeze the handle hard.")
+        async with contextlib.aclosing(self.samples()) as stream:
+            async for newtons in stream:
+                n += 1
+                force = correction.apply(newtons / N_PER_KGF - self.zero_kg)
+                yield Progress(self.device_id, "force_kg", round(force, 2), n / RATE_HZ)
+                if detector.feed(n / RATE_HZ, force):
+                    break
+                if detector.started_at_s is None and n / RATE_HZ > squeeze_within_s:
+                    raise DeviceTimeout(f"no squeeze within {squeeze_within_s:.0f} s", device_id=self.device_id,
+                                        resident_message="No squeeze was felt. Please squeeze the handle hard.")
         assert detector.started_at_s is not None and detector.peak_at_s is not None
         flags = frozenset() if record is not None and self.book is not None else frozenset({"uncalibrated"})
         yield self._final(FinalReading(
@@ -202,10 +204,11 @@ class GoDirectGrip(GoDirectDevice):
     async def read_steady_kg(self, seconds: float = 1.0) -> float:
         """Mean uncorrected force in kg over ``seconds`` (the grip calibration's known masses)."""
         values: list[float] = []
-        async for newtons in self.samples():
-            values.append(newtons / N_PER_KGF - self.zero_kg)
-            if len(values) >= seconds * RATE_HZ:
-                break
+        async with contextlib.aclosing(self.samples()) as stream:
+            async for newtons in stream:
+                values.append(newtons / N_PER_KGF - self.zero_kg)
+                if len(values) >= seconds * RATE_HZ:
+                    break
         return sum(values) / len(values)
 
 
@@ -250,15 +253,16 @@ class GoDirectSpirometer(GoDirectDevice):
 
         recorder = FlowRecorder(RATE_HZ, self.device_id)
         n, seq = 0, 0
-        async for flow in self.samples():
-            n += 1
-            recorder.add(FlowBlock(seq, (round(self.expiration_sign * flow * 1000),)), scale)  # mL/s blocks
-            seq = (seq + 1) & 0xFFFF
-            if recorder.ended():
-                return recorder
-            if recorder.blow_started_at is None and n / RATE_HZ > blow_within_s:
-                raise DeviceTimeout(f"no blow within {blow_within_s:.0f} s", device_id=self.device_id,
-                                    resident_message="No blow was felt. Please blow hard into the mouthpiece.")
+        async with contextlib.aclosing(self.samples()) as stream:
+            async for flow in stream:
+                n += 1
+                recorder.add(FlowBlock(seq, (round(self.expiration_sign * flow * 1000),)), scale)  # mL/s blocks
+                seq = (seq + 1) & 0xFFFF
+                if recorder.ended():
+                    return recorder
+                if recorder.blow_started_at is None and n / RATE_HZ > blow_within_s:
+                    raise DeviceTimeout(f"no blow within {blow_within_s:.0f} s", device_id=self.device_id,
+                                        resident_message="No blow was felt. Please blow hard into the mouthpiece.")
         raise DriverError("flow stream ended before the end of test", device_id=self.device_id)
 
     async def syringe_stroke_l(self) -> float:

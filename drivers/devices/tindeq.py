@@ -46,10 +46,16 @@ class TindeqProgressor(BleDevice):
         battery = (await self._ask(td.Command.GET_BATT_VLTG)).battery_mv
         return found | {"protocol": self.PROTOCOL, "firmware": version, "battery_mv": battery}
 
-    async def samples(self) -> AsyncIterator[td.WeightSample]:
-        """Weight samples from a fresh tare on; the stream is stopped on exit."""
+    async def tare(self) -> None:
+        """Zero the gauge (its TARE_SCALE command); nothing may hang on it."""
         await self._ensure_connected()
         await self.client.write(td.CONTROL_UUID, td.encode_command(td.Command.TARE_SCALE))
+
+    async def samples(self, *, tare: bool = True) -> AsyncIterator[td.WeightSample]:
+        """Weight samples (after a fresh tare unless ``tare=False``); the stream is stopped on exit."""
+        await self._ensure_connected()
+        if tare:
+            await self.tare()
         queue = await self._subscribe([td.DATA_UUID])
         await self.client.write(td.CONTROL_UUID, td.encode_command(td.Command.START_WEIGHT_MEAS))
         self._set_state(DeviceState.MEASURING)
@@ -78,16 +84,17 @@ class TindeqProgressor(BleDevice):
         correction = LinearCorrection.from_record(record)
         detector = GripTrialDetector()
         first_us: int | None = None
-        async for sample in self.samples():
-            first_us = sample.time_us if first_us is None else first_us
-            t = ((sample.time_us - first_us) & 0xFFFFFFFF) / 1e6
-            force = correction.apply(sample.weight_kg)
-            yield Progress(self.device_id, "force_kg", round(force, 2), t)
-            if detector.feed(t, force):
-                break
-            if detector.started_at_s is None and t > squeeze_within_s:
-                raise DeviceTimeout(f"no squeeze within {squeeze_within_s:.0f} s", device_id=self.device_id,
-                                    resident_message="No squeeze was felt. Please squeeze the handle hard.")
+        async with contextlib.aclosing(self.samples()) as stream:
+            async for sample in stream:
+                first_us = sample.time_us if first_us is None else first_us
+                t = ((sample.time_us - first_us) & 0xFFFFFFFF) / 1e6
+                force = correction.apply(sample.weight_kg)
+                yield Progress(self.device_id, "force_kg", round(force, 2), t)
+                if detector.feed(t, force):
+                    break
+                if detector.started_at_s is None and t > squeeze_within_s:
+                    raise DeviceTimeout(f"no squeeze within {squeeze_within_s:.0f} s", device_id=self.device_id,
+                                        resident_message="No squeeze was felt. Please squeeze the handle hard.")
         assert detector.started_at_s is not None and detector.peak_at_s is not None
         flags = frozenset() if record is not None and self.book is not None else frozenset({"uncalibrated"})
         yield checked_final(FinalReading(
@@ -100,9 +107,10 @@ class TindeqProgressor(BleDevice):
         """Mean uncorrected weight over ``seconds`` of the gauge's clock (the grip calibration's known masses)."""
         values: list[float] = []
         first: int | None = None
-        async for sample in self.samples():
-            first = sample.time_us if first is None else first
-            values.append(sample.weight_kg)
-            if (sample.time_us - first) / 1e6 >= seconds:
-                break
+        async with contextlib.aclosing(self.samples(tare=False)) as stream:
+            async for sample in stream:
+                first = sample.time_us if first is None else first
+                values.append(sample.weight_kg)
+                if (sample.time_us - first) / 1e6 >= seconds:
+                    break
         return sum(values) / len(values)

@@ -2,7 +2,7 @@
 
 START_WEIGHT_MEAS streams a squeeze (``drivers.sim.grip.squeeze_force_kg``) at 80 Hz, batched 10 samples per
 notification with the gauge's µs time stamps; TARE zeroes the offset; GET_APP_VERSION and GET_BATT_VLTG answer
-as command responses. ``placed_kg`` replaces the squeeze by a hanging calibration mass. Faults: ``stall`` (the
+as command responses. ``hanging_mass_kg`` replaces the squeeze by a hanging calibration mass. Faults: ``stall`` (the
 stream stops), ``low_power`` (a low-power warning first); link faults are the peer's.
 """
 
@@ -29,7 +29,7 @@ class TindeqProgressorSimulator(PeripheralBase):
                  seed: int = 5) -> None:
         super().__init__(speed=speed, seed=seed)
         self.peak_kg, self.offset_kg = peak_kg, zero_offset_kg
-        self.placed_kg: float | None = None
+        self.hanging_mass_kg: float | None = None  # calibration: a known mass instead of a squeeze
         self.clock_us = 123_456_789
 
     def on_write(self, char_uuid: str, data: bytes) -> None:
@@ -57,7 +57,7 @@ class TindeqProgressorSimulator(PeripheralBase):
             batch = []
             for _ in range(PER_NOTIFICATION):
                 t = i / RATE_HZ
-                kg = self.placed_kg if self.placed_kg is not None else squeeze_force_kg(t, self.peak_kg)
+                kg = self.hanging_mass_kg if self.hanging_mass_kg is not None else squeeze_force_kg(t, self.peak_kg)
                 batch.append(td.WeightSample(kg + self.offset_kg + self.rng.gauss(0, 0.03), self.clock_us))
                 self.clock_us = (self.clock_us + 1_000_000 // RATE_HZ) & 0xFFFFFFFF
                 i += 1

@@ -78,9 +78,13 @@ async def test_a_stalled_progressor_is_a_timeout() -> None:
     assert run.error is not None and not run.finals
 
 
-async def test_read_steady_kg_reads_a_hanging_mass() -> None:
-    sim = TindeqProgressorSimulator(speed=40.0)
-    sim.placed_kg = 10.0
+async def test_read_steady_kg_reads_a_hanging_mass_after_a_tare_and_not_before() -> None:
+    sim = TindeqProgressorSimulator(speed=40.0, zero_offset_kg=0.3)
     gauge = TindeqProgressor("tindeq", FakeGattPeer(sim), None)
     await gauge.connect()
+    sim.hanging_mass_kg = 10.0
+    assert await gauge.read_steady_kg(0.5) == pytest.approx(10.3, abs=0.05), "reading a mass must not tare it away"
+    sim.hanging_mass_kg = None
+    await gauge.tare()
+    sim.hanging_mass_kg = 10.0
     assert await gauge.read_steady_kg(0.5) == pytest.approx(10.0, abs=0.05)

@@ -38,7 +38,9 @@ class TindeqProgressorSimulator(PeripheralBase):
         command = td.decode_command(data).command
         if command is td.Command.TARE_SCALE:
             self.offset_kg = 0.0
-        elif command is td.Command.START_WEIGHT_MEAS and not self.busy:
+        elif command is td.Command.START_WEIGHT_MEAS:
+            for task in list(self._tasks):  # a new start replaces a stream still winding down
+                task.cancel()
             self.spawn(self._stream())
         elif command is td.Command.STOP_WEIGHT_MEAS:
             for task in list(self._tasks):

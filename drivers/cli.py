@@ -27,8 +27,17 @@ def register(sub: Any) -> None:
     devices.add_argument("--json", action="store_true", help="print JSON instead of a table")
     devices.set_defaults(func=_devices)
     dsub = devices.add_subparsers(dest="devices_command", metavar="SUBCOMMAND")
-    probe = dsub.add_parser("probe", help="connect to one device now and report what was found")
-    probe.add_argument("name", help="the device's name in the station configuration")
+    probe = dsub.add_parser("probe", help="connect to one device now and report what was found; without NAME, "
+                                          "list what is attached and suggest station-file entries",
+                            description="With NAME: connect to that configured device and report what it says "
+                                        "(protocol, firmware, sensors). Without: look at the input devices, USB "
+                                        "devices, serial ports and (when a Bluetooth adapter is reachable) BLE "
+                                        "advertisements, without writing to any device, and print the "
+                                        "[[devices]] entries they suggest.")
+    probe.add_argument("name", nargs="?", help="the device's name in the station configuration")
+    probe.add_argument("--ble-seconds", type=float, default=5.0, metavar="S",
+                       help="how long to listen for BLE advertisements (0: no scan)")
+    probe.add_argument("--json", action="store_true", help="print JSON instead of station-file entries")
     probe.set_defaults(func=_probe)
     measure = dsub.add_parser("measure", help="run one measurement on a device and print its events as JSON lines",
                               description="The calibration lock-out applies: a locked device is refused.")
@@ -183,7 +192,27 @@ def _devices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _discover(args: argparse.Namespace) -> int:
+    from drivers.discovery import look, suggest
+
+    found, notes = asyncio.run(look(args.ble_seconds))
+    suggestions = suggest(found)
+    if args.json:
+        print(json.dumps({"found": as_json(found), "suggestions": as_json(suggestions), "notes": notes}, indent=2,
+                         ensure_ascii=False))
+    else:
+        print(f"# {len(found)} attached thing(s) looked at; {len(suggestions)} recognised")
+        for i, s in enumerate(suggestions, 1):
+            print(f"\n# {s.found.bus} {s.found.name!r} at {s.found.where}: {s.note}")
+            print(s.toml(f"{s.kind or 'device'}{i}") if s.protocol else "# (no station protocol fits)")
+    for note in notes:
+        print(f"kiosk devices probe: {note}", file=sys.stderr)
+    return 0
+
+
 def _probe(args: argparse.Namespace) -> int:
+    if args.name is None:
+        return _discover(args)
     cfg = _station(args)
     cfg.device(args.name)  # ConfigError naming the configured devices if unknown
     report, note = asyncio.run(_with_manager(cfg, (args.name,), 0, args.name))

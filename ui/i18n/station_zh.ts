@@ -1812,6 +1812,14 @@
             <translation>设备：%1</translation>
         </message>
         <message>
+            <source>Protocol: %1</source>
+            <translation>通信协议：%1</translation>
+        </message>
+        <message>
+            <source>Firmware: %1</source>
+            <translation>固件：%1</translation>
+        </message>
+        <message>
             <source>Back</source>
             <translation>返回</translation>
         </message>

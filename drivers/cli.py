@@ -276,8 +276,8 @@ async def _run_simulators(cfg: StationConfig, speed: float, only: list[str] | No
                 hosts.append(host)
                 print(f"{dcfg.name:<14}{dcfg.protocol:<22}serial  {host.port_path} -> {host.slave_path} "
                       f"({dcfg.baud or 'the protocol default'} baud, 8N1)", flush=True)
-            elif info.transport is Transport.INPUT:
-                print(f"{dcfg.name:<14}{dcfg.protocol:<22}input   {simulator.name}: replayed input events, "
+            elif info.transport in (Transport.INPUT, Transport.HID):
+                print(f"{dcfg.name:<14}{dcfg.protocol:<22}{info.transport.value:<8}{simulator.name}: in-process, "
                       "reachable only from this process (the kiosk with simulate = true runs its own)", flush=True)
             else:
                 peer = FakeGattPeer(simulator, device_id=dcfg.name)

@@ -23,7 +23,7 @@ from drivers.transport.evdev_input import InputDeviceInfo, attached_input_device
 
 @dataclass(frozen=True)
 class Found:
-    """One attached thing: ``bus`` is "input", "usb", "serial" or "ble"; ``where`` its path, name or address."""
+    """One attached thing: ``bus`` is "input", "usb", "hid", "serial" or "ble"; ``where`` its path, name or address."""
 
     bus: str
     name: str
@@ -49,6 +49,7 @@ class Suggestion:
 
 
 BUTTON_BOX_WORDS = re.compile(r"button|response|foot ?switch|buzzer|reaction", re.IGNORECASE)
+GODIRECT_USB = f"{godirect.USB_VENDOR_ID:04x}:{godirect.USB_PRODUCT_ID:04x}"
 FTDI_IDS = {"0403:6001", "0403:6015"}  # Cedrus pads use FTDI USB-serial chips (pyxid2 opens them through ftd2xx)
 
 
@@ -79,6 +80,8 @@ def _ble_suggestion(f: Found) -> Suggestion | None:
 
 def suggest(found: Iterable[Found]) -> list[Suggestion]:
     """A suggestion for every recognised thing (unrecognised ones are left out)."""
+    found = list(found)
+    go_direct_hid = any(f.bus == "hid" and f.usb_id == GODIRECT_USB for f in found)
     out: list[Suggestion] = []
     for f in found:
         s: Suggestion | None = None
@@ -89,9 +92,13 @@ def suggest(found: Iterable[Found]) -> list[Suggestion]:
             s = Suggestion(f, "button-box-evdev", "reaction_time", "input",
                            "a keyboard-like input device whose name suggests a response box (confirm it)",
                            {"port": f.name})
-        elif f.bus == "usb" and f.usb_id == f"{godirect.USB_VENDOR_ID:04x}:{godirect.USB_PRODUCT_ID:04x}":
-            s = Suggestion(f, None, note="Vernier Go Direct on USB: this station reads Go Direct over Bluetooth "
-                                         "only; unplug it and pair it by Bluetooth")
+        elif f.bus == "hid" and f.usb_id == GODIRECT_USB:
+            s = Suggestion(f, "godirect-grip-usb", "grip", "hid",
+                           "Vernier Go Direct on USB: the ids do not say which sensor; for a GDX-SPR use "
+                           "godirect-spirometer-usb (kiosk devices probe NAME shows the order code)", {"port": f.where})
+        elif f.bus == "usb" and f.usb_id == GODIRECT_USB and not go_direct_hid:
+            s = Suggestion(f, None, note="Vernier Go Direct on USB, but no /dev/hidraw node of it was found "
+                                         "(is the hid driver loaded?)")
         elif f.bus == "serial" and f.usb_id in FTDI_IDS:
             s = Suggestion(f, "cedrus-xid", "reaction_time", "serial",
                            "an FTDI USB-serial port, as Cedrus XID pads use: to confirm (kiosk devices probe NAME "
@@ -141,6 +148,13 @@ def serial_things(dev: Path = Path("/dev"), sys_tty: Path = Path("/sys/class/tty
     return out
 
 
+def hid_things() -> list[Found]:
+    """The hidraw nodes of Go Direct devices (the only USB HID devices this station reads)."""
+    from drivers.transport.hidraw import hidraw_nodes
+
+    return [Found("hid", "Vernier Go Direct", node, GODIRECT_USB) for node in hidraw_nodes()]
+
+
 async def ble_things(seconds: float = 5.0) -> tuple[list[Found], str]:
     """BLE advertisements in range, or [] and why not (no bleak, no adapter, no D-Bus)."""
     try:
@@ -157,7 +171,7 @@ async def look(ble_seconds: float = 5.0) -> tuple[list[Found], list[str]]:
     """Everything attached, and notes on what could not be looked at."""
     ble, why = await ble_things(ble_seconds) if ble_seconds > 0 else ([], "BLE scan skipped")
     notes = [why] if why else []
-    found = [*input_things(), *usb_things(), *serial_things(), *ble]
+    found = [*input_things(), *usb_things(), *hid_things(), *serial_things(), *ble]
     if not Path("/proc/bus/input/devices").exists():
         notes.append("no /proc/bus/input/devices: input devices not listed")
     return found, notes

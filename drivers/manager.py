@@ -138,6 +138,16 @@ class DeviceManager:
                 host.start()
                 link = host.port_path
             listens_on = str(link)
+        elif info.transport is Transport.HID:
+            from drivers.transport.hidraw import HidrawLink, HidSimulatorHost
+
+            if dcfg.simulate:
+                simulator = info.simulator(self.sim_speed)
+                host = HidSimulatorHost(simulator, name=dcfg.name)
+                link = HidrawLink(f"{dcfg.name} (simulated hidraw)", device_id=dcfg.name, opener=host.host_fd)
+            else:
+                link = HidrawLink(str(dcfg.port), device_id=dcfg.name)
+            listens_on = link.address
         elif info.transport is Transport.INPUT:
             if dcfg.simulate:
                 simulator = info.simulator(self.sim_speed)

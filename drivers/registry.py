@@ -293,10 +293,25 @@ def _decode_godirect() -> Decoder:
     return decode
 
 
+def _decode_godirect_usb(data: bytes, _characteristic: str | None) -> list[Any]:
+    """64-byte USB HID reports (as read from /dev/hidrawN), joined into packets."""
+    from drivers.codecs import godirect
+
+    if len(data) % godirect.USB_REPORT:
+        return [CodecError(f"{len(data)} bytes are not whole {godirect.USB_REPORT}-byte USB reports")]
+    assembler = godirect.PacketAssembler()
+    return [m for i in range(0, len(data), godirect.USB_REPORT)
+            for m in assembler.feed_usb_report(data[i:i + godirect.USB_REPORT])]
+
+
 for _name, _kind, _driver, _sim, _what in (
     ("godirect-grip", "grip", "GoDirectGrip", "GdxHandDynamometerSimulator", "Vernier GDX-HD hand dynamometer"),
     ("godirect-spirometer", "spirometer", "GoDirectSpirometer", "GdxSpirometerSimulator", "Vernier GDX-SPR spirometer"),
 ):
+    register(ProtocolInfo(f"{_name}-usb", _kind, Transport.HID, "drivers.codecs.godirect",
+                          f"{_what} (Go Direct protocol over USB HID, /dev/hidraw)",
+                          _ble_sim("drivers.sim.godirect", _sim), _ble_driver("drivers.devices.godirect", _driver),
+                          _decode_godirect_usb))
     register(ProtocolInfo(_name, _kind, Transport.BLE, "drivers.codecs.godirect",
                           f"{_what} (Go Direct protocol over BLE)", _ble_sim("drivers.sim.godirect", _sim),
                           _ble_driver("drivers.devices.godirect", _driver), _decode_godirect(),

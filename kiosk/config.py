@@ -27,6 +27,7 @@ class Transport(enum.StrEnum):
     SERIAL = "serial"
     BLE = "ble"
     INPUT = "input"  # a Linux input device (evdev); ``port`` = its /dev/input/event* path or its kernel name
+    HID = "hid"  # a USB HID device through Linux hidraw; ``port`` = its /dev/hidraw* path
 
 
 class StorageEncryption(enum.StrEnum):
@@ -221,6 +222,9 @@ def parse_config(raw: Mapping[str, Any], *, source: str = "<memory>") -> Station
         if not d.simulate and d.transport is Transport.SERIAL and not d.port:
             raise ConfigError("a serial device needs a port (or simulate = true)", path=source,
                               key=f"devices[{d_i}].port")
+        if not d.simulate and d.transport is Transport.HID and not d.port:
+            raise ConfigError("a USB HID device needs a port: its /dev/hidraw* path (or simulate = true)",
+                              path=source, key=f"devices[{d_i}].port")
         if not d.simulate and d.transport is Transport.INPUT and not d.port:
             raise ConfigError("an input device needs a port: its /dev/input/event* path or its kernel name "
                               "(or simulate = true)", path=source, key=f"devices[{d_i}].port")

@@ -47,6 +47,7 @@ def test_proc_input_devices_are_parsed() -> None:
 def test_suggestions_for_attached_devices() -> None:
     found = [*discovery.input_things(parse_proc_input_devices(PROC)),
              Found("usb", "Vernier Go Direct", "/sys/bus/usb/devices/1-2", "08f7:0010"),
+             Found("hid", "Vernier Go Direct", "/dev/hidraw3", "08f7:0010"),
              Found("serial", "ttyUSB0", "/dev/ttyUSB0", "0403:6001"),
              Found("ble", "GDX-HD 0F1004E7", "AA:BB:CC:DD:EE:01"),
              Found("ble", "BM85", "AA:BB:CC:DD:EE:02", services=("00001810-0000-1000-8000-00805f9b34fb",)),
@@ -58,7 +59,11 @@ def test_suggestions_for_attached_devices() -> None:
         == "wii-balance-board-evdev"
     assert by_where["/dev/input/event7"].settings == {"port": "Nintendo Wii Remote Balance Board"}
     assert by_where["/dev/input/event8"].protocol == "button-box-evdev"
-    assert by_where["/sys/bus/usb/devices/1-2"].protocol is None  # Go Direct on USB: not read here, says so
+    assert "/sys/bus/usb/devices/1-2" not in by_where  # the USB device itself: its hidraw node is suggested
+    (alone,) = suggest([Found("usb", "Vernier Go Direct", "/sys/bus/usb/devices/1-2", "08f7:0010")])
+    assert alone.protocol is None and "hidraw" in alone.note
+    assert by_where["/dev/hidraw3"].protocol == "godirect-grip-usb"
+    assert by_where["/dev/hidraw3"].settings == {"port": "/dev/hidraw3"}
     assert by_where["/dev/ttyUSB0"].protocol == "cedrus-xid" and "confirm" in by_where["/dev/ttyUSB0"].note
     assert by_where["AA:BB:CC:DD:EE:01"].protocol == "godirect-grip"
     assert by_where["AA:BB:CC:DD:EE:02"].protocol == "ble-bps-beurer"
@@ -125,6 +130,7 @@ def test_probe_without_a_name_lists_and_suggests(capsys: pytest.CaptureFixture[s
     monkeypatch.setattr(discovery, "attached_input_devices", lambda: parse_proc_input_devices(PROC))
     monkeypatch.setattr(discovery, "usb_things", lambda: [])
     monkeypatch.setattr(discovery, "serial_things", lambda: [])
+    monkeypatch.setattr(discovery, "hid_things", lambda: [])
     assert main(["devices", "probe", "--ble-seconds", "0", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [s["protocol"] for s in out["suggestions"]] == ["wii-balance-board-evdev", "button-box-evdev"]

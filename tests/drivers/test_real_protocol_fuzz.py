@@ -14,7 +14,7 @@ from drivers.registry import PROTOCOLS
 from drivers.transport.evdev_input import decode_input_events, parse_evtest, parse_proc_input_devices
 
 REAL = ("ble-bps-beurer", "wii-balance-board-evdev", "godirect-grip", "godirect-spirometer", "tindeq-progressor",
-        "cedrus-xid", "button-box-evdev")
+        "cedrus-xid", "button-box-evdev", "godirect-grip-usb", "godirect-spirometer-usb")
 
 
 @given(st.text(max_size=400))

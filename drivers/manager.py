@@ -138,26 +138,10 @@ class DeviceManager:
                 host.start()
                 link = host.port_path
             listens_on = str(link)
-        elif info.transport is Transport.HID:
-            from drivers.transport.hidraw import HidrawLink, HidSimulatorHost
+        elif info.transport in (Transport.HID, Transport.INPUT):
+            from drivers.transport.local_links import local_link
 
-            if dcfg.simulate:
-                simulator = info.simulator(self.sim_speed)
-                host = HidSimulatorHost(simulator, name=dcfg.name)
-                link = HidrawLink(f"{dcfg.name} (simulated hidraw)", device_id=dcfg.name, opener=host.host_fd)
-            else:
-                link = HidrawLink(str(dcfg.port), device_id=dcfg.name)
-            listens_on = link.address
-        elif info.transport is Transport.INPUT:
-            if dcfg.simulate:
-                simulator = info.simulator(self.sim_speed)
-                host = link = simulator.source()
-                listens_on = f"{simulator.name} (replayed input events)"
-            else:
-                from drivers.transport.evdev_input import EvdevEventSource
-
-                link = EvdevEventSource(str(dcfg.port), device_id=dcfg.name, grab=dcfg.kind == "reaction_time")
-                listens_on = str(dcfg.port)
+            link, listens_on, simulator, host = local_link(dcfg, info, self.sim_speed)
         else:
             if dcfg.simulate:
                 from drivers.ble.gatt import FakeGattPeer

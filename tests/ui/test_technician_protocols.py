@@ -34,3 +34,23 @@ def test_device_screen_names_protocol_and_firmware(station_cfg: StationConfig, s
     result = run_station(cfg, scenario, shots_dir=shots_dir, sim_speed=16.0)
     assert result["card"].startswith("godirect-grip, firmware 1.6.3"), result
     assert result["shown"] == "Protocol: godirect-grip  ·  Firmware: 1.6.3", result
+
+
+def test_a_lampless_reaction_box_shows_which_button_to_press(station_cfg: StationConfig, shots_dir: Path) -> None:
+    from tests.ui.test_device_test import open_test, vm
+
+    cfg = replace(station_cfg, devices=REAL_PROTOCOL_DEMO_DEVICES)
+
+    async def scenario(d: ScreenDriver) -> dict[str, object]:
+        await open_test(d, "reaction")
+        sim = d.app.manager.device("reaction").simulator
+        sim.person.mean_ms = 3000.0  # a slow resident, so the prompt stays up long enough to be seen
+        await d.click("startButton")
+        await d.until(lambda: vm(d).liveStimulus > 0, 15, "a stimulus on screen")
+        await d.settle(0.2)
+        shown = {"prompt": d.text("liveStimulus"), "key": vm(d).liveStimulus}
+        await both_languages(d, "device-reaction-box-stimulus")
+        return shown
+
+    shown = run_station(cfg, scenario, shots_dir=shots_dir, sim_speed=1.0)
+    assert shown["prompt"] == f"Press button {shown['key']}", shown

@@ -1329,6 +1329,10 @@
     <context>
         <name>LiveNumber</name>
         <message>
+            <source>Press button %1</source>
+            <translation>请按 %1 号键</translation>
+        </message>
+        <message>
             <source>Weight</source>
             <translation>体重</translation>
         </message>

@@ -366,6 +366,11 @@ class DeviceTestModel(QObject):
     def liveValue(self) -> float:
         return self._live.value
 
+    @Property(int, notify=liveChanged)
+    def liveStimulus(self) -> int:
+        """The button to press now, on a reaction box without lamps (0: none)."""
+        return self._live.stimulus
+
     @Property(float, notify=liveChanged)
     def liveMax(self) -> float:
         return self._live.peak

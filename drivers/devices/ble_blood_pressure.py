@@ -17,6 +17,7 @@ this session) is skipped: it may be an earlier resident's.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -59,6 +60,7 @@ class BleBloodPressureMonitor(BleDevice):
     # Without live cuff pressure, a measurement counts only if the cuff's own clock dates it within this many
     # seconds of the station's local clock (older ones are stored readings, maybe an earlier resident's).
     max_age_s: float | None = None
+    settle_before_subscribe_s = 0.0  # some cuffs stay silent if subscribed at once after service discovery
 
     async def read_feature(self) -> ble_bps.BloodPressureFeature:
         """What the monitor can detect (read from 0x2A49)."""
@@ -75,6 +77,8 @@ class BleBloodPressureMonitor(BleDevice):
         side = arm_side(options, self.device_id)  # a bad option fails before the cuff inflates
         record = self._gate()
         await self._ensure_connected()
+        if self.settle_before_subscribe_s:
+            await asyncio.sleep(self.settle_before_subscribe_s)
         uuids = [ble_bps.INTERMEDIATE_CUFF_PRESSURE_UUID, ble_bps.MEASUREMENT_UUID]
         queue = await self._subscribe(uuids)
         self._set_state(DeviceState.MEASURING)
@@ -164,3 +168,6 @@ class BeurerBleBloodPressureMonitor(BleBloodPressureMonitor):
     quirks = ble_bps.BEURER
     require_live_cuff = False
     max_age_s = 300.0
+    # "Beurer BM85 seems to need some rest between service discovery and subscribing or it will stay silent"
+    # (blood-pressure-monitor-fl waits 100 ms); a little more here
+    settle_before_subscribe_s = 0.2

@@ -181,10 +181,10 @@ def _devices(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        print(f"{'NAME':<14}{'KIND':<16}{'PROTOCOL':<22}{'STATE':<12}WHERE")
+        print(f"{'NAME':<14}{'KIND':<16}{'PROTOCOL':<26}{'STATE':<12}WHERE")
         for r in rows:
             sim = " [simulated]" if r["simulated"] else ""
-            print(f"{r['name']:<14}{r['kind']:<16}{r['protocol']:<22}{r['state']:<12}{r['where']}{sim}")
+            print(f"{r['name']:<14}{r['kind']:<16}{r['protocol']:<26}{r['state']:<12}{r['where']}{sim}")
             if r["detail"]:
                 print(f"{'':<14}{r['detail']}")
     if note:

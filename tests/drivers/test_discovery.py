@@ -134,3 +134,11 @@ def test_probe_without_a_name_lists_and_suggests(capsys: pytest.CaptureFixture[s
     assert main(["devices", "probe", "--ble-seconds", "0", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [s["protocol"] for s in out["suggestions"]] == ["wii-balance-board-evdev", "button-box-evdev"]
+
+
+def test_the_real_protocol_station_file_matches_the_demo_devices() -> None:
+    from kiosk.config import load_config
+
+    cfg = load_config(Path(__file__).resolve().parents[2] / "docs" / "station.real-protocols.toml")
+    check_devices(cfg)
+    assert cfg.devices == REAL_PROTOCOL_DEMO_DEVICES

@@ -64,7 +64,8 @@ def register(sub: Any) -> None:
                                         "each HEX argument is one characteristic value (see --char). "
                                         f"Protocols: {', '.join(sorted(PROTOCOLS))}.")
     decode.add_argument("protocol", help="protocol name, e.g. ble-bps (alias ble-bpm) or oem-bp-serial")
-    decode.add_argument("hex", nargs="+", help="bytes in hex; spaces, colons and 0x prefixes are ignored")
+    decode.add_argument("hex", nargs="+", help="bytes in hex; spaces, colons and 0x prefixes are ignored; for an "
+                                               "input-device protocol, @FILE reads evtest's text output instead")
     decode.add_argument("--char", default=None, metavar="UUID16",
                         help="BLE characteristic the values came from (e.g. 2a36); default: the measurement")
     decode.set_defaults(func=_decode)
@@ -119,7 +120,8 @@ def as_json(value: Any) -> Any:
 
 def _decode(args: argparse.Namespace) -> int:
     info = protocol(args.protocol)
-    chunks = [parse_hex(h) for h in args.hex]
+    chunks = [_evtest_file(h[1:], info.name, info.transport) if h.startswith("@") else parse_hex(h)
+              for h in args.hex]
     items: list[Any] = []
     if info.transport is not Transport.BLE:  # serial and input-event streams: one byte stream
         items = info.decode(b"".join(chunks), None)
@@ -132,6 +134,19 @@ def _decode(args: argparse.Namespace) -> int:
     for e in errors:
         print(f"kiosk decode: codec error: {e}", file=sys.stderr)
     return 1 if errors or not items else 0
+
+
+def _evtest_file(path: str, name: str, transport: Transport) -> bytes:
+    """The events of an evtest text capture, as the struct input_event bytes an input protocol decodes."""
+    if transport is not Transport.INPUT:
+        raise KioskError(f"@FILE (evtest text) is for input-device protocols; {name} runs over {transport.value}")
+    from drivers.transport.evdev_input import encode_input_events, parse_evtest
+
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        raise KioskError(f"cannot read {path}: {e}") from None
+    return encode_input_events(parse_evtest(text))
 
 
 # ---- devices ---------------------------------------------------------------------------------------------

@@ -134,3 +134,16 @@ async def test_xid_pad_over_a_pseudo_terminal() -> None:
         await pad.close()
     finally:
         host.stop()
+
+
+def test_kiosk_decode_reads_an_evtest_capture(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from kiosk.cli import main
+
+    capture = tmp_path / "numpad.txt"
+    capture.write_text(NUMPAD_EVTEST, encoding="utf-8")
+    assert main(["decode", "button-box-evdev", f"@{capture}"]) == 0
+    frames = json.loads(capsys.readouterr().out)["frames"]
+    assert [(f["button"], f["at_s"]) for f in frames if f["type"] == "ButtonPress"] == [
+        (1, 1732611128.101149), (2, 1732611128.519263), (4, 1732611620.854361)]

@@ -230,7 +230,15 @@ class GoDirectSpirometer(GoDirectDevice):
         record = None if options.get("calibration_mode") else self._gate()
         await self._ensure_connected()
         btps = btps_factor(self.ambient_c)
-        recorder = await self._blow(LinearCorrection.from_record(record).gain * btps, blow_within_s)
+        recorder = FlowRecorder(RATE_HZ, self.device_id)
+        started = time.monotonic()
+        async with contextlib.aclosing(self._blow(recorder, LinearCorrection.from_record(record).gain * btps,
+                                                  blow_within_s)) as samples:
+            async for n in samples:
+                if n % 5 == 0:  # the live flow-volume curve at 20 Hz
+                    yield Progress(self.device_id, "flow_volume",
+                                   (round(recorder.volume_l[-1], 3), round(recorder.flow_l_s[-1], 3)),
+                                   time.monotonic() - started)
         manoeuvre = dataclasses.replace(analyse_manoeuvre(recorder.flow_l_s, RATE_HZ), btps_factor=btps)
         self.manoeuvres.append(manoeuvre)
         flags = {"ambient_assumed"} | (set() if record is not None and self.book is not None else {"uncalibrated"})
@@ -238,8 +246,6 @@ class GoDirectSpirometer(GoDirectDevice):
             flags.add("fvc_not_acceptable")
         if not manoeuvre.fev1_acceptable:
             flags.add("fev1_not_acceptable")
-        for v, f in manoeuvre.flow_volume_curve[::4]:
-            yield Progress(self.device_id, "flow_volume", (round(v, 3), round(f, 3)), 0.0)
         yield self._final(FinalReading(
             self.device_id, "fvc", {"fvc": round(manoeuvre.fvc_l, 2), "fev1": round(manoeuvre.fev1_l, 2),
                                     "fev1_fvc": round(manoeuvre.fev1_fvc, 3), "pef": round(manoeuvre.pef_l_s, 2)},
@@ -248,18 +254,19 @@ class GoDirectSpirometer(GoDirectDevice):
                      "ambient_c": self.ambient_c, "protocol": self.PROTOCOL,
                      "flow_volume_curve": [list(p) for p in manoeuvre.flow_volume_curve]}))
 
-    async def _blow(self, scale: float, blow_within_s: float) -> FlowRecorder:
+    async def _blow(self, recorder: FlowRecorder, scale: float, blow_within_s: float) -> AsyncIterator[int]:
+        """Feed ``recorder`` until the ATS/ERS end of test, yielding the sample count after each sample."""
         from drivers.codecs.spirometer import FlowBlock
 
-        recorder = FlowRecorder(RATE_HZ, self.device_id)
         n, seq = 0, 0
         async with contextlib.aclosing(self.samples()) as stream:
             async for flow in stream:
                 n += 1
                 recorder.add(FlowBlock(seq, (round(self.expiration_sign * flow * 1000),)), scale)  # mL/s blocks
                 seq = (seq + 1) & 0xFFFF
+                yield n
                 if recorder.ended():
-                    return recorder
+                    return
                 if recorder.blow_started_at is None and n / RATE_HZ > blow_within_s:
                     raise DeviceTimeout(f"no blow within {blow_within_s:.0f} s", device_id=self.device_id,
                                         resident_message="No blow was felt. Please blow hard into the mouthpiece.")
@@ -267,5 +274,8 @@ class GoDirectSpirometer(GoDirectDevice):
 
     async def syringe_stroke_l(self) -> float:
         """Volume of one calibration-syringe stroke (no BTPS, no gain)."""
-        recorder = await self._blow(1.0, 10.0)
+        recorder = FlowRecorder(RATE_HZ, self.device_id)
+        async with contextlib.aclosing(self._blow(recorder, 1.0, 10.0)) as samples:
+            async for _ in samples:
+                pass
         return max(recorder.volume_l)

@@ -107,7 +107,10 @@ async def test_gdx_spr_flow_gives_the_station_computed_fvc_and_pef() -> None:
     spr = GoDirectSpirometer("gdx-spr", FakeGattPeer(GdxSpirometerSimulator(fvc_l=3.4, pef_l_s=7.0, speed=40.0)),
                              None)
     await spr.connect()
-    reading = (await run_measurement(spr.measure())).final
+    run = await run_measurement(spr.measure())
+    reading = run.final
+    live = [p for p in run.progress if p.quantity == "flow_volume"]
+    assert len(live) > 20 and live[-1].at_s > live[0].at_s, "the flow-volume curve is drawn while blowing"
     assert reading.values["fvc"] == pytest.approx(3.4, abs=0.1)
     assert reading.values["pef"] == pytest.approx(7.0, abs=0.3)
     assert "ambient_assumed" in reading.quality_flags

@@ -63,6 +63,9 @@ def _ble_suggestion(f: Found) -> Suggestion | None:
         return Suggestion(f, "godirect-spirometer", "spirometer", "ble", "Vernier Go Direct spirometer", address)
     if name.startswith(tindeq.NAME_PREFIX) or tindeq.SERVICE_UUID in f.services:
         return Suggestion(f, "tindeq-progressor", "grip", "ble", "Tindeq Progressor force gauge", address)
+    if name.startswith("BLEsmart_"):  # Omron's advertised name (e.g. "BLEsmart_0000025828FFB20591B5")
+        return Suggestion(f, "ble-bps-omron", "blood_pressure", "ble",
+                          "Omron cuff: its last record is asked for through RACP", address)
     if "1810" in short or ble_bps.quirks_for_name(name) is ble_bps.BEURER:
         beurer = ble_bps.quirks_for_name(name) is ble_bps.BEURER
         return Suggestion(f, "ble-bps-beurer" if beurer else "ble-bps", "blood_pressure", "ble",

@@ -167,6 +167,11 @@ register(ProtocolInfo("ble-bps-beurer", "blood_pressure", Transport.BLE, "driver
                       _decode_bps_beurer(),
                       {"2a35": "Blood Pressure Measurement", "2a36": "Intermediate Cuff Pressure",
                        "2a49": "Blood Pressure Feature"}))
+register(ProtocolInfo("ble-bps-omron", "blood_pressure", Transport.BLE, "drivers.codecs.ble_bps",
+                      "Blood Pressure Service 0x1810, Omron-style: last stored record asked for through RACP 0x2A52",
+                      _ble_sim("drivers.sim.ble_bpm", "OmronBlsSimulator"),
+                      _ble_driver("drivers.devices.ble_blood_pressure", "OmronBleBloodPressureMonitor"), _decode_bps(),
+                      {"2a35": "Blood Pressure Measurement", "2a49": "Blood Pressure Feature"}))
 register(ProtocolInfo("ble-weight", "scale", Transport.BLE, "drivers.codecs.ble_weight",
                       "Bluetooth Weight Scale Service 0x181D", _ble_sim("drivers.sim.ble_scale", "BleScaleSimulator"),
                       _ble_driver("drivers.devices.ble_weight_scale", "BleWeightScale"), _decode_weight(),

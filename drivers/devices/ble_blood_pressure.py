@@ -21,13 +21,14 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from drivers.base import (
     CodecError,
     DeviceReportedError,
     DeviceState,
     DeviceTimeout,
+    DriverError,
     FinalReading,
     MeasurementEvent,
     Progress,
@@ -171,3 +172,65 @@ class BeurerBleBloodPressureMonitor(BleBloodPressureMonitor):
     # "Beurer BM85 seems to need some rest between service discovery and subscribing or it will stay silent"
     # (blood-pressure-monitor-fl waits 100 ms); a little more here
     settle_before_subscribe_s = 0.2
+
+
+class OmronBleBloodPressureMonitor(BleBloodPressureMonitor):
+    """Omron-style cuffs (protocol ``ble-bps-omron``): they measure on their own and do not put live cuff
+    pressure on the air; the station asks for the last stored record through the Record Access Control
+    Point the cuff offers beside 0x2A35 (0x2A52 ``01 06``, as the hass-omron integration does, MIT) every
+    ``poll_s`` until one dated from this measurement on arrives (the cuff's clock, within ``clock_slack_s``).
+    An older record is an earlier resident's and is never taken."""
+
+    require_live_cuff = False
+    poll_s = 3.0
+    clock_slack_s = 60.0
+
+    async def measure(self, *, trial: int = 1, **options: object) -> AsyncIterator[MeasurementEvent]:
+        from drivers.codecs.ble_glucose import (
+            RACP_UUID,
+            RacpOpCode,
+            RacpOperator,
+            RacpRequest,
+            decode_racp_response,
+            encode_racp_request,
+        )
+
+        side = arm_side(options, self.device_id)
+        record = self._gate()
+        await self._ensure_connected()
+        if RACP_UUID not in {c for chars in self.services.values() for c in chars}:
+            raise DriverError("this cuff offers no Record Access Control Point (0x2A52) to ask for its reading",
+                              device_id=self.device_id)
+        uuids = [ble_bps.MEASUREMENT_UUID, RACP_UUID]
+        queue = await self._subscribe(uuids)
+        self._set_state(DeviceState.MEASURING)
+        since = datetime.now() - timedelta(seconds=self.clock_slack_s)  # the cuff keeps local time
+        started = time.monotonic()
+        ask_last = encode_racp_request(RacpRequest(RacpOpCode.REPORT_STORED_RECORDS, RacpOperator.LAST_RECORD))
+        try:
+            while time.monotonic() - started < self.start_timeout_s + self.measurement_timeout_s:
+                await self.client.write(RACP_UUID, ask_last)
+                answered_at = time.monotonic()
+                while (left := self.poll_s - (time.monotonic() - answered_at)) > 0:
+                    try:
+                        char_uuid, data = await self._next_frame(queue, left, "the cuff's last record")
+                    except DeviceTimeout:
+                        break
+                    try:
+                        if char_uuid == RACP_UUID:
+                            decode_racp_response(data)  # success or "no records": ask again after poll_s
+                            continue
+                        m = ble_bps.decode_measurement(data, self.quirks)
+                    except CodecError as e:
+                        log_event(_log, logging.WARNING, "bad frame skipped", device_id=self.device_id,
+                                  char=char_uuid, error=str(e), frame=data.hex())
+                        continue
+                    if m.time_stamp is None or m.time_stamp < since:
+                        continue  # an earlier reading in the cuff's memory
+                    yield self._final(m, trial, record, side)
+                    return
+            raise DeviceTimeout("the cuff gave no reading from this measurement", device_id=self.device_id)
+        finally:
+            await self._unsubscribe(queue, uuids)
+            if self._state is DeviceState.MEASURING:
+                self._set_state(DeviceState.READY)

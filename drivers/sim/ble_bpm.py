@@ -15,11 +15,19 @@ do when the station subscribes). Link faults (disconnect, garbage, drop_next, aw
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from drivers.codecs import ble_bps
 from drivers.codecs.ble_bps import BloodPressureMeasurement, IntermediateCuffPressure, MeasurementStatus, PressureUnit
+from drivers.codecs.ble_glucose import (
+    RACP_UUID,
+    RacpOpCode,
+    RacpOperator,
+    RacpResponseCode,
+    decode_racp_request,
+    encode_racp_response,
+)
 from drivers.sim.ble_peripheral import PeripheralBase
 from drivers.sim.oscillometric import BloodPressureTruth, CuffCycle
 
@@ -98,3 +106,46 @@ class BeurerBm85Simulator(BleBpmSimulator):
 
     name = "BM85"
     quirks = ble_bps.BEURER
+
+
+class OmronBlsSimulator(BleBpmSimulator):
+    """An Omron-style cuff: it measures on its own (no live cuff pressure on the air) and hands its last stored
+    record out when the station writes Record Access Control Point "report stored records: last record"
+    (0x2A52 ``01 06``), answering with the 0x2A35 indication and an RACP response code. It starts with an
+    earlier resident's record from 10 minutes ago in memory."""
+
+    name = "BLEsmart_0000025828FF"
+    services: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        ble_bps.SERVICE_UUID: (ble_bps.MEASUREMENT_UUID, ble_bps.FEATURE_UUID, RACP_UUID)}
+
+    def __init__(self, truth: BloodPressureTruth | None = None, *, speed: float = 1.0, seed: int = 5) -> None:
+        super().__init__(truth, speed=speed, seed=seed)
+        earlier = datetime.now().replace(microsecond=0) - timedelta(minutes=10)
+        self.last_record: BloodPressureMeasurement | None = BloodPressureMeasurement(
+            PressureUnit.MMHG, 151, 97, 115, earlier, 88.0, 1, MeasurementStatus())
+
+    def on_subscribe(self, char_uuid: str, subscribed: bool) -> None:
+        if char_uuid == ble_bps.MEASUREMENT_UUID and subscribed and not self.busy:
+            self.spawn(self._measure_silently())  # the resident presses start on the cuff
+
+    async def _measure_silently(self) -> None:
+        cycle = CuffCycle(self.truth, rng=self.rng)
+        await self.pause(0.3)
+        while not cycle.finished:
+            cycle.advance(ICP_INTERVAL_S)
+            await self.pause(ICP_INTERVAL_S)
+        self.measurements_done += 1
+        self.last_record = self._result(cycle, PressureUnit.MMHG, None)
+
+    def on_write(self, char_uuid: str, data: bytes) -> None:
+        if char_uuid != RACP_UUID:
+            return
+        request = decode_racp_request(data)
+        if request.op_code is not RacpOpCode.REPORT_STORED_RECORDS or request.operator is not RacpOperator.LAST_RECORD:
+            self.send(RACP_UUID, encode_racp_response(request.op_code, RacpResponseCode.OPERATOR_NOT_SUPPORTED))
+            return
+        if self.last_record is None:
+            self.send(RACP_UUID, encode_racp_response(request.op_code, RacpResponseCode.NO_RECORDS_FOUND))
+            return
+        self.send(ble_bps.MEASUREMENT_UUID, ble_bps.encode_measurement(self.last_record))
+        self.send(RACP_UUID, encode_racp_response(request.op_code, RacpResponseCode.SUCCESS))

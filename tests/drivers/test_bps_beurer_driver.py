@@ -45,3 +45,26 @@ def test_ble_bps_beurer_protocol_decodes_a_captured_bm85_frame() -> None:
     (m,) = protocol("ble-bps-beurer").decode(frame, "2a35")
     assert isinstance(m, ble_bps.BloodPressureMeasurement)
     assert (m.systolic, m.diastolic, m.pulse_rate_bpm, m.user_id) == (106, 71, 63, 0)
+
+
+async def test_omron_style_cuff_gives_this_measurement_through_racp_not_the_stored_one() -> None:
+    from drivers.devices.ble_blood_pressure import OmronBleBloodPressureMonitor
+    from drivers.sim.ble_bpm import OmronBlsSimulator
+
+    sim = OmronBlsSimulator(TRUTH, speed=60.0)
+    monitor = OmronBleBloodPressureMonitor("bpm-o", FakeGattPeer(sim), book_with("bpm-o"))
+    monitor.poll_s = 0.2
+    reading = (await run_measurement(monitor.measure())).final
+    assert reading.values["systolic"] != 151, "the earlier resident's stored record must not be taken"
+    assert abs(reading.values["systolic"] - TRUTH.systolic_mmhg) <= 5, reading.values
+    assert sim.measurements_done == 1
+
+
+async def test_omron_driver_refuses_a_cuff_without_racp() -> None:
+    from drivers.base import DriverError
+    from drivers.devices.ble_blood_pressure import OmronBleBloodPressureMonitor
+
+    monitor = OmronBleBloodPressureMonitor("bpm-o", FakeGattPeer(BeurerBm85Simulator(TRUTH, speed=60.0)),
+                                           book_with("bpm-o"))
+    run = await run_measurement(monitor.measure())
+    assert isinstance(run.error, DriverError) and "0x2A52" in str(run.error)

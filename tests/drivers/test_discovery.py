@@ -53,7 +53,8 @@ def test_suggestions_for_attached_devices() -> None:
              Found("ble", "BM85", "AA:BB:CC:DD:EE:02", services=("00001810-0000-1000-8000-00805f9b34fb",)),
              Found("ble", "Progressor_7125", "AA:BB:CC:DD:EE:03"),
              Found("ble", "", "AA:BB:CC:DD:EE:04", services=("0000181d-0000-1000-8000-00805f9b34fb",)),
-             Found("ble", "Someone's phone", "AA:BB:CC:DD:EE:05")]
+             Found("ble", "Someone's phone", "AA:BB:CC:DD:EE:05"),
+             Found("ble", "BLEsmart_0000025828FFB20591B5", "28:FF:B2:05:91:B5")]  # ble_monitor issue #1003
     by_where = {s.found.where: s for s in suggest(found)}
     assert by_where["/dev/input/event7"].protocol \
         == "wii-balance-board-evdev"
@@ -70,6 +71,7 @@ def test_suggestions_for_attached_devices() -> None:
     assert by_where["AA:BB:CC:DD:EE:03"].protocol == "tindeq-progressor"
     assert by_where["AA:BB:CC:DD:EE:04"].protocol == "ble-weight"
     assert "AA:BB:CC:DD:EE:05" not in by_where
+    assert by_where["28:FF:B2:05:91:B5"].protocol == "ble-bps-omron"
 
 
 def test_a_suggestion_is_a_valid_station_file_entry(tmp_path: Path) -> None:

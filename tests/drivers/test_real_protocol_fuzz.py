@@ -13,8 +13,8 @@ from drivers.codecs import tindeq as td
 from drivers.registry import PROTOCOLS
 from drivers.transport.evdev_input import decode_input_events, parse_evtest, parse_proc_input_devices
 
-REAL = ("ble-bps-beurer", "wii-balance-board-evdev", "godirect-grip", "godirect-spirometer", "tindeq-progressor",
-        "cedrus-xid", "button-box-evdev", "godirect-grip-usb", "godirect-spirometer-usb")
+REAL = ("ble-bps-beurer", "ble-bps-omron", "wii-balance-board-evdev", "godirect-grip", "godirect-spirometer",
+        "tindeq-progressor", "cedrus-xid", "button-box-evdev", "godirect-grip-usb", "godirect-spirometer-usb")
 
 
 @given(st.text(max_size=400))

@@ -27,8 +27,17 @@ def register(sub: Any) -> None:
     devices.add_argument("--json", action="store_true", help="print JSON instead of a table")
     devices.set_defaults(func=_devices)
     dsub = devices.add_subparsers(dest="devices_command", metavar="SUBCOMMAND")
-    probe = dsub.add_parser("probe", help="connect to one device now and report what was found")
-    probe.add_argument("name", help="the device's name in the station configuration")
+    probe = dsub.add_parser("probe", help="connect to one device now and report what was found; without NAME, "
+                                          "list what is attached and suggest station-file entries",
+                            description="With NAME: connect to that configured device and report what it says "
+                                        "(protocol, firmware, sensors). Without: look at the input devices, USB "
+                                        "devices, serial ports and (when a Bluetooth adapter is reachable) BLE "
+                                        "advertisements, without writing to any device, and print the "
+                                        "[[devices]] entries they suggest.")
+    probe.add_argument("name", nargs="?", help="the device's name in the station configuration")
+    probe.add_argument("--ble-seconds", type=float, default=5.0, metavar="S",
+                       help="how long to listen for BLE advertisements (0: no scan)")
+    probe.add_argument("--json", action="store_true", help="print JSON instead of station-file entries")
     probe.set_defaults(func=_probe)
     measure = dsub.add_parser("measure", help="run one measurement on a device and print its events as JSON lines",
                               description="The calibration lock-out applies: a locked device is refused.")
@@ -49,11 +58,14 @@ def register(sub: Any) -> None:
     simulate.set_defaults(func=_simulate)
 
     decode = sub.add_parser("decode", help="decode captured frames and print them as JSON",
-                            description="Serial protocols: the HEX arguments form one byte stream. BLE protocols: "
+                            description="Serial protocols: the HEX arguments form one byte stream; input-device "
+                                        "(evdev) protocols likewise, as raw 24-byte struct input_event records (what "
+                                        "/dev/input/eventN gives). BLE protocols: "
                                         "each HEX argument is one characteristic value (see --char). "
                                         f"Protocols: {', '.join(sorted(PROTOCOLS))}.")
     decode.add_argument("protocol", help="protocol name, e.g. ble-bps (alias ble-bpm) or oem-bp-serial")
-    decode.add_argument("hex", nargs="+", help="bytes in hex; spaces, colons and 0x prefixes are ignored")
+    decode.add_argument("hex", nargs="+", help="bytes in hex; spaces, colons and 0x prefixes are ignored; for an "
+                                               "input-device protocol, @FILE reads evtest's text output instead")
     decode.add_argument("--char", default=None, metavar="UUID16",
                         help="BLE characteristic the values came from (e.g. 2a36); default: the measurement")
     decode.set_defaults(func=_decode)
@@ -108,12 +120,13 @@ def as_json(value: Any) -> Any:
 
 def _decode(args: argparse.Namespace) -> int:
     info = protocol(args.protocol)
-    chunks = [parse_hex(h) for h in args.hex]
+    chunks = [_evtest_file(h[1:], info.name, info.transport) if h.startswith("@") else parse_hex(h)
+              for h in args.hex]
     if not any(chunks):
         print(f"kiosk decode: no bytes given to decode as {info.name}", file=sys.stderr)
         return 1
     items: list[Any] = []
-    if info.transport is Transport.SERIAL:
+    if info.transport is not Transport.BLE:  # serial and input-event streams: one byte stream
         items = info.decode(b"".join(chunks), None)
     else:
         for chunk in chunks:
@@ -126,6 +139,19 @@ def _decode(args: argparse.Namespace) -> int:
     if not items:
         print(f"kiosk decode: no complete {info.name} frame in {sum(map(len, chunks))} byte(s)", file=sys.stderr)
     return 1 if errors or not items else 0
+
+
+def _evtest_file(path: str, name: str, transport: Transport) -> bytes:
+    """The events of an evtest text capture, as the struct input_event bytes an input protocol decodes."""
+    if transport is not Transport.INPUT:
+        raise KioskError(f"@FILE (evtest text) is for input-device protocols; {name} runs over {transport.value}")
+    from drivers.transport.evdev_input import encode_input_events, parse_evtest
+
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        raise KioskError(f"cannot read {path}: {e}") from None
+    return encode_input_events(parse_evtest(text))
 
 
 # ---- devices ---------------------------------------------------------------------------------------------
@@ -175,10 +201,10 @@ def _devices(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        print(f"{'NAME':<14}{'KIND':<16}{'PROTOCOL':<22}{'STATE':<12}WHERE")
+        print(f"{'NAME':<14}{'KIND':<16}{'PROTOCOL':<26}{'STATE':<12}WHERE")
         for r in rows:
             sim = " [simulated]" if r["simulated"] else ""
-            print(f"{r['name']:<14}{r['kind']:<16}{r['protocol']:<22}{r['state']:<12}{r['where']}{sim}")
+            print(f"{r['name']:<14}{r['kind']:<16}{r['protocol']:<26}{r['state']:<12}{r['where']}{sim}")
             if r["detail"]:
                 print(f"{'':<14}{r['detail']}")
     if note:
@@ -186,7 +212,27 @@ def _devices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _discover(args: argparse.Namespace) -> int:
+    from drivers.discovery import look, suggest
+
+    found, notes = asyncio.run(look(args.ble_seconds))
+    suggestions = suggest(found)
+    if args.json:
+        print(json.dumps({"found": as_json(found), "suggestions": as_json(suggestions), "notes": notes}, indent=2,
+                         ensure_ascii=False))
+    else:
+        print(f"# {len(found)} attached thing(s) looked at; {len(suggestions)} recognised")
+        for i, s in enumerate(suggestions, 1):
+            print(f"\n# {s.found.bus} {s.found.name!r} at {s.found.where}: {s.note}")
+            print(s.toml(f"{s.kind or 'device'}{i}") if s.protocol else "# (no station protocol fits)")
+    for note in notes:
+        print(f"kiosk devices probe: {note}", file=sys.stderr)
+    return 0
+
+
 def _probe(args: argparse.Namespace) -> int:
+    if args.name is None:
+        return _discover(args)
     cfg = _station(args)
     cfg.device(args.name)  # ConfigError naming the configured devices if unknown
     report, note = asyncio.run(_with_manager(cfg, (args.name,), 0, args.name))
@@ -250,6 +296,9 @@ async def _run_simulators(cfg: StationConfig, speed: float, only: list[str] | No
                 hosts.append(host)
                 print(f"{dcfg.name:<14}{dcfg.protocol:<22}serial  {host.port_path} -> {host.slave_path} "
                       f"({dcfg.baud or 'the protocol default'} baud, 8N1)", flush=True)
+            elif info.transport in (Transport.INPUT, Transport.HID):
+                print(f"{dcfg.name:<14}{dcfg.protocol:<22}{info.transport.value:<8}{simulator.name}: in-process, "
+                      "reachable only from this process (the kiosk with simulate = true runs its own)", flush=True)
             else:
                 peer = FakeGattPeer(simulator, device_id=dcfg.name)
                 print(f"{dcfg.name:<14}{dcfg.protocol:<22}BLE     {peer.address}: an in-process fake GATT peer, "

@@ -146,7 +146,9 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
         finally:
             _setter(simulator, attribute, make)(())
     if kind == "balance":
-        step = _Steps(dev, len(DEFAULT_PLATFORM_PLACEMENTS) + 1, ask,
+        # a platform whose load cells sit closer than the default marks names its own (the Wii Balance Board)
+        placements = getattr(driver, "CALIBRATION_PLACEMENTS", DEFAULT_PLATFORM_PLACEMENTS)
+        step = _Steps(dev, len(placements) + 1, ask,
                       _setter(simulator, "placed_mass", lambda r: r), on_reading)
 
         async def place(mass_kg: float, x_mm: float, y_mm: float) -> tuple[float, ...]:
@@ -159,7 +161,7 @@ async def calibrate_driver(kind: str, driver: Any, simulator: Any, performed_by:
             return corners
 
         try:
-            return await run_platform_calibration(dev, performed_by, at, place)
+            return await run_platform_calibration(dev, performed_by, at, place, placements=placements)
         finally:
             _setter(simulator, "placed_mass", lambda r: r)(())
     if kind == "blood_pressure":

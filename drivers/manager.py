@@ -40,7 +40,7 @@ from drivers.base import (
     MeasurementEvent,
     Progress,
 )
-from drivers.registry import ProtocolInfo, protocol
+from drivers.registry import ProtocolInfo, check_devices, protocol
 from drivers.transport.serial import Backoff
 from kiosk.config import DeviceConfig, StationConfig, Transport
 from kiosk.domain import CalibrationRecord, utcnow
@@ -117,7 +117,8 @@ class DeviceManager:
             return
         self._started = True
         chosen = [d for d in self.cfg.devices if self.only is None or d.name in self.only]
-        infos = [protocol(d.protocol) for d in chosen]  # every name is checked before anything starts
+        check_devices(self.cfg)  # every protocol name, kind and transport is checked before anything starts
+        infos = [protocol(d.protocol) for d in chosen]
         for dcfg, info in zip(chosen, infos, strict=True):
             self.devices[dcfg.name] = managed = self._build(dcfg, info)
             managed.supervisor = asyncio.get_running_loop().create_task(self._supervise(managed),
@@ -137,6 +138,10 @@ class DeviceManager:
                 host.start()
                 link = host.port_path
             listens_on = str(link)
+        elif info.transport in (Transport.HID, Transport.INPUT):
+            from drivers.transport.local_links import local_link
+
+            link, listens_on, simulator, host = local_link(dcfg, info, self.sim_speed)
         else:
             if dcfg.simulate:
                 from drivers.ble.gatt import FakeGattPeer
@@ -150,6 +155,8 @@ class DeviceManager:
                 link = BleakGattClient(str(dcfg.address), device_id=dcfg.name)
                 listens_on = str(dcfg.address)
         driver = info.driver(dcfg, link, self.book)
+        if simulator is not None and hasattr(simulator, "see_stimulus") and hasattr(driver, "stimulus_listener"):
+            driver.stimulus_listener = simulator.see_stimulus  # the simulated person sees the station's stimulus
         managed = ManagedDevice(dcfg, info, driver, listens_on, simulator, host)
         if hasattr(driver, "frame_listener"):
             driver.frame_listener = lambda _char, _data, at, m=managed: setattr(m, "last_frame_at", at)

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from drivers.base import CalibrationBook, CodecError, Device
-from kiosk.config import DeviceConfig, Transport
+from kiosk.config import DeviceConfig, StationConfig, Transport
 from kiosk.errors import ConfigError
 
 SimulatorFactory = Callable[[float], Any]
@@ -62,6 +62,15 @@ def _decode_bps() -> Decoder:
     from drivers.codecs import ble_bps
 
     return _ble_decoder({"2a35": ble_bps.decode_measurement, "2a36": ble_bps.decode_intermediate_cuff_pressure,
+                         "2a49": ble_bps.decode_feature}, "2a35")
+
+
+def _decode_bps_beurer() -> Decoder:
+    from drivers.codecs import ble_bps
+
+    q = ble_bps.BEURER
+    return _ble_decoder({"2a35": lambda d: ble_bps.decode_measurement(d, q),
+                         "2a36": lambda d: ble_bps.decode_intermediate_cuff_pressure(d, q),
                          "2a49": ble_bps.decode_feature}, "2a35")
 
 
@@ -157,6 +166,18 @@ register(ProtocolInfo("ble-bps", "blood_pressure", Transport.BLE, "drivers.codec
                       _ble_driver("drivers.devices.ble_blood_pressure", "BleBloodPressureMonitor"), _decode_bps(),
                       {"2a35": "Blood Pressure Measurement", "2a36": "Intermediate Cuff Pressure",
                        "2a49": "Blood Pressure Feature"}), "ble-bpm")
+register(ProtocolInfo("ble-bps-beurer", "blood_pressure", Transport.BLE, "drivers.codecs.ble_bps",
+                      "Blood Pressure Service 0x1810, Beurer BM48/BM59/BM85 byte order (big-endian pulse and status, "
+                      "user id always sent)", _ble_sim("drivers.sim.ble_bpm", "BeurerBm85Simulator"),
+                      _ble_driver("drivers.devices.ble_blood_pressure", "BeurerBleBloodPressureMonitor"),
+                      _decode_bps_beurer(),
+                      {"2a35": "Blood Pressure Measurement", "2a36": "Intermediate Cuff Pressure",
+                       "2a49": "Blood Pressure Feature"}))
+register(ProtocolInfo("ble-bps-omron", "blood_pressure", Transport.BLE, "drivers.codecs.ble_bps",
+                      "Blood Pressure Service 0x1810, Omron-style: last stored record asked for through RACP 0x2A52",
+                      _ble_sim("drivers.sim.ble_bpm", "OmronBlsSimulator"),
+                      _ble_driver("drivers.devices.ble_blood_pressure", "OmronBleBloodPressureMonitor"), _decode_bps(),
+                      {"2a35": "Blood Pressure Measurement", "2a49": "Blood Pressure Feature"}))
 register(ProtocolInfo("ble-weight", "scale", Transport.BLE, "drivers.codecs.ble_weight",
                       "Bluetooth Weight Scale Service 0x181D", _ble_sim("drivers.sim.ble_scale", "BleScaleSimulator"),
                       _ble_driver("drivers.devices.ble_weight_scale", "BleWeightScale"), _decode_weight(),
@@ -272,6 +293,24 @@ register(ProtocolInfo("xiaomi-mibcs", "body_composition", Transport.BLE, "driver
 PROTOCOLS: Mapping[str, ProtocolInfo] = MappingProxyType(PROTOCOLS_BY_NAME)
 
 
+def check_devices(cfg: StationConfig) -> None:
+    """Every configured device names a known protocol of its kind on its transport; ConfigError naming the key."""
+    for i, d in enumerate(cfg.devices):
+        key = f"devices[{i}].protocol"
+        info = PROTOCOLS.get(d.protocol)
+        if info is None:
+            kinds = sorted(n for n, p in PROTOCOLS.items() if p.kind == d.kind)
+            raise ConfigError(f"device {d.name!r}: unknown protocol {d.protocol!r}; for kind {d.kind!r} the known "
+                              f"protocols are {', '.join(kinds) or 'none'}", path=cfg.source, key=key)
+        if info.kind != d.kind:
+            raise ConfigError(f"device {d.name!r}: protocol {d.protocol!r} is for kind {info.kind!r}, not {d.kind!r}",
+                              path=cfg.source, key=key)
+        if info.transport is not d.transport:
+            raise ConfigError(f"device {d.name!r}: protocol {d.protocol!r} runs over transport "
+                              f"{info.transport.value!r}; set transport = \"{info.transport.value}\"",
+                              path=cfg.source, key=f"devices[{i}].transport")
+
+
 def protocol(name: str) -> ProtocolInfo:
     """The entry for ``name``, or a ConfigError listing the known protocols."""
     try:
@@ -279,3 +318,120 @@ def protocol(name: str) -> ProtocolInfo:
     except KeyError:
         raise ConfigError(f"unknown device protocol {name!r}; known: {', '.join(sorted(PROTOCOLS))}",
                           key="devices.protocol") from None
+
+
+# ---- Linux input devices (evdev) -------------------------------------------------------------------------
+
+
+def input_decoder(codec_path: str) -> Decoder:
+    """A decoder for raw ``struct input_event`` bytes (24 bytes each): the events, then what the codec makes of them."""
+
+    def decode(data: bytes, _characteristic: str | None) -> list[Any]:
+        from drivers.transport.evdev_input import decode_input_events
+
+        try:
+            events = decode_input_events(data)
+        except CodecError as e:
+            return [e]
+        codec = importlib.import_module(codec_path)
+        return [*events, *codec.decode_events(events)]
+
+    return decode
+
+
+def _input_sim(module: str, cls: str) -> SimulatorFactory:
+    def make(speed: float) -> Any:
+        return getattr(importlib.import_module(module), cls)(speed=speed)
+
+    return make
+
+
+def _input_driver(module: str, cls: str) -> DriverFactory:
+    def make(cfg: DeviceConfig, link: Any, book: CalibrationBook | None) -> Device:
+        return getattr(importlib.import_module(module), cls)(cfg.name, link, book)
+
+    return make
+
+
+register(ProtocolInfo("wii-balance-board-evdev", "balance", Transport.INPUT, "drivers.codecs.wii_balance_board",
+                      "Wii Balance Board via Linux hid-wiimote (evdev ABS_HAT0X..ABS_HAT1Y, 10 g units)",
+                      _input_sim("drivers.sim.wii_balance_board", "WiiBalanceBoardSimulator"),
+                      _input_driver("drivers.devices.wii_balance_board", "WiiBalanceBoard"),
+                      input_decoder("drivers.codecs.wii_balance_board")))
+
+
+# ---- Vernier Go Direct (BLE) ------------------------------------------------------------------------------
+
+
+def _decode_godirect() -> Decoder:
+    def decode(data: bytes, _characteristic: str | None) -> list[Any]:
+        from drivers.codecs import godirect
+
+        return list(godirect.PacketAssembler().feed(data))
+
+    return decode
+
+
+def _decode_godirect_usb(data: bytes, _characteristic: str | None) -> list[Any]:
+    """64-byte USB HID reports (as read from /dev/hidrawN), joined into packets."""
+    from drivers.codecs import godirect
+
+    if len(data) % godirect.USB_REPORT:
+        return [CodecError(f"{len(data)} bytes are not whole {godirect.USB_REPORT}-byte USB reports")]
+    assembler = godirect.PacketAssembler()
+    return [m for i in range(0, len(data), godirect.USB_REPORT)
+            for m in assembler.feed_usb_report(data[i:i + godirect.USB_REPORT])]
+
+
+for _name, _kind, _driver, _sim, _what in (
+    ("godirect-grip", "grip", "GoDirectGrip", "GdxHandDynamometerSimulator", "Vernier GDX-HD hand dynamometer"),
+    ("godirect-spirometer", "spirometer", "GoDirectSpirometer", "GdxSpirometerSimulator", "Vernier GDX-SPR spirometer"),
+):
+    register(ProtocolInfo(f"{_name}-usb", _kind, Transport.HID, "drivers.codecs.godirect",
+                          f"{_what} (Go Direct protocol over USB HID, /dev/hidraw)",
+                          _ble_sim("drivers.sim.godirect", _sim), _ble_driver("drivers.devices.godirect", _driver),
+                          _decode_godirect_usb))
+    register(ProtocolInfo(_name, _kind, Transport.BLE, "drivers.codecs.godirect",
+                          f"{_what} (Go Direct protocol over BLE)", _ble_sim("drivers.sim.godirect", _sim),
+                          _ble_driver("drivers.devices.godirect", _driver), _decode_godirect(),
+                          {"b41e6675": "Go Direct response/measurement packets (one whole packet per value)",
+                           "f4bf14a6": "Go Direct command packets"}))
+
+
+def _decode_tindeq() -> Decoder:
+    from drivers.codecs import tindeq
+
+    return _ble_decoder({"7e4e1702": tindeq.decode_data_point, "7e4e1703": tindeq.decode_command}, "7e4e1702")
+
+
+register(ProtocolInfo("tindeq-progressor", "grip", Transport.BLE, "drivers.codecs.tindeq",
+                      "Tindeq Progressor BLE force gauge (published TLV API)",
+                      _ble_sim("drivers.sim.tindeq", "TindeqProgressorSimulator"),
+                      _ble_driver("drivers.devices.tindeq", "TindeqProgressor"), _decode_tindeq(),
+                      {"7e4e1702": "data point (weight samples, command responses)",
+                       "7e4e1703": "control point (commands)"}))
+
+
+# ---- bought reaction boxes ---------------------------------------------------------------------------------
+
+
+def _decode_xid(data: bytes, _characteristic: str | None) -> list[Any]:
+    from drivers.codecs import cedrus_xid
+
+    return list(cedrus_xid.KeyPacketReader().feed(data))
+
+
+def _xid_driver(cfg: DeviceConfig, link: Any, book: CalibrationBook | None) -> Device:
+    from drivers.devices.reaction_boxes import CedrusXidReactionBox, XidPort
+
+    return CedrusXidReactionBox(cfg.name, XidPort(str(link), cfg.baud, device_id=cfg.name), book)  # type: ignore[arg-type]
+
+
+register(ProtocolInfo("cedrus-xid", "reaction_time", Transport.SERIAL, "drivers.codecs.cedrus_xid",
+                      "Cedrus XID response pad (RB-x30/x40, Riponda): 'k' key packets timed by the pad",
+                      _serial_sim("drivers.sim.reaction_boxes", "CedrusXidSimulator"), _xid_driver, _decode_xid))
+register(ProtocolInfo("button-box-evdev", "reaction_time", Transport.INPUT, "drivers.codecs.button_box_evdev",
+                      "USB HID button box through evdev (presses timed by the kernel)",
+                      _input_sim("drivers.sim.reaction_boxes", "ButtonBoxSimulator"),
+                      _input_driver("drivers.devices.reaction_boxes", "EvdevButtonBox"),
+                      input_decoder("drivers.codecs.button_box_evdev")))

@@ -30,9 +30,12 @@ from kiosk.errors import ConfigError
 log = logging.getLogger("kiosk.config")
 
 # The device protocols drivers/registry.py implements (kiosk may not import drivers; a test keeps the two equal).
-KNOWN_PROTOCOLS = ("oem-bp-serial", "grip-serial", "spirometer-serial", "vital-capacity-serial", "balance-serial",
-                   "sit-and-reach-serial", "reaction-serial", "ble-bps", "ble-bpm", "ble-weight", "ble-scale",
-                   "ble-glucose")
+KNOWN_PROTOCOLS = ("balance-serial", "berrymed-bci", "berrymed-bci-serial", "ble-bcs", "ble-bpm", "ble-bps",
+                   "ble-bps-beurer", "ble-bps-omron", "ble-glucose", "ble-hts", "ble-plx", "ble-scale",
+                   "ble-weight", "button-box-evdev", "cedrus-xid", "godirect-grip", "godirect-grip-usb",
+                   "godirect-spirometer", "godirect-spirometer-usb", "grip-serial", "oem-bp-serial",
+                   "reaction-serial", "sit-and-reach-serial", "spirometer-serial", "tanita-serial",
+                   "tindeq-progressor", "vital-capacity-serial", "wii-balance-board-evdev", "xiaomi-mibcs")
 
 DEVICE_KINDS = ("blood_pressure", "grip", "spirometer", "vital_capacity", "balance", "scale", "glucometer",
                 "sit_and_reach", "reaction_time", "height", "pulse_oximeter", "thermometer", "body_composition")
@@ -41,6 +44,8 @@ DEVICE_KINDS = ("blood_pressure", "grip", "spirometer", "vital_capacity", "balan
 class Transport(enum.StrEnum):
     SERIAL = "serial"
     BLE = "ble"
+    INPUT = "input"  # a Linux input device (evdev); ``port`` = its /dev/input/event* path or its kernel name
+    HID = "hid"  # a USB HID device through Linux hidraw; ``port`` = its /dev/hidraw* path
 
 
 class StorageEncryption(enum.StrEnum):
@@ -218,9 +223,28 @@ DEMO_DEVICES = (
 )
 
 
-def demo_config(data_dir: str = "var") -> StationConfig:
+# The demo station on simulators of bought devices' public protocols (``kiosk demo --real-protocols``): a Vernier
+# GDX-HD and GDX-SPR (Go Direct over BLE), a Wii Balance Board (hid-wiimote/evdev), a USB HID button box (evdev),
+# the SIG weight scale; the BP module, vital-capacity meter and sit-and-reach meter keep the station's serial
+# protocols (the SIG blood-pressure profile has no manometer mode for the static-pressure check).
+REAL_PROTOCOL_DEMO_DEVICES = (
+    DeviceConfig("bp", "blood_pressure", "oem-bp-serial", simulate=True),
+    DeviceConfig("scale", "scale", "ble-weight", transport=Transport.BLE, simulate=True),
+    DeviceConfig("grip", "grip", "godirect-grip", transport=Transport.BLE, simulate=True),
+    DeviceConfig("vital_capacity", "vital_capacity", "vital-capacity-serial", simulate=True),
+    DeviceConfig("spirometer", "spirometer", "godirect-spirometer", transport=Transport.BLE, simulate=True),
+    DeviceConfig("balance", "balance", "wii-balance-board-evdev", transport=Transport.INPUT, simulate=True),
+    DeviceConfig("sit_and_reach", "sit_and_reach", "sit-and-reach-serial", simulate=True),
+    DeviceConfig("reaction", "reaction_time", "button-box-evdev", transport=Transport.INPUT, simulate=True),
+    DeviceConfig("oximeter", "pulse_oximeter", "berrymed-bci-serial", simulate=True),
+    DeviceConfig("thermometer", "thermometer", "ble-hts", transport=Transport.BLE, simulate=True),
+    DeviceConfig("body_composition", "body_composition", "ble-bcs", transport=Transport.BLE, simulate=True),
+)
+
+
+def demo_config(data_dir: str = "var", *, devices: tuple[DeviceConfig, ...] = DEMO_DEVICES) -> StationConfig:
     """The demo station: every device simulated, plain SQLite, sync off."""
-    return StationConfig(data_dir=data_dir, devices=DEMO_DEVICES,
+    return StationConfig(data_dir=data_dir, devices=devices,
                          storage=StorageConfig(encryption=StorageEncryption.NONE))
 
 
@@ -288,6 +312,12 @@ def _parse_config(raw: Mapping[str, Any], source: str) -> StationConfig:
         if not d.simulate and d.transport is Transport.SERIAL and not d.port:
             raise ConfigError("a serial device needs a port (or simulate = true)", path=source,
                               key=f"devices[{d_i}].port")
+        if not d.simulate and d.transport is Transport.HID and not d.port:
+            raise ConfigError("a USB HID device needs a port: its /dev/hidraw* path (or simulate = true)",
+                              path=source, key=f"devices[{d_i}].port")
+        if not d.simulate and d.transport is Transport.INPUT and not d.port:
+            raise ConfigError("an input device needs a port: its /dev/input/event* path or its kernel name "
+                              "(or simulate = true)", path=source, key=f"devices[{d_i}].port")
         if not d.simulate and d.transport is Transport.BLE and not d.address:
             raise ConfigError("a BLE device needs an address (or simulate = true)", path=source,
                               key=f"devices[{d_i}].address")

@@ -5,7 +5,8 @@
 # the test that needs it says so.
 set -u
 pkgs=(fonts-noto-cjk libegl1 libgl1 libglib2.0-0 libxkbcommon0 libfontconfig1 libdbus-1-3
-      speech-dispatcher poppler-utils openssl)
+      speech-dispatcher poppler-utils openssl
+      gcc linux-libc-dev)  # gcc + kernel headers: python-evdev builds its extension from source
 # Node (20.19 or newer) runs Medplum's FHIR engine for the sync tests; Debian 13 ships one, Debian 12's is too old.
 command -v node >/dev/null || pkgs+=(nodejs npm)
 missing=()

@@ -27,6 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--speed", type=float, default=4.0,
                    help="how many times faster than real time the simulated devices run (default: 4)")
     p.add_argument("--headless", action="store_true", help="run the scripted session even when there is a display")
+    p.add_argument("--real-protocols", action="store_true",
+                   help="simulate bought devices speaking their public protocols (Vernier Go Direct grip and "
+                        "spirometer, Wii Balance Board and a USB button box through evdev) instead of the "
+                        "station's own serial instruments")
     p.set_defaults(func=_demo)
 
     from ui.cli_fleet import register as register_fleet
@@ -49,27 +53,28 @@ def _station(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from kiosk.config import DEMO_DEVICES, REAL_PROTOCOL_DEMO_DEVICES, demo_config
     from kiosk.native_stderr import route_native_stderr
     from ui import qt_env
 
     route_native_stderr()
-
+    devices = REAL_PROTOCOL_DEMO_DEVICES if args.real_protocols else DEMO_DEVICES
     if args.headless or not qt_env.has_display():
-        return _headless_demo(Path(args.out), args.speed)
-    from kiosk.config import demo_config
+        return _headless_demo(Path(args.out), args.speed, devices)
     from ui.main import prepare_demo_station, run_kiosk, with_demo_camera
 
-    return run_kiosk(with_demo_camera(demo_config()), sim_speed=1.0, windowed=True, after_start=prepare_demo_station)
+    return run_kiosk(with_demo_camera(demo_config(devices=devices)), sim_speed=1.0, windowed=True,
+                     after_start=prepare_demo_station)
 
 
-def _headless_demo(out: Path, speed: float) -> int:
+def _headless_demo(out: Path, speed: float, devices: tuple = ()) -> int:  # type: ignore[type-arg]
     from kiosk.progress import RunProgress
     from ui.demo_screens import FIXED_UNITS, GUESSED_TEST_UNITS, run
 
     print("The scripted station session: a technician calibrates, a resident does a full check, a doctor "
           "reviews, results sync (about 5 minutes; every screen saved in Chinese and English).")
     progress = RunProgress(FIXED_UNITS + GUESSED_TEST_UNITS)
-    summary = run(out, sim_speed=speed, progress=progress)
+    summary = run(out, sim_speed=speed, progress=progress, devices=devices or None)
     progress.finish("done")
     print(f"Scripted station session finished in {summary['seconds']} s. Output in {out}/")
     for cal in summary["calibrations"]:

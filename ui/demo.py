@@ -14,7 +14,7 @@ from typing import Any
 
 from drivers.manager import DeviceManager
 from drivers.sim.technician import calibrate_simulated
-from kiosk.config import IdentityMode, StationConfig, SyncAuth, SyncConfig, demo_config
+from kiosk.config import DeviceConfig, IdentityMode, StationConfig, SyncAuth, SyncConfig, demo_config
 from kiosk.logs import log_event
 from kiosk.storage import Store
 
@@ -38,9 +38,10 @@ def demo_camera_source() -> str:
         return ""
 
 
-def demo_station(out: Path, endpoint: str) -> StationConfig:
-    """The demo station (every device simulated, plain SQLite) syncing to the local test double."""
-    base = demo_config(str(out / "var"))
+def demo_station(out: Path, endpoint: str, devices: tuple[DeviceConfig, ...] | None = None) -> StationConfig:
+    """The demo station (every device simulated, plain SQLite) syncing to the local test double; ``devices``
+    replaces the default simulated devices (``kiosk.config.REAL_PROTOCOL_DEMO_DEVICES``)."""
+    base = demo_config(str(out / "var"), **({"devices": devices} if devices else {}))
     return replace(base, sync=SyncConfig(endpoint=endpoint, auth=SyncAuth.NONE, identity=IdentityMode.PSEUDONYM,
                                          batch_max_age_s=0.0))
 

@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import CameraConfig, StationConfig
+from kiosk.config import CameraConfig, DeviceConfig, StationConfig
 from kiosk.domain import utcnow
 from kiosk.logs import log_event
 from ui.demo import DOCTOR, DOCTOR_PIN, TECHNICIAN, TECHNICIAN_PIN, calibrate_station, demo_station
@@ -160,7 +160,8 @@ async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: 
     await d.click("numberSubmit")
     await d.wait_screen("Consent")
     await d.click("healthYes")
-    await d.click("cameraYes")
+    if d.app.cfg.camera.source:  # no camera configured: the consent screen does not ask about it
+        await d.click("cameraYes")
     await tour.both("consent")
     await d.click("consentContinue")
     await d.wait_screen("Safety")
@@ -270,8 +271,9 @@ def _render_pdf(pdf: Path) -> list[str]:
     return sorted(str(p) for p in pdf.parent.glob(prefix.name + "-*.png"))
 
 
-def demo_config(out: Path, endpoint: str, camera_source: str) -> StationConfig:
-    cfg = demo_station(out, endpoint)
+def demo_config(out: Path, endpoint: str, camera_source: str,
+                devices: tuple[DeviceConfig, ...] | None = None) -> StationConfig:
+    cfg = demo_station(out, endpoint, devices)
     ui = replace(cfg.ui, tts_engine="mock", fullscreen=False, printer="none")
     return replace(cfg, ui=ui, camera=CameraConfig(source=camera_source, loop=True))
 
@@ -291,11 +293,13 @@ def demo_selfcheck(cfg: StationConfig) -> dict[str, Any]:
         return to_json_data(station_lines(at_the_mark, store, camera_s=1.5))
 
 
-def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0, progress: Any = None) -> dict[str, Any]:
+def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0, progress: Any = None,
+        devices: tuple[DeviceConfig, ...] | None = None) -> dict[str, Any]:
     """Run the scripted session headless; write screens, PDFs and ``summary.json`` under ``out``.
 
     ``camera_s`` is the camera test's length (the standard 30 s; tests shorten it and the summary says so).
-    ``progress`` (a ``kiosk.progress.RunProgress`` of ``FIXED_UNITS + GUESSED_TEST_UNITS``) names each step.
+    ``progress`` (a ``kiosk.progress.RunProgress`` of ``FIXED_UNITS + GUESSED_TEST_UNITS``) names each step;
+    ``devices`` replaces the demo's simulated devices (``kiosk.config.REAL_PROTOCOL_DEMO_DEVICES``).
     """
     from kiosk.staff import StaffRegistry
     from kiosk.storage import open_store
@@ -307,7 +311,7 @@ def run(out: Path, *, sim_speed: float = 4.0, camera_s: float = 30.0, progress: 
         shutil.rmtree(out)
     out.mkdir(parents=True)
     with FhirTestServer() as server:
-        cfg = demo_config(out, server.base_url, demo_camera_source())
+        cfg = demo_config(out, server.base_url, demo_camera_source(), devices)
         store = open_store(cfg)
         try:
             staff = StaffRegistry(store)

@@ -55,8 +55,21 @@ def _grip_options(trial: int) -> dict[str, object]:
     return {"side": grip_side(trial)}
 
 
-def guidance(kind: str) -> Guidance:
-    """The guidance for a device kind (as in ``DeviceConfig.kind``); KeyError for a kind with no screen."""
+# reaction boxes without lamps: the station's screen shows which button to press
+SCREEN_STIMULUS_PROTOCOLS = frozenset({"button-box-evdev", "cedrus-xid"})
+
+
+def guidance(kind: str, protocol: str = "") -> Guidance:
+    """The guidance for a device kind (as in ``DeviceConfig.kind``; ``protocol`` where the device's words
+    differ, e.g. a reaction box without lamps); KeyError for a kind with no screen."""
+    if kind == "reaction_time" and protocol in SCREEN_STIMULUS_PROTOCOLS:
+        return Guidance(kind, translate("DeviceTest", "Reaction time"), (
+            translate("DeviceTest", "Rest your fingers near the buttons."),
+            translate("DeviceTest", "Press Start. When the screen shows a button number, press that button "
+                                    "as fast as you can."),
+            translate("DeviceTest", "Then wait for the next number.")),
+            translate("DeviceTest", "When the screen shows a button number, press that button as fast as you can."),
+            "number", ("choice_reaction_time",), 1, 1)
     if kind == "blood_pressure":
         return Guidance(kind, translate("DeviceTest", "Blood pressure"), (
             translate("DeviceTest", "Sit with your back supported and both feet on the floor."),

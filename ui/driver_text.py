@@ -51,6 +51,7 @@ RESIDENT_TEXTS = (
     QT_TRANSLATE_NOOP("DriverText", "Please do not pull so hard; ask a member of staff."),
     QT_TRANSLATE_NOOP("DriverText", "Please let go of the handle and try again."),
     QT_TRANSLATE_NOOP("DriverText", "Let's stop this one. Press only the key that lights up."),
+    QT_TRANSLATE_NOOP("DriverText", "Let's stop this one. Press only the button shown."),
     QT_TRANSLATE_NOOP("DriverText", "Please push the slider back to the start."),
     QT_TRANSLATE_NOOP("DriverText", "Please push the slider forward slowly with both hands."),
     QT_TRANSLATE_NOOP("DriverText", "That blow was not recorded cleanly. Please blow again."),

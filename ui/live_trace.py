@@ -24,10 +24,17 @@ class LiveTrace:
     seconds: float = 0.0
     rising: bool = False
     series: list[float] = field(default_factory=list)  # flat [x0, y0, x1, y1, …]
+    stimulus: int = 0  # the button a lamp-less reaction box wants pressed now (shown on screen); 0 = none
     dirty: bool = True
 
     def add(self, p: Progress, live: str) -> None:
         """One event; ``live`` is the guidance's live view ("flow" draws flow against volume)."""
+        if p.quantity == "stimulus_key":  # a prompt, not a measured value
+            self.stimulus = int(float(p.value))  # type: ignore[arg-type]
+            self.dirty = True
+            return
+        if p.quantity in ("reaction_s", "repeats_so_far"):
+            self.stimulus = 0
         if isinstance(p.value, tuple):
             x, y = float(p.value[0]), float(p.value[1])
             self.series += [x, y]

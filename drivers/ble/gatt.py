@@ -107,7 +107,22 @@ class BleakGattClient:
             raise DeviceDisconnected(f"BLE {what} on {self.address} failed: {e}", device_id=self.device_id) from e
 
     async def connect(self, timeout_s: float = 10.0) -> None:
-        await self._call("connect", asyncio.wait_for(self._client.connect(), timeout_s))
+        """Find the peripheral by address, then connect through bleak-retry-connector (MIT), which retries
+        BlueZ's transient failures (aborted connections, a stale device cache, no free connection slot) with
+        back-off; DeviceDisconnected when it is not in range or the stack is missing."""
+        from bleak import BleakClient, BleakScanner
+        from bleak_retry_connector import establish_connection
+
+        async def find_and_connect() -> None:
+            device = await BleakScanner.find_device_by_address(self.address, timeout=timeout_s)
+            if device is None:
+                raise DeviceDisconnected(f"BLE peripheral {self.address} is not in range (not advertising)",
+                                         device_id=self.device_id)
+            self._client = await establish_connection(BleakClient, device, self.device_id or self.address,
+                                                      disconnected_callback=self._bleak_disconnected,
+                                                      max_attempts=3)
+
+        await self._call("connect", asyncio.wait_for(find_and_connect(), timeout_s + 30.0))
 
     async def disconnect(self) -> None:
         with contextlib.suppress(Exception):

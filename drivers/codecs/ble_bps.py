@@ -32,12 +32,24 @@ Blood Pressure Feature 0x2A49 (read)::
             bit 5 multiple bonds, bit 6 E2E-CRC, bit 7 user data service, bit 8 user facing time
 
 Trailing bytes after the last field present are ignored (later revisions may append fields); a frame
-shorter than its flags promise is a ``CodecError``. Values are kept in the unit the device sent
-(``unit`` says which); ``*_mmhg`` properties convert kPa with 1 kPa = 7.50061683 mmHg.
+shorter than its flags promise is a ``CodecError``.
+
+Real cuffs that break the specification (``BpsQuirks``; seen in captured frames, see the tests):
+- Beurer BM48 / BM59 / BM85 and the Sanitas/Beurer ELITE900 send the pulse SFLOAT and the status uint16
+  most significant byte first, and always send a user id byte, without setting flag bit 3 (the
+  blood-pressure-monitor-fl project keeps this model list, taken from Beurer's own app). Their flags
+  also carry reserved bit 6. ``quirks_for_name(advertised name)`` picks the quirks; protocol
+  ``ble-bps-beurer`` applies them.
+- Several cuffs report a failed measurement (movement, loose cuff) as NaN in every pressure and the
+  pulse, with a status word of 0: ``BloodPressureMeasurement.failed`` says so.
+
+Values are kept in the unit the device sent (``unit`` says which); ``*_mmhg`` properties convert kPa
+with 1 kPa = 7.50061683 mmHg.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,6 +77,25 @@ class PulseRateRange(enum.StrEnum):
     ABOVE_UPPER_LIMIT = "above_upper_limit"
     BELOW_LOWER_LIMIT = "below_lower_limit"
     RESERVED = "reserved"
+
+
+@dataclass(frozen=True)
+class BpsQuirks:
+    """How a cuff departs from the specification (the default: it does not)."""
+
+    big_endian_fields: bool = False  # pulse SFLOAT and status uint16 sent most significant byte first
+    always_user_id: bool = False  # a user id byte follows the pulse even when flag bit 3 is clear
+
+
+STANDARD = BpsQuirks()
+BEURER = BpsQuirks(big_endian_fields=True, always_user_id=True)
+BIG_ENDIAN_MODELS = ("BM48", "BM59", "BM85", "ELITE900")
+
+
+def quirks_for_name(advertised_name: str | None) -> BpsQuirks:
+    """The quirks of a cuff known by its advertised name ("BM85" → ``BEURER``), else ``STANDARD``."""
+    normal = "".join(c for c in (advertised_name or "").upper() if c.isalnum())
+    return BEURER if any(model in normal for model in BIG_ENDIAN_MODELS) else STANDARD
 
 
 _RANGES = (PulseRateRange.WITHIN, PulseRateRange.ABOVE_UPPER_LIMIT, PulseRateRange.BELOW_LOWER_LIMIT,
@@ -116,6 +147,11 @@ class BloodPressureMeasurement:
         if value is None or self.unit is PressureUnit.MMHG:
             return value
         return value * KPA_TO_MMHG
+
+    @property
+    def failed(self) -> bool:
+        """True when the cuff sent no systolic or diastolic value (its way of reporting a failed measurement)."""
+        return self.systolic is None or self.diastolic is None
 
     @property
     def systolic_mmhg(self) -> float | None:
@@ -178,13 +214,15 @@ def _need(data: bytes, size: int, what: str) -> None:
         raise CodecError(f"{what}: the flags promise at least {size} bytes, the frame has {len(data)}")
 
 
-def decode_measurement(data: bytes | bytearray) -> BloodPressureMeasurement:
+def decode_measurement(data: bytes | bytearray, quirks: BpsQuirks = STANDARD) -> BloodPressureMeasurement:
     """Decode a Blood Pressure Measurement (0x2A35) value; CodecError naming the problem otherwise."""
     data = bytes(data)
     if not data:
         raise CodecError("blood pressure measurement: empty frame")
     flags = data[0]
-    size = 7 + (DATE_TIME_SIZE if flags & 0x02 else 0) + (2 if flags & 0x04 else 0) + (1 if flags & 0x08 else 0) \
+    has_user = bool(flags & 0x08) or quirks.always_user_id
+    order = "big" if quirks.big_endian_fields else "little"
+    size = 7 + (DATE_TIME_SIZE if flags & 0x02 else 0) + (2 if flags & 0x04 else 0) + (1 if has_user else 0) \
         + (2 if flags & 0x10 else 0)
     _need(data, size, "blood pressure measurement")
     specials: list[tuple[str, SpecialValue]] = []
@@ -197,42 +235,49 @@ def decode_measurement(data: bytes | bytearray) -> BloodPressureMeasurement:
         time_stamp = decode_date_time(data, offset)
         offset += DATE_TIME_SIZE
     if flags & 0x04:
-        pulse = _field(data, offset, "pulse_rate", specials)
+        word = data[offset:offset + 2] if order == "little" else data[offset:offset + 2][::-1]
+        pulse = _field(word, 0, "pulse_rate", specials)
         offset += 2
-    if flags & 0x08:
+    if has_user:
         user = data[offset]
         offset += 1
     if flags & 0x10:
-        status = MeasurementStatus.from_bits(int.from_bytes(data[offset:offset + 2], "little"))
+        status = MeasurementStatus.from_bits(int.from_bytes(data[offset:offset + 2], order))
     unit = PressureUnit.KPA if flags & 0x01 else PressureUnit.MMHG
     return BloodPressureMeasurement(unit, systolic, diastolic, mean_arterial, time_stamp, pulse, user, status,
                                     tuple(specials), flags & 0xE0)
 
 
-def encode_measurement(m: BloodPressureMeasurement) -> bytes:
-    """The 0x2A35 bytes for ``m`` (``None`` pressures are sent as NaN); used by the simulators."""
+def encode_measurement(m: BloodPressureMeasurement, quirks: BpsQuirks = STANDARD) -> bytes:
+    """The 0x2A35 bytes for ``m`` (``None`` pressures are sent as NaN), as a cuff with ``quirks`` sends them
+    (a quirky cuff's user id is 0 when ``m`` has none); used by the simulators."""
+    if quirks.always_user_id and m.user_id is None:
+        m = dataclasses.replace(m, user_id=0)
+    order = "big" if quirks.big_endian_fields else "little"
     flags = (0x01 if m.unit is PressureUnit.KPA else 0) | (0x02 if m.time_stamp is not None else 0) \
-        | (0x04 if m.pulse_rate_bpm is not None else 0) | (0x08 if m.user_id is not None else 0) \
-        | (0x10 if m.status is not None else 0)
+        | (0x04 if m.pulse_rate_bpm is not None else 0) \
+        | (0x08 if m.user_id is not None and not quirks.always_user_id else 0) \
+        | (0x10 if m.status is not None else 0) | m.reserved_flags
     out = bytearray([flags])
     for v in (m.systolic, m.diastolic, m.mean_arterial):
         out += sfloat_bytes(SpecialValue.NAN if v is None else v)
     if m.time_stamp is not None:
         out += encode_date_time(m.time_stamp)
     if m.pulse_rate_bpm is not None:
-        out += sfloat_bytes(m.pulse_rate_bpm)
+        out += sfloat_bytes(m.pulse_rate_bpm)[::1 if order == "little" else -1]
     if m.user_id is not None:
         if not 0 <= m.user_id <= 0xFF:
             raise CodecError(f"user id {m.user_id} is outside 0..255")
         out.append(m.user_id)
     if m.status is not None:
-        out += m.status.to_bits().to_bytes(2, "little")
+        out += m.status.to_bits().to_bytes(2, order)
     return bytes(out)
 
 
-def decode_intermediate_cuff_pressure(data: bytes | bytearray) -> IntermediateCuffPressure:
+def decode_intermediate_cuff_pressure(data: bytes | bytearray,
+                                      quirks: BpsQuirks = STANDARD) -> IntermediateCuffPressure:
     """Decode an Intermediate Cuff Pressure (0x2A36) value: the live cuff pressure is the systolic field."""
-    m = decode_measurement(data)
+    m = decode_measurement(data, quirks)
     return IntermediateCuffPressure(m.unit, m.systolic, m.time_stamp, m.pulse_rate_bpm, m.user_id, m.status)
 
 

@@ -147,3 +147,13 @@ async def test_unsubscribe_stops_delivery() -> None:
     await peer.write(WRITE, b"x")
     await asyncio.sleep(0)
     assert received == [] and peripheral.subscribed[-1] == (NOTIFY, False)
+
+
+async def test_bleak_connect_without_a_bluetooth_stack_is_a_clear_disconnect() -> None:
+    # this machine has no BlueZ/D-Bus: the scan before bleak-retry-connector's connect fails, and the driver
+    # sees DeviceDisconnected naming the address, never a raw bleak or OS error
+    from drivers.base import DeviceDisconnected
+
+    client = BleakGattClient("AA:BB:CC:DD:EE:FF", device_id="bpm")
+    with pytest.raises(DeviceDisconnected, match="AA:BB:CC:DD:EE:FF"):
+        await client.connect(timeout_s=1.0)

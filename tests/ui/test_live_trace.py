@@ -88,3 +88,11 @@ def test_a_rejected_blow_does_not_use_up_a_trial() -> None:
     assert not counts_as_trial("fvc", frozenset({"fev1_not_acceptable", "other"}))
     assert counts_as_trial("fvc", frozenset({"back_extrapolation_high"}))
     assert counts_as_trial("grip", frozenset({"fvc_not_acceptable"}))
+
+
+def test_a_stimulus_prompt_is_shown_until_the_press_and_is_not_a_value() -> None:
+    trace = LiveTrace()
+    trace.add(Progress("rt", "stimulus_key", 3.0, 1.0), "number")
+    assert (trace.stimulus, trace.value, trace.peak) == (3, 0.0, 0.0), "the button number is not a reaction time"
+    trace.add(Progress("rt", "reaction_s", 0.45, 1.5), "number")
+    assert (trace.stimulus, trace.value) == (0, 0.45)

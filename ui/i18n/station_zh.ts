@@ -695,6 +695,22 @@
     <context>
         <name>DeviceTest</name>
         <message>
+            <source>Rest your fingers near the buttons.</source>
+            <translation>把手指放在按键旁边。</translation>
+        </message>
+        <message>
+            <source>Press Start. When the screen shows a button number, press that button as fast as you can.</source>
+            <translation>按“开始”。屏幕上出现按键号码时，尽快按那个键。</translation>
+        </message>
+        <message>
+            <source>Then wait for the next number.</source>
+            <translation>然后等下一个号码。</translation>
+        </message>
+        <message>
+            <source>When the screen shows a button number, press that button as fast as you can.</source>
+            <translation>屏幕上出现按键号码时，尽快按那个键。</translation>
+        </message>
+        <message>
             <source>Staff can check the device, help you use it, or skip this test for today.</source>
             <translation>工作人员可以检查设备、帮您使用，或今天跳过这项测试。</translation>
         </message>
@@ -1445,6 +1461,10 @@
             <translation>这次先停下。请只按亮起来的那个键。</translation>
         </message>
         <message>
+            <source>Let's stop this one. Press only the button shown.</source>
+            <translation>这次先停下。请只按屏幕上显示的那个键。</translation>
+        </message>
+        <message>
             <source>Please push the slider back to the start.</source>
             <translation>请把滑块推回起点。</translation>
         </message>
@@ -1636,6 +1656,10 @@
     </context>
     <context>
         <name>LiveNumber</name>
+        <message>
+            <source>Press button %1</source>
+            <translation>请按 %1 号键</translation>
+        </message>
         <message>
             <source>Weight</source>
             <translation>体重</translation>
@@ -2157,6 +2181,14 @@
         <message>
             <source>Device: %1</source>
             <translation>设备：%1</translation>
+        </message>
+        <message>
+            <source>Protocol: %1</source>
+            <translation>通信协议：%1</translation>
+        </message>
+        <message>
+            <source>Firmware: %1</source>
+            <translation>固件：%1</translation>
         </message>
         <message>
             <source>Back</source>

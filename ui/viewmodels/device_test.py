@@ -86,7 +86,7 @@ class DeviceTestModel(QObject):
         self.device = name
         try:
             kind = self.app.cfg.device(name).kind
-            self.guide = dg.guidance(kind)
+            self.guide = dg.guidance(kind, self.app.cfg.device(name).protocol)
         except Exception as e:  # an unknown name or kind: plain words, detail to the log
             log_event(log, logging.ERROR, "device test cannot start", device=name, error=str(e))
             self._set_phase("unavailable", translate("DeviceTest", "This test is not available today. "
@@ -290,7 +290,7 @@ class DeviceTestModel(QObject):
     def reword(self) -> None:
         """Make the words again in the language just chosen (the guidance and an error's message)."""
         if self.guide is not None:
-            self.guide = dg.guidance(self.guide.kind)
+            self.guide = dg.guidance(self.guide.kind, self.app.cfg.device(self.device).protocol)
         if self._phase == "error" and self._error is not None:
             self._message = dg.error_message(self._error, english=self.app.station.language == "en")
         self.changed.emit()
@@ -367,6 +367,11 @@ class DeviceTestModel(QObject):
     @Property(float, notify=liveChanged)
     def liveValue(self) -> float:
         return self._live.value
+
+    @Property(int, notify=liveChanged)
+    def liveStimulus(self) -> int:
+        """The button to press now, on a reaction box without lamps (0: none)."""
+        return self._live.stimulus
 
     @Property(float, notify=liveChanged)
     def liveMax(self) -> float:

@@ -71,7 +71,8 @@ class TechnicianModel(QObject):
             due = translate("Technician", "Last calibration failed")
         else:
             due = translate("Technician", "Calibration due %1").replace("%1", f"{record.valid_until:%Y-%m-%d}")
-        extra = [f"{k} {found[k]}" for k in ("firmware", "battery") if k in found]
+        extra = [f"{k} {found[k]}" for k in ("battery", "battery_percent", "battery_mv") if k in found]
+        firmware = str(found.get("firmware") or getattr(managed.driver, "firmware", "") or "")
         if managed.state is DeviceState.LOCKED:
             reason = lock_text(record) or managed.locked_reason
         else:  # the driver's own technical detail (a port, a timeout), in English
@@ -80,7 +81,9 @@ class TechnicianModel(QObject):
         return {"name": name, "kind": managed.config.kind, "state": managed.state.value,
                 "stateText": state_text(managed.state), "locked": managed.state is DeviceState.LOCKED,
                 "reason": reason,
-                "calibration": due, "lastReading": self._last_reading.get(name, ""), "info": ", ".join(extra),
+                "calibration": due, "lastReading": self._last_reading.get(name, ""),
+                "info": ", ".join([managed.config.protocol, *([f"firmware {firmware}"] if firmware else []), *extra]),
+                "protocol": managed.config.protocol, "firmware": firmware,
                 "simulated": managed.config.simulate}
 
     @Property("QVariantList", notify=devicesChanged)

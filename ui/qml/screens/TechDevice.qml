@@ -42,6 +42,10 @@ ScreenPage {
             BodyText { objectName: "deviceReason"; Layout.fillWidth: true; font.pixelSize: Theme.smallSize
                        color: Theme.danger; text: tech.device.reason || ""; visible: text !== ""
                        maximumLineCount: 3; elide: Text.ElideRight }
+            BodyText { objectName: "deviceProtocol"; Layout.fillWidth: true; font.pixelSize: Theme.smallSize
+                       text: qsTr("Protocol: %1").arg(tech.device.protocol || "")
+                             + (tech.device.firmware ? "  ·  " + qsTr("Firmware: %1").arg(tech.device.firmware) : "")
+                       elide: Text.ElideRight }
             Heading { text: qsTr("Latest calibration"); font.pixelSize: Theme.bodySize }
             BodyText { objectName: "recordText"; Layout.fillWidth: true; font.pixelSize: Theme.smallSize
                        text: tech.record.result === undefined ? qsTr("No calibration on record.")

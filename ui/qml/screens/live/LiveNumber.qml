@@ -13,15 +13,23 @@ Item {
         anchors.centerIn: parent; width: parent.width - 2 * Theme.gap; spacing: Theme.gap
         BodyText {
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; font.bold: true
+            visible: !(root.kind === "reaction_time" && deviceTest.liveStimulus > 0)
             text: root.kind === "scale" ? qsTr("Weight")
                   : root.kind === "vital_capacity" ? qsTr("Air blown out")
                   : root.kind === "sit_and_reach" ? qsTr("How far you reach")
                   : qsTr("Last reaction time")
         }
+        Text {  // a reaction box without lamps: the station shows which button to press
+            objectName: "liveStimulus"
+            Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter; wrapMode: Text.WordWrap
+            visible: root.kind === "reaction_time" && deviceTest.liveStimulus > 0
+            text: qsTr("Press button %1").arg(deviceTest.liveStimulus)
+            font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize; font.bold: true; color: Theme.primary
+        }
         Text {
             objectName: "liveNumber"
             Layout.fillWidth: true; horizontalAlignment: Text.AlignHCenter
-            visible: root.kind !== "scale"
+            visible: root.kind !== "scale" && !(root.kind === "reaction_time" && deviceTest.liveStimulus > 0)
             text: deviceTest.liveValue.toFixed(root.decimals) + " " + root.unit
             font.family: Theme.fontFamily; font.pixelSize: Theme.hugeSize * 1.3; font.bold: true; color: Theme.primary
         }

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from kiosk.instruments.results import QuestionnaireResult
     from kiosk.not_measured import NotMeasuredResult
     from kiosk.prescription import Prescription
 
@@ -256,6 +257,7 @@ class Report:
     previous_test_date: str | None = None
     notes: tuple[str, ...] = field(default=())
     not_measured: tuple[NotMeasuredResult, ...] = ()  # tried, no valid result: shown, never graded
+    questionnaires: tuple[QuestionnaireResult, ...] = ()  # self-assessment questionnaires (stopped ones unscored)
 
     def item(self, name: str) -> ItemResult | None:
         return next((i for i in self.items if i.item == name), None)
@@ -288,4 +290,5 @@ class Report:
             "trend": {"previous_test_date": self.previous_test_date, "items": [t.to_dict() for t in self.trend]},
             "packs": [dict(p) for p in self.packs],
             "notes": list(self.notes),
+            "questionnaires": [q.to_dict() for q in self.questionnaires],
         }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from kiosk.instruments.report_text import questionnaire_rows
 from kiosk.report_text import FITT_FIELDS, HAND_WORDS, SEX_WORDS, TREND_WORDS, graded_text, item_labels
 
 Row = dict[str, str]
@@ -23,6 +24,7 @@ TITLES = {
     "urgent": ("请注意", "Please note"),
     "grade": ("国民体质测定综合评级", "Overall fitness grade (national standard)"),
     "items": ("各项结果", "Your results"),
+    "questionnaires": ("自评问卷", "Your questionnaires"),
     "classes": ("血压、体重指数、腰围、血糖", "Blood pressure, BMI, waist, glucose"),
     "flags": ("健康提示", "Health flags"),
     "prescription": ("运动处方", "Your exercise prescription"),
@@ -169,7 +171,8 @@ def _standards(d: Mapping[str, Any], lang: str) -> list[Row]:
 def report_sections(report: Mapping[str, Any], lang: str) -> list[Section]:
     """Every section with rows, urgent first; empty sections are left out."""
     builders = (("urgent", _urgent, "urgent"), ("grade", _grade, "normal"), ("items", _items, "normal"),
-                ("classes", _classes, "normal"), ("flags", _flags, "warn"), ("prescription", _prescription, "normal"),
+                ("questionnaires", questionnaire_rows, "normal"), ("classes", _classes, "normal"),
+                ("flags", _flags, "warn"), ("prescription", _prescription, "normal"),
                 ("trend", _trend, "normal"), ("standards", _standards, "normal"))
     out = []
     for key, build, tone in builders:

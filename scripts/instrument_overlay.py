@@ -241,6 +241,8 @@ def frail(src: dict[str, Any], common: Callable[..., dict[str, Any]], bands: Cal
                       "decisions": ["Weight-loss window: one year (2012 paper and the Chinese consensus), not the "
                                     "6 months of the SLU RGA form, so both languages ask the same.",
                                     "Illnesses: asked as one yes/no (5 or more), like the Chinese consensus item."]},
+             station_flags=[{"flag": "frailty", "when": {"band": "frail"},
+                             "basis": "FRAIL scale 3-5 = frail (Morley, Malmstrom & Miller 2012)"}],
              worked_examples=[{"name": "fatigued most of the time and 5+ illnesses", "answers":
                                {"frail-F": "most", "frail-I": "Y"}, "default": "N",
                                "overrides": {}, "expected": {"total": 2, "band": "pre_frail"}}])

@@ -1,0 +1,83 @@
+"""`kiosk instruments list|show|score|export`: the answers a person gets, and clear errors for bad answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.instruments.model import instrument, load_instruments
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["instruments", *argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def answers_file(tmp_path: Path, answers: object) -> str:
+    p = tmp_path / "answers.json"
+    p.write_text(json.dumps(answers), "utf-8")
+    return str(p)
+
+
+def test_list_names_every_shipped_questionnaire_and_its_wording_status(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    for iid in load_instruments():
+        assert iid in out
+    assert "unvalidated project translation" in out and "gloss only" in out
+
+
+def test_show_prints_the_codes_to_answer_with_in_chinese(capsys):
+    code, out, _ = run(capsys, "show", "phq9", "--lang", "zh")
+    assert code == 0 and "LA6569-3 = 1  好几天" in out and "有不如死掉或用某种方式伤害自己的念头" in out
+    assert "safety phq9-item9" in out
+
+
+def test_score_prints_total_band_advice_and_urgency(capsys, tmp_path):
+    answers = {it.link_id: "LA6570-1" for it in instrument("phq9").items}
+    code, out, _ = run(capsys, "score", "phq9", answers_file(tmp_path, {"answers": answers}))
+    result = json.loads(out)
+    assert code == 0 and result["total"] == 18 and result["band"]["code"] == "moderately_severe"
+    assert result["urgent"][0]["code"] == "self_harm_thoughts"
+
+
+@pytest.mark.parametrize(("answers", "words"), [
+    ({"/44250-9": "3"}, "question 1 (/44250-9): '3' is not an answer to question 1; allowed codes: 'LA6568-5'"),
+    ({"/44250-9": "LA6568-5"}, "not scored, 8 required question(s) unanswered"),
+    ({"/44299-9": "LA6568-5"}, "phq9 has no question '/44299-9'"),
+    (["LA6568-5"], "answers must be an object"),
+])
+def test_bad_answers_get_a_clear_error_and_exit_1(capsys, tmp_path, answers, words):
+    code, out, err = run(capsys, "score", "phq9", answers_file(tmp_path, answers))
+    assert code == 1 and out == "" and words in err, err
+
+
+def test_an_unanswered_questionnaire_with_item9_still_says_urgent(capsys, tmp_path):
+    code, _, err = run(capsys, "score", "phq9", answers_file(tmp_path, {"/44260-8": "LA6571-9"}))
+    assert code == 1 and "URGENT even though not scored" in err
+
+
+def test_a_file_that_is_not_json_or_missing_is_named(capsys, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope", "utf-8")
+    assert run(capsys, "score", "phq9", str(bad))[2].startswith(f"kiosk instruments score: {bad} is not JSON")
+    assert "cannot read" in run(capsys, "score", "phq9", str(tmp_path / "missing.json"))[2]
+
+
+def test_an_unknown_questionnaire_lists_the_shipped_ones(capsys, tmp_path):
+    code, _, err = run(capsys, "score", "ad8", answers_file(tmp_path, {}))
+    assert code == 1 and "no instrument 'ad8'" in err and "phq9" in err
+
+
+def test_export_writes_one_questionnaire_per_instrument(capsys, tmp_path):
+    code, out, _ = run(capsys, "export", "--out", str(tmp_path / "q"))
+    files = sorted((tmp_path / "q").glob("Questionnaire-*.json"))
+    assert code == 0 and len(files) == len(load_instruments())
+    q = json.loads(files[0].read_text("utf-8"))
+    assert q["resourceType"] == "Questionnaire" and q["url"].startswith("https://fhir.health-station.example/")
+    code, out, _ = run(capsys, "export")
+    assert json.loads(out)["type"] == "collection"

@@ -18,12 +18,20 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from drivers.manager import DeviceEvent, EventKind
-from kiosk.domain import Resident, Sex
+from kiosk.domain import QuestionnaireStatus, Resident, Sex
 from kiosk.errors import InputError, KioskError
 from kiosk.identity import ResidentId, parse_phone, parse_resident_id
 from kiosk.logs import log_event
 from ui.i18n import translate
-from ui.menu_plan import Tile, TileState, full_check_order, menu_tiles, next_in_full_check, offered_tests
+from ui.menu_plan import (
+    QUESTIONNAIRE_KIND,
+    Tile,
+    TileState,
+    full_check_order,
+    menu_tiles,
+    next_in_full_check,
+    offered_tests,
+)
 from ui.qr_scan import resident_id_from_qr
 from ui.viewmodels import resident_flow_text as words
 from ui.viewmodels.card_scanner import CardScanner
@@ -274,7 +282,9 @@ class ResidentFlow(QObject):
             s, cfg = self.app.session, self.app.cfg
             tests = offered_tests(cfg.devices, camera_configured=cfg.camera.source != "",
                                   camera_consent=s.cameraAllowed, exertion_allowed=s.exertionAllowed)
-            self._tiles = menu_tiles(tests, self.app.manager.states(), [m.item for m in s.measurements])
+            done = [m.item for m in s.measurements] + [QUESTIONNAIRE_KIND for q in s.questionnaires
+                                                       if q.status is QuestionnaireStatus.COMPLETED]
+            self._tiles = menu_tiles(tests, self.app.manager.states(), done)
         return self._tiles
 
     @Property("QVariantList", notify=tilesChanged)
@@ -311,9 +321,11 @@ class ResidentFlow(QObject):
 
     @Property(str, notify=currentTestChanged)
     def currentTestKind(self) -> str:
-        """"device" or "camera" ("" when no test is open)."""
+        """"device", "camera" or "questionnaire" ("" when no test is open)."""
         tile = self._tile(self._current)
-        return "" if tile is None else ("camera" if tile.spec.is_camera else "device")
+        if tile is None:
+            return ""
+        return "camera" if tile.spec.is_camera else QUESTIONNAIRE_KIND if tile.spec.is_questionnaire else "device"
 
     @Property(str, notify=currentTestChanged)
     def currentDeviceKind(self) -> str:
@@ -344,6 +356,14 @@ class ResidentFlow(QObject):
         self.currentTestChanged.emit()
         self.testOpened.emit(name)
         log_event(log, logging.INFO, "test started", test=name, full_check=self._full_check is not None)
+        if tile.spec.is_questionnaire:
+            q = self.app.questionnaire  # type: ignore[attr-defined]
+            if self._full_check is not None:
+                q.run_queue(q.recommended())
+            else:
+                q.showChooser()
+            self.app.station.go("Questionnaire")
+            return True
         self.app.station.go("CameraTest" if tile.spec.is_camera else "DeviceTest")
         return True
 
@@ -380,7 +400,7 @@ class ResidentFlow(QObject):
         if self.app.session.hasReport:
             self.app.station.go("Report")
             return True
-        if not self.app.session.measurements:  # a report of nothing would still carry a prescription
+        if not self.app.session.measurements and not self.app.session.questionnaires:  # a report of nothing
             notice = translate("ResidentFlow", "No test has been done yet. Please choose a test first.")
             self.app.station.showNotice(notice)
             return False

@@ -17,12 +17,25 @@ from typing import Any
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.config import StationConfig
-from kiosk.domain import Consent, Measurement, NotMeasured, Resident, SafetyScreen, Session, SessionState, Sex, utcnow
+from kiosk.domain import (
+    Consent,
+    Measurement,
+    NotMeasured,
+    QuestionnaireResponse,
+    Resident,
+    SafetyScreen,
+    Session,
+    SessionState,
+    Sex,
+    utcnow,
+)
 from kiosk.grading import grade_session
 from kiosk.identity import local_pseudonym, resident_secret
+from kiosk.instruments.results import questionnaire_result, score_record
 from kiosk.logs import log_event
 from kiosk.norms import NormSet, load_norm_set
 from kiosk.storage import Store
+from kiosk.storage.questionnaires import save_questionnaire
 
 log = logging.getLogger("ui.session")
 
@@ -50,6 +63,7 @@ class SessionModel(QObject):
         self.session: Session | None = None
         self.measurements: list[Measurement] = []
         self.not_measured: list[NotMeasured] = []  # tried without a valid result: not a test done
+        self.questionnaires: list[QuestionnaireResponse] = []  # completed or stopped, stored
         self.report: dict[str, Any] | None = None
         self.previous_reports: list[dict[str, Any]] = []
 
@@ -108,6 +122,17 @@ class SessionModel(QObject):
         self.not_measured.append(nm)
         self.changed.emit()
 
+    def add_questionnaire(self, resp: QuestionnaireResponse) -> None:
+        """Store a questionnaire response (its score only if completed) durably; raises StorageError."""
+        if self.session is None:
+            raise RuntimeError("no open session")
+        save_questionnaire(self.store, self.session.id, resp, score_record(resp))
+        self.questionnaires.append(resp)
+        self.changed.emit()
+
+    def has_urgent_answers(self) -> bool:
+        return any(questionnaire_result(q).urgent for q in self.questionnaires)
+
     def finish(self) -> dict[str, Any]:
         """Grade what was measured, save the report, close the session; the report stays until ``clear``."""
         if self.session is None:
@@ -128,7 +153,10 @@ class SessionModel(QObject):
         """Forget the resident: an open session is stored as abandoned (its results are kept), then wiped."""
         if self.session is not None and self.report is None:
             try:
-                self.store.finish_session(self.session.id, SessionState.ABANDONED)
+                if self.has_urgent_answers():  # an answer that needs help now reaches the doctor's queue as urgent
+                    self.finish()
+                else:
+                    self.store.finish_session(self.session.id, SessionState.ABANDONED)
             except Exception as e:  # the wipe must happen whatever the store says
                 log_event(log, logging.ERROR, "could not mark session abandoned", error=str(e))
         had = self.resident is not None

@@ -101,7 +101,6 @@ def catalogue(devices: Sequence[DeviceConfig], camera_configured: bool) -> list[
                       d.kind not in RESTING_KINDS) for d in sorted(devices, key=rank)]
     if camera_configured:
         tests += [TestSpec(name, CAMERA_KIND, (item,), trials, True) for name, item, trials in CAMERA_EXERCISES]
-    tests.append(TestSpec(QUESTIONNAIRE_TEST, QUESTIONNAIRE_KIND, (QUESTIONNAIRE_KIND,), 1, False))
     return tests
 
 
@@ -140,6 +139,14 @@ def menu_tiles(tests: Sequence[TestSpec], states: Mapping[str, DeviceState],
 def full_check_order(tiles: Sequence[Tile]) -> list[str]:
     """The tests a "full check" runs: every startable tile not yet done, in menu order."""
     return [t.spec.name for t in tiles if t.state is TileState.READY]
+
+
+QUESTIONNAIRE_SPEC = TestSpec(QUESTIONNAIRE_TEST, QUESTIONNAIRE_KIND, (QUESTIONNAIRE_KIND,), 1, False)
+
+
+def with_questionnaires(tests: Sequence[TestSpec]) -> list[TestSpec]:
+    """The menu's tests plus the questionnaires tile, last (no device, no exertion: always offered)."""
+    return [*tests, QUESTIONNAIRE_SPEC]
 
 
 def recommended_questionnaires(age: int | None, instruments: Mapping[str, object]) -> list[str]:

@@ -31,6 +31,7 @@ from ui.menu_plan import (
     menu_tiles,
     next_in_full_check,
     offered_tests,
+    with_questionnaires,
 )
 from ui.qr_scan import resident_id_from_qr
 from ui.viewmodels import resident_flow_text as words
@@ -280,8 +281,9 @@ class ResidentFlow(QObject):
     def _current_tiles(self) -> list[Tile]:
         if self._tiles is None:
             s, cfg = self.app.session, self.app.cfg
-            tests = offered_tests(cfg.devices, camera_configured=cfg.camera.source != "",
-                                  camera_consent=s.cameraAllowed, exertion_allowed=s.exertionAllowed)
+            tests = with_questionnaires(offered_tests(cfg.devices, camera_configured=cfg.camera.source != "",
+                                                      camera_consent=s.cameraAllowed,
+                                                      exertion_allowed=s.exertionAllowed))
             done = [m.item for m in s.measurements] + [QUESTIONNAIRE_KIND for q in s.questionnaires
                                                        if q.status is QuestionnaireStatus.COMPLETED]
             self._tiles = menu_tiles(tests, self.app.manager.states(), done)

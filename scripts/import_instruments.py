@@ -24,6 +24,16 @@ SHIPPED = ("phq9", "phq2", "gad7", "gad2", "steadi_stay_independent", "sarc_f", 
 CANONICAL = "https://fhir.health-station.example/Questionnaire/"
 VERSION = "1.0.0"
 LOINC = "http://loinc.org"
+# Plain short names for the screen header, the chooser and the doctor's badges (the project's words).
+SHORT = {"phq9": ("Mood (PHQ-9)", "情绪（PHQ-9）"), "phq2": ("Mood, short (PHQ-2)", "情绪简表（PHQ-2）"),
+         "gad7": ("Worry and anxiety (GAD-7)", "焦虑（GAD-7）"),
+         "gad2": ("Anxiety, short (GAD-2)", "焦虑简表（GAD-2）"),
+         "steadi_stay_independent": ("Falls check (STEADI)", "跌倒风险自查（STEADI）"),
+         "sarc_f": ("Muscle check (SARC-F)", "肌少症筛查（SARC-F）"),
+         "frail": ("Frailty check (FRAIL)", "衰弱筛查（FRAIL）"),
+         "ipaq_sf": ("Physical activity (IPAQ-SF)", "体力活动（IPAQ短卷）"),
+         "tcm_constitution_elderly_33": ("TCM body constitution", "中医体质辨识"),
+         "elderly_self_care_adl": ("Self-care in daily life", "生活自理能力评估")}
 
 
 def _t(en: str | None, zh: str | None) -> dict[str, str | None]:
@@ -92,7 +102,8 @@ def build(shared: Path) -> dict[str, dict[str, Any]]:
     out["ipaq_sf"] = ov.ipaq(src["ipaq_sf"], _common)
     out["tcm_constitution_elderly_33"] = ov.tcm(src["tcm_constitution_elderly_33"], _common)
     out["elderly_self_care_adl"] = ov.adl(src["elderly_self_care_adl"], _common, _bands)
-    for d in out.values():
+    for name, d in out.items():
+        d["short_title"] = _t(*SHORT[name])
         d["worked_examples"] = [_expand(ex, d["items"]) for ex in d.get("worked_examples", [])]
     return out
 

@@ -186,7 +186,7 @@ def result_rows(report: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
 
 def short_title(q: Mapping[str, Any], lang: str) -> str:
     """"PHQ-9" from "Patient Health Questionnaire-9 (PHQ-9)"; the whole title when it has no short name."""
-    title = words(q.get("title"), lang) or str(q.get("instrument") or "")
+    title = words(q.get("short_title") or q.get("title"), lang) or str(q.get("instrument") or "")
     return title[title.rfind("(") + 1:-1] if title.endswith(")") and "(" in title else title
 
 

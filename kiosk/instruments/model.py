@@ -130,6 +130,11 @@ class Instrument:
     age_min: int | None
     age_max: int | None
     raw: Mapping[str, Any]  # the file as loaded (export, show)
+    short_title: Text | None = None  # plain words for the screen header and badges
+
+    @property
+    def short(self) -> Text:
+        return self.short_title or self.title
 
     def item(self, link_id: str) -> Item | None:
         return next((i for i in self.items if i.link_id == link_id), None)
@@ -228,7 +233,8 @@ def parse_instrument(d: Mapping[str, Any], path: str = "") -> Instrument:
                       items, method, MappingProxyType(dict(s)), bands, safety, flags, tuple(d.get("code", [])),
                       s.get("total_code"), MappingProxyType(dict(d.get("language_status", {}))),
                       d.get("copyright", ""), MappingProxyType(dict(d.get("licence", {}))),
-                      ages.get("min"), ages.get("max"), MappingProxyType(dict(d)))
+                      ages.get("min"), ages.get("max"), MappingProxyType(dict(d)),
+                      _text(d["short_title"], "short_title", path) if "short_title" in d else None)
 
 
 def _check_sum(items: tuple[Item, ...], bands: tuple[Band, ...], s: Mapping[str, Any], path: str) -> None:

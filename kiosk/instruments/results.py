@@ -57,7 +57,7 @@ class QuestionnaireResult:
         inst, s = self.instrument, self.score
         d: dict[str, Any] = {
             "response_id": self.response_id, "instrument": inst.id, "url": inst.url, "version": inst.version,
-            "title": _t(inst.title), "status": self.status, "language": self.language,
+            "title": _t(inst.title), "short_title": _t(inst.short), "status": self.status, "language": self.language,
             "answered": self.answered, "asked": self.asked, "scored": s is not None and not s.not_scored_reason,
             "language_status": dict(inst.language_status), "doctor_flag": self.doctor_flag,
             "urgent": [{"code": c, "message": _t(m), "basis": b} for c, m, b in self.urgent],

@@ -1390,12 +1390,12 @@
             <translation>回到测试列表</translation>
         </message>
         <message>
-            <source>🔊 Read question</source>
-            <translation>🔊 读题目</translation>
+            <source>Read the question</source>
+            <translation>读题目</translation>
         </message>
         <message>
-            <source>🔊 Read answers</source>
-            <translation>🔊 读答案</translation>
+            <source>Read the answers</source>
+            <translation>读答案</translation>
         </message>
         <message>
             <source>%1 days</source>

@@ -70,7 +70,7 @@ class QuestionnaireModel(QObject):
         age, rec = self._age(), self.recommended()
         insts = [i for i in load_instruments().values() if i.offered_at(age)]
         insts.sort(key=lambda i: (i.id not in rec, rec.index(i.id) if i.id in rec else 0))
-        return [{"id": i.id, "title": i.title.get(self._lang), "questions": words.questions(len(i.items)),
+        return [{"id": i.id, "title": i.short.get(self._lang), "questions": words.questions(len(i.items)),
                  "recommended": i.id in rec, "done": i.id in self.completed,
                  "status": words.done() if i.id in self.completed else
                  (words.recommended() if i.id in rec else "")} for i in insts]
@@ -131,19 +131,22 @@ class QuestionnaireModel(QObject):
 
     @Property(str, notify=changed)
     def title(self) -> str:
-        return self._inst.title.get(self._lang) if self._inst else ""
+        return self._inst.short.get(self._lang) if self._inst else ""
 
     @Property(str, notify=changed)
     def progressText(self) -> str:
-        return words.progress(self._index + 1, len(self._items())) if self._item() else ""
+        """"Question 3 of 7": the question's own number of all the form's (a skipped one still counts)."""
+        it = self._item()
+        return words.progress(it.number, len(self._inst.items)) if it and self._inst else ""
 
     @Property(int, notify=changed)
     def position(self) -> int:
-        return self._index + 1
+        it = self._item()
+        return it.number if it else 0
 
     @Property(int, notify=changed)
     def count(self) -> int:
-        return len(self._items())
+        return len(self._inst.items) if self._inst else 0
 
     @Property(str, notify=changed)
     def questionText(self) -> str:

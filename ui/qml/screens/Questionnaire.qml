@@ -99,9 +99,9 @@ ScreenPage {
                             radius: 7; color: Theme.primary }
             }
             BigButton { objectName: "qReadQuestion"; kind: "secondary"; implicitHeight: 64; implicitWidth: 230
-                        textSize: Theme.smallSize; text: qsTr("🔊 Read question"); onClicked: page.q.readQuestion() }
+                        textSize: Theme.smallSize; text: qsTr("Read the question"); onClicked: page.q.readQuestion() }
             BigButton { objectName: "qReadOptions"; kind: "secondary"; implicitHeight: 64; implicitWidth: 230
-                        textSize: Theme.smallSize; text: qsTr("🔊 Read answers"); onClicked: page.q.readOptions() }
+                        textSize: Theme.smallSize; text: qsTr("Read the answers"); onClicked: page.q.readOptions() }
         }
         BodyText {
             objectName: "qPreamble"
@@ -122,7 +122,7 @@ ScreenPage {
         BodyText {
             objectName: "qWordingNote"
             Layout.fillWidth: true
-            visible: text !== ""
+            visible: page.q.wordingNote !== ""
             text: "ⓘ " + page.q.wordingNote
             font.pixelSize: Theme.smallSize; color: Theme.warn
             maximumLineCount: 1; elide: Text.ElideRight

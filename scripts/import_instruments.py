@@ -26,12 +26,12 @@ VERSION = "1.0.0"
 LOINC = "http://loinc.org"
 # Plain short names for the screen header, the chooser and the doctor's badges (the project's words).
 SHORT = {"phq9": ("Mood (PHQ-9)", "情绪（PHQ-9）"), "phq2": ("Mood, short (PHQ-2)", "情绪简表（PHQ-2）"),
-         "gad7": ("Worry and anxiety (GAD-7)", "焦虑（GAD-7）"),
+         "gad7": ("Anxiety (GAD-7)", "焦虑（GAD-7）"),
          "gad2": ("Anxiety, short (GAD-2)", "焦虑简表（GAD-2）"),
          "steadi_stay_independent": ("Falls check (STEADI)", "跌倒风险自查（STEADI）"),
-         "sarc_f": ("Muscle check (SARC-F)", "肌少症筛查（SARC-F）"),
+         "sarc_f": ("Muscles (SARC-F)", "肌少症筛查（SARC-F）"),
          "frail": ("Frailty check (FRAIL)", "衰弱筛查（FRAIL）"),
-         "ipaq_sf": ("Physical activity (IPAQ-SF)", "体力活动（IPAQ短卷）"),
+         "ipaq_sf": ("Activity (IPAQ-SF)", "体力活动（IPAQ短卷）"),
          "tcm_constitution_elderly_33": ("TCM body constitution", "中医体质辨识"),
          "elderly_self_care_adl": ("Self-care in daily life", "生活自理能力评估")}
 

@@ -47,8 +47,8 @@ PHQ_GAD: dict[str, dict[str, Any]] = {
             "moderate": REFER_2W,
             "moderately_severe": ("Please see the community doctor this week about these answers.",
                                   "请在本周内就这些回答去看社区医生。"),
-            "severe": ("Please see a doctor as soon as you can. The community doctor has been told.",
-                       "请尽快去看医生。社区医生已收到通知。"),
+            "severe": ("Please see a doctor as soon as you can. This result goes to the community doctor.",
+                       "请尽快去看医生。这个结果会送给社区医生。"),
         },
         "decisions": ["Doctor flag from a total of 10 (Kroenke 2001, the usual screen-positive point). Totals 7-9 "
                       "are shown to the doctor as 'watch' (Wang 2014 recommends 7 for the Chinese PHQ-9 in "

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QPointF
+
 from kiosk.config import StationConfig
 from kiosk.instruments.model import load_instruments
 from tests.ui.test_questionnaire_screens import guest_at_menu, q
 from ui.driver import ScreenDriver, run_station
 
-TEXTS = ("qQuestion", "qPreamble", "qWordingNote", "qProgress", "qResultValue", "qResultAdvice", "qUrgentText",
-         "qChooseIntro", "qNumber")
+TEXTS = ("qQuestion", "qOriginal", "qPreamble", "qWordingNote", "qProgress", "qResultValue", "qResultAdvice",
+         "qUrgentText", "qChooseIntro", "qNumber", "screenTitle")
 
 
 def overflow(d: ScreenDriver, where: str) -> list[str]:
@@ -23,8 +25,12 @@ def overflow(d: ScreenDriver, where: str) -> list[str]:
             continue
         if item.property("truncated") or item.property("paintedHeight") > item.height() + 1:
             found.append(f"{where}: {name} does not fit: {str(item.property('text'))[:60]!r}")
+    footer = d.app.item("qStop")
+    footer_top = footer.mapToScene(QPointF(0, 0)).y() - 16 if footer is not None else 1e9
     n = 0
     while (btn := d.app.item(f"qOption_{n}")) is not None:
+        if btn.mapToScene(QPointF(0, btn.height())).y() > footer_top:
+            found.append(f"{where}: answer {n} runs under the footer")
         text = btn.property("contentItem")
         if text.property("paintedHeight") > text.height() + 1 or text.property("paintedWidth") > text.width() + 1:
             found.append(f"{where}: answer {n} spills out: {str(text.property('text'))[:60]!r}")
@@ -35,6 +41,7 @@ def overflow(d: ScreenDriver, where: str) -> list[str]:
 
 
 async def both(d: ScreenDriver, name: str, problems: list[str]) -> None:
+    d.app.station.stillHere()  # the shots take longer than a resident's pause: no idle warning over them
     here = d.app.station.language
     for lang in (here, "zh" if here == "en" else "en"):
         d.app.station.setLanguage(lang)

@@ -171,6 +171,22 @@ class QuestionnaireModel(QObject):
         return words.wording_note(status)
 
     @Property(str, notify=changed)
+    def originalText(self) -> str:
+        """The form's own words when the screen shows only a gloss of them (the TCM and self-care forms)."""
+        it = self._item()
+        status = (it.text_status.get(self._lang, "") if it else "") or (
+            self._inst.language_status.get(self._lang, "") if self._inst else "")
+        if it is None or "gloss" not in status:
+            return ""
+        other = it.text.zh if self._lang == "en" else it.text.en
+        return other or ""
+
+    @Property(bool, notify=changed)
+    def longOptions(self) -> bool:
+        """Smaller type for every answer of a question when one of them is long (all the same size)."""
+        return any(len(o["text"]) > 22 for o in self.options)
+
+    @Property(str, notify=changed)
     def itemType(self) -> str:
         it = self._item()
         return it.type if it else ""

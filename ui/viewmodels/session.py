@@ -130,8 +130,9 @@ class SessionModel(QObject):
         self.questionnaires.append(resp)
         self.changed.emit()
 
-    def has_urgent_answers(self) -> bool:
-        return any(questionnaire_result(q).urgent for q in self.questionnaires)
+    def has_answers_for_the_doctor(self) -> bool:
+        """An urgent answer, or a questionnaire result the doctor should see (its band or watch range)."""
+        return any(questionnaire_result(q).doctor_flag for q in self.questionnaires)
 
     def finish(self) -> dict[str, Any]:
         """Grade what was measured, save the report, close the session; the report stays until ``clear``."""
@@ -153,7 +154,7 @@ class SessionModel(QObject):
         """Forget the resident: an open session is stored as abandoned (its results are kept), then wiped."""
         if self.session is not None and self.report is None:
             try:
-                if self.has_urgent_answers():  # an answer that needs help now reaches the doctor's queue as urgent
+                if self.has_answers_for_the_doctor():  # graded, so the doctor's queue shows it (urgent first)
                     self.finish()
                 else:
                     self.store.finish_session(self.session.id, SessionState.ABANDONED)

@@ -113,11 +113,19 @@ ScreenPage {
         }
         Text {
             objectName: "qQuestion"
-            Layout.fillWidth: true; Layout.preferredHeight: 130
+            Layout.fillWidth: true; Layout.preferredHeight: 130; Layout.minimumHeight: 64
             text: page.q.questionText
             font.family: Theme.fontFamily; font.pixelSize: 36; font.bold: true; color: Theme.ink
             wrapMode: Text.Wrap; fontSizeMode: Text.Fit; minimumPixelSize: Theme.smallSize
             verticalAlignment: Text.AlignVCenter
+        }
+        BodyText {
+            objectName: "qOriginal"
+            Layout.fillWidth: true
+            visible: text !== ""
+            text: page.q.originalText
+            font.pixelSize: Theme.smallSize; color: Theme.ink
+            maximumLineCount: 2; elide: Text.ElideRight
         }
         BodyText {
             objectName: "qWordingNote"
@@ -131,7 +139,9 @@ ScreenPage {
             objectName: "qChoices"
             visible: page.q.itemType === "choice"
             Layout.fillWidth: true; Layout.fillHeight: true
-            columns: page.q.options.length > 3 ? 2 : 1
+            columns: page.q.options.length === 4 ? 2 : page.q.options.length >= 3 ? 3 : 1
+            // every answer at least a finger's height: the question's type shrinks first
+            Layout.minimumHeight: Math.ceil(page.q.options.length / columns) * (Theme.touchMin + 10)
             rowSpacing: 10; columnSpacing: 12
             Repeater {
                 model: page.q.itemType === "choice" ? page.q.options : []
@@ -143,7 +153,7 @@ ScreenPage {
                     Layout.preferredWidth: 1
                     implicitHeight: Theme.touchMin
                     kind: modelData.selected ? "ok" : "secondary"
-                    textSize: modelData.text.length > 24 ? Theme.smallSize : Theme.bodySize
+                    textSize: page.q.longOptions ? Theme.smallSize : Theme.bodySize
                     text: (modelData.selected ? "✓ " : "") + modelData.text
                     Accessible.name: modelData.text
                     onClicked: page.q.choose(modelData.code)

@@ -126,7 +126,9 @@ def _questionnaires(session: Session, clin: ClinicalOutcome) -> tuple[tuple[Ques
     results = tuple(questionnaire_result(r) for r in session.questionnaires)
     urgent = []
     for q in results:
-        urgent += [UrgentNotice(code, msg.en or "", msg.zh or "", basis) for code, msg, basis in q.urgent]
+        for (code, msg, basis), doc in zip(q.urgent, q.urgent_doctor or [None] * len(q.urgent), strict=True):
+            urgent.append(UrgentNotice(code, msg.en or "", msg.zh or "", basis, doc.en or "" if doc else "",
+                                       doc.zh or "" if doc else ""))
         for flag, basis in (q.score.flags if q.score else ()):
             en, zh, adv_en, adv_zh = FLAG_WORDS[flag]
             source = f"questionnaire:{q.instrument.id}"

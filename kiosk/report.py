@@ -185,9 +185,14 @@ class UrgentNotice:
     en: str
     zh: str
     basis: str
+    doctor_en: str = ""  # the doctor's words, where they differ from the resident's
+    doctor_zh: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": {"en": self.en, "zh": self.zh}, "basis": self.basis}
+        d: dict[str, Any] = {"code": self.code, "message": {"en": self.en, "zh": self.zh}, "basis": self.basis}
+        if self.doctor_en:
+            d["doctor_message"] = {"en": self.doctor_en, "zh": self.doctor_zh}
+        return d
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ PHQ9_ITEM9 = {
                   "call 120 or 110.",
                   "您提到曾有不如死掉或用某种方式伤害自己的念头。您并不孤单，现在就可以得到帮助。离开前请和服务台的"
                   "工作人员谈一谈。您可以随时拨打心理援助热线12356。如果现在有危险，请拨打120或110。"),
+    "doctor_message": _t("PHQ-9 item 9 (thoughts of death or self-harm) answered above 'Not at all': assess "
+                         "suicide risk today.", "PHQ-9第9题（死亡或自伤念头）回答高于“完全不会”：请今天评估自杀风险。"),
     "basis": "PHQ instruction manual: any answer above 'Not at all' to item 9 needs assessment of suicide risk by "
              "someone competent, whatever the total. Hotline numbers from the research file (12356 national "
              "psychological assistance hotline; 110/120): confirm locally before release.",

@@ -104,7 +104,7 @@ def badges(report: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     out = []
     for notice in _list(report.get("urgent_notices")):
         n = _map(notice)
-        text = words(n.get("message"), lang) or str(n.get("code") or "")
+        text = words(n.get("doctor_message") or n.get("message"), lang) or str(n.get("code") or "")
         out.append({"kind": "urgent", "symbol": SYMBOLS["urgent"], "text": text})
     if report.get("needs_doctor_review") is True:
         out.append({"kind": "review", "symbol": SYMBOLS["review"], "text": ""})
@@ -205,7 +205,7 @@ def questionnaire_rows(report: Mapping[str, Any], lang: str) -> list[dict[str, A
             value, detail = value_text(q, lang), detail_text(q, lang)
         except (KeyError, TypeError, IndexError):
             value, detail = "—", ""
-        urgent = [words(u.get("message"), lang) for u in map(_map, _list(q.get("urgent")))]
+        urgent = [words(u.get("doctor_message") or u.get("message"), lang) for u in map(_map, _list(q.get("urgent")))]
         rows.append({"item": f"questionnaire:{q.get('instrument')}", "label": short_title(q, lang), "value": value,
                      "unit": "", "grade": "", "classes": detail, "flags": " ".join(urgent),
                      "flagged": q.get("doctor_flag") is True, "deviations": "", "notMeasured": not q.get("scored")})

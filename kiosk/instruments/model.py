@@ -98,6 +98,7 @@ class SafetyRule:
     code: str
     message: Text
     basis: str
+    doctor_message: Text | None = None  # what the doctor's queue says (the message is the resident's)
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,9 @@ def parse_instrument(d: Mapping[str, Any], path: str = "") -> Instrument:
     if method == "sum":
         _check_sum(items, bands, s, path)
     safety = tuple(SafetyRule(r["id"], r["item"], float(r["min_score"]), r["code"],
-                              _text(r["message"], f"safety_rules[{i}].message", path), r["basis"])
+                              _text(r["message"], f"safety_rules[{i}].message", path), r["basis"],
+                              _text(r["doctor_message"], f"safety_rules[{i}].doctor_message", path)
+                              if "doctor_message" in r else None)
                    for i, r in enumerate(d.get("safety_rules", [])))
     for r in safety:
         if r.item not in links:

@@ -46,6 +46,7 @@ class QuestionnaireResult:
     asked: int
     score: Score | None  # None: stopped, or answers no longer valid
     urgent: tuple[tuple[str, Text, str], ...]  # (code, message, basis)
+    urgent_doctor: tuple[Text | None, ...] = ()  # the doctor's words for each urgent entry
     not_scored: Text | None = None
 
     @property
@@ -60,7 +61,9 @@ class QuestionnaireResult:
             "title": _t(inst.title), "short_title": _t(inst.short), "status": self.status, "language": self.language,
             "answered": self.answered, "asked": self.asked, "scored": s is not None and not s.not_scored_reason,
             "language_status": dict(inst.language_status), "doctor_flag": self.doctor_flag,
-            "urgent": [{"code": c, "message": _t(m), "basis": b} for c, m, b in self.urgent],
+            "urgent": [{"code": c, "message": _t(m), "basis": b, **({"doctor_message": _t(doc)} if doc else {})}
+                       for (c, m, b), doc in zip(self.urgent, self.urgent_doctor or [None] * len(self.urgent),
+                                                 strict=True)],
         }
         if self.not_scored is not None:
             d["not_scored_reason"] = _t(self.not_scored)
@@ -113,10 +116,12 @@ def score_record(resp: QuestionnaireResponse) -> dict[str, Any] | None:
 def questionnaire_result(resp: QuestionnaireResponse) -> QuestionnaireResult:
     """The report's view of a response; safety rules act on a stopped one too."""
     inst = instrument(resp.instrument)
-    urgent = tuple((r.code, r.message, r.basis) for r in safety_hits(inst, resp.answers))
+    hits = safety_hits(inst, resp.answers)
+    urgent = tuple((r.code, r.message, r.basis) for r in hits)
     asked = len(enabled_items(inst, resp.answers))
     common = dict(response_id=str(resp.id), instrument=inst, status=resp.status.value, language=resp.language,
-                  answered=len(resp.answers), asked=asked, urgent=urgent)
+                  answered=len(resp.answers), asked=asked, urgent=urgent,
+                  urgent_doctor=tuple(r.doctor_message for r in hits))
     if resp.status is not QuestionnaireStatus.COMPLETED:
         return QuestionnaireResult(score=None, not_scored=NOT_SCORED_STOPPED, **common)  # type: ignore[arg-type]
     try:

@@ -10,9 +10,9 @@ def test_an_item9_answer_puts_the_session_at_the_top_of_the_queue_with_the_help_
     rep = graded(70, PHQ9_STOPPED_AT_9).to_dict()
     assert tier(rep) == URGENT
     b = badges(rep, "zh")
-    assert b[0]["kind"] == "urgent" and "12356" in b[0]["text"]
+    assert b[0]["kind"] == "urgent" and "自杀风险" in b[0]["text"]
     row = next(r for r in result_rows(rep, "en") if r["item"] == "questionnaire:phq9")
-    assert row["value"] == "Not scored" and row["notMeasured"] and "12356" in row["flags"]
+    assert row["value"] == "Not scored" and row["notMeasured"] and "suicide risk" in row["flags"]
     assert "3 of 9 questions answered" in row["classes"]
 
 

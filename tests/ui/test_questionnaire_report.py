@@ -76,7 +76,7 @@ def test_the_doctor_sees_the_item9_session_first_with_the_questionnaire_rows(sta
         await d.wait_screen("DoctorQueue")
         await d.wait_item("queueRow_0")
         row = doctor.queue[0]
-        assert row["badges"][0]["kind"] == "urgent" and "12356" in row["badges"][0]["text"]
+        assert row["badges"][0]["kind"] == "urgent" and "suicide risk" in row["badges"][0]["text"]
         for lang in ("en", "zh"):
             app.station.setLanguage(lang)
             await d.settle(0.2)
@@ -85,7 +85,7 @@ def test_the_doctor_sees_the_item9_session_first_with_the_questionnaire_rows(sta
         await d.wait_screen("DoctorSession")
         rows = {r["item"]: r for r in doctor.results}
         assert rows["questionnaire:steadi_stay_independent"]["value"].startswith("5 / 14")
-        assert rows["questionnaire:phq9"]["notMeasured"] and "12356" in rows["questionnaire:phq9"]["flags"]
+        assert rows["questionnaire:phq9"]["notMeasured"] and "PHQ-9" in rows["questionnaire:phq9"]["flags"]
         for lang in ("en", "zh"):
             app.station.setLanguage(lang)
             await d.settle(0.2)

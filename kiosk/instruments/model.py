@@ -196,6 +196,15 @@ def _item(d: Mapping[str, Any], i: int, path: str) -> Item:
 
 def parse_instrument(d: Mapping[str, Any], path: str = "") -> Instrument:
     """Validate one instrument file's content and build the frozen model (InstrumentError on any fault)."""
+    try:
+        return _parse(d, path)
+    except InstrumentError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:  # a field of the wrong shape
+        raise InstrumentError(f"malformed ({type(e).__name__}: {e})", path=path) from None
+
+
+def _parse(d: Mapping[str, Any], path: str) -> Instrument:
     if not isinstance(d, Mapping) or d.get("format") != FORMAT:
         raise InstrumentError(f"not an instrument file (format must be {FORMAT!r})", path=path)
     iid = _need(d, "id", str, path, "id")

@@ -46,3 +46,20 @@ def score_tcm(inst: Instrument, answers: Mapping[str, str | int]) -> Score:
     judged = [x.code for x in subs if x.result in ("yes", "basically")]
     leaning = [x.code for x in subs if x.result == "tendency"]
     return Score(inst.id, None, None, subs, {"judged": judged, "tendency": leaning}, review_reasons=tuple(review))
+
+
+# Items 9 and 28 are anchored to BMI and waist: the station can point at the matching answer from its own
+# measurement (the form's note allows it); the resident still chooses. Waist bands have integer gaps
+# (85/86, 90/91): a measured waist is rounded to the nearest centimetre first.
+BMI_BANDS = ((24.0, "1"), (25.0, "2"), (26.0, "3"), (28.0, "4"))
+WAIST_BANDS = ((79, "1"), (85, "2"), (90, "3"), (105, "4"))  # upper bounds (cm, inclusive) of options 1-4
+
+
+def suggested_option(link_id: str, *, bmi: float | None = None, waist_cm: float | None = None) -> str | None:
+    """The answer code of item 9 (BMI) or 28 (waist) that a measurement points to, or None."""
+    if link_id == "tcm-9" and bmi is not None:
+        return next((code for upper, code in BMI_BANDS if bmi < upper), "5")
+    if link_id == "tcm-28" and waist_cm is not None:
+        w = int(waist_cm + 0.5)
+        return next((code for upper, code in WAIST_BANDS if w <= upper), "5")
+    return None

@@ -252,3 +252,18 @@ def test_tcm_contradictory_yin_and_yang_deficiency_is_marked_for_review():
     raw = {n: 1 for n in range(1, 34)} | {n: 3 for n in TYPES["yinxu"]["items"] + TYPES["yangxu"]["items"]}
     s = score(TCM, {f"tcm-{n}": str(v) for n, v in raw.items()})
     assert any("contradictory" in r for r in s.review_reasons)
+
+
+@pytest.mark.parametrize(("kwargs", "code"), [
+    ({"bmi": 23.99}, "1"), ({"bmi": 24.0}, "2"), ({"bmi": 24.99}, "2"), ({"bmi": 25.0}, "3"), ({"bmi": 26.0}, "4"),
+    ({"bmi": 27.99}, "4"), ({"bmi": 28.0}, "5"),
+    ({"waist_cm": 79.4}, "1"), ({"waist_cm": 79.5}, "2"), ({"waist_cm": 85.4}, "2"), ({"waist_cm": 85.5}, "3"),
+    ({"waist_cm": 90.4}, "3"), ({"waist_cm": 90.6}, "4"), ({"waist_cm": 105.0}, "4"), ({"waist_cm": 105.5}, "5"),
+])
+def test_tcm_items_9_and_28_point_to_the_band_of_the_measurement(kwargs, code):
+    from kiosk.instruments.tcm import suggested_option
+
+    link = "tcm-9" if "bmi" in kwargs else "tcm-28"
+    assert suggested_option(link, **kwargs) == code
+    opt = TCM.item(link).option(code)
+    assert opt is not None, "the suggestion is one of the form's own answers"

@@ -8,12 +8,14 @@ from pathlib import Path
 from PySide6.QtCore import QPointF
 
 from kiosk.config import StationConfig
+from kiosk.domain import Measurement
 from kiosk.instruments.model import load_instruments
 from tests.ui.test_questionnaire_screens import guest_at_menu, q
 from ui.driver import ScreenDriver, run_station
 
+TCM = "tcm_constitution_elderly_33"
 TEXTS = ("qQuestion", "qOriginal", "qPreamble", "qWordingNote", "qProgress", "qResultValue", "qResultAdvice",
-         "qUrgentText", "qChooseIntro", "qNumber", "screenTitle")
+         "qUrgentText", "qChooseIntro", "qNumber", "screenTitle", "qSuggestionNote")
 
 
 def overflow(d: ScreenDriver, where: str) -> list[str]:
@@ -73,6 +75,8 @@ def test_every_questionnaire_screen_in_both_languages_fits(tmp_path: Path, stati
 
     async def scenario(d: ScreenDriver) -> None:
         await guest_at_menu(d, "1962")  # 64: every questionnaire is offered (IPAQ-SF to 69)
+        for item, value, unit in (("height", 160.0, "cm"), ("weight", 64.0, "kg"), ("waist", 88.2, "cm")):
+            d.app.session.add_measurement(Measurement(item, value, unit))  # TCM items 9 and 28 point at these
         await d.click("tile_questionnaires")
         await d.wait_screen("Questionnaire")
         await both(d, "00-choose", problems)
@@ -85,6 +89,8 @@ def test_every_questionnaire_screen_in_both_languages_fits(tmp_path: Path, stati
                     q(d).continueAfterUrgent()
                     continue
                 await both(d, f"{inst.id}-{q(d).position:02d}", problems)
+                if (inst.id, q(d).position) in ((TCM, 9), (TCM, 28)):  # BMI 25.0 -> option 3; waist 88 -> 3
+                    assert [o["code"] for o in q(d).options if o["suggested"]] == ["3"]
                 await answer_for_shots(d)
             await both(d, f"{inst.id}-result", problems)
             q(d).showChooser()

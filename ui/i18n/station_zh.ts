@@ -1398,6 +1398,10 @@
             <translation>读答案</translation>
         </message>
         <message>
+            <source>◆ matches today's measurement. Please choose for yourself.</source>
+            <translation>◆ 与今天的测量结果相符。请您自己选择。</translation>
+        </message>
+        <message>
             <source>%1 days</source>
             <translation>%1 天</translation>
         </message>

@@ -128,6 +128,14 @@ ScreenPage {
             maximumLineCount: 2; elide: Text.ElideRight
         }
         BodyText {
+            objectName: "qSuggestionNote"
+            Layout.fillWidth: true
+            visible: page.q.options.some(o => o.suggested)
+            text: qsTr("◆ matches today's measurement. Please choose for yourself.")
+            font.pixelSize: Theme.smallSize; color: Theme.primary
+            maximumLineCount: 1; elide: Text.ElideRight
+        }
+        BodyText {
             objectName: "qWordingNote"
             Layout.fillWidth: true
             visible: page.q.wordingNote !== ""
@@ -154,7 +162,7 @@ ScreenPage {
                     implicitHeight: Theme.touchMin
                     kind: modelData.selected ? "ok" : "secondary"
                     textSize: page.q.longOptions ? Theme.smallSize : Theme.bodySize
-                    text: (modelData.selected ? "✓ " : "") + modelData.text
+                    text: (modelData.selected ? "✓ " : "") + (modelData.suggested ? "◆ " : "") + modelData.text
                     Accessible.name: modelData.text
                     onClicked: page.q.choose(modelData.code)
                     onPressAndHold: page.q.readOption(modelData.code)

@@ -65,7 +65,10 @@ def questionnaire_entries(resp: QuestionnaireResponse, *, subject: dict[str, str
     if subject is not None:
         qr["subject"] = dict(subject)
         qr["author"] = dict(subject)
-    entries = [create_entry(qr, urn(resp.id), uuid_identifier(resp.id))]
+    # The bundle-local fullUrl is derived, never the identifier's value: a real server (Medplum) rewrites every
+    # string equal to a fullUrl into the new resource's reference, which would break ifNoneExist on a resend.
+    qr_url = urn(derived_uuid(resp.id, "bundle-entry"))
+    entries = [create_entry(qr, qr_url, uuid_identifier(resp.id))]
     score = score_record(resp)
     if score is None or score.get("total") is None:
         return entries
@@ -81,7 +84,7 @@ def questionnaire_entries(resp: QuestionnaireResponse, *, subject: dict[str, str
         "effectiveDateTime": when,
         "valueQuantity": {"value": score["total"], "unit": "MET-min/week" if ipaq else "{score}",
                           "system": UCUM_SYSTEM, "code": "{MET-min}/wk" if ipaq else "{score}"},
-        "derivedFrom": [reference(urn(resp.id))],
+        "derivedFrom": [reference(qr_url)],
     }
     if "band" in score:
         band = score["band"]
@@ -90,5 +93,5 @@ def questionnaire_entries(resp: QuestionnaireResponse, *, subject: dict[str, str
         obs["meta"] = {"tag": [dict(GUEST_TAG)]}
     if subject is not None:
         obs["subject"] = dict(subject)
-    entries.append(create_entry(obs, urn(obs_id), uuid_identifier(obs_id)))
+    entries.append(create_entry(obs, urn(derived_uuid(obs_id, "bundle-entry")), uuid_identifier(obs_id)))
     return entries

@@ -93,7 +93,9 @@ def test_a_completed_phq9_is_a_questionnaire_response_and_a_loinc_total_observat
     assert o["code"]["coding"][0] == {"system": "http://loinc.org", "code": "44261-6",
                                       "display": "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]"}
     assert o["valueQuantity"]["value"] == 9 and o["valueQuantity"]["code"] == "{score}"
-    assert o["derivedFrom"] == [{"reference": f"urn:uuid:{r.id}"}] and o["subject"] == qr["subject"]
+    qr_entry = next(e for e in b["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse")
+    assert o["derivedFrom"] == [{"reference": qr_entry["fullUrl"]}] and o["subject"] == qr["subject"]
+    assert qr_entry["fullUrl"] != qr["identifier"]["value"], "a server rewrites strings equal to a fullUrl"
     get_fhir_model_class("Bundle").model_validate(b)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from drivers.base import DeviceState
 from kiosk.config import DeviceConfig
@@ -144,9 +144,11 @@ def full_check_order(tiles: Sequence[Tile]) -> list[str]:
 QUESTIONNAIRE_SPEC = TestSpec(QUESTIONNAIRE_TEST, QUESTIONNAIRE_KIND, (QUESTIONNAIRE_KIND,), 1, False)
 
 
-def with_questionnaires(tests: Sequence[TestSpec]) -> list[TestSpec]:
-    """The menu's tests plus the questionnaires tile, last (no device, no exertion: always offered)."""
-    return [*tests, QUESTIONNAIRE_SPEC]
+def with_questionnaires(tests: Sequence[TestSpec], recommended: int = 1) -> list[TestSpec]:
+    """The menu's tests plus the questionnaires tile, last (no device, no exertion: always offered).
+
+    The tile is done when the ``recommended`` questionnaires are (its "trials" are those questionnaires)."""
+    return [*tests, replace(QUESTIONNAIRE_SPEC, trials=max(1, recommended))]
 
 
 def recommended_questionnaires(age: int | None, instruments: Mapping[str, object]) -> list[str]:

@@ -79,7 +79,8 @@ def run_phq9_end_to_end(cfg: StationConfig, start_lang: str, shots_dir: Path) ->
         assert d.text("qResultValue").startswith("2 / 27")
         await d.click("qResultContinue")
         await d.wait_screen("TestMenu")
-        assert "✓" in d.app.flow.tiles[-1]["icon"]
+        tile = d.app.flow.tiles[-1]  # PHQ-9 is not in a 76-year-old's recommended set (STEADI, SARC-F)
+        assert (tile["name"], tile["trials"], tile["trialsDone"], tile["state"]) == ("questionnaires", 2, 0, "ready")
         await d.click("finishButton")
         await d.wait_screen("Report")
         rep = d.app.session.report
@@ -129,6 +130,8 @@ def test_stop_keeps_the_answers_unscored_and_the_full_check_runs_the_recommended
         assert q(d).phase == "result" and d.text("qResultValue").startswith("10 / 10")
         await d.click("qResultContinue")
         await d.wait_screen("TestMenu")
+        tile = d.app.flow.tiles[-1]
+        assert (tile["trialsDone"], tile["state"], tile["icon"]) == (2, "done", "✓"), tile
         await d.click("finishButton")
         await d.wait_screen("Report")
         rep = d.app.session.report

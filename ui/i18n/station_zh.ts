@@ -1656,6 +1656,10 @@
             <translation>正在准备，请稍等</translation>
         </message>
         <message>
+            <source>Recommended for you: %1 of %2 done</source>
+            <translation>为您推荐的：已完成 %1 / %2</translation>
+        </message>
+        <message>
             <source>Done</source>
             <translation>完成</translation>
         </message>

@@ -281,11 +281,13 @@ class ResidentFlow(QObject):
     def _current_tiles(self) -> list[Tile]:
         if self._tiles is None:
             s, cfg = self.app.session, self.app.cfg
+            rec = self.app.questionnaire.recommended()  # type: ignore[attr-defined]
             tests = with_questionnaires(offered_tests(cfg.devices, camera_configured=cfg.camera.source != "",
                                                       camera_consent=s.cameraAllowed,
-                                                      exertion_allowed=s.exertionAllowed))
+                                                      exertion_allowed=s.exertionAllowed), len(rec))
             done = [m.item for m in s.measurements] + [QUESTIONNAIRE_KIND for q in s.questionnaires
-                                                       if q.status is QuestionnaireStatus.COMPLETED]
+                                                       if q.status is QuestionnaireStatus.COMPLETED
+                                                       and q.instrument in rec]
             self._tiles = menu_tiles(tests, self.app.manager.states(), done)
         return self._tiles
 
@@ -308,6 +310,9 @@ class ResidentFlow(QObject):
             return translate("ResidentFlow", "Not available today: ask staff")
         if t.state is TileState.STARTING:
             return translate("ResidentFlow", "Getting ready, please wait")
+        if t.spec.is_questionnaire:
+            return translate("ResidentFlow", "Recommended for you: %1 of %2 done").replace(
+                "%1", str(min(t.trials_done, t.spec.trials))).replace("%2", str(t.spec.trials))
         if t.state is TileState.DONE:
             if t.spec.trials == 1:
                 return translate("ResidentFlow", "Done")

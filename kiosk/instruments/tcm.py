@@ -63,3 +63,11 @@ def suggested_option(link_id: str, *, bmi: float | None = None, waist_cm: float 
         w = int(waist_cm + 0.5)
         return next((code for upper, code in WAIST_BANDS if w <= upper), "5")
     return None
+
+
+def suggestion_from_measurements(link_id: str, measured: list[tuple[str, float]]) -> str | None:
+    """``suggested_option`` from today's (item, value) list: the latest height, weight and waist; BMI at 0.1."""
+    last = {item: value for item, value in measured}
+    height, weight = last.get("height"), last.get("weight")
+    bmi = round(weight / (height / 100) ** 2, 1) if height and weight else None  # as the report shows it
+    return suggested_option(link_id, bmi=bmi, waist_cm=last.get("waist"))

@@ -267,3 +267,13 @@ def test_tcm_items_9_and_28_point_to_the_band_of_the_measurement(kwargs, code):
     assert suggested_option(link, **kwargs) == code
     opt = TCM.item(link).option(code)
     assert opt is not None, "the suggestion is one of the form's own answers"
+
+
+def test_tcm_suggestion_uses_the_latest_measurements_and_bmi_at_report_precision():
+    from kiosk.instruments.tcm import suggestion_from_measurements
+
+    measured = [("height", 150.0), ("height", 160.0), ("weight", 64.0), ("waist", 88.2)]
+    assert suggestion_from_measurements("tcm-9", measured) == "3", "64 / 1.6² is 25.0 (floating point: 24.99…)"
+    assert suggestion_from_measurements("tcm-28", measured) == "3"
+    assert suggestion_from_measurements("tcm-9", [("weight", 64.0)]) is None
+    assert suggestion_from_measurements("tcm-1", measured) is None

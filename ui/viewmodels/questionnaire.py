@@ -21,7 +21,7 @@ from kiosk.instruments.model import Instrument, Item, instrument, load_instrumen
 from kiosk.instruments.report_text import detail_text, value_text
 from kiosk.instruments.results import questionnaire_result
 from kiosk.instruments.scoring import DONT_KNOW, enabled_items, safety_hits
-from kiosk.instruments.tcm import suggested_option
+from kiosk.instruments.tcm import suggestion_from_measurements
 from kiosk.logs import log_event
 from ui.menu_plan import recommended_questionnaires
 from ui.viewmodels import questionnaire_text as words
@@ -204,13 +204,7 @@ class QuestionnaireModel(QObject):
 
     def _suggested(self, it: Item) -> str | None:
         """The BMI or waist band the station measured today (TCM items 9 and 28); the resident still chooses."""
-        def last(item: str) -> float | None:
-            found = [m.value for m in self.app.session.measurements if m.item == item]
-            return found[-1] if found else None
-
-        height, weight = last("height"), last("weight")
-        bmi = round(weight / (height / 100) ** 2, 1) if height and weight else None  # as the report shows it
-        return suggested_option(it.link_id, bmi=bmi, waist_cm=last("waist"))
+        return suggestion_from_measurements(it.link_id, [(m.item, m.value) for m in self.app.session.measurements])
 
     @Property(bool, notify=changed)
     def isDays(self) -> bool:

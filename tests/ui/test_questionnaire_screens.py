@@ -140,3 +140,30 @@ def test_stop_keeps_the_answers_unscored_and_the_full_check_runs_the_recommended
         assert rep["questionnaires"][0]["scored"] is False
 
     run_station(station_cfg, scenario, shots_dir=shots_dir, start_uploader=False)
+
+
+def test_a_session_left_after_an_item9_answer_reaches_the_doctor_and_nothing_stays_on_the_station(
+        station_cfg: StationConfig, shots_dir: Path) -> None:
+    from kiosk.domain import SessionState
+
+    async def scenario(d: ScreenDriver) -> None:
+        await guest_at_menu(d, "1950")
+        await d.click("tile_questionnaires")
+        await d.click("qOpen_phq9")
+        for _ in range(8):
+            await answer(d, 0)
+        await answer(d, 2)  # item 9: "more than half the days"
+        assert q(d).phase == "urgent"
+        sid = d.app.session.session.id
+        d.app.station.endSession()  # the resident walks away from the help screen
+        await d.wait_screen("Attract")
+        stored = d.app.store.load_session(sid)
+        assert stored.state is SessionState.COMPLETED
+        assert [r.status for r in stored.questionnaires] == [QuestionnaireStatus.STOPPED]
+        report = d.app.store.load_report(sid)
+        assert report["urgent_notices"][0]["code"] == "self_harm_thoughts"
+        assert [s.id for s, _ in d.app.store.sessions_awaiting_review()] == [sid]
+        assert d.app.viewmodels["report"].report is None and d.app.session.report is None
+        assert q(d).phase == "choose" and q(d).completed == []
+
+    run_station(station_cfg, scenario, shots_dir=shots_dir, start_uploader=False)

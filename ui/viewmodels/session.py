@@ -134,8 +134,7 @@ class SessionModel(QObject):
         """An urgent answer, or a questionnaire result the doctor should see (its band or watch range)."""
         return any(questionnaire_result(q).doctor_flag for q in self.questionnaires)
 
-    def finish(self) -> dict[str, Any]:
-        """Grade what was measured, save the report, close the session; the report stays until ``clear``."""
+    def _grade_and_close(self) -> dict[str, Any]:
         if self.session is None:
             raise RuntimeError("no open session")
         previous = self.previous_reports[-1] if self.previous_reports else None
@@ -144,6 +143,11 @@ class SessionModel(QObject):
         report = grade_session(stored, self.norms, previous).to_dict()
         self.store.save_report(self.session.id, report)
         self.store.finish_session(self.session.id, SessionState.COMPLETED)
+        return report
+
+    def finish(self) -> dict[str, Any]:
+        """Grade what was measured, save the report, close the session; the report stays until ``clear``."""
+        report = self._grade_and_close()
         self.report = report
         self.changed.emit()
         self.reportReady.emit()
@@ -154,8 +158,8 @@ class SessionModel(QObject):
         """Forget the resident: an open session is stored as abandoned (its results are kept), then wiped."""
         if self.session is not None and self.report is None:
             try:
-                if self.has_answers_for_the_doctor():  # graded, so the doctor's queue shows it (urgent first)
-                    self.finish()
+                if self.has_answers_for_the_doctor():  # graded, so the doctor's queue shows it (urgent first);
+                    self._grade_and_close()  # stored only: nothing is shown or kept in memory after the session
                 else:
                     self.store.finish_session(self.session.id, SessionState.ABANDONED)
             except Exception as e:  # the wipe must happen whatever the store says

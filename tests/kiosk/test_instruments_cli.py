@@ -81,3 +81,34 @@ def test_export_writes_one_questionnaire_per_instrument(capsys, tmp_path):
     assert q["resourceType"] == "Questionnaire" and q["url"].startswith("https://fhir.health-station.example/")
     code, out, _ = run(capsys, "export")
     assert json.loads(out)["type"] == "collection"
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "woman-72-questionnaires.json"
+
+
+def test_kiosk_grade_reads_questionnaires_and_reports_them(capsys):
+    code = main(["grade", str(EXAMPLE)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    q = {x["instrument"]: x for x in report["questionnaires"]}
+    assert q["steadi_stay_independent"]["total"] == 5 and q["sarc_f"]["band"]["code"] == "positive"
+    assert q["phq9"]["scored"] is False and "total" not in q["phq9"]
+    assert {"fall_risk", "sarcopenia_risk"} <= {f["name"] for f in report["flags"]}
+    fired = [r["rule"] for r in report["prescription"]["rules_fired"]]
+    assert "balance_for_fall_risk" in fired and "resistance_for_low_strength" in fired
+
+
+@pytest.mark.parametrize(("change", "field", "words"), [
+    ({"status": "completed"}, "questionnaires[2].answers", "7 question(s) unanswered"),
+    ({"answers": {"/44250-9": "yes"}}, "questionnaires[2].answers./44250-9", "allowed codes"),
+    ({"instrument": "ad8"}, "questionnaires[2].instrument", "no instrument 'ad8'"),
+    ({"status": "paused"}, "questionnaires[2].status", "'completed' or 'stopped'"),
+])
+def test_a_bad_questionnaire_in_a_grade_file_names_the_field(capsys, tmp_path, change, field, words):
+    data = json.loads(EXAMPLE.read_text("utf-8"))
+    data["questionnaires"][2].update(change)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), "utf-8")
+    code = main(["grade", str(path)])
+    err = capsys.readouterr().err
+    assert code == 1 and field in err and words in err, err

@@ -69,6 +69,8 @@ def run_phq9_end_to_end(cfg: StationConfig, start_lang: str, shots_dir: Path) ->
         assert q(d).position == 3 and d.text("qQuestion") == phq9.items[2].text.get(other)
         await d.click("qReadOptions")
         assert phq9.items[2].options[3].text.get(other) in d.app.voice.history[-1]
+        q(d).readOption("LA6570-1")  # a long press on one answer reads just that answer
+        assert d.app.voice.history[-1] == phq9.items[2].options[2].text.get(other)
         for _ in range(6):
             await answer(d, 0)
         assert q(d).position == 9

@@ -272,6 +272,29 @@ class SafetyScreen:
         return not any(self.answers.values())
 
 
+class QuestionnaireStatus(enum.StrEnum):
+    COMPLETED = "completed"  # every required question answered: scored
+    STOPPED = "stopped"  # the resident stopped (or the session ended) part-way: kept, never scored
+
+
+@dataclass(frozen=True)
+class QuestionnaireResponse:
+    """One self-assessment questionnaire as answered: linkId -> option code, whole number or "dont_know".
+
+    A stopped questionnaire keeps the answers given (a safety rule may still act on them) but is never
+    scored. ``instrument_version`` names the data file version the answers were given against.
+    """
+
+    instrument: str
+    instrument_version: str
+    status: QuestionnaireStatus
+    answers: Mapping[str, str | int]
+    language: str
+    started_at: datetime
+    finished_at: datetime
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
 @dataclass(frozen=True)
 class Session:
     id: uuid.UUID
@@ -284,6 +307,7 @@ class Session:
     state: SessionState = SessionState.OPEN
     measurements: tuple[Measurement, ...] = ()
     not_measured: tuple[NotMeasured, ...] = ()  # tests tried without a valid result (never graded)
+    questionnaires: tuple[QuestionnaireResponse, ...] = ()  # self-assessment answers, completed or stopped
 
 
 class CalibrationResult(enum.StrEnum):

@@ -30,9 +30,11 @@ from kiosk.domain import (
     item_spec,
 )
 from kiosk.errors import InputError
+from kiosk.instruments.grade_input import parse_questionnaires
 from kiosk.norms.model import NormSet
 
-TOP_KEYS = {"resident", "test_date", "measurements", "safety", "previous", "station_id", "session_id"}
+TOP_KEYS = {"resident", "test_date", "measurements", "safety", "previous", "station_id", "session_id",
+            "questionnaires"}
 RESIDENT_KEYS = {"sex", "birth_date", "pseudonym"}
 MEASUREMENT_KEYS = {"item", "unit", "trials", "method", "device_id"}
 TRIAL_KEYS = {"value", "hand", "taken_at", "systolic", "diastolic", "pulse", "mean"}
@@ -313,7 +315,9 @@ def parse_grade_request(data: Any, norms: NormSet | None = None, *, now: datetim
         raise InputError("station_id must be non-empty text", field="station_id")
     session = Session(session_id, station, resident, datetime.combine(test_date, time(9, 0), UTC), test_date,
                       safety=_safety(top.get("safety")),
-                      measurements=_measurements(top["measurements"], session_id, test_date, now))
+                      measurements=_measurements(top["measurements"], session_id, test_date, now),
+                      questionnaires=parse_questionnaires(top.get("questionnaires"), session_id,
+                                                          datetime.combine(test_date, time(9, 30), UTC)))
     if norms is not None:
         from kiosk.grading import resident_age
 

@@ -19,12 +19,13 @@ from kiosk.errors import InputError
 from kiosk.grading_clinical import ClinicalOutcome, apply_classes, apply_screening
 from kiosk.grading_older import apply_ranges, score_battery
 from kiosk.grading_points import PointsOutcome, score_points_pack
+from kiosk.instruments.results import FLAG_WORDS, QuestionnaireResult, questionnaire_result
 from kiosk.logs import log_event
 from kiosk.norms import model as m
 from kiosk.norms.scoring import PointsIndex
 from kiosk.not_measured import not_measured_results
 from kiosk.prescription import prescribe
-from kiosk.report import ItemResult, PackScore, RangeResult, Report, Trial
+from kiosk.report import ItemResult, PackScore, RangeResult, Report, Trial, UrgentNotice
 from kiosk.trend import compute_trend
 from kiosk.trials import ItemTrials, group_trials
 
@@ -133,6 +134,22 @@ def _needs_review(clin: ClinicalOutcome, bp: Any, safety_yes: bool) -> bool:
                     & set(clin.flags)))
 
 
+def _questionnaires(session: Session, clin: ClinicalOutcome) -> tuple[tuple[QuestionnaireResult, ...],
+                                                                       list[UrgentNotice]]:
+    """Score the session's questionnaires; their station flags join the screening flags, each with its basis."""
+    results = tuple(questionnaire_result(r) for r in session.questionnaires)
+    urgent = []
+    for q in results:
+        for (code, msg, basis), doc in zip(q.urgent, q.urgent_doctor or [None] * len(q.urgent), strict=True):
+            urgent.append(UrgentNotice(code, msg.en or "", msg.zh or "", basis, doc.en or "" if doc else "",
+                                       doc.zh or "" if doc else ""))
+        for flag, basis in (q.score.flags if q.score else ()):
+            en, zh, adv_en, adv_zh = FLAG_WORDS[flag]
+            source = f"questionnaire:{q.instrument.id}"
+            clin.add_flag(flag, en, zh, source, f"{basis} ({q.instrument.title.en})", [source], (adv_en, adv_zh))
+    return results, urgent
+
+
 def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any] | None = None, *,
                   report_id: str | None = None, generated_at: datetime | None = None) -> Report:
     """Grade ``session`` against ``norms``; ``previous`` (a previous report's ``to_dict()``) gives the trend.
@@ -157,6 +174,7 @@ def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any
             ranges.setdefault(item, result)
     batteries = tuple(b for p in norms.of_kind(m.PackKind.BATTERY)
                       if (b := score_battery(p, sex, age, trials, clin)) is not None)
+    questionnaires, q_urgent = _questionnaires(session, clin)
     items = [_item_result(n, tr, outcomes, clin, age, ranges.get(n)) for n, tr in trials.items()]
     items += _derived_items(outcomes, points_packs, clin, trials)
     bp = next((c for c in clin.classes if c.group == "blood_pressure"), None)
@@ -173,12 +191,13 @@ def grade_session(session: Session, norms: m.NormSet, previous: Mapping[str, Any
         report_id=report_id or str(uuid.uuid4()), session_id=str(session.id), station_id=session.station_id,
         test_date=session.test_date.isoformat(), generated_at=(generated_at or utcnow()).isoformat(),
         age_years=age, sex=sex, items=tuple(items), classes=tuple(clin.classes), flags=tuple(clin.flag_values()),
-        urgent_notices=tuple(clin.urgent), standards=standards,
+        urgent_notices=(*clin.urgent, *q_urgent), standards=standards,
         packs=tuple(MappingProxyType({**p.info.ref(), "source": p.info.source, "validity": p.info.validity})
                     for p in norms.packs),
-        exertion_tests_allowed=exertion_ok, needs_doctor_review=_needs_review(clin, bp, safety_yes),
+        exertion_tests_allowed=exertion_ok,
+        needs_doctor_review=_needs_review(clin, bp, safety_yes) or any(q.doctor_flag for q in questionnaires),
         trend=compute_trend(items, clin.classes, previous), previous_test_date=prev_date, notes=tuple(notes),
-        not_measured=not_measured_results(session), batteries=batteries)
+        not_measured=not_measured_results(session), batteries=batteries, questionnaires=questionnaires)
     report = replace(report, prescription=prescribe(report, session))
     log_event(log, logging.DEBUG, "session graded", session_id=str(session.id), items=len(items),
               flags=",".join(report.flag_names()), urgent=len(report.urgent_notices))

@@ -155,8 +155,10 @@ RULES: tuple[Rule, ...] = (
                     ("type", "Brisk walking, tai chi, square dancing.", "快走、太极拳、广场舞。")]),
     *(_vivifrail(level) for level in "ABCD"),
     Rule("resistance_for_low_strength",
-         "AWGS 2019: possible sarcopenia → resistance training; ACSM: muscle-strengthening ≥ 2 days/week.",
-         lambda c: "possible_sarcopenia" in c.flags or _points_at_most("grip", 2)(c),
+         "AWGS 2019: possible sarcopenia or SARC-F ≥ 4 → resistance training; ICFSR 2019: resistance for frailty; "
+         "ACSM: strength ≥ 2 days/week.",
+         lambda c: bool(c.flags & {"possible_sarcopenia", "sarcopenia_risk", "frailty"})
+         or _points_at_most("grip", 2)(c),
          lambda c: [("frequency", "Strength training 2–3 days a week (not on consecutive days).",
                      "力量训练每周2–3天（不连续两天）。"),
                     ("intensity", "Strength: 8–12 repetitions that feel somewhat hard, 1–3 sets.",
@@ -167,12 +169,29 @@ RULES: tuple[Rule, ...] = (
          [("caution", "Strength training is advised once a doctor has cleared you.",
            "医生同意后，建议进行力量训练。")]),
     Rule("balance_for_fall_risk",
-         "WHO 2020 (older adults: balance training ≥ 3 days/week); CDC STEADI: balance and strength lower fall risk.",
+         "WHO 2020 (older adults: balance ≥ 3 days/week); CDC STEADI: balance and strength lower fall risk (tests or "
+         "the STEADI self-check).",
          lambda c: "fall_risk" in c.flags,
          lambda c: [("frequency", "Balance practice at least 3 days a week.", "平衡练习每周至少3天。"),
                     ("time", "Balance: 10–20 minutes a session.", "平衡练习：每次10–20分钟。"),
                     ("type", "Balance training next to a sturdy support: heel-to-toe stand, single-leg stand, "
                              "tai chi.", "在牢固支撑物旁做平衡练习：脚跟对脚尖站、单脚站、太极拳。")]),
+    Rule("leg_strength_for_fall_risk_and_low_activity",
+         "WHO 2020: inactive older adults at risk of falls need multicomponent balance and strength training; CDC "
+         "STEADI: leg strength.",
+         lambda c: {"fall_risk", "low_activity"} <= c.flags,
+         lambda c: [("frequency", "Leg-strength practice 3 days a week, with the balance practice.",
+                     "下肢力量练习每周3天，与平衡练习一起做。"),
+                    ("type", "Leg strength: sit-to-stand from a chair, heel raises holding a support.",
+                     "下肢力量：椅子坐站、扶着支撑物踮脚跟。")]
+         if c.exertion_allowed else
+         [("caution", "Leg-strength and balance practice is advised once a doctor has cleared you.",
+           "医生同意后，建议进行下肢力量和平衡练习。")]),
+    Rule("start_small_for_low_activity",
+         "WHO 2020: some activity is better than none; start small and build up to 150 min/week (IPAQ-SF low).",
+         lambda c: "low_activity" in c.flags and c.exertion_allowed,
+         lambda c: [("time", "You are not very active now: start with 10 minutes at a time and add a little each "
+                             "week.", "您目前活动较少：从每次10分钟开始，每周增加一点。")]),
     Rule("flexibility_for_low_reach",
          "ACSM: flexibility exercise ≥ 2–3 days/week, each stretch held 10–30 s.",
          _points_at_most("sit_and_reach", 2),

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from kiosk.instruments.results import QuestionnaireResult
     from kiosk.not_measured import NotMeasuredResult
 
 
@@ -260,9 +261,14 @@ class UrgentNotice:
     en: str
     zh: str
     basis: str
+    doctor_en: str = ""  # the doctor's words, where they differ from the resident's
+    doctor_zh: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": {"en": self.en, "zh": self.zh}, "basis": self.basis}
+        d: dict[str, Any] = {"code": self.code, "message": {"en": self.en, "zh": self.zh}, "basis": self.basis}
+        if self.doctor_en:
+            d["doctor_message"] = {"en": self.doctor_en, "zh": self.doctor_zh}
+        return d
 
 
 @dataclass(frozen=True)
@@ -333,6 +339,7 @@ class Report:
     notes: tuple[str, ...] = field(default=())
     not_measured: tuple[NotMeasuredResult, ...] = ()  # tried, no valid result: shown, never graded
     batteries: tuple[BatteryResult, ...] = ()  # SPPB: parts, and the total when every part was done
+    questionnaires: tuple[QuestionnaireResult, ...] = ()  # self-assessment questionnaires (stopped ones unscored)
 
     def item(self, name: str) -> ItemResult | None:
         return next((i for i in self.items if i.item == name), None)
@@ -366,4 +373,5 @@ class Report:
             "packs": [dict(p) for p in self.packs],
             "notes": list(self.notes),
             "batteries": [b.to_dict() for b in self.batteries],
+            "questionnaires": [q.to_dict() for q in self.questionnaires],
         }

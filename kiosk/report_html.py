@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from kiosk import report_older
+from kiosk.instruments.report_text import questionnaire_rows
 from kiosk.report import Report
 from kiosk.report_text import (
     FITT_FIELDS,
@@ -138,6 +139,12 @@ def render_report_html(report: Report) -> str:
         body.append(_table([("项目", "Item"), ("结果", "Result")],
                            [[_bi(n["label"]["zh"], n["label"]["en"]), _bi(n["text"]["zh"], n["text"]["en"])]
                             for n in d["not_measured"]]))
+    if d.get("questionnaires"):
+        zh_rows, en_rows = questionnaire_rows(d, "zh"), questionnaire_rows(d, "en")
+        body.append(f"<h2>{_bi('自评问卷', 'Questionnaires')}</h2>")
+        body.append(_table([("问卷", "Questionnaire"), ("结果", "Result"), ("建议", "What to do")],
+                           [[_bi(z["label"], e["label"]), _bi(z["value"], e["value"]), _bi(z["detail"], e["detail"])]
+                            for z, e in zip(zh_rows, en_rows, strict=True)]))
     body.append(f"<h2>{_bi('临床分类', 'Clinical classes')}</h2>")
     body.append(_table([("类别", "Group"), ("结果", "Class"), ("数值", "Values"), ("依据", "Source")],
                        [[_bi(c["group_label"]["zh"], c["group_label"]["en"]),

@@ -104,6 +104,9 @@ REQUIRED_CODES: dict[tuple[str, str], frozenset[str]] = {
     ("Device", "status"): frozenset({"active", "inactive", "entered-in-error", "unknown"}),
     ("Patient", "gender"): frozenset({"male", "female", "other", "unknown"}),
     ("AuditEvent", "outcome"): frozenset({"0", "4", "8", "12"}),
+    ("Questionnaire", "status"): frozenset({"draft", "active", "retired", "unknown"}),
+    ("QuestionnaireResponse", "status"): frozenset({"in-progress", "completed", "amended", "entered-in-error",
+                                                    "stopped"}),
 }
 
 
@@ -169,6 +172,8 @@ def validate_resource(resource: dict[str, Any]) -> None:
 def _record_id(resource: dict[str, Any]) -> str | None:
     """The first identifier of a resource when it is a station UUID (safe to log); otherwise nothing."""
     identifiers = resource.get("identifier")
+    if isinstance(identifiers, dict):  # QuestionnaireResponse carries a single identifier
+        identifiers = [identifiers]
     if isinstance(identifiers, list) and identifiers and isinstance(identifiers[0], dict):
         first = identifiers[0]
         if first.get("system") == URI_SYSTEM and isinstance(first.get("value"), str):

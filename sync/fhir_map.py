@@ -38,6 +38,7 @@ from sync.fhir_common import validate_resource
 from sync.fhir_device import DeviceEntry, instrument_device, station_device
 from sync.fhir_observation import not_measured_entry, observation_entries
 from sync.fhir_patient import patient_identity
+from sync.fhir_questionnaire import questionnaire_entries
 from sync.fhir_report import bmi_entry, graded_measurements, report_entries, review_entries
 from sync.fhir_sppb import sppb_entries
 
@@ -177,6 +178,12 @@ class _Assembler:
         for e in review_entries(review, session, report_id, self.options.station_id, subject=subject, guest=guest):
             self.add(e, owner)
 
+    def questionnaire(self, session: Session, resp: Any, owner: str | None) -> None:
+        """A QuestionnaireResponse, and its total-score Observation when it has one."""
+        subject, guest = self.subject(session)
+        for e in questionnaire_entries(resp, subject=subject, guest=guest):
+            self.add(e, owner)
+
     def audit(self, audit: Mapping[str, Any], owner: str | None) -> None:
         self.add(self.station.entry(), None)
         self.add(audit_event_entry(audit, self.station), owner)
@@ -211,6 +218,8 @@ def map_session(session: Session, report: Mapping[str, Any] | None, reviews: Seq
             asm.measurement(session, m, None)
         for nm in session.not_measured:
             asm.not_measured(session, nm, None)
+    for resp in session.questionnaires:
+        asm.questionnaire(session, resp, None)
     report_id = str(report.get("report_id")) if report else None
     for review in reviews:
         asm.review(session, review, str(review.get("report_id") or report_id or "") or None, None)
@@ -271,10 +280,16 @@ def _map_item(store: Any, item: Any, asm: _Assembler, sessions: dict[str, Sessio
         audit = _load_audit(store, item)
         asm.audit(audit, item.id)
         return
-    if item.kind not in ("measurement", "not_measured", "report", "review"):
+    if item.kind not in ("measurement", "not_measured", "report", "review", "questionnaire"):
         raise MappingError(f"unknown outbox kind {item.kind!r}")
     session = _session(store, item, sessions)
     sid = session.id
+    if item.kind == "questionnaire":
+        resp = next((q for q in session.questionnaires if str(q.id) == str(item.id)), None)
+        if resp is None:
+            raise MappingError(f"questionnaire response is not in session {sid}", resource_type="QuestionnaireResponse")
+        asm.questionnaire(session, resp, item.id)
+        return
     if item.kind == "not_measured":  # like a measurement row: sent alone only when every trial is sent
         nm = next((n for n in session.not_measured if str(n.id) == str(item.id)), None)
         if nm is None:

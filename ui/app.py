@@ -44,6 +44,7 @@ QML_DIR = Path(__file__).with_name("qml")
 # Each module has ``install(app: StationApp) -> None``: it builds its view-model(s) and sets them as
 # QML context properties. Order matters only in that later modules may use earlier ones.
 VIEWMODEL_MODULES = ("ui.viewmodels.resident_flow", "ui.viewmodels.device_test", "ui.viewmodels.camera_test",
+                     "ui.viewmodels.questionnaire",
                      "ui.viewmodels.report", "ui.viewmodels.doctor", "ui.viewmodels.doctor_evidence",
                      "ui.viewmodels.technician")
 

@@ -85,6 +85,25 @@ async def _device_test(d: ScreenDriver, tour: Tour, name: str, log_: list[dict[s
     await d.click("finishButton")
 
 
+async def _questionnaires(d: ScreenDriver, tour: Tour, log_: list[dict[str, Any]]) -> None:
+    """The full check's recommended questionnaires: the second answer each time (STEADI "No", SARC-F "Some")."""
+    vm = d.app.viewmodels["questionnaire"]
+    while d.screen == "Questionnaire" and vm.phase in ("question", "urgent", "result", "stopped"):
+        if vm.phase == "question":
+            if vm.position == 1:
+                await tour.both(f"questionnaire-{vm.instrumentId}-1")
+            before = (vm.instrumentId, vm.position)
+            await d.click("qOption_1" if vm.itemType == "choice" else "qDontKnow")
+            await d.until(lambda b=before: (vm.instrumentId, vm.position) != b or vm.phase != "question", 5, "next")
+        elif vm.phase == "urgent":
+            await d.click("qUrgentContinue")
+        else:
+            await tour.both(f"questionnaire-{vm.instrumentId}-result")
+            log_.append({"device": "questionnaire", "exercise": vm.instrumentId, "result": vm.resultValue})
+            await d.click("qResultContinue")
+        await d.settle(0.05)
+
+
 # Real footage of each camera exercise, committed with the project (vision/clips/README.md: sources, licences).
 # No chair-stand clip may be redistributed, so the chair stand runs on people walking: it shows that a test
 # that did not run validly is stored as not measured, with the reason, and gives no score and no flag.
@@ -177,12 +196,15 @@ async def resident_session(d: ScreenDriver, tour: Tour, out: Path, *, camera_s: 
     if progress is not None:
         progress.grow(len(getattr(flow, "_full_check", None) or []) * 2.0 - GUESSED_TEST_UNITS)
     while True:
-        await d.until(lambda: d.screen in ("DeviceTest", "CameraTest", "TestMenu"), 30, "the next test")
+        await d.until(lambda: d.screen in ("DeviceTest", "CameraTest", "Questionnaire", "TestMenu"), 30,
+                      "the next test")
         await d.settle(0.3)
         if d.screen == "TestMenu":
             break
         _step(progress, f"resident test {len(tests) + 1}: {flow.currentTest}", 2.0)
-        if d.screen == "CameraTest":
+        if d.screen == "Questionnaire":
+            await _questionnaires(d, tour, tests)
+        elif d.screen == "CameraTest":
             await _camera_test(d, tour, tests, duration_s=camera_s)
         else:
             await _device_test(d, tour, flow.currentTest, tests)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from drivers.base import DeviceState
 from kiosk.config import DeviceConfig
@@ -47,6 +47,14 @@ CAMERA_KIND = "camera"
 CAMERA_EXERCISES: tuple[tuple[str, str, int], ...] = (
     ("chair-stand", "chair_stand_30s", 1), ("squat", "squat", 1), ("arm-curl", "arm_curl_30s", 1))
 
+# Self-assessment questionnaires: one tile, last in a full check (which runs the short recommended set).
+QUESTIONNAIRE_KIND = "questionnaire"
+QUESTIONNAIRE_TEST = "questionnaires"
+# The short set a full check offers, by age. 60+: the fall-risk and sarcopenia screens (CDC STEADI; AWGS 2019
+# case-finding with SARC-F). Younger: the two-item mood and anxiety screens, and IPAQ-SF (validated 15-69).
+RECOMMENDED_60_PLUS = ("steadi_stay_independent", "sarc_f")
+RECOMMENDED_UNDER_60 = ("phq2", "gad2", "ipaq_sf")
+
 USABLE_STATES = frozenset({DeviceState.READY, DeviceState.MEASURING})
 
 
@@ -70,6 +78,10 @@ class TestSpec:
     @property
     def is_camera(self) -> bool:
         return self.kind == CAMERA_KIND
+
+    @property
+    def is_questionnaire(self) -> bool:
+        return self.kind == QUESTIONNAIRE_KIND
 
 
 @dataclass(frozen=True)
@@ -103,8 +115,8 @@ def offered_tests(devices: Sequence[DeviceConfig], *, camera_configured: bool, c
 
 
 def tile_state(spec: TestSpec, device_state: DeviceState | None, trials_done: int) -> TileState:
-    """A camera exercise needs no device state; a device must be ready (or measuring) to be started."""
-    if not spec.is_camera:
+    """A camera exercise or the questionnaires need no device state; a device must be ready (or measuring)."""
+    if not spec.is_camera and not spec.is_questionnaire:
         if device_state in (None, DeviceState.CONNECTING):
             return TileState.STARTING
         if device_state not in USABLE_STATES:
@@ -130,6 +142,22 @@ def menu_tiles(tests: Sequence[TestSpec], states: Mapping[str, DeviceState],
 def full_check_order(tiles: Sequence[Tile]) -> list[str]:
     """The tests a "full check" runs: every startable tile not yet done, in menu order."""
     return [t.spec.name for t in tiles if t.state is TileState.READY]
+
+
+QUESTIONNAIRE_SPEC = TestSpec(QUESTIONNAIRE_TEST, QUESTIONNAIRE_KIND, (QUESTIONNAIRE_KIND,), 1, False)
+
+
+def with_questionnaires(tests: Sequence[TestSpec], recommended: int = 1) -> list[TestSpec]:
+    """The menu's tests plus the questionnaires tile, last (no device, no exertion: always offered).
+
+    The tile is done when the ``recommended`` questionnaires are (its "trials" are those questionnaires)."""
+    return [*tests, replace(QUESTIONNAIRE_SPEC, trials=max(1, recommended))]
+
+
+def recommended_questionnaires(age: int | None, instruments: Mapping[str, object]) -> list[str]:
+    """The short questionnaire set of a full check for this age, each one shipped and suited to the age."""
+    ids = RECOMMENDED_60_PLUS if age is not None and age >= 60 else RECOMMENDED_UNDER_60
+    return [i for i in ids if i in instruments and getattr(instruments[i], "offered_at", lambda _a: True)(age)]
 
 
 def next_in_full_check(order: Sequence[str], current: str | None, startable: Iterable[str]) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kiosk import report_older
+from kiosk.instruments.report_text import questionnaire_rows
 from kiosk.report_text import FITT_FIELDS, HAND_WORDS, SEX_WORDS, TREND_WORDS, graded_text, item_labels
 
 Row = dict[str, str]
@@ -25,6 +26,7 @@ TITLES = {
     "urgent": ("请注意", "Please note"),
     "grade": ("国民体质测定综合评级", "Overall fitness grade (national standard)"),
     "items": ("各项结果", "Your results"),
+    "questionnaires": ("自评问卷", "Your questionnaires"),
     "classes": ("血压、体重指数、腰围、血糖", "Blood pressure, BMI, waist, glucose"),
     "flags": ("健康提示", "Health flags"),
     "prescription": ("运动处方", "Your exercise prescription"),
@@ -193,7 +195,7 @@ def report_sections(report: Mapping[str, Any], lang: str) -> list[Section]:
     builders = (("urgent", _urgent, "urgent"), ("fitness", _older(report_older.fitness_rows), "normal"),
                 ("screening", _older(report_older.screening_rows), "normal"),
                 ("sppb", _older(report_older.sppb_rows), "normal"), ("grade", _grade, "normal"),
-                ("items", _items, "normal"),
+                ("items", _items, "normal"), ("questionnaires", questionnaire_rows, "normal"),
                 ("classes", _classes, "normal"), ("flags", _flags, "warn"), ("prescription", _prescription, "normal"),
                 ("trend", _trend, "normal"), ("standards", _standards, "normal"))
     out = []

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.domain import DEVIATION_FLAG_PREFIX
+from kiosk.instruments.report_text import detail_text, value_text
 from kiosk.trend import CLASS_GROUP_OF_ITEM
 
 # Tiers, highest first: what puts a session at the top of the queue.
@@ -103,10 +104,13 @@ def badges(report: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     out = []
     for notice in _list(report.get("urgent_notices")):
         n = _map(notice)
-        text = words(n.get("message"), lang) or str(n.get("code") or "")
+        text = words(n.get("doctor_message") or n.get("message"), lang) or str(n.get("code") or "")
         out.append({"kind": "urgent", "symbol": SYMBOLS["urgent"], "text": text})
     if report.get("needs_doctor_review") is True:
         out.append({"kind": "review", "symbol": SYMBOLS["review"], "text": ""})
+    for q in map(_map, _list(report.get("questionnaires"))):  # a questionnaire the doctor should see
+        if q.get("doctor_flag") is True and not q.get("urgent"):
+            out.append({"kind": "review", "symbol": SYMBOLS["review"], "text": _questionnaire_line(q, lang)})
     seen = set()
     for flag in _list(report.get("flags")):
         f = _map(flag)
@@ -171,11 +175,40 @@ def result_rows(report: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
                      "value": item_value(it), "unit": str(it.get("unit") or ""), "grade": level,
                      "classes": ", ".join(cls), "flags": ", ".join(fl), "flagged": bool(fl or it.get("flags")),
                      "deviations": _deviation_text(deviations_of(it), lang), "notMeasured": False})
+    rows += questionnaire_rows(report, lang)
     for nm in map(_map, _list(report.get("not_measured"))):  # tried, no valid result: never a value or a grade
         rows.append({"item": str(nm.get("item") or ""), "label": words(nm.get("label"), lang) or str(nm.get("item")),
                      "value": "未测" if lang == "zh" else "not measured", "unit": "", "grade": "",
                      "classes": "— " + words(nm.get("reason_text"), lang), "flags": "", "flagged": False,
                      "deviations": "", "notMeasured": True})
+    return rows
+
+
+def short_title(q: Mapping[str, Any], lang: str) -> str:
+    """"PHQ-9" from "Patient Health Questionnaire-9 (PHQ-9)"; the whole title when it has no short name."""
+    title = words(q.get("short_title") or q.get("title"), lang) or str(q.get("instrument") or "")
+    return title[title.rfind("(") + 1:-1] if title.endswith(")") and "(" in title else title
+
+
+def _questionnaire_line(q: Mapping[str, Any], lang: str) -> str:
+    try:
+        return f"{short_title(q, lang)}: {value_text(q, lang)}"
+    except (KeyError, TypeError, IndexError):  # an older or damaged report: the name alone
+        return short_title(q, lang)
+
+
+def questionnaire_rows(report: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
+    """One result row per questionnaire: the score and band, what to do, and any urgent answer."""
+    rows = []
+    for q in map(_map, _list(report.get("questionnaires"))):
+        try:
+            value, detail = value_text(q, lang), detail_text(q, lang)
+        except (KeyError, TypeError, IndexError):
+            value, detail = "—", ""
+        urgent = [words(u.get("doctor_message") or u.get("message"), lang) for u in map(_map, _list(q.get("urgent")))]
+        rows.append({"item": f"questionnaire:{q.get('instrument')}", "label": short_title(q, lang), "value": value,
+                     "unit": "", "grade": "", "classes": detail, "flags": " ".join(urgent),
+                     "flagged": q.get("doctor_flag") is True, "deviations": "", "notMeasured": not q.get("scored")})
     return rows
 
 

@@ -24,7 +24,7 @@ from kiosk.storage.store import Store
 
 PERSONAL_TABLES = ("session_personal",)
 EXPORTED_TABLES = ("sessions", "session_personal", "measurements", "not_measured", "reports", "reviews", "calibrations",
-                   "outbox", "quarantine", "sync_state", "staff", "audit")
+                   "outbox", "quarantine", "sync_state", "staff", "audit", "questionnaire_responses")
 NEVER_EXPORTED_COLUMNS = {"staff": {"pin_hash", "pin_salt"}}
 
 

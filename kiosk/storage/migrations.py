@@ -121,6 +121,18 @@ def _v6_evidence_stills_and_count_corrections(db: Database) -> None:
     db["count_corrections"].create_index(["session_id"])
 
 
+def _v7_questionnaire_responses(db: Database) -> None:
+    # a stopped questionnaire keeps its answers and has no score (score_json NULL): never a score for a partial one
+    db["questionnaire_responses"].create(
+        {"id": str, "session_id": str, "instrument": str, "instrument_version": str, "status": str,
+         "answers_json": str, "score_json": str, "language": str, "started_at": str, "finished_at": str,
+         "saved_at": str},
+        pk="id", not_null={"session_id", "instrument", "instrument_version", "status", "answers_json", "language",
+                           "started_at", "finished_at", "saved_at"},
+        foreign_keys=[("session_id", "sessions", "id")])
+    db["questionnaire_responses"].create_index(["session_id"])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, measurements, personal data and the outbox", _v1_sessions_measurements_outbox),
     Migration(2, "reports, doctor reviews and calibration records", _v2_reports_reviews_calibrations),
@@ -128,6 +140,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "staff accounts and the hash-chained audit log", _v4_staff_and_audit),
     Migration(5, "tests tried without a valid result (not measured, with the reason)", _v5_not_measured),
     Migration(6, "camera evidence stills and doctors' count corrections", _v6_evidence_stills_and_count_corrections),
+    Migration(7, "self-assessment questionnaire responses (completed or stopped)", _v7_questionnaire_responses),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from kiosk.storage.rows import from_iso, iso, to_json
 
-KINDS = ("measurement", "not_measured", "report", "review", "audit")
+KINDS = ("measurement", "not_measured", "report", "review", "audit", "questionnaire")
 PENDING, ACKED, QUARANTINED = "pending", "acked", "quarantined"
 
 

@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ from kiosk.storage.errors import (
 )
 from kiosk.storage.migrations import LATEST_VERSION, backup_before_migrating, migrate
 from kiosk.storage.presence import Create, check_may_create, ensure_stamp, file_is_empty
+from kiosk.storage.questionnaires import load_questionnaires, questionnaire_record
 from kiosk.storage.rows import (
     calibration_from_row,
     calibration_row,
@@ -318,7 +320,8 @@ class Store:
                    self._rows("SELECT * FROM measurements WHERE session_id = ? ORDER BY rowid", (row["id"],)))
         nms = tuple(not_measured_from_row(r) for r in
                     self._rows("SELECT * FROM not_measured WHERE session_id = ? ORDER BY rowid", (row["id"],)))
-        return session_from_rows(row, personal[0] if personal else None, ms, nms)
+        session = session_from_rows(row, personal[0] if personal else None, ms, nms)
+        return replace(session, questionnaires=load_questionnaires(self, session.id))
 
     def sessions_of(self, pseudonym: str) -> list[Session]:
         """Every session of one resident, oldest first (for trends and "since last visit")."""
@@ -413,6 +416,8 @@ class Store:
             return json.loads(rows[0]["body_json"]) if rows else None
         if item.kind == "audit":
             return self.load_audit_entry(item.id)
+        if item.kind == "questionnaire":
+            return questionnaire_record(self, item.id)
         return None
 
     def load_audit_entry(self, entry_id: str) -> dict[str, Any] | None:

@@ -96,7 +96,7 @@ class FhirMemory:
         """How many stored resources of a type carry each identifier value (exactly-once checks)."""
         c: Counter[str] = Counter()
         for r in self.resources(resource_type):
-            for ident in r.get("identifier", []):
+            for ident in _identifiers(r):
                 c[f"{ident.get('system', '')}|{ident.get('value', '')}"] += 1
         return c
 
@@ -192,10 +192,10 @@ class FhirMemory:
     def _commit(self, rtype: str, rid: str, resource: dict[str, Any]) -> None:
         by_id = self._resources.setdefault(rtype, {})
         old = by_id.get(rid)
-        for ident in (old or {}).get("identifier", []):
+        for ident in _identifiers(old or {}):
             self._by_identifier.get((rtype, str(ident.get("value"))), set()).discard(rid)
         by_id[rid] = resource
-        for ident in resource.get("identifier", []):
+        for ident in _identifiers(resource):
             self._by_identifier.setdefault((rtype, str(ident.get("value"))), set()).add(rid)
 
     def _match(self, rtype: str, query: str, staged: dict[str, dict[str, dict[str, Any]]] | None = None,
@@ -213,10 +213,16 @@ class FhirMemory:
             pool += list(staged.get(rtype, {}).values())
         seen: dict[str, dict[str, Any]] = {}
         for r in pool:
-            for ident in r.get("identifier", []):
+            for ident in _identifiers(r):
                 if ident.get("value") == value and (system is None or ident.get("system") == system):
                     seen[r["id"]] = r
         return list(seen.values())
+
+
+def _identifiers(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """A resource's identifiers as a list (QuestionnaireResponse, Bundle … carry a single one)."""
+    found = resource.get("identifier", [])
+    return [found] if isinstance(found, dict) else list(found)
 
 
 def _response(status: str, resource: dict[str, Any]) -> dict[str, Any]:

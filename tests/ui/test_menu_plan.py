@@ -104,3 +104,26 @@ def test_a_full_check_visits_each_usable_test_once_in_order(order: list[str], us
         visited.append(current)
         assert len(visited) <= len(order), "the full check must end"
     assert visited == [n for n in order if n in usable]
+
+
+def test_the_questionnaires_tile_comes_last_needs_no_device_and_is_never_exertion() -> None:
+    from ui.menu_plan import QUESTIONNAIRE_TEST, with_questionnaires
+
+    tests = with_questionnaires(offered_tests(DEMO_DEVICES, camera_configured=False, camera_consent=False,
+                                              exertion_allowed=False))
+    spec = tests[-1]
+    assert spec.name == QUESTIONNAIRE_TEST and spec.is_questionnaire and not spec.exertion
+    assert tile_state(spec, None, 0) is TileState.READY and tile_state(spec, None, 1) is TileState.DONE
+    assert full_check_order(menu_tiles(tests, READY, ["blood_pressure", "weight"])) == [QUESTIONNAIRE_TEST]
+
+
+def test_the_recommended_set_is_chosen_by_age() -> None:
+    from kiosk.instruments.model import load_instruments
+    from ui.menu_plan import recommended_questionnaires
+
+    shipped = load_instruments()
+    assert recommended_questionnaires(60, shipped) == ["steadi_stay_independent", "sarc_f"]
+    assert recommended_questionnaires(85, shipped) == ["steadi_stay_independent", "sarc_f"]
+    assert recommended_questionnaires(59, shipped) == ["phq2", "gad2", "ipaq_sf"]
+    assert recommended_questionnaires(14, shipped) == ["phq2", "gad2"], "IPAQ-SF starts at 15"
+    assert recommended_questionnaires(None, shipped) == ["phq2", "gad2"]

@@ -108,7 +108,7 @@ def test_typed_id_number_to_the_full_test_menu(tmp_path: Path, station_cfg: Stat
             await d.settle(0.05)
             ran.append(d.app.flow.currentTest)
         assert ran == ["oximeter", "thermometer", "scale", "body_composition", "sit_and_reach", "reaction",
-                       "chair-stand", "squat", "arm-curl", ""], ran
+                       "chair-stand", "squat", "arm-curl", "questionnaires", ""], ran
         # Nothing was measured on those screens (each was left at once): a report needs one result.
         d.app.session.add_measurement(Measurement(item="weight", value=61.0, unit="kg", method=Method.STAFF_ENTRY))
         await d.click("finishButton")

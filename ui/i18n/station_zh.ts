@@ -1723,6 +1723,141 @@
         </message>
     </context>
     <context>
+        <name>Questionnaire</name>
+        <message>
+            <source>Questionnaires</source>
+            <translation>自评问卷</translation>
+        </message>
+        <message>
+            <source>Touch the answer that fits you best. Back changes an earlier answer; Stop ends the questionnaire.</source>
+            <translation>请点最符合您情况的答案。点“上一题”可以修改前面的答案；点“停止”结束问卷。</translation>
+        </message>
+        <message>
+            <source>◀ Back</source>
+            <translation>◀ 上一题</translation>
+        </message>
+        <message>
+            <source>■ Stop</source>
+            <translation>■ 停止</translation>
+        </message>
+        <message>
+            <source>Back to the tests</source>
+            <translation>回到测试列表</translation>
+        </message>
+        <message>
+            <source>Read the question</source>
+            <translation>读题目</translation>
+        </message>
+        <message>
+            <source>Read the answers</source>
+            <translation>读答案</translation>
+        </message>
+        <message>
+            <source>◆ matches today's measurement. Please choose for yourself.</source>
+            <translation>◆ 与今天的测量结果相符。请您自己选择。</translation>
+        </message>
+        <message>
+            <source>%1 days</source>
+            <translation>%1 天</translation>
+        </message>
+        <message>
+            <source>30 minutes less</source>
+            <translation>减少30分钟</translation>
+        </message>
+        <message>
+            <source>5 minutes less</source>
+            <translation>减少5分钟</translation>
+        </message>
+        <message>
+            <source>5 minutes more</source>
+            <translation>增加5分钟</translation>
+        </message>
+        <message>
+            <source>30 minutes more</source>
+            <translation>增加30分钟</translation>
+        </message>
+        <message>
+            <source>That is right ▶</source>
+            <translation>就是这样 ▶</translation>
+        </message>
+        <message>
+            <source>I don't know</source>
+            <translation>不知道</translation>
+        </message>
+        <message>
+            <source>⚠ Help is here for you now</source>
+            <translation>⚠ 现在就可以得到帮助</translation>
+        </message>
+        <message>
+            <source>I have read this: continue</source>
+            <translation>我已看完，继续</translation>
+        </message>
+        <message>
+            <source>Questionnaire stopped</source>
+            <translation>问卷已停止</translation>
+        </message>
+        <message>
+            <source>Continue ▶</source>
+            <translation>继续 ▶</translation>
+        </message>
+        <message>
+            <source>Question %1 of %2</source>
+            <translation>第 %1 题，共 %2 题</translation>
+        </message>
+        <message>
+            <source>These words are our own translation; it has not been checked yet.</source>
+            <translation>这些文字是我们自己的翻译，尚未经过验证。</translation>
+        </message>
+        <message>
+            <source>This form exists in Chinese only: the English words are a short guide.</source>
+            <translation>本问卷只有中文版：英文只是简短说明。</translation>
+        </message>
+        <message>
+            <source>%1 h %2 min</source>
+            <translation>%1 小时 %2 分钟</translation>
+        </message>
+        <message>
+            <source>%1 h</source>
+            <translation>%1 小时</translation>
+        </message>
+        <message>
+            <source>%1 min</source>
+            <translation>%1 分钟</translation>
+        </message>
+        <message>
+            <source>You stopped before the end, so this questionnaire is not scored. Your answers are kept for the doctor.</source>
+            <translation>您没有做完就停止了，所以这份问卷不计分。您的回答会保留给医生看。</translation>
+        </message>
+        <message>
+            <source>Your answers are saved. This questionnaire gives no score for these answers.</source>
+            <translation>您的回答已保存。按问卷规则，这些回答不计分。</translation>
+        </message>
+        <message>
+            <source>Thank you. Your result</source>
+            <translation>谢谢！您的结果</translation>
+        </message>
+        <message>
+            <source>Choose a questionnaire. Each question has its own screen; you can go back, and stop at any time.</source>
+            <translation>请选择一份问卷。每页一个问题；可以返回修改，也可以随时停止。</translation>
+        </message>
+        <message>
+            <source>Recommended for you</source>
+            <translation>为您推荐</translation>
+        </message>
+        <message>
+            <source>Done</source>
+            <translation>已完成</translation>
+        </message>
+        <message>
+            <source>%1 questions</source>
+            <translation>%1 个问题</translation>
+        </message>
+        <message>
+            <source>Your answers could not be saved. Please ask staff.</source>
+            <translation>您的回答没能保存。请找工作人员。</translation>
+        </message>
+    </context>
+    <context>
         <name>Report</name>
         <message>
             <source>Your report</source>
@@ -1836,6 +1971,10 @@
             <translation>30秒手臂弯举</translation>
         </message>
         <message>
+            <source>Questionnaires</source>
+            <translation>自评问卷</translation>
+        </message>
+        <message>
             <source>An ID number has 18 characters. Please check the number and type it again.</source>
             <translation>身份证号是18位。请核对后重新输入。</translation>
         </message>
@@ -1882,6 +2021,10 @@
         <message>
             <source>Getting ready, please wait</source>
             <translation>正在准备，请稍等</translation>
+        </message>
+        <message>
+            <source>Recommended for you: %1 of %2 done</source>
+            <translation>为您推荐的：已完成 %1 / %2</translation>
         </message>
         <message>
             <source>Done</source>

@@ -100,7 +100,7 @@ class DoctorModel(QObject):
     def _badges(self, report: Mapping[str, Any]) -> list[dict[str, str]]:
         out = badges(report, self.lang)
         for b in out:
-            if b["kind"] == "review":
+            if b["kind"] == "review" and not b["text"]:  # a questionnaire's review badge brings its own words
                 b["text"] = translate("Doctor", "Doctor review advised")
         return out
 

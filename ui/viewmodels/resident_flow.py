@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from drivers.manager import DeviceEvent, EventKind
-from kiosk.domain import Resident, Sex
+from kiosk.domain import QuestionnaireStatus, Resident, Sex
 from kiosk.errors import InputError, KioskError
 from kiosk.identity import ResidentId, parse_phone, parse_resident_id
 from kiosk.logs import log_event
@@ -26,6 +26,7 @@ from ui.i18n import translate
 from ui.menu_plan import (
     CAMERA_EXERCISES,
     OLDER_ADULT_MIN_AGE,
+    QUESTIONNAIRE_KIND,
     TestSpec,
     Tile,
     TileState,
@@ -36,6 +37,7 @@ from ui.menu_plan import (
     offered_tests,
     older_adult_battery,
     with_battery,
+    with_questionnaires,
 )
 from ui.qr_scan import resident_id_from_qr
 from ui.viewmodels import resident_flow_text as words
@@ -294,10 +296,14 @@ class ResidentFlow(QObject):
     def _current_tiles(self) -> list[Tile]:
         if self._tiles is None:
             s, cfg = self.app.session, self.app.cfg
+            rec = self.app.questionnaire.recommended()  # type: ignore[attr-defined]
             tests = offered_tests(cfg.devices, camera_configured=cfg.camera.source != "",
                                   camera_consent=s.cameraAllowed, exertion_allowed=s.exertionAllowed)
-            tests = with_battery(tests, self._battery())
-            self._tiles = menu_tiles(tests, self.app.manager.states(), [m.item for m in s.measurements])
+            tests = with_questionnaires(with_battery(tests, self._battery()), len(rec))
+            done = [m.item for m in s.measurements] + [QUESTIONNAIRE_KIND for q in s.questionnaires
+                                                       if q.status is QuestionnaireStatus.COMPLETED
+                                                       and q.instrument in rec]
+            self._tiles = menu_tiles(tests, self.app.manager.states(), done)
         return self._tiles
 
     @Property(bool, notify=tilesChanged)
@@ -323,6 +329,9 @@ class ResidentFlow(QObject):
             return translate("ResidentFlow", "Not available today: ask staff")
         if t.state is TileState.STARTING:
             return translate("ResidentFlow", "Getting ready, please wait")
+        if t.spec.is_questionnaire:
+            return translate("ResidentFlow", "Recommended for you: %1 of %2 done").replace(
+                "%1", str(min(t.trials_done, t.spec.trials))).replace("%2", str(t.spec.trials))
         if t.state is TileState.DONE:
             if t.spec.trials == 1:
                 return translate("ResidentFlow", "Done")
@@ -338,9 +347,11 @@ class ResidentFlow(QObject):
 
     @Property(str, notify=currentTestChanged)
     def currentTestKind(self) -> str:
-        """"device" or "camera" ("" when no test is open)."""
+        """"device", "camera" or "questionnaire" ("" when no test is open)."""
         tile = self._tile(self._current)
-        return "" if tile is None else ("camera" if tile.spec.is_camera else "device")
+        if tile is None:
+            return ""
+        return "camera" if tile.spec.is_camera else QUESTIONNAIRE_KIND if tile.spec.is_questionnaire else "device"
 
     @Property(str, notify=currentTestChanged)
     def currentDeviceKind(self) -> str:
@@ -371,6 +382,14 @@ class ResidentFlow(QObject):
         self.currentTestChanged.emit()
         self.testOpened.emit(name)
         log_event(log, logging.INFO, "test started", test=name, full_check=self._full_check is not None)
+        if tile.spec.is_questionnaire:
+            q = self.app.questionnaire  # type: ignore[attr-defined]
+            if self._full_check is not None:
+                q.run_queue(q.recommended())
+            else:
+                q.showChooser()
+            self.app.station.go("Questionnaire")
+            return True
         self.app.station.go("CameraTest" if tile.spec.is_camera else "DeviceTest")
         return True
 
@@ -417,7 +436,7 @@ class ResidentFlow(QObject):
         if self.app.session.hasReport:
             self.app.station.go("Report")
             return True
-        if not self.app.session.measurements:  # a report of nothing would still carry a prescription
+        if not self.app.session.measurements and not self.app.session.questionnaires:  # a report of nothing
             notice = translate("ResidentFlow", "No test has been done yet. Please choose a test first.")
             self.app.station.showNotice(notice)
             return False

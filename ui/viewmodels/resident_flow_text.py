@@ -25,6 +25,7 @@ def titles() -> dict[str, str]:
         "chair-stand": translate("ResidentFlow", "30-second chair stand"),
         "squat": translate("ResidentFlow", "Squats"),
         "arm-curl": translate("ResidentFlow", "30-second arm curl"),
+        "questionnaire": translate("ResidentFlow", "Questionnaires"),
     }
 
 

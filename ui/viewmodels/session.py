@@ -17,12 +17,25 @@ from typing import Any
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.config import StationConfig
-from kiosk.domain import Consent, Measurement, NotMeasured, Resident, SafetyScreen, Session, SessionState, Sex, utcnow
+from kiosk.domain import (
+    Consent,
+    Measurement,
+    NotMeasured,
+    QuestionnaireResponse,
+    Resident,
+    SafetyScreen,
+    Session,
+    SessionState,
+    Sex,
+    utcnow,
+)
 from kiosk.grading import grade_session
 from kiosk.identity import local_pseudonym, resident_secret
+from kiosk.instruments.results import questionnaire_result, score_record
 from kiosk.logs import log_event
 from kiosk.norms import NormSet, load_norm_set
 from kiosk.storage import Store
+from kiosk.storage.questionnaires import save_questionnaire
 
 log = logging.getLogger("ui.session")
 
@@ -50,6 +63,7 @@ class SessionModel(QObject):
         self.session: Session | None = None
         self.measurements: list[Measurement] = []
         self.not_measured: list[NotMeasured] = []  # tried without a valid result: not a test done
+        self.questionnaires: list[QuestionnaireResponse] = []  # completed or stopped, stored
         self.report: dict[str, Any] | None = None
         self.previous_reports: list[dict[str, Any]] = []
         self.vital_stops: frozenset[str] = frozenset()  # fever / hypoxaemia measured today: no exertion tests
@@ -129,8 +143,19 @@ class SessionModel(QObject):
         self.not_measured.append(nm)
         self.changed.emit()
 
-    def finish(self) -> dict[str, Any]:
-        """Grade what was measured, save the report, close the session; the report stays until ``clear``."""
+    def add_questionnaire(self, resp: QuestionnaireResponse) -> None:
+        """Store a questionnaire response (its score only if completed) durably; raises StorageError."""
+        if self.session is None:
+            raise RuntimeError("no open session")
+        save_questionnaire(self.store, self.session.id, resp, score_record(resp))
+        self.questionnaires.append(resp)
+        self.changed.emit()
+
+    def has_answers_for_the_doctor(self) -> bool:
+        """An urgent answer, or a questionnaire result the doctor should see (its band or watch range)."""
+        return any(questionnaire_result(q).doctor_flag for q in self.questionnaires)
+
+    def _grade_and_close(self) -> dict[str, Any]:
         if self.session is None:
             raise RuntimeError("no open session")
         previous = self.previous_reports[-1] if self.previous_reports else None
@@ -139,6 +164,11 @@ class SessionModel(QObject):
         report = grade_session(stored, self.norms, previous).to_dict()
         self.store.save_report(self.session.id, report)
         self.store.finish_session(self.session.id, SessionState.COMPLETED)
+        return report
+
+    def finish(self) -> dict[str, Any]:
+        """Grade what was measured, save the report, close the session; the report stays until ``clear``."""
+        report = self._grade_and_close()
         self.report = report
         self.changed.emit()
         self.reportReady.emit()
@@ -149,7 +179,10 @@ class SessionModel(QObject):
         """Forget the resident: an open session is stored as abandoned (its results are kept), then wiped."""
         if self.session is not None and self.report is None:
             try:
-                self.store.finish_session(self.session.id, SessionState.ABANDONED)
+                if self.has_answers_for_the_doctor():  # graded, so the doctor's queue shows it (urgent first);
+                    self._grade_and_close()  # stored only: nothing is shown or kept in memory after the session
+                else:
+                    self.store.finish_session(self.session.id, SessionState.ABANDONED)
             except Exception as e:  # the wipe must happen whatever the store says
                 log_event(log, logging.ERROR, "could not mark session abandoned", error=str(e))
         had = self.resident is not None

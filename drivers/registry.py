@@ -111,8 +111,9 @@ def stream_decoder(codec_path: str, attribute: str = "CODEC") -> Decoder:
         codec = getattr(importlib.import_module(codec_path), attribute)
         stream = codec.stream()
         items: list[Any] = list(stream.feed(data))
-        if stream.frames.buffered:
-            items.append(CodecError(f"incomplete frame: {stream.frames.buffered} trailing byte(s) do not form a "
+        buffered = stream.frames.buffered if hasattr(stream, "frames") else stream.buffered
+        if buffered:
+            items.append(CodecError(f"incomplete frame: {buffered} trailing byte(s) do not form a "
                                     "complete frame (the capture was truncated)"))
         return items
 

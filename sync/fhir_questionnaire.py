@@ -20,7 +20,7 @@ from kiosk.instruments.model import instrument
 from kiosk.instruments.results import score_record
 from kiosk.instruments.scoring import DONT_KNOW
 from sync.codes import LOINC_SYSTEM, STATION_CODE_SYSTEM, UCUM_SYSTEM
-from sync.fhir_common import create_entry, derived_uuid, fhir_datetime, reference, urn, uuid_identifier
+from sync.fhir_common import create_entry, derived_uuid, fhir_datetime, local_url, reference, urn, uuid_identifier
 from sync.fhir_patient import GUEST_TAG
 
 DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
@@ -67,7 +67,7 @@ def questionnaire_entries(resp: QuestionnaireResponse, *, subject: dict[str, str
         qr["author"] = dict(subject)
     # The bundle-local fullUrl is derived, never the identifier's value: a real server (Medplum) rewrites every
     # string equal to a fullUrl into the new resource's reference, which would break ifNoneExist on a resend.
-    qr_url = urn(derived_uuid(resp.id, "bundle-entry"))
+    qr_url = local_url("QuestionnaireResponse", resp.id)
     entries = [create_entry(qr, qr_url, uuid_identifier(resp.id))]
     score = score_record(resp)
     if score is None or score.get("total") is None:
@@ -93,5 +93,5 @@ def questionnaire_entries(resp: QuestionnaireResponse, *, subject: dict[str, str
         obs["meta"] = {"tag": [dict(GUEST_TAG)]}
     if subject is not None:
         obs["subject"] = dict(subject)
-    entries.append(create_entry(obs, urn(derived_uuid(obs_id, "bundle-entry")), uuid_identifier(obs_id)))
+    entries.append(create_entry(obs, local_url("Observation", obs_id), uuid_identifier(obs_id)))
     return entries

@@ -16,7 +16,7 @@ from typing import Any
 
 from kiosk.domain import Measurement
 from sync.codes import observation_code
-from sync.fhir_common import METHOD_SYSTEM, create_entry, derived_uuid, fhir_datetime, urn, uuid_identifier
+from sync.fhir_common import METHOD_SYSTEM, create_entry, derived_uuid, fhir_datetime, local_url, uuid_identifier
 
 SPPB_PACK = "sppb"
 PART_KEYS = {"balance": "sppb.balance", "gait": "sppb.gait", "chair_stands": "sppb.chair_stands"}
@@ -42,7 +42,7 @@ def _observation(obs_id: Any, key: str, text: str, when: str, *, value: int | No
     if members:
         resource["hasMember"] = [{"reference": r} for r in members]
     _subject(resource, subject, guest)
-    return create_entry(resource, urn(obs_id), uuid_identifier(obs_id))
+    return create_entry(resource, local_url("Observation", obs_id), uuid_identifier(obs_id))
 
 
 def sppb_entries(report: Mapping[str, Any], graded: Mapping[str, Measurement], *, subject: dict[str, str] | None,
@@ -66,7 +66,7 @@ def sppb_entries(report: Mapping[str, Any], graded: Mapping[str, Measurement], *
         label = part.get("label") or {}
         entries.append(_observation(derived_uuid(report_id, PART_KEYS[part["name"]]), PART_KEYS[part["name"]],
                                     f"SPPB {label.get('en', part['name'])} score / {label.get('zh', '')}得分", when,
-                                    value=int(part["points"]), derived=[urn(t.id) for t in trials],
+                                    value=int(part["points"]), derived=[local_url("Observation", t.id) for t in trials],
                                     subject=subject, guest=guest))
     if not entries:
         return []
@@ -74,7 +74,8 @@ def sppb_entries(report: Mapping[str, Any], graded: Mapping[str, Measurement], *
     if battery.get("total") is not None:
         entries.append(_observation(derived_uuid(report_id, "sppb.total"), "sppb.total",
                                     "SPPB total score / SPPB总分", when, value=int(battery["total"]),
-                                    derived=[urn(t.id) for t in used], subject=subject, guest=guest))
+                                    derived=[local_url("Observation", t.id) for t in used], subject=subject,
+                                    guest=guest))
     members = [e["fullUrl"] for e in entries]
     entries.append(_observation(derived_uuid(report_id, "sppb"), "sppb", "Short Physical Performance Battery / SPPB",
                                 when, members=members, subject=subject, guest=guest))

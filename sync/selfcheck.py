@@ -32,6 +32,7 @@ class Capabilities:
     fhir_version: str = ""
     software: str = ""
     interactions: tuple[str, ...] = ()  # system-level interactions (transaction, batch …)
+    station_needs: tuple[str, ...] = ()  # what the station needs and the server does not declare (sync.capabilities)
     server_offset_s: float | None = None  # our clock minus the server's Date header
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -65,12 +66,14 @@ def read_capabilities(cfg: SyncConfig, *, transport: httpx.BaseTransport | None 
     if r.status_code != 200 or not isinstance(body, dict) or body.get("resourceType") != "CapabilityStatement":
         return Capabilities(reachable=True, status=r.status_code, server_offset_s=offset,
                             error="" if r.status_code == 200 else f"HTTP {r.status_code}")
+    from sync.capabilities import assess
+
     rest = body.get("rest") or [{}]
     interactions = tuple(str(i.get("code")) for i in (rest[0].get("interaction") or []) if isinstance(i, dict))
     software = body.get("software") or {}
     return Capabilities(reachable=True, status=200, fhir_version=str(body.get("fhirVersion", "")),
                         software=" ".join(str(software.get(k, "")) for k in ("name", "version")).strip(),
-                        interactions=interactions, server_offset_s=offset)
+                        interactions=interactions, server_offset_s=offset, station_needs=assess(body).warnings)
 
 
 def endpoint_lines(cfg: SyncConfig, caps: Capabilities | None) -> list[CheckLine]:
@@ -95,6 +98,9 @@ def endpoint_lines(cfg: SyncConfig, caps: Capabilities | None) -> list[CheckLine
     if caps.interactions and "transaction" not in caps.interactions:
         return [reach, CheckLine("sync", "capabilities", Status.FAIL, said + "; no transaction interaction",
                                  "the station sends transaction Bundles; ask the operator to enable them")]
+    if caps.station_needs:
+        return [reach, CheckLine("sync", "capabilities", Status.WARN, said + ": " + "; ".join(caps.station_needs),
+                                 "ask the cloud's operator; `kiosk sync check` prints the server's whole answer")]
     return [reach, CheckLine("sync", "capabilities", Status.PASS,
                              said + ("; transactions" if caps.interactions else ""))]
 

@@ -105,6 +105,11 @@ class BciStream:
         self._buf = bytearray()
         self._skipped = 0
 
+    @property
+    def buffered(self) -> int:
+        """Bytes held of a packet not yet complete (a truncated capture leaves some)."""
+        return len(self._buf)
+
     def feed(self, data: bytes) -> list[BciPacket | CodecError]:
         out: list[BciPacket | CodecError] = []
         for b in data:

@@ -138,6 +138,11 @@ class TanitaStream:
     def __init__(self) -> None:
         self._buf = bytearray()
 
+    @property
+    def buffered(self) -> int:
+        """Bytes held of a record whose line end has not come (a truncated capture leaves some)."""
+        return len(self._buf)
+
     def feed(self, data: bytes) -> list[TanitaRecord | CodecError]:
         out: list[TanitaRecord | CodecError] = []
         self._buf += data

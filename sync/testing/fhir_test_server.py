@@ -39,12 +39,6 @@ CONTROL_PREFIX = "/_test"
 
 
 
-# A minimal R4 CapabilityStatement (the test double is no full server; it says what it does).
-CAPABILITIES = {"resourceType": "CapabilityStatement", "status": "active", "kind": "instance",
-                "date": "2026-01-01", "fhirVersion": "4.0.1", "format": ["json"],
-                "software": {"name": "station FHIR test double", "version": "1"},
-                "rest": [{"mode": "server", "interaction": [{"code": "transaction"}, {"code": "search-system"}]}]}
-
 class FaultKind(enum.StrEnum):
     STATUS = "status"  # answer `status` (500, 502, 503, 429 …) with an OperationOutcome and optional Retry-After
     #                    (its issue points at `expression`, e.g. "Bundle.entry[2]", when one is given)
@@ -252,9 +246,6 @@ class _Handler(BaseHTTPRequestHandler):
             m = self.fhir.memory
             self._send(Answer(200, {"counts": m.counts(), "transactions": m.transactions, "replays": m.replays,
                                     "requests": len(self.fhir.log.requests), "tokens_issued": self.fhir.tokens_issued}))
-            return
-        if path == self.fhir.base_path + "/metadata":  # public in FHIR: what the self-check reads
-            self._send(Answer(200, CAPABILITIES))
             return
         rtype = path.removeprefix(self.fhir.base_path + "/")
         if path == self.fhir.base_path + "/metadata":  # what this double does, in FHIR's words (public, as usual)

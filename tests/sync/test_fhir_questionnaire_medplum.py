@@ -2,16 +2,15 @@
 
 Medplum's validator accepts every exported Questionnaire; a bundle of QuestionnaireResponses and
 total-score Observations is created, and sent again creates nothing new (ifNoneExist on the identifier
-still matches after the server rewrites the bundle-local references). Needs Node.js and
-``npm install`` in tests/sync/medplum (or KIOSK_MEDPLUM_NODE_MODULES pointing at a node_modules with
-@medplum/core, definitions and fhir-router 5.2.x); without them the test is skipped, saying so.
+still matches after the server rewrites the bundle-local references). Runs on the engine `make setup`
+installs from its lock file in sync/testing/medplum (KIOSK_MEDPLUM_NODE_MODULES may point at another
+node_modules with @medplum/core, definitions and fhir-router); without it the test is skipped, saying why.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import uuid
 from dataclasses import replace
@@ -25,14 +24,14 @@ from kiosk.domain import QuestionnaireResponse, QuestionnaireStatus
 from kiosk.instruments.fhir_questionnaire import questionnaire_resource
 from kiosk.instruments.model import instrument, load_instruments
 from sync.fhir_map import map_session
+from sync.testing.medplum_engine import ENGINE_DIR, unavailable_reason
 
 HERE = Path(__file__).parent / "medplum"
-MODULES = Path(os.environ.get("KIOSK_MEDPLUM_NODE_MODULES", HERE / "node_modules"))
+MODULES = Path(os.environ.get("KIOSK_MEDPLUM_NODE_MODULES", ENGINE_DIR / "node_modules"))
 T0 = datetime(2026, 11, 23, 9, 40, tzinfo=UTC)
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("node") is None or not (MODULES / "@medplum" / "fhir-router").is_dir(),
-    reason="Medplum not installed: run `npm install` in tests/sync/medplum or set KIOSK_MEDPLUM_NODE_MODULES")
+pytestmark = pytest.mark.skipif(unavailable_reason() is not None and "KIOSK_MEDPLUM_NODE_MODULES" not in os.environ,
+                                reason=str(unavailable_reason()))
 
 
 def resp(iid: str, answers: dict, status=QuestionnaireStatus.COMPLETED, lang="zh") -> QuestionnaireResponse:

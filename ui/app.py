@@ -171,6 +171,11 @@ class StationApp:
         if not item.isEnabled():
             raise LookupError(f"item {object_name!r} on screen {self.station.screen!r} is disabled")
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        if not (0 <= centre.x() < self.window.width() and 0 <= centre.y() < self.window.height()):
+            # a finger cannot touch it: the layout pushed it off the screen (a row of buttons too wide)
+            raise LookupError(f"item {object_name!r} on screen {self.station.screen!r} is off the screen "
+                              f"(its middle is at {centre.x()},{centre.y()}; the window is "
+                              f"{self.window.width()}x{self.window.height()})")
         QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
 
     def grab(self, path: Path | None = None) -> QImage:

@@ -53,5 +53,5 @@ def test_the_demo_resident_runs_every_device_test_on_real_protocol_simulators(tm
     session = result["session"]
     assert set(session["tests_done"]) == {"bp", "scale", "grip", "vital_capacity", "spirometer", "balance",
                                           "sit_and_reach", "reaction", "oximeter", "thermometer",
-                                          "body_composition"}, session["tests"]
+                                          "body_composition", "steadi_stay_independent", "sarc_f"}, session["tests"]
     assert Path(session["report_pdf"]).read_bytes().startswith(b"%PDF")

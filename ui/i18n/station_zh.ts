@@ -2689,15 +2689,15 @@
             <translation>标有 ⚠ 的项目今天不能用，工作人员可以帮您。</translation>
         </message>
         <message>
-            <source>Full check: all tests in turn</source>
-            <translation>全套检测：依次做所有项目</translation>
+            <source>Full check</source>
+            <translation>全套检测</translation>
         </message>
         <message>
-            <source>Older-adult check: seated tests first</source>
-            <translation>老年人体能检测：先坐着做的项目</translation>
+            <source>Older-adult check</source>
+            <translation>老年人体能检测</translation>
         </message>
         <message>
-            <source>Finish and see my report</source>
+            <source>See my report</source>
             <translation>结束并查看报告</translation>
         </message>
         <message>

@@ -16,20 +16,20 @@ ScreenPage {
         BigButton {
             objectName: "fullCheckButton"
             implicitHeight: Theme.touchMin
-            text: qsTr("Full check: all tests in turn")
+            text: qsTr("Full check")
             onClicked: flow.startFullCheck()
         },
         BigButton {
             objectName: "olderAdultCheckButton"
             visible: flow.olderAdultCheckOffered
             implicitHeight: Theme.touchMin
-            text: qsTr("Older-adult check: seated tests first")
+            text: qsTr("Older-adult check")
             onClicked: flow.startOlderAdultCheck()
         },
         BigButton {
             objectName: "finishButton"
             kind: "ok"; implicitHeight: Theme.touchMin
-            text: qsTr("Finish and see my report")
+            text: qsTr("See my report")
             onClicked: flow.finish()
         }
     ]

@@ -140,8 +140,10 @@ def menu_tiles(tests: Sequence[TestSpec], states: Mapping[str, DeviceState],
 
 
 def full_check_order(tiles: Sequence[Tile]) -> list[str]:
-    """The tests a "full check" runs: every startable tile not yet done, in menu order."""
-    return [t.spec.name for t in tiles if t.state is TileState.READY]
+    """The tests a "full check" runs: every startable tile not yet done, in menu order; the older-adult camera
+    tests are left to the older-adult check (their tiles stay on the menu, one by one)."""
+    older_only = set(OLDER_ADULT_ANALYSERS.values())
+    return [t.spec.name for t in tiles if t.state is TileState.READY and t.spec.name not in older_only]
 
 
 QUESTIONNAIRE_SPEC = TestSpec(QUESTIONNAIRE_TEST, QUESTIONNAIRE_KIND, (QUESTIONNAIRE_KIND,), 1, False)
@@ -178,7 +180,15 @@ OLDER_ADULT_CAMERA: tuple[tuple[str, int], ...] = (  # (stored item, trials)
     ("arm_curl_30s", 1), ("chair_stand_30s", 1), ("five_times_sit_to_stand", 1),
     ("balance_side_by_side", 1), ("balance_semi_tandem", 1), ("balance_tandem", 1), ("single_leg_stand_eyes_open", 1),
     ("two_minute_step", 1), ("eight_foot_up_and_go", 2), ("timed_up_and_go", 1), ("gait_speed_4m", 2))
-ANALYSER_OF_ITEM: Mapping[str, str] = {item: name for name, item, _ in CAMERA_EXERCISES}
+# The older-adult camera analysers (vision/analysers; their words and plans in ui/viewmodels/camera_test_older.py).
+OLDER_ADULT_ANALYSERS: Mapping[str, str] = {
+    "timed_up_and_go": "timed-up-and-go", "eight_foot_up_and_go": "eight-foot-up-and-go",
+    "five_times_sit_to_stand": "five-times-sit-to-stand", "two_minute_step": "two-minute-step",
+    "gait_speed_4m": "gait-speed", "balance_side_by_side": "balance-side-by-side",
+    "balance_semi_tandem": "balance-semi-tandem", "balance_tandem": "balance-tandem",
+    "single_leg_stand_eyes_open": "single-leg-eyes-open"}
+ANALYSER_OF_ITEM: Mapping[str, str] = {**{item: name for name, item, _ in CAMERA_EXERCISES}, **OLDER_ADULT_ANALYSERS}
+COURSE_ANALYSERS = frozenset({"gait-speed"})  # run only where a technician has entered the walking course
 OLDER_ADULT_MIN_AGE = 60
 
 

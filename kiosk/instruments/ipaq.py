@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiosk.instruments.model import Instrument, Text
-from kiosk.instruments.scoring import DONT_KNOW, Score, SubScore
+from kiosk.instruments.score_types import DONT_KNOW, Score, SubScore
 
 # domain -> (days item, minutes item)
 DOMAINS = {"vigorous": ("ipaq-1", "ipaq-2"), "moderate": ("ipaq-3", "ipaq-4"), "walking": ("ipaq-5", "ipaq-6")}

@@ -9,14 +9,12 @@ answer that needs help now is acted on even if the resident stops at the next qu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
 
 from kiosk.errors import InputError
-from kiosk.instruments.model import Band, Instrument, Item, SafetyRule, Text
+from kiosk.instruments.model import Band, Instrument, Item, SafetyRule
+from kiosk.instruments.score_types import DONT_KNOW, Score
 
-DONT_KNOW = "dont_know"
 Answers = Mapping[str, str | int]
 
 
@@ -31,32 +29,6 @@ class IncompleteAnswers(InputError):
         super().__init__(f"{instrument}: not scored, {len(missing)} required question(s) unanswered: "
                          f"{', '.join(missing)}", field="answers")
         self.missing = missing
-
-
-@dataclass(frozen=True)
-class SubScore:
-    """One sub-scale (a TCM constitution type, an IPAQ intensity): its score and what it means."""
-
-    code: str
-    name: Text
-    score: float
-    result: str = ""  # e.g. "yes" | "tendency" | "basically" | "no"
-    result_text: Text | None = None
-
-
-@dataclass(frozen=True)
-class Score:
-    """A complete questionnaire's result; ``total`` None with ``not_scored_reason`` when a rule excludes it."""
-
-    instrument: str
-    total: float | None
-    band: Band | None
-    subscores: tuple[SubScore, ...] = ()
-    details: Mapping[str, Any] = field(default_factory=dict)
-    flags: tuple[tuple[str, str], ...] = ()  # (station flag, basis)
-    watch: bool = False  # inside the instrument's "watch" range (shown to the doctor)
-    not_scored_reason: str = ""
-    review_reasons: tuple[str, ...] = ()  # e.g. contradictory TCM types: staff should recheck
 
 
 def _enabled(item: Item, answers: Answers) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kiosk.instruments.model import Instrument, Text
-from kiosk.instruments.scoring import Score, SubScore
+from kiosk.instruments.score_types import Score, SubScore
 
 BALANCED = "pinghe"
 

@@ -18,7 +18,7 @@ from ui.menu_plan import (
 
 READY = {d.name: DeviceState.READY for d in DEMO_DEVICES}
 SEATED = ("bp", "grip", "arm-curl")
-WALKING = ("eight_foot_up_and_go", "timed_up_and_go", "gait_speed_4m")
+WALKING = ("eight-foot-up-and-go", "timed-up-and-go", "gait-speed")
 
 
 def plan(**kw: object) -> list[str]:
@@ -28,11 +28,11 @@ def plan(**kw: object) -> list[str]:
 
 def test_the_battery_runs_seated_tests_first_and_walking_tests_last() -> None:
     order = plan()
-    assert order == ["bp", "grip", "arm-curl", "chair-stand", "five_times_sit_to_stand", "balance_side_by_side",
-                     "balance_semi_tandem", "balance_tandem", "single_leg_stand_eyes_open", "two_minute_step",
-                     "eight_foot_up_and_go", "timed_up_and_go", "gait_speed_4m"]
+    assert order == ["bp", "grip", "arm-curl", "chair-stand", "five-times-sit-to-stand", "balance-side-by-side",
+                     "balance-semi-tandem", "balance-tandem", "single-leg-eyes-open", "two-minute-step",
+                     "eight-foot-up-and-go", "timed-up-and-go", "gait-speed"]
     assert order[:3] == list(SEATED) and tuple(order[-3:]) == WALKING
-    balance = [order.index(n) for n in ("balance_side_by_side", "balance_semi_tandem", "balance_tandem")]
+    balance = [order.index(n) for n in ("balance-side-by-side", "balance-semi-tandem", "balance-tandem")]
     assert balance == sorted(balance), "the stances run easiest first, as SPPB and STEADI run them"
 
 
@@ -43,7 +43,7 @@ def test_every_planned_camera_test_stores_a_known_item_and_uses_an_analyser_name
     for name, item, _ in CAMERA_EXERCISES:
         if item in by_item:
             assert by_item[item] == name, f"{item} runs under its analyser {name}"
-    assert by_item["timed_up_and_go"] == "timed_up_and_go", "planned by item id until its analyser exists"
+    assert by_item["timed_up_and_go"] == "timed-up-and-go", "runs under its analyser's name"
 
 
 def test_a_safety_yes_leaves_only_resting_blood_pressure() -> None:

@@ -114,7 +114,9 @@ def test_the_questionnaires_tile_comes_last_needs_no_device_and_is_never_exertio
     spec = tests[-1]
     assert spec.name == QUESTIONNAIRE_TEST and spec.is_questionnaire and not spec.exertion
     assert tile_state(spec, None, 0) is TileState.READY and tile_state(spec, None, 1) is TileState.DONE
-    assert full_check_order(menu_tiles(tests, READY, ["blood_pressure", "weight"])) == [QUESTIONNAIRE_TEST]
+    # the resting measurements still to do come first; the questionnaires end the full check
+    assert full_check_order(menu_tiles(tests, READY, ["blood_pressure", "weight"])) == [
+        "oximeter", "thermometer", "body_composition", QUESTIONNAIRE_TEST]
 
 
 def test_the_recommended_set_is_chosen_by_age() -> None:
@@ -127,3 +129,19 @@ def test_the_recommended_set_is_chosen_by_age() -> None:
     assert recommended_questionnaires(59, shipped) == ["phq2", "gad2", "ipaq_sf"]
     assert recommended_questionnaires(14, shipped) == ["phq2", "gad2"], "IPAQ-SF starts at 15"
     assert recommended_questionnaires(None, shipped) == ["phq2", "gad2"]
+
+
+def test_the_older_adult_check_runs_every_older_adult_camera_analyser_by_its_own_name() -> None:
+    from ui.menu_plan import OLDER_ADULT_ANALYSERS, older_adult_battery
+    from ui.viewmodels.camera_test_older import OLDER_PLANS
+
+    # the menu's item -> analyser table and the camera screen's plans name the same tests
+    assert {name: item for item, name in OLDER_ADULT_ANALYSERS.items()} == {n: p[0] for n, p in OLDER_PLANS.items()}
+    plan = older_adult_battery(DEMO_DEVICES, camera_configured=True, camera_consent=True, exertion_allowed=True,
+                               analysers=["arm-curl", "chair-stand", *OLDER_ADULT_ANALYSERS.values()])
+    names = [t.name for t in plan]
+    assert names[:2] == ["bp", "grip"] and names[-2:] == ["timed-up-and-go", "gait-speed"], names
+    assert set(OLDER_ADULT_ANALYSERS.values()) <= set(names)
+    without_course = older_adult_battery(DEMO_DEVICES, camera_configured=True, camera_consent=True,
+                                         exertion_allowed=True, analysers=["arm-curl", "timed-up-and-go"])
+    assert [t.name for t in without_course if t.is_camera] == ["arm-curl", "timed-up-and-go"]

@@ -25,6 +25,8 @@ from kiosk.logs import log_event
 from ui.i18n import translate
 from ui.menu_plan import (
     CAMERA_EXERCISES,
+    COURSE_ANALYSERS,
+    OLDER_ADULT_ANALYSERS,
     OLDER_ADULT_MIN_AGE,
     QUESTIONNAIRE_KIND,
     TestSpec,
@@ -291,7 +293,13 @@ class ResidentFlow(QObject):
             return []
         return older_adult_battery(cfg.devices, camera_configured=cfg.camera.source != "",
                                    camera_consent=s.cameraAllowed, exertion_allowed=s.exertionAllowed,
-                                   analysers=[name for name, _, _ in CAMERA_EXERCISES])
+                                   analysers=self._runnable_analysers())
+
+    def _runnable_analysers(self) -> list[str]:
+        """The camera exercises this station can run: gait speed only once the walking course is entered."""
+        older = [n for n in OLDER_ADULT_ANALYSERS.values()
+                 if n not in COURSE_ANALYSERS or self.app.cfg.camera.course is not None]
+        return [name for name, _, _ in CAMERA_EXERCISES] + older
 
     def _current_tiles(self) -> list[Tile]:
         if self._tiles is None:

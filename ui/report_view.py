@@ -27,7 +27,7 @@ TITLES = {
     "grade": ("国民体质测定综合评级", "Overall fitness grade (national standard)"),
     "items": ("各项结果", "Your results"),
     "questionnaires": ("自评问卷", "Your questionnaires"),
-    "classes": ("血压、体重指数、腰围、血糖", "Blood pressure, BMI, waist, glucose"),
+    "classes": ("健康指标分级", "Health measures graded"),  # BP, SpO2, pulse, temperature, BMI, waist, glucose
     "flags": ("健康提示", "Health flags"),
     "prescription": ("运动处方", "Your exercise prescription"),
     "trend": ("与上次比较", "Change since your last visit"),

@@ -142,6 +142,10 @@ class DeviceManager:
             from drivers.transport.local_links import local_link
 
             link, listens_on, simulator, host = local_link(dcfg, info, self.sim_speed)
+        elif info.advertised_uuid is not None:  # a BLE device that only advertises: no GATT link
+            from drivers.ble.advertisement import advertisement_link
+
+            link, listens_on, simulator, host = advertisement_link(dcfg, info, self.sim_speed)
         else:
             if dcfg.simulate:
                 from drivers.ble.gatt import FakeGattPeer

@@ -87,7 +87,7 @@ class BleakAdvertisementSource:
 
         if self._scanner is not None:
             return
-        # no service_uuids filter: the scale lists 0x181B only as service data, and BlueZ filters on listed UUIDs
+        # no service_uuids filter: the address decides (BlueZ applies a UUID filter adapter-wide)
         scanner = BleakScanner(detection_callback=self._filter(callback))
         try:
             await scanner.start()

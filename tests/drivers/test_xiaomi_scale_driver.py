@@ -176,16 +176,16 @@ def test_bleak_source_passes_only_the_configured_address_and_service_data() -> N
     from bleak.backends.scanner import AdvertisementData
 
     heard: list[bytes] = []
-    source = BleakAdvertisementSource("5c:ca:d3:11:22:33", SERVICE_DATA_UUID)
+    source = BleakAdvertisementSource("50:fb:19:1b:b5:dc", SERVICE_DATA_UUID)
     on_advert = source._filter(heard.append)
 
     def advert(service_data: dict[str, bytes]) -> AdvertisementData:
         return AdvertisementData(local_name="MIBFS", manufacturer_data={}, service_data=service_data,
                                  service_uuids=[], tx_power=None, rssi=-60, platform_data=())
 
-    on_advert(BLEDevice("5C:CA:D3:11:22:33", "MIBFS", None), advert({SERVICE_DATA_UUID: STABILISED_85_15}))
+    on_advert(BLEDevice("50:FB:19:1B:B5:DC", "MIBFS", None), advert({SERVICE_DATA_UUID: STABILISED_85_15}))
     on_advert(BLEDevice("AA:BB:CC:DD:EE:FF", "MIBFS", None), advert({SERVICE_DATA_UUID: UNSTABLE_105_8}))
-    on_advert(BLEDevice("5C:CA:D3:11:22:33", "MIBFS", None), advert({"0000fe95-0000-1000-8000-00805f9b34fb": b"x"}))
+    on_advert(BLEDevice("50:FB:19:1B:B5:DC", "MIBFS", None), advert({"0000fe95-0000-1000-8000-00805f9b34fb": b"x"}))
     assert heard == [STABILISED_85_15]
     assert not source.is_scanning
 

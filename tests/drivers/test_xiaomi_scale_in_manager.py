@@ -7,6 +7,7 @@ frames are tested in ``test_xiaomi_scale_driver``.
 from __future__ import annotations
 
 import asyncio
+import tomllib
 
 import pytest
 
@@ -30,8 +31,6 @@ address = "5C:CA:D3:11:22:33"
 
 
 def test_a_configured_xiaomi_scale_is_accepted_and_listens_with_bleak() -> None:
-    import tomllib
-
     cfg = parse_config(tomllib.loads(XIAOMI), source="station.toml")
     check_devices(cfg)  # raised ConfigError ("no driver") before
     dcfg = cfg.devices[0]
@@ -44,8 +43,6 @@ def test_a_configured_xiaomi_scale_is_accepted_and_listens_with_bleak() -> None:
 
 
 def test_the_xiaomi_scale_is_a_scale_not_a_body_fat_analyser() -> None:
-    import tomllib
-
     from kiosk.errors import ConfigError
 
     cfg = parse_config(tomllib.loads(XIAOMI.replace('kind = "scale"', 'kind = "body_composition"')))
@@ -84,3 +81,13 @@ async def test_simulated_xiaomi_scale_weighs_in_the_manager_and_takes_faults() -
                 pass
         with pytest.raises(ValueError, match="knows faults"):
             m.inject("mi", "cuff_loose")
+
+
+def test_probe_suggests_the_xiaomi_scale_from_its_advertised_name() -> None:
+    from drivers.discovery import Found, suggest
+
+    # name, address and listed UUID as in xiaomi-ble's test_Xiaomi_Scale2 capture (Apache-2.0)
+    (s,) = suggest([Found("ble", "MIBFS", "50:FB:19:1B:B5:DC", services=("0000181b-0000-1000-8000-00805f9b34fb",))])
+    assert (s.protocol, s.kind, s.transport, s.settings) == ("xiaomi-mibcs", "scale", "ble",
+                                                             {"address": "50:FB:19:1B:B5:DC"})
+    check_devices(parse_config(tomllib.loads(s.toml("scale"))))

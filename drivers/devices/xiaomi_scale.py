@@ -2,7 +2,7 @@
 
 The scale never accepts a connection; it advertises its reading as 0x181B service data
 (``drivers.codecs.xiaomi_mibcs``). ``measure()`` listens through an ``AdvertisementSource`` and takes
-the first weighing that is settled and fresh:
+the first weighing that is settled and fresh (the weight while it settles is ``Progress`` ``weight_kg``):
 
 - *fresh*: the scale keeps advertising its last frame for a while and BlueZ reports the last
   advertisement again when a scan starts, so a stabilised frame heard at the start may be an earlier
@@ -22,6 +22,7 @@ body fat; the station computes none from the impedance (Xiaomi's formula is not 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -38,6 +39,7 @@ from drivers.base import (
     DriverError,
     FinalReading,
     MeasurementEvent,
+    Progress,
 )
 from drivers.ble.advertisement import AdvertisementSource
 from drivers.codecs import xiaomi_mibcs
@@ -113,8 +115,8 @@ class XiaomiBodyCompositionScale(DeviceStateLog):
                 log_event(_log, logging.WARNING, "bad advertisement skipped", device_id=self.device_id, error=str(e),
                           frame=data.hex())
 
-    async def _settled(self, queue: asyncio.Queue[bytes]) -> tuple[MiScaleAdvert, bool]:
-        """The first fresh settled weighing (with impedance if it comes in time) and whether it has the impedance."""
+    async def _weigh_in(self, queue: asyncio.Queue[bytes]) -> AsyncIterator[tuple[MiScaleAdvert, bool | None]]:
+        """(frame, None) for each fresh unsettled weight, then (the settled weighing, whether it has the impedance)."""
         deadline = time.monotonic() + self.start_timeout_s
         fresh = False
         weighing: MiScaleAdvert | None = None
@@ -122,7 +124,8 @@ class XiaomiBodyCompositionScale(DeviceStateLog):
             advert = await self._next(queue, deadline)
             if advert is None:
                 if weighing is not None:
-                    return weighing, False  # weight settled, no impedance in time: shoes on
+                    yield weighing, False  # weight settled, no impedance in time: shoes on
+                    return
                 raise DeviceTimeout(f"no settled weighing within {self.start_timeout_s:.0f} s "
                                     f"({'the weight never settled' if fresh else 'nobody stepped on'})",
                                     device_id=self.device_id, resident_message=TIMEOUT_MESSAGE)
@@ -133,13 +136,16 @@ class XiaomiBodyCompositionScale(DeviceStateLog):
                 fresh = True  # the weight is rising: this person's weigh-in has begun
             if advert.weight_removed:
                 if weighing is not None:
-                    return weighing, False  # stepped off after the weight settled, before the impedance
+                    yield weighing, False  # stepped off after the weight settled, before the impedance
+                    return
                 raise DeviceReportedError("the person stepped off before the weight settled", code="stepped_off",
                                           device_id=self.device_id, resident_message=STEPPED_OFF_MESSAGE)
             if not advert.final:
+                yield advert, None
                 continue
             if advert.impedance_ohm is not None:
-                return advert, True
+                yield advert, True
+                return
             if weighing is None:
                 weighing = advert
                 deadline = min(deadline, time.monotonic() + self.impedance_wait_s)
@@ -161,12 +167,20 @@ class XiaomiBodyCompositionScale(DeviceStateLog):
             self._set_state(DeviceState.ABSENT)
             raise
         self._set_state(DeviceState.MEASURING)
+        started = time.monotonic()
+        advert: MiScaleAdvert | None = None
+        with_impedance: bool | None = None
         try:
-            advert, with_impedance = await self._settled(queue)
+            async with contextlib.aclosing(self._weigh_in(queue)) as frames:
+                async for advert, with_impedance in frames:
+                    if with_impedance is None:  # the weight while it settles, for the live view
+                        yield Progress(self.device_id, "weight_kg", advert.weight_kg,
+                                       round(time.monotonic() - started, 3), "Please stand still.")
         finally:
             await self.source.stop()
             if self._state is DeviceState.MEASURING:
                 self._set_state(DeviceState.READY)
+        assert advert is not None and with_impedance is not None  # the frames end with a weighing or raise
         weight = round(corrected(advert.weight_kg, record), 2)
         spec = ITEMS["weight"]
         if not spec.minimum <= weight <= spec.maximum:

@@ -14,7 +14,7 @@ import asyncio
 
 import pytest
 
-from drivers.base import DeviceReportedError, DeviceState, DeviceTimeout, FinalReading
+from drivers.base import DeviceReportedError, DeviceState, DeviceTimeout, FinalReading, Progress
 from drivers.ble.advertisement import BleakAdvertisementSource, BroadcastLink, FakeAdvertisementSource
 from drivers.codecs.xiaomi_mibcs import SERVICE_DATA_UUID, decode_advert
 from drivers.devices.xiaomi_scale import STEPPED_OFF_MESSAGE, TIMEOUT_MESSAGE, XiaomiBodyCompositionScale
@@ -57,17 +57,21 @@ def scale(broadcaster, **kw) -> XiaomiBodyCompositionScale:  # type: ignore[no-u
     return driver
 
 
-async def weigh(driver: XiaomiBodyCompositionScale) -> FinalReading:
+async def weigh(driver: XiaomiBodyCompositionScale, progress: list[Progress] | None = None) -> FinalReading:
     events = [e async for e in driver.measure()]
-    assert len(events) == 1 and isinstance(events[0], FinalReading)
-    return events[0]
+    assert isinstance(events[-1], FinalReading) and all(isinstance(e, Progress) for e in events[:-1])
+    if progress is not None:
+        progress += events[:-1]  # type: ignore[arg-type]
+    return events[-1]
 
 
 # ---- real captured frames ------------------------------------------------------------------------------
 
 
 async def test_captured_weigh_in_gives_the_captured_weight_and_impedance() -> None:
-    reading = await weigh(scale(Replay(STABILISED_85_15, UNSTABLE_105_8, STABILISED_85_15)))
+    progress: list[Progress] = []
+    reading = await weigh(scale(Replay(STABILISED_85_15, UNSTABLE_105_8, STABILISED_85_15)), progress)
+    assert [(p.quantity, p.value) for p in progress] == [("weight_kg", 105.8)], "the live weight, not the replay"
     assert (reading.item, reading.values, reading.unit) == ("weight", {"weight": 85.15}, "kg")
     assert reading.details["impedance_ohm"] == 428
     assert reading.details["scale_time"] == "1970-05-04T15:02:01"  # the capture's (unset) scale clock
@@ -108,7 +112,10 @@ async def test_simulated_weigh_in_gives_the_settled_weight_not_the_earlier_resid
     driver, sim = simulated()
     await driver.connect()
     assert driver.state is DeviceState.READY
-    reading = await weigh(driver)
+    progress: list[Progress] = []
+    reading = await weigh(driver, progress)
+    live = [float(p.value) for p in progress]  # type: ignore[arg-type]
+    assert len(live) == 5 and live == sorted(live) and live[-1] < reading.values["weight"], "rising, unsettled"
     assert reading.values["weight"] == pytest.approx(71.3, abs=0.06) and reading.details["impedance_ohm"] == 498
     assert decode_advert(sim.sent[0]).final and decode_advert(sim.sent[0]).weight_kg == 82.6, "the replay came first"
     heard = driver.source.heard  # type: ignore[attr-defined]

@@ -175,7 +175,7 @@ class XiaomiBodyCompositionScale(DeviceStateLog):
                 async for advert, with_impedance in frames:
                     if with_impedance is None:  # the weight while it settles, for the live view
                         yield Progress(self.device_id, "weight_kg", advert.weight_kg,
-                                       round(time.monotonic() - started, 3), "Please stand still.")
+                                       round(time.monotonic() - started, 3))
         finally:
             await self.source.stop()
             if self._state is DeviceState.MEASURING:

@@ -3,8 +3,8 @@
 ``DeviceManager(cfg, book)`` builds one driver per configured device from ``drivers.registry``. A
 device with ``simulate = true`` gets its protocol's simulator first: serial simulators run on a real
 pseudo-terminal (``PtyHost``, reachable through a stable symlink so a replug keeps the same name),
-BLE simulators behind an in-process ``FakeGattPeer``; the real driver then connects to it exactly as
-it would to the hardware.
+BLE simulators behind an in-process ``FakeGattPeer`` (or a ``FakeAdvertisementSource`` for a device
+that only advertises); the real driver then connects to it exactly as it would to the hardware.
 
 Each device has a supervisor task: connect with capped exponential backoff, then watch the link
 (a drop, or a failed health check while idle) and reconnect. The state shown for a device is the

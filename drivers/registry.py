@@ -5,8 +5,8 @@ One entry per wire protocol. The device manager, ``kiosk simulate``, ``kiosk dev
 
 - ``simulator(speed)`` builds the protocol's simulator: a ``ByteSimulator`` for a ``PtyHost`` (serial)
   or a ``SimulatedPeripheral`` for a ``FakeGattPeer`` (BLE).
-- ``driver(device_cfg, link, book)`` builds the real driver; ``link`` is the serial port path or a
-  ``GattClient``.
+- ``driver(device_cfg, link, book)`` builds the real driver; ``link`` is the serial port path, a
+  ``GattClient``, or (``advertised_uuid`` set: a device that only advertises) an ``AdvertisementSource``.
 - ``decode(data, characteristic)`` turns captured bytes into messages and ``CodecError`` items in order
   (serial: a byte stream; BLE: one characteristic value, ``characteristic`` naming which, e.g. "2a36").
 """

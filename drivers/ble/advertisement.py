@@ -196,7 +196,6 @@ class FakeAdvertisementSource:
             self._drop_next = True
 
 
-
 class FakeBroadcastHost:
     """The device manager's handle on a simulated broadcaster: faults in, stop at close (synchronous)."""
 

@@ -299,6 +299,9 @@ async def _run_simulators(cfg: StationConfig, speed: float, only: list[str] | No
             elif info.transport in (Transport.INPUT, Transport.HID):
                 print(f"{dcfg.name:<14}{dcfg.protocol:<22}{info.transport.value:<8}{simulator.name}: in-process, "
                       "reachable only from this process (the kiosk with simulate = true runs its own)", flush=True)
+            elif info.advertised_uuid is not None:
+                print(f"{dcfg.name:<14}{dcfg.protocol:<22}BLE     {simulator.name}: an in-process fake advertiser, "
+                      "reachable only from this process (the kiosk with simulate = true runs its own)", flush=True)
             else:
                 peer = FakeGattPeer(simulator, device_id=dcfg.name)
                 print(f"{dcfg.name:<14}{dcfg.protocol:<22}BLE     {peer.address}: an in-process fake GATT peer, "

@@ -71,6 +71,10 @@ def _ble_suggestion(f: Found) -> Suggestion | None:
         return Suggestion(f, "ble-bps-beurer" if beurer else "ble-bps", "blood_pressure", "ble",
                           "Beurer byte order (big-endian pulse and status)" if beurer
                           else "Bluetooth Blood Pressure Service", address)
+    if name == "MIBFS":  # the Xiaomi scale's advertised name (xiaomi-ble's captures); it also lists 0x181B
+        return Suggestion(f, "xiaomi-mibcs", "scale", "ble",
+                          "Xiaomi Mi Body Composition Scale, heard from its advertisements (weight, impedance)",
+                          address)
     if "181d" in short:
         return Suggestion(f, "ble-weight", "scale", "ble", "Bluetooth Weight Scale Service", address)
     if "1808" in short:

@@ -3,8 +3,8 @@
 ``DeviceManager(cfg, book)`` builds one driver per configured device from ``drivers.registry``. A
 device with ``simulate = true`` gets its protocol's simulator first: serial simulators run on a real
 pseudo-terminal (``PtyHost``, reachable through a stable symlink so a replug keeps the same name),
-BLE simulators behind an in-process ``FakeGattPeer``; the real driver then connects to it exactly as
-it would to the hardware.
+BLE simulators behind an in-process ``FakeGattPeer`` (or a ``FakeAdvertisementSource`` for a device
+that only advertises); the real driver then connects to it exactly as it would to the hardware.
 
 Each device has a supervisor task: connect with capped exponential backoff, then watch the link
 (a drop, or a failed health check while idle) and reconnect. The state shown for a device is the
@@ -142,6 +142,10 @@ class DeviceManager:
             from drivers.transport.local_links import local_link
 
             link, listens_on, simulator, host = local_link(dcfg, info, self.sim_speed)
+        elif info.advertised_uuid is not None:  # a BLE device that only advertises: no GATT link
+            from drivers.ble.advertisement import advertisement_link
+
+            link, listens_on, simulator, host = advertisement_link(dcfg, info, self.sim_speed)
         else:
             if dcfg.simulate:
                 from drivers.ble.gatt import FakeGattPeer

@@ -5,8 +5,8 @@ One entry per wire protocol. The device manager, ``kiosk simulate``, ``kiosk dev
 
 - ``simulator(speed)`` builds the protocol's simulator: a ``ByteSimulator`` for a ``PtyHost`` (serial)
   or a ``SimulatedPeripheral`` for a ``FakeGattPeer`` (BLE).
-- ``driver(device_cfg, link, book)`` builds the real driver; ``link`` is the serial port path or a
-  ``GattClient``.
+- ``driver(device_cfg, link, book)`` builds the real driver; ``link`` is the serial port path, a
+  ``GattClient``, or (``advertised_uuid`` set: a device that only advertises) an ``AdvertisementSource``.
 - ``decode(data, characteristic)`` turns captured bytes into messages and ``CodecError`` items in order
   (serial: a byte stream; BLE: one characteristic value, ``characteristic`` naming which, e.g. "2a36").
 """
@@ -39,6 +39,9 @@ class ProtocolInfo:
     driver: DriverFactory
     decode: Decoder
     characteristics: Mapping[str, str] = field(default_factory=dict)  # BLE: short name → what it carries
+    # BLE devices that only advertise: the service-data UUID they put readings under. The link is then an
+    # AdvertisementSource (drivers.ble.advertisement) and the simulator a SimulatedBroadcaster.
+    advertised_uuid: str | None = None
 
 
 # ---- decoders ------------------------------------------------------------------------------------------
@@ -253,14 +256,6 @@ def _decode_mibcs() -> Decoder:
     return _ble_decoder({"181b": xiaomi_mibcs.decode_advert}, "181b")
 
 
-def _no_driver(what: str) -> Any:
-    def refuse(*_args: Any) -> Any:
-        raise ConfigError(f"{what}: the station decodes it (kiosk decode) but has no driver for it yet",
-                          key="devices.protocol")
-
-    return refuse
-
-
 register(ProtocolInfo("berrymed-bci-serial", "pulse_oximeter", Transport.SERIAL, "drivers.codecs.berrymed_bci",
                       "BerryMed BCI pulse-oximeter module (5-byte packets, 100 Hz, 115200 8N1)",
                       _serial_sim("drivers.sim.oximeter", "BerryMedSimulator"),
@@ -286,10 +281,13 @@ register(ProtocolInfo("tanita-serial", "body_composition", Transport.SERIAL, "dr
                       _serial_sim("drivers.sim.body_composition", "TanitaSimulator"),
                       _serial_driver("drivers.devices.body_composition", "TanitaAnalyser"),
                       stream_decoder("drivers.codecs.tanita_serial")))
-register(ProtocolInfo("xiaomi-mibcs", "body_composition", Transport.BLE, "drivers.codecs.xiaomi_mibcs",
-                      "Xiaomi Mi Body Composition Scale advertisement (0x181B service data; weight and impedance "
-                      "only; decode only)", _no_driver("xiaomi-mibcs"), _no_driver("xiaomi-mibcs"), _decode_mibcs(),
-                      {"181b": "service data of the advertisement (not the SIG 0x2A9C format)"}))
+register(ProtocolInfo("xiaomi-mibcs", "scale", Transport.BLE, "drivers.codecs.xiaomi_mibcs",
+                      "Xiaomi Mi Body Composition Scale, heard from its advertisements (0x181B service data; "
+                      "weight and impedance, no body fat; no connection)",
+                      _ble_sim("drivers.sim.xiaomi_scale", "XiaomiScaleSimulator"),
+                      _ble_driver("drivers.devices.xiaomi_scale", "XiaomiBodyCompositionScale"), _decode_mibcs(),
+                      {"181b": "service data of the advertisement (not the SIG 0x2A9C format)"},
+                      advertised_uuid="0000181b-0000-1000-8000-00805f9b34fb"))
 
 PROTOCOLS: Mapping[str, ProtocolInfo] = MappingProxyType(PROTOCOLS_BY_NAME)
 

@@ -225,11 +225,12 @@ DEMO_DEVICES = (
 
 # The demo station on simulators of bought devices' public protocols (``kiosk demo --real-protocols``): a Vernier
 # GDX-HD and GDX-SPR (Go Direct over BLE), a Wii Balance Board (hid-wiimote/evdev), a USB HID button box (evdev),
-# the SIG weight scale; the BP module, vital-capacity meter and sit-and-reach meter keep the station's serial
-# protocols (the SIG blood-pressure profile has no manometer mode for the static-pressure check).
+# a Xiaomi body-composition scale (its advertisements); the BP module, vital-capacity meter and sit-and-reach
+# meter keep the station's serial protocols (the SIG blood-pressure profile has no manometer mode for the
+# static-pressure check).
 REAL_PROTOCOL_DEMO_DEVICES = (
     DeviceConfig("bp", "blood_pressure", "oem-bp-serial", simulate=True),
-    DeviceConfig("scale", "scale", "ble-weight", transport=Transport.BLE, simulate=True),
+    DeviceConfig("scale", "scale", "xiaomi-mibcs", transport=Transport.BLE, simulate=True),
     DeviceConfig("grip", "grip", "godirect-grip", transport=Transport.BLE, simulate=True),
     DeviceConfig("vital_capacity", "vital_capacity", "vital-capacity-serial", simulate=True),
     DeviceConfig("spirometer", "spirometer", "godirect-spirometer", transport=Transport.BLE, simulate=True),

@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--headless", action="store_true", help="run the scripted session even when there is a display")
     p.add_argument("--real-protocols", action="store_true",
                    help="simulate bought devices speaking their public protocols (Vernier Go Direct grip and "
-                        "spirometer, Wii Balance Board and a USB button box through evdev) instead of the "
+                        "spirometer, Wii Balance Board and a USB button box through evdev, a Xiaomi scale's "
+                        "advertisements) instead of the "
                         "station's own serial instruments")
     p.set_defaults(func=_demo)
 

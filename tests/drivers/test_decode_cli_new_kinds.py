@@ -62,14 +62,16 @@ def test_new_protocols_are_registered_for_their_kinds() -> None:
                                                       "tanita-serial", "xiaomi-mibcs")}
     assert kinds == {"berrymed-bci-serial": "pulse_oximeter", "ble-plx": "pulse_oximeter", "ble-hts": "thermometer",
                      "ble-bcs": "body_composition", "tanita-serial": "body_composition",
-                     "xiaomi-mibcs": "body_composition"}
+                     "xiaomi-mibcs": "scale"}  # weight and impedance, no body fat: the weight test's device
 
 
-def test_the_xiaomi_advertisement_is_decode_only_and_says_so() -> None:
+def test_the_xiaomi_scale_has_a_driver_listening_to_advertisements() -> None:
+    from drivers.ble.advertisement import BleakAdvertisementSource
+    from drivers.devices.xiaomi_scale import XiaomiBodyCompositionScale
     from drivers.registry import protocol
     from kiosk.config import DeviceConfig, Transport
-    from kiosk.errors import ConfigError
 
-    cfg = DeviceConfig("mi", "body_composition", "xiaomi-mibcs", transport=Transport.BLE, address="AA:BB")
-    with pytest.raises(ConfigError, match="no driver"):
-        protocol("xiaomi-mibcs").driver(cfg, None, None)
+    info = protocol("xiaomi-mibcs")
+    cfg = DeviceConfig("mi", "scale", "xiaomi-mibcs", transport=Transport.BLE, address="5C:CA:D3:11:22:33")
+    driver = info.driver(cfg, BleakAdvertisementSource(str(cfg.address), str(info.advertised_uuid)), None)
+    assert isinstance(driver, XiaomiBodyCompositionScale) and driver.kind == "scale"

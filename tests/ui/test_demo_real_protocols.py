@@ -1,9 +1,9 @@
 """The demo's device part on the simulators of bought devices' public protocols, through the real screens.
 
 ``kiosk.config.REAL_PROTOCOL_DEMO_DEVICES``: a Vernier GDX-HD and GDX-SPR over (fake) BLE, a Wii Balance Board
-and a USB button box as evdev event streams, the SIG weight scale, and the station's serial BP module,
-vital-capacity and sit-and-reach meters. The simulated technician calibrates them with the real procedures,
-then the scripted resident runs the full check (no camera here) and gets the report.
+and a USB button box as evdev event streams, the Xiaomi scale heard from its advertisements, and the station's
+serial BP module, vital-capacity and sit-and-reach meters. The simulated technician calibrates them with the
+real procedures, then the scripted resident runs the full check (no camera here) and gets the report.
 """
 
 from __future__ import annotations

@@ -164,12 +164,19 @@ def _station(args: argparse.Namespace) -> StationConfig:
 
 
 def _open_book(cfg: StationConfig) -> tuple[CalibrationBook | None, Any, str]:
-    """The station's calibration book (its store), or None with the reason it could not be opened."""
-    try:
-        from kiosk.storage import open_store
+    """The station's calibration book (its store), or None with the reason it could not be opened.
 
-        store = open_store(cfg)
+    No database at all is an error, not a note: a mistyped data folder must not pass unnoticed, and
+    only `kiosk db init` creates the database."""
+    from kiosk.storage.errors import DatabaseMissing
+
+    try:
+        from kiosk.storage import Create, open_store
+
+        store = open_store(cfg, create=Create.NEVER)
         return store, store, ""
+    except DatabaseMissing:
+        raise
     except (ImportError, KioskError, OSError) as e:
         return None, None, f"calibration not checked: the station store could not be opened ({e})"
 

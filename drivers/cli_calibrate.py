@@ -53,9 +53,9 @@ async def _run(cfg: StationConfig, name: str, technician: str) -> int:
     from drivers.manager import DeviceManager
     from kiosk.audit import AuditLog
     from kiosk.staff import StaffRegistry, StaffRole
-    from kiosk.storage import open_store
+    from kiosk.storage import Create, open_store
 
-    with open_store(cfg) as store:
+    with open_store(cfg, create=Create.NEVER) as store:
         member = StaffRegistry(store).authenticate(technician, _pin(technician))
         if member.role is not StaffRole.TECHNICIAN:
             raise AuthError(f"{technician} is a {member.role.value}; calibration needs a technician account")

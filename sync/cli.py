@@ -51,10 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _open(args: argparse.Namespace) -> tuple[Any, Any]:
     from kiosk.cli import station_config
-    from kiosk.storage import open_store
+    from kiosk.storage import Create, open_store
 
     cfg = station_config(args)
-    return cfg, open_store(cfg)
+    return cfg, open_store(cfg, create=Create.NEVER)  # a mistyped data folder is an error, never a new database
 
 
 def _when(at: datetime | str | None) -> str:
@@ -243,10 +243,11 @@ def _bundle(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config
-    from sync.service import serve_until_signalled
+    from sync.service import check_database, serve_until_signalled
     from sync.uploader import Uploader
 
     cfg = station_config(args)
+    check_database(cfg)
     if not cfg.sync.endpoint:
         print("sync is off: set [sync] endpoint in the station file")
         return 1

@@ -12,6 +12,7 @@ import signal
 import sys
 from dataclasses import replace
 
+from kiosk.config import StationConfig
 from kiosk.errors import KioskError
 from kiosk.sd_notify import notify, watchdog_interval_s
 from sync.uploader import Uploader
@@ -23,6 +24,14 @@ async def _watchdog_pings() -> None:
     while interval is not None:
         notify("WATCHDOG=1")
         await asyncio.sleep(interval)
+
+
+def check_database(cfg: StationConfig) -> None:
+    """Stop at once (DatabaseMissing) if the station has no database: the worker thread would only log
+    the error forever, and the upload service never creates the database (`kiosk db init` does)."""
+    from kiosk.storage import Create, open_store
+
+    open_store(cfg, create=Create.NEVER).close()
 
 
 def serve_until_signalled(uploader: Uploader, *, idle_poll_s: float = 5.0) -> None:
@@ -59,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         cfg = load_config(args.config)
         if args.data_dir:
             cfg = replace(cfg, data_dir=args.data_dir)
+        check_database(cfg)
         serve_until_signalled(Uploader(cfg), idle_poll_s=args.idle_poll)
     except KioskError as e:
         print(f"sync.service: error: {e}", file=sys.stderr)

@@ -98,9 +98,10 @@ class Uploader(FitMixin):
     # ---- resources ---------------------------------------------------------------------------
     def _ensure(self) -> tuple[Store, FhirClient]:
         if self._store is None:
-            from kiosk.storage import open_store
+            from kiosk.storage import Create, open_store
 
-            self._store = open_store(self.cfg)
+            # the uploader never creates the station's database (that is `kiosk db init`'s job)
+            self._store = open_store(self.cfg, create=Create.NEVER)
         if self._client is None:
             self._client = FhirClient(self.cfg.sync)
         if self._build_batch is None:

@@ -36,21 +36,22 @@ def _selfcheck(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config
     from kiosk.native_stderr import route_native_stderr
     from kiosk.selfcheck import exit_code, format_text, to_json_data
-    from kiosk.storage import open_store
+    from kiosk.storage import Create, open_store
     from ui import qt_env
 
-    qt_env.prepare(headless=True)  # the Qt checks need an application object, never a window
-    route_native_stderr()
-    from ui.app import qt_application
-    from ui.selfcheck import station_lines
-
-    qt_application()  # the printer, speech and font checks ask Qt; no window is shown
     cfg = station_config(args)
-    if cfg.source == "<defaults>":
-        from ui.main import with_demo_camera
+    # before stderr is rerouted, so a refusal (no database here: `kiosk db init`) reaches the terminal
+    with open_store(cfg, create=Create.NEVER) as store:
+        qt_env.prepare(headless=True)  # the Qt checks need an application object, never a window
+        route_native_stderr()
+        from ui.app import qt_application
+        from ui.selfcheck import station_lines
 
-        cfg = with_demo_camera(cfg)
-    with open_store(cfg) as store:
+        qt_application()  # the printer, speech and font checks ask Qt; no window is shown
+        if cfg.source == "<defaults>":
+            from ui.main import with_demo_camera
+
+            cfg = with_demo_camera(cfg)
         lines = station_lines(cfg, store, camera_s=args.camera_seconds, with_camera=not args.no_camera)
     if args.json:
         print(json.dumps(to_json_data(lines), ensure_ascii=False, indent=2))

@@ -21,11 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _show(args: argparse.Namespace) -> int:
     from kiosk.cli import station_config
     from kiosk.metrics import StationCollector, exposition, new_registry
-    from kiosk.storage import open_store
+    from kiosk.storage import Create, open_store
     from ui.metrics_station import offline_snapshot
 
     cfg = station_config(args)
-    with open_store(cfg) as store:
+    with open_store(cfg, create=Create.NEVER) as store:
         registry = new_registry(StationCollector(offline_snapshot(cfg, store)))
     sys.stdout.write(exposition(registry, openmetrics=args.format == "openmetrics").decode("utf-8"))
     return 0

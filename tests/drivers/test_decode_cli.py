@@ -106,9 +106,11 @@ simulate = true
 
 
 @pytest.fixture
-def station(tmp_path: Path) -> Path:
+def station(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     path = tmp_path / "station.toml"
     path.write_text(STATION.format(data=tmp_path / "var"))
+    assert main(["--config", str(path), "db", "init"]) == 0  # only init creates a database; the commands refuse
+    capsys.readouterr()
     return path
 
 

@@ -133,6 +133,8 @@ def test_bundle_of_a_bad_session_id_is_a_clear_error(station, capsys) -> None:
 
 
 def test_push_with_sync_off_says_so(tmp_path, capsys) -> None:
+    assert main(["--data-dir", str(tmp_path / "var"), "db", "init"]) == 0  # only init creates a database
+    capsys.readouterr()
     code, out = run(capsys, "--data-dir", str(tmp_path / "var"), "sync", "push")
     assert code == 1 and "sync is off" in out
 

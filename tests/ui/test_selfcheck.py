@@ -152,6 +152,8 @@ def test_the_command_line_prints_json_and_exits_2_on_a_failure(tmp_path: Path, c
     from kiosk.cli import main
     from kiosk.native_stderr import ROUTER
 
+    assert main(["--data-dir", str(tmp_path / "var"), "db", "init"]) == 0  # only init creates a database
+    capsys.readouterr()
     try:
         code = main(["--data-dir", str(tmp_path / "var"), "selfcheck", "--json", "--no-camera"])
     finally:

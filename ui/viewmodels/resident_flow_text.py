@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kiosk.errors import InputError
 from ui.i18n import translate
+from ui.viewmodels.camera_test_older import OLDER_PLANS
+from ui.viewmodels.camera_test_older import title as older_title
 
 
 def titles() -> dict[str, str]:
@@ -26,6 +28,7 @@ def titles() -> dict[str, str]:
         "squat": translate("ResidentFlow", "Squats"),
         "arm-curl": translate("ResidentFlow", "30-second arm curl"),
         "questionnaire": translate("ResidentFlow", "Questionnaires"),
+        **{name: older_title(name) for name in OLDER_PLANS},
     }
 
 

@@ -59,7 +59,7 @@ ScreenPage {
             id: grid
             Layout.fillWidth: true; Layout.fillHeight: true
             readonly property int count: page.tiles.length
-            columns: count > 9 ? 4 : 3
+            columns: count > 12 ? 5 : count > 9 ? 4 : 3   // 13 and more: five across, so two-line texts fit
             readonly property int rows: Math.max(1, Math.ceil(count / columns))
             rowSpacing: 12; columnSpacing: 12
             Repeater {
@@ -90,14 +90,17 @@ ScreenPage {
                             spacing: 10
                             Text {
                                 text: modelData.icon
-                                font.family: Theme.fontFamily; font.pixelSize: Theme.headingSize; font.bold: true
+                                font.family: Theme.fontFamily; font.bold: true
+                                font.pixelSize: grid.columns > 4 ? Theme.bodySize : Theme.headingSize
                                 color: tile.locked ? Theme.warn : modelData.state === "done" ? Theme.ok : Theme.primary
                             }
                             Text {
                                 objectName: "tileTitle_" + modelData.name
                                 Layout.fillWidth: true
                                 text: modelData.title
-                                font.family: Theme.fontFamily; font.pixelSize: Theme.bodySize; font.bold: true
+                                // five across: a little smaller, so a long word ("Temperature") is not broken
+                                font.family: Theme.fontFamily; font.bold: true
+                                font.pixelSize: grid.columns > 4 ? Math.round(Theme.bodySize * 0.78) : Theme.bodySize
                                 color: Theme.ink; wrapMode: Text.Wrap; maximumLineCount: 2; elide: Text.ElideRight
                             }
                         }
@@ -107,7 +110,7 @@ ScreenPage {
                             text: (modelData.camera ? qsTr("By camera") + " · " : "") + modelData.status
                             font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize
                             color: tile.locked ? Theme.warn : Theme.ink
-                            wrapMode: Text.Wrap; maximumLineCount: 2; elide: Text.ElideRight
+                            wrapMode: Text.Wrap; maximumLineCount: grid.columns > 4 ? 3 : 2; elide: Text.ElideRight
                         }
                         Item { Layout.fillHeight: true }
                     }

@@ -47,6 +47,10 @@ RESIDENT_TEXTS = (
     QT_TRANSLATE_NOOP("DriverText", "The meter is too cold to measure. Please ask a member of staff."),
     QT_TRANSLATE_NOOP("DriverText", "The scale could not weigh you. "
                                     "Please stand still in the middle of the scale and try again."),
+    QT_TRANSLATE_NOOP("DriverText", "You stepped off the scale before it finished. "
+                                    "Please stand on it again and keep still."),
+    QT_TRANSLATE_NOOP("DriverText", "The scale did not weigh anyone. Please step onto the scale with bare feet "
+                                    "and stand still; if you are already on it, step off and on again."),
     QT_TRANSLATE_NOOP("DriverText", "No squeeze was felt. Please squeeze the handle hard."),
     QT_TRANSLATE_NOOP("DriverText", "Please do not pull so hard; ask a member of staff."),
     QT_TRANSLATE_NOOP("DriverText", "Please let go of the handle and try again."),

@@ -1516,6 +1516,14 @@
             <source>The analyser did not accept the station. Please ask a member of staff.</source>
             <translation>仪器没有接受本驿站的连接。请找工作人员。</translation>
         </message>
+        <message>
+            <source>You stepped off the scale before it finished. Please stand on it again and keep still.</source>
+            <translation>还没称完您就离开了体重秤。请重新站上去，保持不动。</translation>
+        </message>
+        <message>
+            <source>The scale did not weigh anyone. Please step onto the scale with bare feet and stand still; if you are already on it, step off and on again.</source>
+            <translation>体重秤没有称到人。请光脚站上体重秤并保持不动；如果您已经站在上面，请下来再重新站上去。</translation>
+        </message>
     </context>
     <context>
         <name>FlowVolume</name>

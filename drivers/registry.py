@@ -108,15 +108,14 @@ def _decode_oem(data: bytes, _characteristic: str | None) -> list[Any]:
 
 
 def stream_decoder(codec_path: str, attribute: str = "CODEC") -> Decoder:
-    """A decoder for a serial codec module exposing ``CODEC.stream()`` (the instrument protocols)."""
+    """A decoder for a serial codec module whose ``CODEC.stream()`` has ``feed`` and ``buffered``."""
 
     def decode(data: bytes, _characteristic: str | None) -> list[Any]:
         codec = getattr(importlib.import_module(codec_path), attribute)
         stream = codec.stream()
         items: list[Any] = list(stream.feed(data))
-        buffered = stream.frames.buffered if hasattr(stream, "frames") else stream.buffered
-        if buffered:
-            items.append(CodecError(f"incomplete frame: {buffered} trailing byte(s) do not form a "
+        if stream.buffered:
+            items.append(CodecError(f"incomplete frame: {stream.buffered} trailing byte(s) do not form a "
                                     "complete frame (the capture was truncated)"))
         return items
 

@@ -23,7 +23,7 @@ FHIR_JSON = "application/fhir+json"
 
 
 @dataclass(frozen=True)
-class Capabilities:
+class EndpointAnswer:
     """What GET {endpoint}/metadata said; ``reachable`` False when no HTTP answer came at all."""
 
     reachable: bool
@@ -38,7 +38,7 @@ class Capabilities:
 
 
 def read_capabilities(cfg: SyncConfig, *, transport: httpx.BaseTransport | None = None,
-                      now: Any = time.time) -> Capabilities:
+                      now: Any = time.time) -> EndpointAnswer:
     """GET the CapabilityStatement with the station's TLS settings (no token: /metadata is public in FHIR)."""
     from sync.http import tls_context
 
@@ -51,7 +51,7 @@ def read_capabilities(cfg: SyncConfig, *, transport: httpx.BaseTransport | None 
             r = http.get(url, headers={"Accept": FHIR_JSON})
             received = now()
     except httpx.HTTPError as e:
-        return Capabilities(reachable=False, error=f"{type(e).__name__}: {e}")
+        return EndpointAnswer(reachable=False, error=f"{type(e).__name__}: {e}")
     offset = None
     if "date" in r.headers:
         try:
@@ -64,19 +64,19 @@ def read_capabilities(cfg: SyncConfig, *, transport: httpx.BaseTransport | None 
     except ValueError:
         body = None
     if r.status_code != 200 or not isinstance(body, dict) or body.get("resourceType") != "CapabilityStatement":
-        return Capabilities(reachable=True, status=r.status_code, server_offset_s=offset,
+        return EndpointAnswer(reachable=True, status=r.status_code, server_offset_s=offset,
                             error="" if r.status_code == 200 else f"HTTP {r.status_code}")
     from sync.capabilities import assess
 
     rest = body.get("rest") or [{}]
     interactions = tuple(str(i.get("code")) for i in (rest[0].get("interaction") or []) if isinstance(i, dict))
     software = body.get("software") or {}
-    return Capabilities(reachable=True, status=200, fhir_version=str(body.get("fhirVersion", "")),
+    return EndpointAnswer(reachable=True, status=200, fhir_version=str(body.get("fhirVersion", "")),
                         software=" ".join(str(software.get(k, "")) for k in ("name", "version")).strip(),
                         interactions=interactions, server_offset_s=offset, station_needs=assess(body).warnings)
 
 
-def endpoint_lines(cfg: SyncConfig, caps: Capabilities | None) -> list[CheckLine]:
+def endpoint_lines(cfg: SyncConfig, caps: EndpointAnswer | None) -> list[CheckLine]:
     """Reachable (fail when not) and capable of FHIR R4 transactions (warn when it cannot say so)."""
     if not cfg.endpoint:
         return [CheckLine("sync", "endpoint", Status.WARN, "sync is off (no [sync] endpoint configured)",
@@ -105,7 +105,7 @@ def endpoint_lines(cfg: SyncConfig, caps: Capabilities | None) -> list[CheckLine
                              said + ("; transactions" if caps.interactions else ""))]
 
 
-def server_clock(caps: Capabilities | None) -> float | None:
+def server_clock(caps: EndpointAnswer | None) -> float | None:
     return caps.server_offset_s if caps is not None and caps.reachable else None
 
 

@@ -238,6 +238,11 @@ class MessageStream:
         self.codec = codec
         self.frames = FrameStream(codec.sync, max_len=codec.max_len)
 
+    @property
+    def buffered(self) -> int:
+        """Bytes held of a frame not yet complete (a truncated capture leaves some)."""
+        return self.frames.buffered
+
     def feed(self, data: bytes) -> list[InstrumentMessage | CodecError]:
         out: list[InstrumentMessage | CodecError] = []
         for item in self.frames.feed(data):
